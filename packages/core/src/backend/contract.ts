@@ -1,0 +1,100 @@
+/**
+ * The backend contract, version 1. Core owns it; every device package implements it and exports one
+ * named `backend`. It fits a CPU that runs everything, a GPU with its own memory, and a DSP or NPU that
+ * takes only some ops and compiles with calibration data.
+ */
+import type { Model, Node, ValueInfo, ValueType } from '../ir/graph.js';
+import type { Tensor } from '../tensor.js';
+
+/** The contract version this core speaks. A backend declares the version it implements. */
+export const BACKEND_API_VERSION = 1;
+
+/** What runs the computation: real silicon, a simulator of it, an emulation (qemu), or plain software. */
+export type DeviceKind = 'hardware' | 'simulator' | 'emulated' | 'software';
+
+/** What `probe()` found. */
+export interface ProbeResult {
+  available: boolean;
+  kind: DeviceKind;
+  /** Human-readable device, e.g. "PoCL CPU device (OpenCL 3.0)" or "NNIE 1.1 simulator". */
+  device: string;
+  /** Why it is unavailable, when it is. */
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+/** A per-node capability answer: yes, or no with a reason people can read. */
+export type Support = { supported: true } | { supported: false; reason: string };
+
+/** What `supports()` may look at besides the node. */
+export interface SupportContext {
+  /** Opset of the node's domain. */
+  opset: number;
+  /** Type and shape of a value (inputs, outputs, intermediates), when inferred. */
+  valueType(name: string): ValueType | undefined;
+  /** The constant value of a value (initializer), when it is one. */
+  constant(name: string): Tensor | undefined;
+}
+
+/** A connected, acyclic piece of the graph given to one backend. */
+export interface Partition {
+  id: number;
+  /** A self-contained model: its graph's inputs/outputs are the partition boundary, fully shaped. */
+  model: Model;
+}
+
+/** Numeric precision asked of a backend; `auto` lets the backend pick its native one. */
+export type Precision = 'auto' | 'fp32' | 'fp16' | 'int8';
+
+/** Options passed to `compile`. */
+export interface CompileOptions {
+  /** Worker threads a CPU backend may use. */
+  threads?: number;
+  precision?: Precision;
+  /** Sample feeds for this partition's inputs, for backends that quantize. */
+  calibration?: readonly Record<string, Tensor>[];
+  /** Record per-node timings. */
+  profiling?: boolean;
+  /** Backend-specific settings, passed through from the session's `backendOptions[name]`. */
+  deviceOptions?: Readonly<Record<string, unknown>>;
+  signal?: AbortSignal;
+}
+
+/** One timed step of a profiled run. */
+export interface ProfileEntry {
+  /** Node (or fused group) name. */
+  name: string;
+  op: string;
+  /** Milliseconds; simulated backends report modelled time and set `simulated`. */
+  ms: number;
+  simulated?: boolean;
+}
+
+/** A compiled partition: the device's deploy artifact, ready to run. */
+export interface Executable {
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  /** Runs once; inputs and outputs are host tensors named as in the partition's graph. */
+  run(inputs: Readonly<Record<string, Tensor>>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
+  /** Frees device memory, workers and caches. Idempotent. */
+  dispose(): void | Promise<void>;
+  /** The compiled artifact as bytes, loadable with the backend's `load`. */
+  serialize?(): Uint8Array;
+  /** Timings of the last run, when compiled with `profiling`. */
+  profile?(): ProfileEntry[];
+}
+
+/** A backend: the descriptor a device package exports as `backend`. */
+export interface Backend {
+  /** The contract version implemented; must equal {@link BACKEND_API_VERSION}. */
+  readonly apiVersion: number;
+  /** Short name, e.g. `cpu-neon`, or the package name of a third-party backend. */
+  readonly name: string;
+  /** True when `compile` needs `calibration` samples (quantizing NPUs and DSPs). */
+  readonly requiresCalibration?: boolean;
+  probe(): ProbeResult | Promise<ProbeResult>;
+  supports(node: Node, context: SupportContext): Support;
+  compile(partition: Partition, options: CompileOptions): Promise<Executable>;
+  /** Loads what `Executable.serialize` wrote. */
+  load?(bytes: Uint8Array, options: CompileOptions): Promise<Executable>;
+}
