@@ -12,3 +12,4 @@ export * from './ir/attributes.js';
 export type { OpDef, OpContext, InferInput } from './ops/op.js';
 export { findOp, opFor, supportedOps } from './ops/registry.js';
 export * from './backend/contract.js';
+export * from './random.js';
