@@ -1,0 +1,57 @@
+/**
+ * The reference backend: runs any graph through core's reference kernels, one node at a time, in plain
+ * TypeScript. It is the executable spec every optimized backend is tested against, and the fallback of
+ * last resort; it is not meant to be fast.
+ *
+ * @packageDocumentation
+ */
+import { arch } from 'node:os';
+import {
+  BACKEND_API_VERSION,
+  BackendError,
+  type Backend,
+  type CompileOptions,
+  type Executable,
+  type Model,
+  type Partition,
+  type Tensor,
+  evaluateGraph,
+  findOp,
+} from '@lastmile/core';
+
+class ReferenceExecutable implements Executable {
+  readonly inputs;
+  readonly outputs;
+  #model: Model | undefined;
+
+  constructor(model: Model) {
+    this.#model = model;
+    this.inputs = model.graph.inputs;
+    this.outputs = model.graph.outputs;
+  }
+
+  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    if (!this.#model) throw new BackendError('the reference executable was disposed', { backend: 'reference' });
+    return evaluateGraph(this.#model, inputs);
+  }
+
+  dispose(): void {
+    this.#model = undefined;
+  }
+}
+
+/** The reference backend descriptor. */
+export const backend: Backend = {
+  apiVersion: BACKEND_API_VERSION,
+  name: 'reference',
+  probe: () => ({ available: true, kind: 'software', device: `reference kernels, plain TypeScript on ${arch()}` }),
+  supports(node, context) {
+    const op = findOp(node.domain, node.opType);
+    if (!op) return { supported: false, reason: `no reference kernel for ${node.domain ? `${node.domain}.` : ''}${node.opType}` };
+    if (context.opset < op.sinceVersion) return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
+    return { supported: true };
+  },
+  async compile(partition: Partition, _options: CompileOptions): Promise<Executable> {
+    return new ReferenceExecutable(partition.model);
+  },
+};

@@ -1,0 +1,182 @@
+/**
+ * ConvTranspose: the gradient of Conv as a forward op. Each input element scatters its kernel-weighted
+ * copy onto the output; output_shape (explicit size) or output_padding + pads decide the output size.
+ */
+import { ShapeError } from '../../errors.js';
+import { attr } from '../../ir/attributes.js';
+import type { Node, ValueType } from '../../ir/graph.js';
+import type { Dim } from '../../shape.js';
+import type { InferInput, OpContext, OpDef } from '../op.js';
+import { allocOutput, badAttribute, checkArity, checkSameType, checkType, derivedDim, describe, FLOAT, MAX_SPATIAL_ATTR, need } from './common.js';
+import { readGroup } from './conv.js';
+import { dilatedKernel, readWindow, type Window } from './window.js';
+
+function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
+  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+}
+
+const known = (d: Dim | undefined): d is number => typeof d === 'number';
+
+interface TransposeAttrs {
+  window: Window;
+  group: number;
+  outputPadding: number[];
+  /** The requested spatial output size, when output_shape is given. */
+  outputShape?: number[];
+}
+
+function readTransposeAttrs(ctx: OpContext, x: readonly Dim[], w: readonly Dim[], b: readonly Dim[] | undefined): TransposeAttrs {
+  if (x.length < 3 || x.length > 5) throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
+  if (w.length !== x.length) throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
+  const group = readGroup(ctx);
+  const [C, Mg] = [x[1], w[1]];
+  if (known(w[0]) && known(C) && w[0] !== C) throw shapeError(ctx, `W [${w.join(', ')}] must have X's ${C} input channels first`, C, w[0]);
+  if (known(C) && C % group !== 0) throw shapeError(ctx, `X's ${C} channels are not divisible by group ${group}`, `multiple of ${group}`, C);
+  const M = known(Mg) ? Mg * group : undefined;
+  if (b && (b.length !== 1 || (known(b[0]) && M !== undefined && b[0] !== M))) throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
+  const rank = x.length - 2;
+  const window = readWindow(ctx.node, rank, { weightKernel: w.slice(2), dilations: true });
+  const outputPadding = attr.ints(ctx.node, 'output_padding', new Array<number>(rank).fill(0));
+  if (outputPadding.length !== rank) throw badAttribute(ctx.node, 'output_padding', `must have ${rank} values, got ${outputPadding.length}`, rank, outputPadding.length);
+  outputPadding.forEach((p, i) => {
+    const limit = Math.max(window.strides[i], window.dilations[i]);
+    if (!Number.isSafeInteger(p) || p < 0 || p >= limit) throw badAttribute(ctx.node, 'output_padding', `values must lie in [0, ${limit}), got ${p}`, `[0, ${limit})`, p);
+  });
+  let outputShape: number[] | undefined;
+  if (attr.has(ctx.node, 'output_shape')) {
+    const given = attr.ints(ctx.node, 'output_shape');
+    // Exporters write either the spatial sizes or the full [N, M, spatial...] shape.
+    if (given.length !== rank && given.length !== rank + 2) throw badAttribute(ctx.node, 'output_shape', `must have ${rank} values, got ${given.length}`, rank, given.length);
+    outputShape = given.slice(given.length - rank);
+    for (const d of outputShape) if (!Number.isSafeInteger(d) || d < 0 || d > MAX_SPATIAL_ATTR) throw badAttribute(ctx.node, 'output_shape', `values must lie in [0, ${MAX_SPATIAL_ATTR}], got ${d}`, `[0, ${MAX_SPATIAL_ATTR}]`, d);
+  }
+  return { window, group, outputPadding, outputShape };
+}
+
+/** Output size and begin padding of spatial axis `i` (as onnxruntime computes them). */
+function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): { out: number; padBegin: number } {
+  const w = t.window;
+  const s = w.strides[i];
+  const full = s * (size - 1) + t.outputPadding[i] + dilatedKernel(w, i);
+  const sameUpper = w.autoPad === 'SAME_UPPER';
+  if (t.outputShape || w.autoPad.startsWith('SAME')) {
+    const out = t.outputShape ? t.outputShape[i] : size * s;
+    const total = Math.max(0, full - out);
+    // The ONNX rule: SAME_UPPER puts the odd unit of padding at the end, the others at the start.
+    const padBegin = sameUpper ? Math.floor(total / 2) : total - Math.floor(total / 2);
+    return { out, padBegin };
+  }
+  const padBegin = w.pads[i];
+  const out = full - padBegin - w.pads[i + w.rank];
+  if (out < 0) {
+    throw new ShapeError(`${describe(node)}: pads ${padBegin} + ${w.pads[i + w.rank]} exceed the output size ${full} on spatial axis ${i}`, {
+      node: node.name,
+      op: node.opType,
+      axis: i,
+      expected: `<= ${full}`,
+      got: padBegin + w.pads[i + w.rank],
+    });
+  }
+  return { out, padBegin };
+}
+
+function inferConvTranspose(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
+  checkArity(inputs, ctx, 2, 3);
+  const x = need(inputs, 0, ctx, 'X');
+  const w = need(inputs, 1, ctx, 'W');
+  const b = inputs[2];
+  checkType(ctx, 'X', x.type, FLOAT);
+  checkSameType(ctx, ['X', 'W'], x.type, w.type);
+  if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+  if (!x.shape || !w.shape) return [{ type: x.type }];
+  const t = readTransposeAttrs(ctx, x.shape, w.shape, b?.shape);
+  const Mg = w.shape[1];
+  const M = known(Mg) ? Mg * t.group : derivedDim(ctx.node, 0, 1);
+  const spatial = x.shape.slice(2).map((d, i) => (known(d) ? transposeAxis(ctx.node, t, i, d).out : (t.outputShape?.[i] ?? derivedDim(ctx.node, 0, i + 2))));
+  return [{ type: x.type, shape: [x.shape[0], M, ...spatial] }];
+}
+
+export const ConvTranspose: OpDef = {
+  opType: 'ConvTranspose',
+  domain: '',
+  sinceVersion: 7,
+  infer: inferConvTranspose,
+  run(inputs, ctx) {
+    checkArity(inputs, ctx, 2, 3);
+    const x = need(inputs, 0, ctx, 'X');
+    const w = need(inputs, 1, ctx, 'W');
+    const b = inputs[2];
+    checkType(ctx, 'X', x.type, FLOAT);
+    checkSameType(ctx, ['X', 'W'], x.type, w.type);
+    if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+    const t = readTransposeAttrs(ctx, x.dims, w.dims, b?.dims);
+    const rank = t.window.rank;
+    const axes = x.dims.slice(2).map((d, i) => transposeAxis(ctx.node, t, i, d));
+    const [N, C] = x.dims;
+    const Mg = w.dims[1];
+    const M = Mg * t.group;
+    const out = allocOutput('float32', [N, M, ...axes.map((a) => a.out)], ctx);
+    // Work on 3 spatial axes: leading unit axes for 1-D and 2-D.
+    const lead = 3 - rank;
+    const pad3 = (v: number[], fill: number) => [...new Array<number>(lead).fill(fill), ...v];
+    const [ID, IH, IW] = pad3(x.dims.slice(2), 1);
+    const [OD, OH, OW] = pad3(axes.map((a) => a.out), 1);
+    const [KD, KH, KW] = pad3(t.window.kernel, 1);
+    const [sd, sh, sw] = pad3(t.window.strides, 1);
+    const [dd, dh, dw] = pad3(t.window.dilations, 1);
+    const [pd, ph, pw] = pad3(axes.map((a) => a.padBegin), 0);
+    const Cg = C / t.group;
+    const inPlane = ID * IH * IW;
+    const outPlane = OD * OH * OW;
+    const kSize = KD * KH * KW;
+    // For each kernel column, the input columns that land inside the output.
+    const iwLo = new Int32Array(KW);
+    const iwHi = new Int32Array(KW);
+    for (let kw = 0; kw < KW; kw++) {
+      let lo = 0;
+      while (lo < IW && lo * sw - pw + kw * dw < 0) lo++;
+      let hi = IW;
+      while (hi > lo && (hi - 1) * sw - pw + kw * dw >= OW) hi--;
+      iwLo[kw] = lo;
+      iwHi[kw] = hi;
+    }
+    const xd = x.data as Float32Array;
+    const wd = w.data as Float32Array;
+    const bias = b?.data as Float32Array | undefined;
+    const acc = new Float64Array(M * outPlane);
+    for (let n = 0; n < N; n++) {
+      for (let oc = 0; oc < M; oc++) acc.fill(bias ? bias[oc] : 0, oc * outPlane, (oc + 1) * outPlane);
+      for (let ic = 0; ic < C; ic++) {
+        const g = Math.floor(ic / Cg);
+        const xBase = (n * C + ic) * inPlane;
+        for (let m = 0; m < Mg; m++) {
+          const oBase = (g * Mg + m) * outPlane;
+          const wBase = (ic * Mg + m) * kSize;
+          for (let kd = 0; kd < KD; kd++) {
+            for (let id = 0; id < ID; id++) {
+              const od = id * sd - pd + kd * dd;
+              if (od < 0 || od >= OD) continue;
+              for (let kh = 0; kh < KH; kh++) {
+                for (let ih = 0; ih < IH; ih++) {
+                  const oh = ih * sh - ph + kh * dh;
+                  if (oh < 0 || oh >= OH) continue;
+                  const inRow = xBase + (id * IH + ih) * IW;
+                  const outRow = oBase + (od * OH + oh) * OW - pw;
+                  const wRow = wBase + (kd * KH + kh) * KW;
+                  for (let kw = 0; kw < KW; kw++) {
+                    const wv = wd[wRow + kw];
+                    const off = outRow + kw * dw;
+                    const hi = iwHi[kw];
+                    for (let iw = iwLo[kw]; iw < hi; iw++) acc[off + iw * sw] += wv * xd[inRow + iw];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      out.data.set(acc, n * M * outPlane);
+    }
+    return [out];
+  },
+};

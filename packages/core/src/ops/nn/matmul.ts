@@ -1,0 +1,156 @@
+/**
+ * MatMul (numpy semantics: batch dims broadcast, a 1-D operand gains and then loses a unit dim) and Gemm
+ * (Y = alpha * A' B' + beta * C, with C broadcast onto [M, N]). Dot products sum in float64.
+ */
+import { ShapeError } from '../../errors.js';
+import { attr } from '../../ir/attributes.js';
+import { broadcastDims, type Dim } from '../../shape.js';
+import type { OpContext, OpDef } from '../op.js';
+import { broadcastIndex } from './broadcast.js';
+import { allocOutput, checkArity, checkSameType, checkType, describe, flag, FLOAT, need } from './common.js';
+
+function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
+  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+}
+
+/** Throws when two inner dims are both known and differ. */
+function checkInner(ctx: OpContext, k1: Dim, k2: Dim, what: string): void {
+  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) throw shapeError(ctx, `${what}: inner dims differ (${k1} vs ${k2})`, k1, k2);
+}
+
+/** MatMul's output shape, from shapes whose dims may be symbolic. */
+function matmulShape(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]): Dim[] {
+  if (a.length === 0 || b.length === 0) throw shapeError(ctx, `operands must have rank >= 1, got ranks ${a.length} and ${b.length}`, '>= 1', [a.length, b.length]);
+  const a2 = a.length === 1 ? [1, a[0]] : a;
+  const b2 = b.length === 1 ? [b[0], 1] : b;
+  checkInner(ctx, a2[a2.length - 1], b2[b2.length - 2], `A [${a.join(', ')}] x B [${b.join(', ')}]`);
+  let batch: Dim[];
+  try {
+    batch = broadcastDims(a2.slice(0, -2), b2.slice(0, -2));
+  } catch {
+    throw shapeError(ctx, `batch dims of A [${a.join(', ')}] and B [${b.join(', ')}] do not broadcast`, [...a], [...b]);
+  }
+  const out = [...batch];
+  if (a.length > 1) out.push(a2[a2.length - 2]);
+  if (b.length > 1) out.push(b2[b2.length - 1]);
+  return out;
+}
+
+export const MatMul: OpDef = {
+  opType: 'MatMul',
+  domain: '',
+  sinceVersion: 7,
+  infer(inputs, ctx) {
+    checkArity(inputs, ctx, 2, 2);
+    const a = need(inputs, 0, ctx, 'A');
+    const b = need(inputs, 1, ctx, 'B');
+    checkType(ctx, 'A', a.type, FLOAT);
+    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    return [{ type: a.type, shape: a.shape && b.shape ? matmulShape(ctx, a.shape, b.shape) : undefined }];
+  },
+  run(inputs, ctx) {
+    checkArity(inputs, ctx, 2, 2);
+    const a = need(inputs, 0, ctx, 'A');
+    const b = need(inputs, 1, ctx, 'B');
+    checkType(ctx, 'A', a.type, FLOAT);
+    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    const dims = matmulShape(ctx, a.dims, b.dims) as number[];
+    const out = allocOutput('float32', dims, ctx);
+    const aDims = a.dims.length === 1 ? [1, a.dims[0]] : a.dims;
+    const bDims = b.dims.length === 1 ? [b.dims[0], 1] : b.dims;
+    const [M, K] = aDims.slice(-2);
+    const N = bDims[bDims.length - 1];
+    const aBatch = aDims.slice(0, -2);
+    const bBatch = bDims.slice(0, -2);
+    const batch = broadcastDims(aBatch, bBatch) as number[];
+    const ia = broadcastIndex(aBatch, batch);
+    const ib = broadcastIndex(bBatch, batch);
+    const batches = batch.reduce((p, d) => p * d, 1);
+    const x = a.data as Float32Array;
+    const y = b.data as Float32Array;
+    const acc = new Float64Array(N);
+    for (let t = 0; t < batches; t++) {
+      const aBase = (ia ? ia[t] : t) * M * K;
+      const bBase = (ib ? ib[t] : t) * K * N;
+      const oBase = t * M * N;
+      for (let i = 0; i < M; i++) {
+        acc.fill(0);
+        for (let k = 0; k < K; k++) {
+          const av = x[aBase + i * K + k];
+          const row = bBase + k * N;
+          for (let j = 0; j < N; j++) acc[j] += av * y[row + j];
+        }
+        out.data.set(acc, oBase + i * N);
+      }
+    }
+    return [out];
+  },
+};
+
+/** Gemm's [M, K] and [K, N] after the transposes, from 2-D shapes. */
+function gemmDims(ctx: OpContext, a: readonly Dim[], b: readonly Dim[], transA: boolean, transB: boolean): { M: Dim; K: Dim; N: Dim } {
+  if (a.length !== 2 || b.length !== 2) throw shapeError(ctx, `A and B must be 2-D, got ranks ${a.length} and ${b.length}`, 2, [a.length, b.length]);
+  const [M, K] = transA ? [a[1], a[0]] : [a[0], a[1]];
+  const [K2, N] = transB ? [b[1], b[0]] : [b[0], b[1]];
+  checkInner(ctx, K, K2, `A' [${M}, ${K}] x B' [${K2}, ${N}]`);
+  return { M, K, N };
+}
+
+/** Throws unless C broadcasts onto [M, N] without changing it. */
+function checkGemmC(ctx: OpContext, c: readonly Dim[], M: Dim, N: Dim): void {
+  const target = [M, N];
+  const ok = c.length <= 2 && c.every((d, i) => d === 1 || d === target[2 - c.length + i] || typeof d === 'string' || typeof target[2 - c.length + i] === 'string');
+  if (!ok) throw shapeError(ctx, `C [${c.join(', ')}] does not broadcast onto [${M}, ${N}]`, target, [...c]);
+}
+
+export const Gemm: OpDef = {
+  opType: 'Gemm',
+  domain: '',
+  sinceVersion: 7,
+  infer(inputs, ctx) {
+    checkArity(inputs, ctx, ctx.opset < 11 ? 3 : 2, 3);
+    const a = need(inputs, 0, ctx, 'A');
+    const b = need(inputs, 1, ctx, 'B');
+    const c = inputs[2];
+    checkType(ctx, 'A', a.type, FLOAT);
+    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    if (c) checkSameType(ctx, ['A', 'C'], a.type, c.type);
+    if (!a.shape || !b.shape) return [{ type: a.type }];
+    const { M, N } = gemmDims(ctx, a.shape, b.shape, flag(ctx.node, 'transA', 0), flag(ctx.node, 'transB', 0));
+    if (c?.shape) checkGemmC(ctx, c.shape, M, N);
+    return [{ type: a.type, shape: [M, N] }];
+  },
+  run(inputs, ctx) {
+    checkArity(inputs, ctx, ctx.opset < 11 ? 3 : 2, 3);
+    const a = need(inputs, 0, ctx, 'A');
+    const b = need(inputs, 1, ctx, 'B');
+    const c = inputs[2];
+    checkType(ctx, 'A', a.type, FLOAT);
+    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    if (c) checkSameType(ctx, ['A', 'C'], a.type, c.type);
+    const transA = flag(ctx.node, 'transA', 0);
+    const transB = flag(ctx.node, 'transB', 0);
+    const alpha = attr.float(ctx.node, 'alpha', 1);
+    const beta = attr.float(ctx.node, 'beta', 1);
+    const { M, K, N } = gemmDims(ctx, a.dims, b.dims, transA, transB) as { M: number; K: number; N: number };
+    if (c) checkGemmC(ctx, c.dims, M, N);
+    const out = allocOutput('float32', [M, N], ctx);
+    const x = a.data as Float32Array;
+    const y = b.data as Float32Array;
+    // Element (i, k) of A' and (k, j) of B' in the stored layouts.
+    const [aRow, aCol] = transA ? [1, M] : [K, 1];
+    const [bRow, bCol] = transB ? [1, K] : [N, 1];
+    const ic = c ? broadcastIndex(c.dims, [M, N]) : undefined;
+    // onnxruntime skips C when beta is 0, so NaNs in C do not leak through.
+    const cData = beta !== 0 ? (c?.data as Float32Array | undefined) : undefined;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += x[i * aRow + k * aCol] * y[k * bRow + j * bCol];
+        const o = i * N + j;
+        out.data[o] = alpha * sum + (cData ? beta * cData[ic ? ic[o] : o] : 0);
+      }
+    }
+    return [out];
+  },
+};

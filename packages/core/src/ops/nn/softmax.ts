@@ -1,0 +1,57 @@
+/**
+ * Softmax and LogSoftmax. Before opset 13 the input is viewed as 2-D [prod(dims[:axis]), prod(dims[axis:])]
+ * with axis defaulting to 1; from 13 they work along one axis, defaulting to -1. Sums run in float64.
+ */
+import { attr } from '../../ir/attributes.js';
+import type { OpContext, OpDef } from '../op.js';
+import { allocOutput, axisIn, checkArity, checkType, FLOAT, need, product } from './common.js';
+
+/** The [outer, length, inner] view of `dims` the op normalizes over. */
+function softmaxView(ctx: OpContext, dims: readonly number[]): [number, number, number] {
+  const legacy = ctx.opset < 13;
+  const axis = axisIn(ctx.node, 'axis', attr.int(ctx.node, 'axis', legacy ? 1 : -1), dims.length);
+  if (legacy) return [product(dims, 0, axis), product(dims, axis), 1];
+  return [product(dims, 0, axis), dims[axis] ?? 1, product(dims, axis + 1)];
+}
+
+function softmaxOp(opType: string, log: boolean): OpDef {
+  return {
+    opType,
+    domain: '',
+    sinceVersion: 7,
+    infer(inputs, ctx) {
+      checkArity(inputs, ctx, 1, 1);
+      const x = need(inputs, 0, ctx, 'input');
+      checkType(ctx, 'input', x.type, FLOAT);
+      if (x.shape) axisIn(ctx.node, 'axis', attr.int(ctx.node, 'axis', ctx.opset < 13 ? 1 : -1), x.shape.length);
+      return [{ type: x.type, shape: x.shape }];
+    },
+    run(inputs, ctx) {
+      checkArity(inputs, ctx, 1, 1);
+      const x = need(inputs, 0, ctx, 'input');
+      checkType(ctx, 'input', x.type, FLOAT);
+      const [outer, length, inner] = softmaxView(ctx, x.dims);
+      const src = x.data as Float32Array;
+      const out = allocOutput('float32', x.dims, ctx);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const base = o * length * inner + i;
+          // Subtract the max so exp never overflows.
+          let max = -Infinity;
+          for (let k = 0; k < length; k++) max = Math.max(max, src[base + k * inner]);
+          let sum = 0;
+          for (let k = 0; k < length; k++) sum += Math.exp(src[base + k * inner] - max);
+          const logSum = Math.log(sum);
+          for (let k = 0; k < length; k++) {
+            const shifted = src[base + k * inner] - max;
+            out.data[base + k * inner] = log ? shifted - logSum : Math.exp(shifted) / sum;
+          }
+        }
+      }
+      return [out];
+    },
+  };
+}
+
+export const Softmax = softmaxOp('Softmax', false);
+export const LogSoftmax = softmaxOp('LogSoftmax', true);

@@ -1,0 +1,104 @@
+/**
+ * Comparisons (Equal, Less, Greater: broadcasting, bool out), Not, and Where (broadcasting select).
+ */
+import { broadcastShapes } from '../../shape.js';
+import { halfToFloat, Tensor, type TensorType } from '../../tensor.js';
+import type { InferInput, OpContext, OpDef } from '../op.js';
+import { broadcastOrThrow, broadcastStrides, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, offsetOf, required, typeError } from './util.js';
+
+/** Output type/shape of an elementwise op over inputs that broadcast. */
+function inferBroadcast(ctx: OpContext, inputs: readonly InferInput[], type: TensorType) {
+  if (inputs.some((x) => x.shape === undefined)) return { type };
+  return { type, shape: broadcastOrThrow(ctx, ...inputs.map((x) => x.shape ?? [])) };
+}
+
+/** Applies `fn` to the broadcast elements of `xs`, writing a tensor of `type`. */
+function mapBroadcast(ctx: OpContext, xs: readonly Tensor[], type: TensorType, fn: (values: (number | bigint)[]) => number | bigint): Tensor {
+  broadcastOrThrow(ctx, ...xs.map((x) => x.dims));
+  const dims = broadcastShapes(...xs.map((x) => x.dims));
+  checkOutputSize(ctx, dims, type);
+  const out = Tensor.zeros(type, dims);
+  const dst = elements(out);
+  const srcs = xs.map(elements);
+  const strides = xs.map((x) => broadcastStrides(x.dims, dims));
+  const values = new Array<number | bigint>(xs.length);
+  forEachIndex(dims, (index, flat) => {
+    for (let k = 0; k < xs.length; k++) values[k] = srcs[k][offsetOf(index, strides[k])];
+    dst[flat] = fn(values);
+  });
+  return out;
+}
+
+function sameType(ctx: OpContext, a: { type: TensorType }, b: { type: TensorType }): void {
+  if (a.type !== b.type) throw typeError(ctx, 'B', a.type, b.type);
+}
+
+function comparison(opType: string, test: (a: number | bigint, b: number | bigint) => boolean): OpDef {
+  return {
+    opType,
+    domain: '',
+    sinceVersion: 7,
+    infer(inputs, ctx) {
+      checkInputCount(ctx, inputs, 2, 2);
+      const a = required(ctx, inputs, 0, 'A');
+      const b = required(ctx, inputs, 1, 'B');
+      sameType(ctx, a, b);
+      return [inferBroadcast(ctx, [a, b], 'bool')];
+    },
+    run(inputs, ctx) {
+      checkInputCount(ctx, inputs, 2, 2);
+      const a = required(ctx, inputs, 0, 'A');
+      const b = required(ctx, inputs, 1, 'B');
+      sameType(ctx, a, b);
+      // float16 holds bits: decode before comparing (bit order is not value order, and -0 == +0).
+      const decode = a.type === 'float16' ? (v: number | bigint) => halfToFloat(v as number) : (v: number | bigint) => v;
+      return [mapBroadcast(ctx, [a, b], 'bool', ([x, y]) => (test(decode(x), decode(y)) ? 1 : 0))];
+    },
+  };
+}
+
+export const equalOp = comparison('Equal', (a, b) => a === b);
+export const lessOp = comparison('Less', (a, b) => a < b);
+export const greaterOp = comparison('Greater', (a, b) => a > b);
+
+export const notOp: OpDef = {
+  opType: 'Not',
+  domain: '',
+  sinceVersion: 1,
+  infer(inputs, ctx) {
+    checkInputCount(ctx, inputs, 1, 1);
+    const x = required(ctx, inputs, 0, 'X');
+    checkType(ctx, 'X', x.type, ['bool']);
+    return [{ type: 'bool', shape: x.shape }];
+  },
+  run(inputs, ctx) {
+    checkInputCount(ctx, inputs, 1, 1);
+    const x = required(ctx, inputs, 0, 'X');
+    checkType(ctx, 'X', x.type, ['bool']);
+    return [mapBroadcast(ctx, [x], 'bool', ([v]) => (v ? 0 : 1))];
+  },
+};
+
+export const whereOp: OpDef = {
+  opType: 'Where',
+  domain: '',
+  sinceVersion: 9,
+  infer(inputs, ctx) {
+    checkInputCount(ctx, inputs, 3, 3);
+    const cond = required(ctx, inputs, 0, 'condition');
+    const x = required(ctx, inputs, 1, 'X');
+    const y = required(ctx, inputs, 2, 'Y');
+    checkType(ctx, 'condition', cond.type, ['bool']);
+    if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+    return [inferBroadcast(ctx, [cond, x, y], x.type)];
+  },
+  run(inputs, ctx) {
+    checkInputCount(ctx, inputs, 3, 3);
+    const cond = required(ctx, inputs, 0, 'condition');
+    const x = required(ctx, inputs, 1, 'X');
+    const y = required(ctx, inputs, 2, 'Y');
+    checkType(ctx, 'condition', cond.type, ['bool']);
+    if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+    return [mapBroadcast(ctx, [cond, x, y], x.type, ([c, a, b]) => (c ? a : b))];
+  },
+};

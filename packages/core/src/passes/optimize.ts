@@ -1,0 +1,21 @@
+/**
+ * The default optimization pipeline every model goes through at `Session.init`.
+ */
+import type { Model } from '../ir/graph.js';
+import { validateGraph } from '../ir/validate.js';
+import { foldBatchNorm } from './fold-batch-norm.js';
+import { foldConstants } from './fold-constants.js';
+import { removeDeadNodes } from './remove-dead-nodes.js';
+import { removeIdentities } from './remove-identities.js';
+
+export interface OptimizeOptions {
+  /** 'none' only validates; 'basic' (the default) folds constants, identities and BatchNorm, then drops dead nodes. */
+  level?: 'none' | 'basic';
+}
+
+/** Validates and optimizes a model; device-specific fusions (fuseActivations) are left to the backends. */
+export function optimize(model: Model, options: OptimizeOptions = {}): Model {
+  const validated = validateGraph(model);
+  if (options.level === 'none') return validated;
+  return [foldConstants, removeIdentities, foldBatchNorm, removeDeadNodes].reduce((m, pass) => pass(m), validated);
+}

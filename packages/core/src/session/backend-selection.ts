@@ -1,0 +1,57 @@
+/**
+ * Picks a session's backends: resolves each spec, refuses a name claimed twice, probes the device, and
+ * skips (with an event) the ones that are missing or unavailable. Refused specs (paths, URLs, packages
+ * that are not backends) are errors, not skips: they are mistakes or attacks, never a missing device.
+ */
+import type { Backend } from '../backend/contract.js';
+import { BackendClaims, resolveBackend, type BackendSpec } from '../backend/registry.js';
+import { BackendUnavailableError, ErrorCodes, isLastmileError } from '../errors.js';
+import type { SessionEvent } from './options.js';
+
+const specLabel = (spec: BackendSpec): string =>
+  typeof spec === 'string' ? spec : typeof (spec as { name?: unknown } | null)?.name === 'string' ? (spec as Backend).name : 'a Backend object';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The usable backends, in the given priority order; BackendUnavailableError listing every failure when none is. */
+export async function selectBackends(
+  specs: readonly BackendSpec[],
+  projectRoot: string | undefined,
+  emit: (event: SessionEvent) => void,
+): Promise<Backend[]> {
+  const claims = new BackendClaims();
+  const usable: Backend[] = [];
+  const failures: { backend: string; reason: string }[] = [];
+  const skip = (backend: string, reason: string) => {
+    failures.push({ backend, reason });
+    emit({ type: 'backend-skipped', backend, reason });
+  };
+  for (const spec of specs) {
+    const label = specLabel(spec);
+    let backend: Backend;
+    try {
+      backend = await resolveBackend(spec, { projectRoot });
+    } catch (error) {
+      if (isLastmileError(error, ErrorCodes.Plugin)) throw error;
+      skip(label, message(error));
+      continue;
+    }
+    claims.claim(backend, label);
+    try {
+      const probe = await backend.probe();
+      if (typeof probe !== 'object' || probe === null || probe.available !== true) {
+        skip(backend.name, `probe: ${typeof probe?.reason === 'string' ? probe.reason : 'device not available'}`);
+        continue;
+      }
+      emit({ type: 'backend-selected', backend: backend.name, probe });
+      usable.push(backend);
+    } catch (error) {
+      skip(backend.name, `probe() threw: ${message(error)}`);
+    }
+  }
+  if (usable.length === 0) {
+    const list = failures.map((f) => `  ${f.backend}: ${f.reason}`).join('\n');
+    throw new BackendUnavailableError(`no usable backend${specs.length === 0 ? ' (none was given)' : `:\n${list}`}`, { failures });
+  }
+  return usable;
+}

@@ -1,0 +1,46 @@
+/**
+ * What a Session can be asked for, and the events it reports instead of printing.
+ */
+import type { Backend, Precision, ProbeResult } from '../backend/contract.js';
+import type { OptimizeOptions } from '../passes/optimize.js';
+import type { AssignmentReport } from '../partition/report.js';
+import type { Tensor } from '../tensor.js';
+
+/** Options of {@link Session.init}. */
+export interface SessionOptions {
+  /** Backends by priority: short names, package names or Backend objects. Default `['reference']`. */
+  backends?: readonly (string | Backend)[];
+  /** Let nodes the first backend declines run on later ones (default true). */
+  fallback?: boolean;
+  /** Graph optimization at init: 'basic' (default) or 'none'. */
+  optimization?: OptimizeOptions['level'];
+  threads?: number;
+  precision?: Precision;
+  /** Ask executables for per-node timings (see `Session.profile`). */
+  profiling?: boolean;
+  /** Sample feeds of the model's inputs, for backends that quantize. */
+  calibration?: readonly Record<string, Tensor>[];
+  /** Settings for one backend, by backend name, passed to its `compile` as `deviceOptions`. */
+  backendOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Where backends and importers are looked up; see `defaultProjectRoot`. */
+  projectRoot?: string;
+  /** Largest tensor, in bytes, shape inference accepts. */
+  maxTensorBytes?: number;
+  /** Most compiled plans (one per input-shape signature) kept; the least recently used is disposed. Default 8. */
+  maxCachedPlans?: number;
+  /** Options handed to the model importer as they are (base directory for external data, limits...). */
+  importOptions?: Readonly<Record<string, unknown>>;
+  /** Receives progress and diagnostics; the library itself never prints. */
+  onEvent?: (event: SessionEvent) => void;
+}
+
+/** Everything a session reports. */
+export type SessionEvent =
+  | { type: 'model-imported'; format: string; importer: string }
+  | { type: 'backend-skipped'; backend: string; reason: string }
+  | { type: 'backend-selected'; backend: string; probe: ProbeResult }
+  | { type: 'partitioned'; signature: string; report: AssignmentReport }
+  | { type: 'calibrated'; partition: number; backend: string; samples: number }
+  | { type: 'compiled'; partition: number; backend: string; nodeCount: number; ms: number }
+  | { type: 'prepared'; signature: string; partitions: number }
+  | { type: 'plan-evicted'; signature: string };

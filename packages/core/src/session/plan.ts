@@ -1,0 +1,204 @@
+/**
+ * A prepared plan: the model shape-inferred for one set of input shapes, partitioned, and each partition
+ * compiled in order. Partitions that need calibration get the values of their inputs on every calibration
+ * feed, computed by running the partitions compiled before them.
+ */
+import type { Backend, CompileOptions, Executable, ProfileEntry } from '../backend/contract.js';
+import { BackendError, GraphError, InputError, isLastmileError } from '../errors.js';
+import type { Model } from '../ir/graph.js';
+import { inferShapes } from '../ir/infer.js';
+import { partitionModel, type PlannedPartition } from '../partition/partitioner.js';
+import type { AssignmentReport } from '../partition/report.js';
+import { formatShape } from '../shape.js';
+import { isTensor, type Tensor } from '../tensor.js';
+import { convertAtBoundary } from './boundary.js';
+import { checkFeeds } from './input-check.js';
+import type { SessionEvent, SessionOptions } from './options.js';
+
+/** A partition and its compiled executable. */
+export interface CompiledPartition {
+  partition: PlannedPartition;
+  executable: Executable;
+}
+
+/** Everything needed to run the model for one input-shape signature. */
+export interface Plan {
+  signature: string;
+  inputShapes: Record<string, number[]>;
+  partitions: CompiledPartition[];
+  report: AssignmentReport;
+  /** The last partition (index) reading each value, after which it is dropped. */
+  lastUse: Map<string, number>;
+  model: Model;
+}
+
+/** What building a plan needs from the session. */
+export interface PlanContext {
+  model: Model;
+  backends: readonly Backend[];
+  options: SessionOptions;
+  emit: (event: SessionEvent) => void;
+}
+
+/** A stable key for a set of concrete input shapes. */
+export function shapeSignature(shapes: Readonly<Record<string, readonly number[]>>, order: readonly string[]): string {
+  return order.map((name) => `${name}:${formatShape(shapes[name])}`).join(';');
+}
+
+/** Infers shapes, partitions and compiles; on failure every executable compiled so far is disposed. */
+export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, number[]>, signature: string): Promise<Plan> {
+  const { options, emit } = ctx;
+  const model = inferShapes(ctx.model, { inputShapes, maxTensorBytes: options.maxTensorBytes });
+  const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
+  emit({ type: 'partitioned', signature, report });
+  const samples = calibrationSamples(ctx, partitions);
+  let lastCalibrated = -1;
+  partitions.forEach((p, i) => p.backend.requiresCalibration && (lastCalibrated = i));
+  const compiled: CompiledPartition[] = [];
+  try {
+    for (const [index, partition] of partitions.entries()) {
+      const calibration = partition.backend.requiresCalibration ? samples.map((env) => pick(env, partition.inputs)) : undefined;
+      if (calibration) emit({ type: 'calibrated', partition: partition.id, backend: partition.backend.name, samples: calibration.length });
+      const started = performance.now();
+      const executable = await compilePartition(partition, {
+        threads: options.threads,
+        precision: options.precision,
+        profiling: options.profiling,
+        calibration,
+        deviceOptions: options.backendOptions?.[partition.backend.name],
+      });
+      const step = { partition, executable };
+      compiled.push(step);
+      emit({ type: 'compiled', partition: partition.id, backend: partition.backend.name, nodeCount: partition.nodes.length, ms: performance.now() - started });
+      // Sample values flow along only as far as a later partition still needs them.
+      if (index < lastCalibrated) {
+        for (const env of samples) for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
+      }
+    }
+  } catch (error) {
+    await disposeAll(compiled);
+    throw error;
+  }
+  const lastUse = new Map<string, number>();
+  partitions.forEach((p, i) => p.inputs.forEach((v) => lastUse.set(v, i)));
+  emit({ type: 'prepared', signature, partitions: compiled.length });
+  return { signature, inputShapes, partitions: compiled, report, lastUse, model };
+}
+
+function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartition[]): Map<string, Tensor>[] {
+  const needing = [...new Set(partitions.filter((p) => p.backend.requiresCalibration).map((p) => p.backend.name))];
+  if (needing.length === 0) return [];
+  const feeds = ctx.options.calibration ?? [];
+  if (feeds.length === 0) {
+    throw new InputError(
+      `${needing.length > 1 ? 'backends' : 'backend'} ${needing.map((n) => `'${n}'`).join(', ')} ${needing.length > 1 ? 'quantize and need' : 'quantizes and needs'} calibration feeds: pass options.calibration (sample inputs of the model)`,
+      { backends: needing },
+    );
+  }
+  return feeds.map((feed, i) => {
+    try {
+      return new Map(Object.entries(checkFeeds(ctx.model.graph.inputs, feed)));
+    } catch (error) {
+      if (isLastmileError(error)) throw new InputError(`calibration feed #${i}: ${error.message}`, { ...error.details, sample: i }, { cause: error });
+      throw error;
+    }
+  });
+}
+
+function pick(env: ReadonlyMap<string, Tensor>, names: readonly string[]): Record<string, Tensor> {
+  return Object.fromEntries(names.map((n) => [n, env.get(n) as Tensor]));
+}
+
+async function compilePartition(partition: PlannedPartition, options: CompileOptions): Promise<Executable> {
+  const backend = partition.backend.name;
+  let executable: unknown;
+  try {
+    executable = await partition.backend.compile({ id: partition.id, model: partition.model }, options);
+  } catch (error) {
+    if (isLastmileError(error)) throw error;
+    throw new BackendError(`backend '${backend}' failed to compile partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`, { backend, partition: partition.id }, { cause: error });
+  }
+  const e = executable as Partial<Executable> | null;
+  if (typeof e !== 'object' || e === null || typeof e.run !== 'function' || typeof e.dispose !== 'function' || !Array.isArray(e.inputs) || !Array.isArray(e.outputs)) {
+    throw new BackendError(`backend '${backend}' returned no valid executable for partition ${partition.id} (needs inputs, outputs, run, dispose)`, { backend, partition: partition.id });
+  }
+  return e as Executable;
+}
+
+/**
+ * Runs one compiled partition on the values it needs from `env`, converting precision at the boundary
+ * both ways, and checks that it returned every output with the inferred dims.
+ */
+export async function runPartition(step: CompiledPartition, env: ReadonlyMap<string, Tensor>): Promise<Record<string, Tensor>> {
+  const { partition, executable } = step;
+  const backend = partition.backend.name;
+  const inputs: Record<string, Tensor> = {};
+  for (const name of partition.inputs) {
+    const value = env.get(name);
+    if (value === undefined) throw new GraphError(`value '${name}' needed by partition ${partition.id} was not computed`, { value: name, partition: partition.id });
+    const declared = executable.inputs.find((v) => v.name === name);
+    inputs[name] = declared ? convertAtBoundary(value, declared.type, name, backend) : value;
+  }
+  let results: Record<string, unknown>;
+  try {
+    results = await executable.run(inputs);
+  } catch (error) {
+    if (isLastmileError(error)) throw error;
+    throw new BackendError(`backend '${backend}' failed running partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`, { backend, partition: partition.id }, { cause: error });
+  }
+  const outputs: Record<string, Tensor> = {};
+  for (const info of partition.model.graph.outputs) {
+    const value = results?.[info.name];
+    if (!isTensor(value)) {
+      throw new BackendError(`backend '${backend}' did not return output '${info.name}' of partition ${partition.id}`, { backend, partition: partition.id, value: info.name });
+    }
+    const converted = convertAtBoundary(value, info.type, info.name, backend);
+    const shape = info.shape;
+    if (shape !== undefined && (shape.length !== value.dims.length || shape.some((d, i) => typeof d === 'number' && d !== value.dims[i]))) {
+      throw new BackendError(`backend '${backend}' returned '${info.name}' with dims ${formatShape(value.dims)}, expected ${formatShape(shape)}`, {
+        backend,
+        value: info.name,
+        expected: [...shape],
+        got: [...value.dims],
+      });
+    }
+    outputs[info.name] = converted;
+  }
+  return outputs;
+}
+
+/** Runs the plan on checked feeds; each intermediate is dropped after the last partition that reads it. */
+export async function executePlan(plan: Plan, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  const graph = plan.model.graph;
+  const keep = new Set(graph.outputs.map((o) => o.name));
+  const env = new Map<string, Tensor>(Object.entries(feeds));
+  for (const [index, step] of plan.partitions.entries()) {
+    for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
+    for (const name of step.partition.inputs) if (plan.lastUse.get(name) === index && !keep.has(name)) env.delete(name);
+  }
+  const out: Record<string, Tensor> = {};
+  for (const { name } of graph.outputs) {
+    const value = env.get(name) ?? graph.initializers.get(name);
+    if (value === undefined) throw new GraphError(`graph output '${name}' was not computed`, { value: name });
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Timings of the plan's last run, from executables compiled with profiling. */
+export function planProfile(plan: Plan): ProfileEntry[] {
+  return plan.partitions.flatMap((p) => p.executable.profile?.() ?? []);
+}
+
+/** Disposes every executable, even when some throw; the first failure is rethrown afterwards. */
+export async function disposeAll(steps: readonly CompiledPartition[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const { executable, partition } of steps) {
+    try {
+      await executable.dispose();
+    } catch (error) {
+      failures.push(new BackendError(`backend '${partition.backend.name}' failed to dispose partition ${partition.id}`, { backend: partition.backend.name, partition: partition.id }, { cause: error }));
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+}

@@ -1,0 +1,188 @@
+/**
+ * The Session: the six-call lifecycle (init, prepare, setTensor, forward, getTensor, destroy) and the
+ * one-call `run`. Calls that touch compiled plans go through one promise chain, so concurrent runs are
+ * queued and never see each other's values, and destroy() frees executables only after the run in flight.
+ */
+import type { Backend, ProfileEntry } from '../backend/contract.js';
+import { projectRootOf } from '../backend/project-packages.js';
+import { InputError, ModelFormatError, SessionClosedError, SessionStateError } from '../errors.js';
+import type { Model, ValueInfo } from '../ir/graph.js';
+import type { AssignmentReport, PartitionSummary } from '../partition/report.js';
+import { optimize } from '../passes/optimize.js';
+import type { Tensor } from '../tensor.js';
+import { selectBackends } from './backend-selection.js';
+import { checkFeeds, checkInput, concreteInputShapes } from './input-check.js';
+import { importModel } from './model-source.js';
+import type { SessionEvent, SessionOptions } from './options.js';
+import { buildPlan, disposeAll, executePlan, planProfile, shapeSignature, type Plan, type PlanContext } from './plan.js';
+
+const DEFAULT_MAX_CACHED_PLANS = 8;
+
+function isModel(value: unknown): value is Model {
+  return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && typeof (value as Model).graph === 'object';
+}
+
+/** A model deployed on a set of backends. */
+export class Session {
+  /** The validated, optimized model. */
+  readonly model: Model;
+  /** The usable backends, by priority. */
+  readonly backends: readonly Backend[];
+  readonly #context: PlanContext;
+  readonly #plans = new Map<string, Plan>();
+  readonly #bound = new Map<string, Tensor>();
+  #current: Plan | undefined;
+  #outputs: Record<string, Tensor> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #destroyed: Promise<void> | undefined;
+
+  private constructor(model: Model, backends: Backend[], options: SessionOptions, emit: (event: SessionEvent) => void) {
+    this.model = model;
+    this.backends = backends;
+    this.#context = { model, backends, options, emit };
+  }
+
+  /** NN_Init: imports (bytes or path, format told by content), validates and optimizes, then picks the backends. */
+  static async init(model: Model | Uint8Array | string, options: SessionOptions = {}): Promise<Session> {
+    const emit = options.onEvent ?? (() => undefined);
+    let source: Model;
+    if (isModel(model)) source = model;
+    else if (model instanceof Uint8Array || typeof model === 'string') source = await importModel(model, projectRootOf(options), options.importOptions ?? {}, emit);
+    else throw new ModelFormatError(`Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`, { got: typeof model });
+    // optimize() validates first (topological order, GraphError on malformed graphs).
+    const optimized = optimize(source, { level: options.optimization });
+    const backends = await selectBackends(options.backends ?? ['reference'], options.projectRoot, emit);
+    return new Session(optimized, backends, options, emit);
+  }
+
+  /** The model's runtime inputs. */
+  get inputs(): readonly ValueInfo[] {
+    return this.model.graph.inputs;
+  }
+
+  get outputs(): readonly ValueInfo[] {
+    return this.model.graph.outputs;
+  }
+
+  /** Where each node of the last prepared plan runs; undefined before the first prepare. */
+  get assignment(): AssignmentReport | undefined {
+    return this.#current?.report;
+  }
+
+  /** The partitions of the last prepared plan, in run order. */
+  get partitions(): readonly PartitionSummary[] {
+    return this.#current?.report.partitions ?? [];
+  }
+
+  /**
+   * NN_Prepare: infers shapes for `inputShapes` (needed for every input with symbolic dims), partitions
+   * and compiles. Plans are cached per shape signature, so preparing known shapes again is free.
+   */
+  async prepare(inputShapes?: Readonly<Record<string, readonly number[]>>): Promise<void> {
+    this.#checkOpen();
+    const shapes = concreteInputShapes(this.inputs, inputShapes);
+    await this.#enqueue(() => this.#planFor(shapes));
+  }
+
+  /** NN_SetTensor: binds an input for the next forward(), checked against the model's declaration. */
+  setTensor(name: string, tensor: Tensor): void {
+    this.#checkOpen();
+    const info = this.inputs.find((i) => i.name === name);
+    if (info === undefined) {
+      throw new InputError(`unknown input name '${name}' (the model's inputs are ${this.inputs.map((i) => `'${i.name}'`).join(', ')})`, {
+        unknown: [name],
+        expected: this.inputs.map((i) => i.name),
+      });
+    }
+    this.#bound.set(name, checkInput(info, tensor));
+  }
+
+  /** NN_Forward: runs the model on the bound inputs (preparing for their shapes when needed). */
+  async forward(): Promise<void> {
+    this.#checkOpen();
+    const feeds = checkFeeds(this.inputs, Object.fromEntries(this.#bound));
+    this.#outputs = await this.#enqueue(() => this.#execute(feeds));
+  }
+
+  /** NN_GetTensor: an output of the last forward(). */
+  getTensor(name: string): Tensor {
+    this.#checkOpen();
+    if (this.#outputs === undefined) throw new SessionStateError(`getTensor('${name}') before forward(): there are no outputs yet`, { value: name });
+    if (!Object.hasOwn(this.#outputs, name)) {
+      throw new InputError(`'${name}' is not an output (the outputs are ${Object.keys(this.#outputs).map((n) => `'${n}'`).join(', ')})`, {
+        value: name,
+        expected: Object.keys(this.#outputs),
+      });
+    }
+    return this.#outputs[name];
+  }
+
+  /** Runs the model on `feeds` (every input, no unknown names) and returns the outputs by name. */
+  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    this.#checkOpen();
+    const checked = checkFeeds(this.inputs, feeds);
+    return this.#enqueue(() => this.#execute(checked));
+  }
+
+  /** Per-node timings of the last run, from backends compiled with `profiling`. */
+  profile(): ProfileEntry[] {
+    this.#checkOpen();
+    return this.#current ? planProfile(this.#current) : [];
+  }
+
+  /**
+   * NN_Destroy: refuses new calls at once, lets the run in flight finish (queued ones fail with
+   * SessionClosedError), then disposes every executable. Calling it again returns the same promise.
+   */
+  destroy(): Promise<void> {
+    if (this.#destroyed === undefined) {
+      this.#closed = true;
+      this.#destroyed = this.#queue.then(async () => {
+        const plans = [...this.#plans.values()];
+        this.#plans.clear();
+        this.#bound.clear();
+        this.#current = undefined;
+        this.#outputs = undefined;
+        for (const plan of plans) await disposeAll(plan.partitions);
+      });
+    }
+    return this.#destroyed;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new SessionClosedError('the session was destroyed', {});
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(() => {
+      this.#checkOpen();
+      return task();
+    });
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #execute(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const shapes = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
+    return executePlan(await this.#planFor(shapes), feeds);
+  }
+
+  /** The plan for these shapes: cached (most recently used last) or built, evicting the oldest past the limit. */
+  async #planFor(shapes: Record<string, number[]>): Promise<Plan> {
+    const signature = shapeSignature(shapes, this.inputs.map((i) => i.name));
+    let plan = this.#plans.get(signature);
+    if (plan !== undefined) this.#plans.delete(signature);
+    else plan = await buildPlan(this.#context, shapes, signature);
+    this.#plans.set(signature, plan);
+    this.#current = plan;
+    const limit = Math.max(1, this.#context.options.maxCachedPlans ?? DEFAULT_MAX_CACHED_PLANS);
+    for (const [key, old] of this.#plans) {
+      if (this.#plans.size <= limit) break;
+      this.#plans.delete(key);
+      this.#context.emit({ type: 'plan-evicted', signature: key });
+      await disposeAll(old.partitions);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * A test device that stands in for the NPU and DSP before they exist, to prove the backend contract fits
+ * them: it supports only a few ops, keeps tensors in its own memory (a map of device buffers with a live
+ * count), quantizes activations per tensor to int8 from calibration min/max (computing with fake-quant in
+ * float), and serializes its compiled partition to a versioned artifact and loads it back.
+ */
+import {
+  BACKEND_API_VERSION,
+  BackendError,
+  Tensor,
+  evaluateGraph,
+  opFor,
+  opsetFor,
+  type Backend,
+  type CompileOptions,
+  type Executable,
+  type Model,
+  type Partition,
+  type ValueInfo,
+} from '@lastmile/core';
+import { deserializeProgram, serializeProgram, type Program, type QuantParams } from './test-device-format.js';
+
+/** Ops the device runs when none are named. */
+export const TEST_DEVICE_OPS = ['Conv', 'Relu', 'Add', 'MaxPool'];
+
+/** What tests observe about a device instance. */
+export interface TestDeviceStats {
+  /** Device buffers allocated and not yet freed (weights of live executables, activations mid-run). */
+  liveBuffers: number;
+  /** The calibration feeds each compile received, in compile order. */
+  calibrations: Record<string, Tensor>[][];
+}
+
+/** Device memory: host code only ever sees handles; data is copied in and out. */
+class DeviceMemory {
+  readonly #buffers = new Map<number, { data: Float32Array; dims: number[] }>();
+  #next = 1;
+
+  get live(): number {
+    return this.#buffers.size;
+  }
+
+  upload(tensor: Tensor): number {
+    const handle = this.#next++;
+    this.#buffers.set(handle, { data: (tensor.data as Float32Array).slice(), dims: [...tensor.dims] });
+    return handle;
+  }
+
+  /** A host tensor viewing the buffer, for the device's own kernels. */
+  view(handle: number): Tensor {
+    const buffer = this.#buffers.get(handle);
+    if (buffer === undefined) throw new BackendError(`test device: buffer ${handle} was freed`, { handle });
+    return new Tensor('float32', buffer.data, buffer.dims);
+  }
+
+  download(handle: number): Tensor {
+    return this.view(handle).clone();
+  }
+
+  free(handle: number): void {
+    this.#buffers.delete(handle);
+  }
+}
+
+const INT8_MIN = -128;
+const INT8_MAX = 127;
+
+/** Asymmetric int8 parameters covering [min, max] and zero. */
+export function quantParams(min: number, max: number): QuantParams {
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  const scale = hi > lo ? (hi - lo) / (INT8_MAX - INT8_MIN) : 1;
+  return { scale, zeroPoint: Math.round(INT8_MIN - lo / scale) };
+}
+
+function fakeQuant(data: Float32Array, q: QuantParams): void {
+  for (let i = 0; i < data.length; i++) {
+    const level = Math.min(INT8_MAX, Math.max(INT8_MIN, Math.round(data[i] / q.scale) + q.zeroPoint));
+    data[i] = (level - q.zeroPoint) * q.scale;
+  }
+}
+
+/** Quant parameters of every activation (partition inputs and node outputs) from float runs on the samples. */
+function calibrate(model: Model, samples: readonly Record<string, Tensor>[]): Map<string, QuantParams> {
+  const names = [...model.graph.inputs.map((i) => i.name), ...model.graph.nodes.flatMap((n) => n.outputs.filter(Boolean))];
+  const range = new Map(names.map((n) => [n, { min: Infinity, max: -Infinity }]));
+  for (const sample of samples) {
+    const values = evaluateGraph(model, sample, { keep: names });
+    for (const name of names) {
+      const r = range.get(name)!;
+      for (const v of values[name].data as Float32Array) {
+        r.min = Math.min(r.min, v);
+        r.max = Math.max(r.max, v);
+      }
+    }
+  }
+  return new Map([...range].map(([name, r]) => [name, quantParams(r.min, r.max)]));
+}
+
+class TestDeviceExecutable implements Executable {
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  readonly #program: Program;
+  readonly #memory: DeviceMemory;
+  readonly #weights = new Map<string, number>();
+  #disposed = false;
+
+  constructor(program: Program, memory: DeviceMemory) {
+    this.#program = program;
+    this.#memory = memory;
+    this.inputs = program.model.graph.inputs;
+    this.outputs = program.model.graph.outputs;
+    for (const [name, tensor] of program.model.graph.initializers) this.#weights.set(name, memory.upload(tensor));
+  }
+
+  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    if (this.#disposed) throw new BackendError('test device: executable used after dispose', { backend: 'test-npu' });
+    const { model, quant } = this.#program;
+    const activations = new Map<string, number>();
+    const store = (name: string, tensor: Tensor) => {
+      const handle = this.#memory.upload(tensor);
+      fakeQuant(this.#memory.view(handle).data as Float32Array, quant.get(name)!);
+      activations.set(name, handle);
+    };
+    try {
+      for (const info of this.inputs) store(info.name, inputs[info.name]);
+      for (const node of model.graph.nodes) {
+        const args = node.inputs.map((n) => (n === '' ? undefined : this.#memory.view(activations.get(n) ?? this.#weights.get(n)!)));
+        const opset = opsetFor(model, node);
+        const results = opFor(node, opset).run(args, { node, opset });
+        node.outputs.forEach((name, k) => name && store(name, results[k]));
+      }
+      return Object.fromEntries(this.outputs.map((o) => [o.name, this.#memory.download(activations.get(o.name)!)]));
+    } finally {
+      for (const handle of activations.values()) this.#memory.free(handle);
+    }
+  }
+
+  serialize(): Uint8Array {
+    return serializeProgram(this.#program);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const handle of this.#weights.values()) this.#memory.free(handle);
+    this.#weights.clear();
+  }
+}
+
+/** A fresh test device: its backend descriptor and the stats tests check. */
+export function createTestDevice(options: { name?: string; ops?: readonly string[] } = {}): { backend: Backend; stats: TestDeviceStats } {
+  const name = options.name ?? 'test-npu';
+  const ops = new Set(options.ops ?? TEST_DEVICE_OPS);
+  const memory = new DeviceMemory();
+  const calibrations: Record<string, Tensor>[][] = [];
+  const stats: TestDeviceStats = {
+    get liveBuffers() {
+      return memory.live;
+    },
+    calibrations,
+  };
+  const backend: Backend = {
+    apiVersion: BACKEND_API_VERSION,
+    name,
+    requiresCalibration: true,
+    probe: () => ({ available: true, kind: 'simulator', device: `${name} (test device)` }),
+    supports(node, context) {
+      if (node.domain !== '' || !ops.has(node.opType)) return { supported: false, reason: `${name} has no ${node.opType} unit` };
+      for (const value of [...node.inputs, ...node.outputs]) {
+        if (value === '') continue;
+        const type = context.valueType(value)?.type;
+        if (type !== 'float32') return { supported: false, reason: `${name} takes float32 tensors only ('${value}' is ${type ?? 'untyped'})` };
+      }
+      if (node.opType === 'Conv' && node.inputs.slice(1).some((w) => w !== '' && context.constant(w) === undefined)) {
+        return { supported: false, reason: `${name} needs constant Conv weights` };
+      }
+      return { supported: true };
+    },
+    async compile(partition: Partition, compileOptions: CompileOptions): Promise<Executable> {
+      const samples = compileOptions.calibration ?? [];
+      if (samples.length === 0) throw new BackendError(`${name} quantizes to int8 and needs calibration samples`, { backend: name, partition: partition.id });
+      calibrations.push([...samples]);
+      return new TestDeviceExecutable({ model: partition.model, quant: calibrate(partition.model, samples) }, memory);
+    },
+    async load(bytes: Uint8Array): Promise<Executable> {
+      return new TestDeviceExecutable(deserializeProgram(bytes), memory);
+    },
+  };
+  return { backend, stats };
+}
