@@ -140,6 +140,12 @@ describe('calibration', () => {
     const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], calibration: [{ x: convInput(1, [1, 3, 8, 8]) }] });
     await expect(session.prepare()).rejects.toThrow(/calibration feed #0: input 'x': dimension 1 must be 2, got 3/);
     await session.destroy();
+    const dynamic = await Session.init(convNet(['N', 2, 8, 8]), { backends: [createTestDevice().backend, cpuBackend()], calibration });
+    await expect(dynamic.run({ x: convInput(1, [2, 2, 8, 8]) })).rejects.toThrow(
+      /calibration feed #0: input 'x' is 1x2x8x8, but the plan is prepared for 2x2x8x8/,
+    );
+    expect(sameValues((await dynamic.run({ x: convInput(1) })).z, (await dynamic.run({ x: convInput(1) })).z)).toBe(true);
+    await dynamic.destroy();
   });
 });
 

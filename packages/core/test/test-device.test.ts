@@ -1,6 +1,6 @@
 import { SerializationError, Session, evaluateGraph, inferShapes, partitionModel, validateGraph } from '@lastmile/core';
-import { describe, expect, it } from 'vitest';
-import { convInput, convNet, cpuBackend, sameValues } from './fixtures.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { convInput, convNet, cpuBackend, expectAlive, sameValues } from './fixtures.js';
 import { createTestDevice, quantParams } from './test-device.js';
 
 /** A copy of `bytes` with one byte changed. */
@@ -9,6 +9,10 @@ function patch(bytes: Uint8Array, index: number, value: number): Uint8Array {
   copy[index] = value;
   return copy;
 }
+
+afterEach(async () => {
+  await expectAlive();
+});
 
 const calibration = [1, 2, 3].map((seed) => ({ x: convInput(seed) }));
 

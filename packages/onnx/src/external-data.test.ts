@@ -7,7 +7,7 @@ import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCodes, ExternalDataError, ResourceLimitError, TensorDataError } from '@lastmile/core';
+import { ErrorCodes, ExternalDataError, ModelLimitError, TensorDataError } from '@lastmile/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeProto, expectAlive, expectError, floatBytes } from '../test/fixtures.js';
 import type { onnx } from './generated/onnx.js';
@@ -143,14 +143,15 @@ describe('row 18: offsets and lengths', () => {
   ] as [Entries, RegExp][])('refuses %j', async (extra, message) => {
     await refused([['location', 'weights.bin'], ...extra], message);
   });
-  it('refuses a tensor larger than memory can hold without crashing (8 GiB sparse file)', async () => {
+  it('refuses a tensor over maxTensorBytes before reading it (8 GiB sparse file)', async () => {
     const fd = openSync(join(dir, 'huge.bin'), 'w');
     ftruncateSync(fd, 2 ** 33);
     closeSync(fd);
     const tensor = { ...externalTensor([['location', 'huge.bin']]), dims: [L(2 ** 31)] };
     const path = join(dir, 'model.onnx');
     await writeFile(path, modelBytes({ initializer: [tensor] }));
-    await expectError(() => loadModel(path), ResourceLimitError, ErrorCodes.ResourceLimit);
+    const e = await expectError(() => loadModel(path), ModelLimitError, ErrorCodes.ModelLimit);
+    expect(e.details).toMatchObject({ option: 'maxTensorBytes', got: 2 ** 33 });
   });
   it('refuses a length that does not match the dims', async () => {
     const path = join(dir, 'model.onnx');

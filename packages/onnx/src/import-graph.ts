@@ -27,7 +27,7 @@ function text(bytes: Uint8Array, what: string, node: Node): string {
 }
 
 function dim(d: onnx.TensorShapeProto.Dimension.$Properties, axis: number, value: string, ctx: GraphContext): Dim {
-  if (d.value === 'dimValue' || (d.dimValue !== null && d.dimValue !== undefined)) {
+  if (d.value === 'dimValue') {
     const n = longToSafeInteger(d.dimValue);
     if (n === undefined || n < 0) {
       throw new ShapeError(`value '${value}' has dimension ${axis} = ${longToNumber(d.dimValue)}: dims must be non-negative`, { value, axis, got: longToNumber(d.dimValue) });

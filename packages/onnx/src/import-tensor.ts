@@ -15,8 +15,8 @@ const SUPPORTED = ['FLOAT', 'FLOAT16', 'INT8', 'UINT8', 'INT32', 'INT64', 'BOOL'
 /** What a tensor import needs besides the proto. */
 export interface TensorContext {
   external: ExternalDataFiles;
-  /** Largest dense tensor a sparse one may expand to, in bytes. */
-  maxDenseBytes: number;
+  /** Largest tensor accepted, in bytes (a sparse one counted dense). */
+  maxTensorBytes: number;
 }
 
 /** Integer range of the values int32_data may carry for each type stored there. */
@@ -42,6 +42,17 @@ export function checkedDims(dims: readonly (onnx.TensorProto['dims'][number] | n
   } catch (error) {
     if (!isLastmileError(error)) throw error;
     throw new ShapeError(`${what} has dims [${out.join(', ')}] whose element count exceeds 2^53`, { tensor: what, dims: out }, { cause: error });
+  }
+}
+
+function checkTensorBytes(bytes: number, what: string, ctx: TensorContext): void {
+  if (bytes > ctx.maxTensorBytes) {
+    throw new ModelLimitError(`${what} needs ${bytes} bytes, over the limit of ${ctx.maxTensorBytes} (option maxTensorBytes)`, {
+      tensor: what,
+      limit: ctx.maxTensorBytes,
+      got: bytes,
+      option: 'maxTensorBytes',
+    });
   }
 }
 
@@ -112,9 +123,7 @@ export function importTensor(t: onnx.TensorProto.$Properties, what: string, ctx:
   const { dims, count } = checkedDims(t.dims ?? [], what);
   const width = bytesPerElement(type);
   const byteLength = count * width;
-  if (!Number.isSafeInteger(byteLength)) {
-    throw new ShapeError(`${what} with dims [${dims.join(', ')}] is too large to hold in memory`, { tensor: what, dims });
-  }
+  checkTensorBytes(byteLength, what, ctx);
   const sources = dataSources(t);
   if (sources.length > 1) {
     throw new TensorDataError(`${what} sets both ${sources[0][0]} and ${sources[1][0]}; a tensor has one data field`, {
@@ -146,14 +155,7 @@ export function importSparseTensor(s: onnx.SparseTensorProto.$Properties, what: 
   if (!s.values || !s.indices) throw new TensorDataError(`sparse ${what} lacks its values or indices`, { tensor: what });
   const { dims, count } = checkedDims(s.dims ?? [], what);
   const values = importTensor(s.values, `values of sparse ${what}`, ctx);
-  const denseBytes = count * bytesPerElement(values.type);
-  if (denseBytes > ctx.maxDenseBytes) {
-    throw new ModelLimitError(`sparse ${what} would expand to ${denseBytes} bytes, over the limit of ${ctx.maxDenseBytes}`, {
-      tensor: what,
-      limit: ctx.maxDenseBytes,
-      got: denseBytes,
-    });
-  }
+  checkTensorBytes(count * bytesPerElement(values.type), `dense form of sparse ${what}`, ctx);
   const indices = importTensor(s.indices, `indices of sparse ${what}`, ctx);
   const nnz = values.size;
   if (values.dims.length !== 1 || indices.type !== 'int64') {

@@ -99,7 +99,7 @@ function importModel(bytes: Uint8Array, options: ResolvedOptions): Model {
   refuseFunctions(proto);
   const external = new ExternalDataFiles(options.baseDir);
   try {
-    const graph = importGraph(proto.graph as onnx.GraphProto, 0, { external, maxDenseBytes: options.maxFileBytes, unknownDims: 0 });
+    const graph = importGraph(proto.graph as onnx.GraphProto, 0, { external, maxTensorBytes: options.maxTensorBytes, unknownDims: 0 });
     const model: Model = { irVersion, opsets, graph, metadata: new Map((proto.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])) };
     if (proto.producerName) model.producerName = proto.producerName;
     if (proto.producerVersion) model.producerVersion = proto.producerVersion;

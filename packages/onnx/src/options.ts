@@ -14,12 +14,15 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Deepest nesting of subgraphs (If/Loop/Scan bodies) accepted (default 32). */
   maxSubgraphDepth?: number;
+  /** Largest single tensor accepted, in bytes, checked before its data is read (default 4 GiB; sparse tensors count dense). */
+  maxTensorBytes?: number;
 }
 
 /** The default limits. */
 export const DEFAULT_LIMITS = {
   maxFileBytes: 2 ** 31 - 1,
   maxSubgraphDepth: 32,
+  maxTensorBytes: 2 ** 32,
 } as const;
 
 /** Options with defaults filled in. */
@@ -27,6 +30,7 @@ export interface ResolvedOptions {
   baseDir?: string;
   maxFileBytes: number;
   maxSubgraphDepth: number;
+  maxTensorBytes: number;
 }
 
 function limit(name: string, value: number | undefined, fallback: number): number {
@@ -43,5 +47,6 @@ export function resolveOptions(options: LoadOptions = {}): ResolvedOptions {
     ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
     maxFileBytes: limit('maxFileBytes', options.maxFileBytes, DEFAULT_LIMITS.maxFileBytes),
     maxSubgraphDepth: limit('maxSubgraphDepth', options.maxSubgraphDepth, DEFAULT_LIMITS.maxSubgraphDepth),
+    maxTensorBytes: limit('maxTensorBytes', options.maxTensorBytes, DEFAULT_LIMITS.maxTensorBytes),
   };
 }

@@ -11,7 +11,7 @@ import { findInstalledPackage, importInstalledPackage, projectRootOf, type Insta
 
 /** Where discovery looks. */
 export interface ResolveOptions {
-  /** The folder whose node_modules (and its ancestors') hold backends; see {@link defaultProjectRoot}. */
+  /** The folder whose node_modules (and its ancestors') hold backends; default: see `defaultProjectRoot`. */
   projectRoot?: string;
 }
 

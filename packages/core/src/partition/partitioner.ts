@@ -129,11 +129,11 @@ function cutPartitions(graph: Graph, backendOf: readonly number[]): number[][] {
   });
   let ready = graph.nodes.map((_, i) => i).filter((i) => pending[i] === 0);
   const partitions: number[][] = [];
-  let current: number[] | undefined;
+  let current: number[] = [];
   let done = 0;
   while (ready.length > 0) {
     // Ready lists stay sorted, so the first match is the earliest node in the original order.
-    let pick = current === undefined ? -1 : ready.findIndex((i) => backendOf[i] === backendOf[current![0]]);
+    let pick = current.length > 0 ? ready.findIndex((i) => backendOf[i] === backendOf[current[0]]) : -1;
     if (pick < 0) {
       pick = 0;
       current = [];
@@ -141,7 +141,7 @@ function cutPartitions(graph: Graph, backendOf: readonly number[]): number[][] {
     }
     const node = ready[pick];
     ready.splice(pick, 1);
-    current!.push(node);
+    current.push(node);
     done++;
     for (const c of consumers[node]) if (--pending[c] === 0) ready = insertSorted(ready, c);
   }
@@ -197,7 +197,7 @@ function buildPartition(model: Model, id: number, indices: readonly number[], ba
     initializers,
     valueInfo,
   };
-  const partitionModel: Model = {
+  const sub: Model = {
     irVersion: model.irVersion,
     opsets: new Map(model.opsets),
     graph,
@@ -205,5 +205,5 @@ function buildPartition(model: Model, id: number, indices: readonly number[], ba
     producerVersion: model.producerVersion,
     metadata: new Map(),
   };
-  return { id, model: partitionModel, backend, nodes, inputs, outputs };
+  return { id, model: sub, backend, nodes, inputs, outputs };
 }

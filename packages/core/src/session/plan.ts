@@ -51,7 +51,7 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
   const model = inferShapes(ctx.model, { inputShapes, maxTensorBytes: options.maxTensorBytes });
   const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
   emit({ type: 'partitioned', signature, report });
-  const samples = calibrationSamples(ctx, partitions);
+  const samples = calibrationSamples(ctx, partitions, inputShapes);
   let lastCalibrated = -1;
   partitions.forEach((p, i) => p.backend.requiresCalibration && (lastCalibrated = i));
   const compiled: CompiledPartition[] = [];
@@ -85,7 +85,7 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
   return { signature, inputShapes, partitions: compiled, report, lastUse, model };
 }
 
-function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartition[]): Map<string, Tensor>[] {
+function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartition[], inputShapes: Record<string, number[]>): Map<string, Tensor>[] {
   const needing = [...new Set(partitions.filter((p) => p.backend.requiresCalibration).map((p) => p.backend.name))];
   if (needing.length === 0) return [];
   const feeds = ctx.options.calibration ?? [];
@@ -96,12 +96,26 @@ function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartit
     );
   }
   return feeds.map((feed, i) => {
+    let checked: Record<string, Tensor>;
     try {
-      return new Map(Object.entries(checkFeeds(ctx.model.graph.inputs, feed)));
+      checked = checkFeeds(ctx.model.graph.inputs, feed);
     } catch (error) {
       if (isLastmileError(error)) throw new InputError(`calibration feed #${i}: ${error.message}`, { ...error.details, sample: i }, { cause: error });
       throw error;
     }
+    // Samples run through partitions compiled for the prepared shapes, so they must have those shapes.
+    for (const [name, tensor] of Object.entries(checked)) {
+      const want = inputShapes[name];
+      if (formatShape(tensor.dims) !== formatShape(want)) {
+        throw new InputError(`calibration feed #${i}: input '${name}' is ${formatShape(tensor.dims)}, but the plan is prepared for ${formatShape(want)}`, {
+          input: name,
+          sample: i,
+          expected: want,
+          got: [...tensor.dims],
+        });
+      }
+    }
+    return new Map(Object.entries(checked));
   });
 }
 
