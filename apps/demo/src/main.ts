@@ -5,7 +5,7 @@
  *   node apps/demo/dist/main.js [model.onnx] [--backends reference,cpu-neon]
  */
 import { parseArgs } from 'node:util';
-import { SeededRandom, Session, type SessionEvent, formatShape, isLastmileError, isStatic } from '@lastmile/core';
+import { SeededRandom, Session, type SessionEvent, formatAssignment, formatShape, isLastmileError, isStatic } from '@lastmile/core';
 import { ppocrModelPath } from '@lastmile/models';
 
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(1)} ms`;
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
 
   const onEvent = (e: SessionEvent) => {
     if (e.type === 'backend-skipped') console.log(`notice:   backend ${e.backend} skipped: ${e.reason}`);
+    if (e.type === 'backend-selected') console.log(`backend:  ${e.backend} (${e.probe.kind}: ${e.probe.device})`);
   };
   let t0 = performance.now();
   const session = await Session.init(modelPath, { backends, onEvent }); // NN_Init
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   t0 = performance.now();
   await session.prepare(inputShapes); // NN_Prepare
   console.log(`prepare:  ${ms(t0)}`);
-  console.log(`\n${session.formatAssignment()}\n`);
+  if (session.assignment) console.log(`\n${formatAssignment(session.assignment)}\n`);
 
   const random = new SeededRandom(2026);
   for (const [name, dims] of Object.entries(inputShapes)) session.setTensor(name, random.floatTensor(dims, 0, 1)); // NN_SetTensor

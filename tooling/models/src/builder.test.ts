@@ -127,5 +127,9 @@ describe('ModelBuilder', () => {
     expect(code(() => b.channelShuffle(x, 3))).toBe('LM_SHAPE');
     expect(code(() => b.gemm(x, { outFeatures: 2 }))).toBe('LM_SHAPE');
     expect(code(() => b.flatten(x, 7))).toBe('LM_SHAPE');
+    expect(code(() => b.input('negative', [1, -2]))).toBe('LM_SHAPE');
+    expect(code(() => b.conv(x, { outChannels: 0, kernel: 1 }))).toBe('LM_ATTRIBUTE');
+    expect(code(() => b.conv(x, { outChannels: 4, kernel: 1, group: 0 }))).toBe('LM_ATTRIBUTE');
+    expect(code(() => b.gemm(b.flatten(x), { outFeatures: 2.5 }))).toBe('LM_ATTRIBUTE');
   });
 });

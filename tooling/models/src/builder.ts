@@ -12,6 +12,7 @@ import {
   Tensor,
   a,
   broadcastShapes,
+  checkDim,
   emptyGraph,
   makeNode,
   normalizeAxis,
@@ -125,6 +126,7 @@ export class ModelBuilder {
 
   /** Declares a graph input (float32 unless `type` says otherwise). */
   input(name: string, shape: readonly number[], type: TensorType = 'float32'): string {
+    for (const d of shape) checkDim(d, `dimension of input '${name}'`);
     this.define(name, [...shape], type, uniformMoments(0, 1));
     this.graph.inputs.push({ name, type, shape: [...shape] });
     return name;
@@ -176,6 +178,8 @@ export class ModelBuilder {
     const [n, c, ...spatial] = this.featureMap(x, 'Conv');
     const group = options.group ?? 1;
     const name = options.name ?? this.fresh('conv');
+    positiveInteger(name, 'outChannels', options.outChannels);
+    positiveInteger(name, 'group', group);
     if (c % group !== 0 || options.outChannels % group !== 0) {
       throw new ShapeError(`Conv '${name}': group ${group} must divide input channels ${c} and output channels ${options.outChannels}`, {
         node: name,
@@ -307,6 +311,7 @@ export class ModelBuilder {
     const shape = this.shapeOf(x);
     if (shape.length !== 2) throw new ShapeError(`Gemm '${name}' needs a 2-D input, '${x}' is [${shape.join(', ')}]`, { node: name, expected: 2, got: shape.length });
     const [m, k] = shape;
+    positiveInteger(name, 'outFeatures', options.outFeatures);
     const weight = this.normal([options.outFeatures, k], Math.sqrt(2 / k));
     const bias = options.bias ?? true ? this.uniform([options.outFeatures], -0.1, 0.1) : undefined;
     const inputs = [x, this.initializer(weight, `${name}.weight`), ...(bias ? [this.initializer(bias, `${name}.bias`)] : [])];
@@ -539,6 +544,12 @@ export class ModelBuilder {
 
 function int64Tensor(values: readonly number[]): Tensor<'int64'> {
   return new Tensor('int64', values.map((v) => BigInt(v)), [values.length]);
+}
+
+function positiveInteger(node: string, what: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new AttributeError(`'${node}': ${what} must be a positive integer, got ${value}`, { node, attribute: what, expected: '>= 1', got: value });
+  }
 }
 
 function spatialList(value: SpatialSize, rank: number, node: string, what: string): number[] {

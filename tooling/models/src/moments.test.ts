@@ -30,8 +30,7 @@ describe('moments', () => {
     const two = throughMax(uniformMoments(0, 1), 2);
     expect(two.mean[0]).toBeCloseTo(1 / Math.sqrt(Math.PI), 3);
     expect(two.variance[0]).toBeCloseTo(1 - 1 / Math.PI, 3);
-    // max of ReLUs = ReLU of the max: for n = 2, E[relu(max)] = E[max | max > 0] P(max > 0) = 1/sqrt(pi) + E[max; max < 0] ...
-    // checked against the direct integral of relu(z) * 2 phi(z) Phi(z).
+    // The max of two ReLU outputs is the ReLU of their max: the integral of relu(z) 2 phi(z) Phi(z).
     let direct = 0;
     for (let z = 0; z < 10; z += 1e-4) direct += z * 2 * (Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI)) * (0.5 * (1 + erf(z / Math.SQRT2))) * 1e-4;
     expect(throughMax(throughElementwise(uniformMoments(0, 1), relu), 2).mean[0]).toBeCloseTo(direct, 3);

@@ -68,9 +68,10 @@ interface Quadrature {
 const STEP = 0.02;
 const POINTS = Array.from({ length: Math.round(20 / STEP) + 1 }, (_, i) => -10 + i * STEP);
 const PDF = POINTS.map((z) => Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI));
+/** Phi at each point by the trapezoid rule (a left sum is biased by half a step). */
 const CDF = (() => {
   let sum = 0;
-  return PDF.map((p) => (sum = Math.min(1, sum + p * STEP)));
+  return PDF.map((p, i) => (sum = Math.min(1, sum + (i === 0 ? 0 : ((PDF[i - 1] + p) / 2) * STEP))));
 })();
 
 /** E over the maximum of n independent standard normals, density n phi(z) Phi(z)^(n-1); n = 1 is the normal itself. */
