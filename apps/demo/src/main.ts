@@ -5,15 +5,32 @@
  *   node apps/demo/dist/main.js [model.onnx] [--backends reference,cpu-neon]
  */
 import { parseArgs } from 'node:util';
-import { SeededRandom, Session, type SessionEvent, formatAssignment, formatShape, isLastmileError, isStatic } from '@lastmile/core';
+import { type AssignmentReport, SeededRandom, Session, type SessionEvent, formatAssignment, formatShape, isLastmileError, isStatic } from '@lastmile/core';
 import { ppocrModelPath } from '@lastmile/models';
 
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(1)} ms`;
 
+/** One line per partition: its backend and how many nodes of each op it took. */
+function summarize(report: AssignmentReport): string {
+  const opOf = new Map(report.nodes.map((n) => [n.node, n.op]));
+  return report.partitions
+    .map((p) => {
+      const counts = new Map<string, number>();
+      for (const node of p.nodes) counts.set(opOf.get(node) ?? '?', (counts.get(opOf.get(node) ?? '?') ?? 0) + 1);
+      const ops = [...counts].sort((x, y) => y[1] - x[1]).map(([op, n]) => `${op} x${n}`);
+      return `partition ${p.id} on ${p.backend}: ${p.nodeCount} nodes (${ops.join(', ')})`;
+    })
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { backends: { type: 'string', default: 'reference' }, batch: { type: 'string', default: '1' } },
+    options: {
+      backends: { type: 'string', default: 'reference' },
+      batch: { type: 'string', default: '1' },
+      nodes: { type: 'boolean', default: false },
+    },
   });
   const modelPath = positionals[0] ?? ppocrModelPath('cls');
   const backends = values.backends.split(',').map((b) => b.trim());
@@ -36,7 +53,9 @@ async function main(): Promise<void> {
   t0 = performance.now();
   await session.prepare(inputShapes); // NN_Prepare
   console.log(`prepare:  ${ms(t0)}`);
-  if (session.assignment) console.log(`\n${formatAssignment(session.assignment)}\n`);
+  const report = session.assignment;
+  if (report && values.nodes) console.log(`\n${formatAssignment(report)}\n`);
+  else if (report) console.log(`\n${summarize(report)}\n(--nodes prints where every node went and why)\n`);
 
   const random = new SeededRandom(2026);
   for (const [name, dims] of Object.entries(inputShapes)) session.setTensor(name, random.floatTensor(dims, 0, 1)); // NN_SetTensor

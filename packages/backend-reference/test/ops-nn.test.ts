@@ -153,6 +153,7 @@ describe('Conv vs onnxruntime', () => {
     { x: [1, 2, 5, 6, 4], w: [3, 2, 3, 2, 2], bias: true, attributes: { strides: a.ints([1, 2, 1]), pads: a.ints([1, 0, 1, 1, 1, 0]) } },
     { x: [1, 1, 3, 3], w: [2, 1, 1, 1], bias: true },
     { x: [0, 2, 5, 5], w: [3, 2, 3, 3], bias: true },
+    { x: [1, 48, 20, 20], w: [32, 48, 3, 3], bias: true, attributes: { pads: a.ints([1, 1, 1, 1]) } },
   ];
   cases.forEach((c, i) => {
     it(`case ${i}: X [${c.x.join(', ')}], W [${c.w.join(', ')}]`, async () => {
@@ -193,7 +194,7 @@ describe('Conv vs onnxruntime', () => {
 describe('ConvTranspose vs onnxruntime', () => {
   const cases: ConvCase[] = [
     { x: [1, 2, 4, 4], w: [2, 3, 3, 3], bias: true },
-    { x: [2, 2, 3, 4], w: [2, 2, 3, 3], attributes: { strides: a.ints([2, 2]), output_padding: a.ints([1, 0]) } },
+    { x: [2, 2, 3, 4], w: [2, 2, 3, 3], attributes: { strides: a.ints([2, 2]), output_padding: a.ints([1, 0]), kernel_shape: a.ints([3, 3]) } },
     { x: [1, 4, 3, 3], w: [4, 2, 2, 3], bias: true, attributes: { group: a.int(2), strides: a.ints([2, 3]), pads: a.ints([1, 0, 0, 2]) } },
     { x: [1, 2, 4, 3], w: [2, 2, 3, 3], attributes: { dilations: a.ints([2, 1]), strides: a.ints([1, 2]) } },
     { x: [1, 2, 3, 3], w: [2, 1, 3, 3], attributes: { strides: a.ints([2, 2]), output_shape: a.ints([8, 7]) } },

@@ -43,6 +43,14 @@ export function isDeterministic(node: Node): boolean {
  * by `inputShapes`, and graph outputs given their inferred shapes.
  */
 export function inferShapes(model: Model, options: InferOptions = {}): Model {
+  return inferShapesAndConstants(model, options).model;
+}
+
+/**
+ * {@link inferShapes}, also returning the node outputs whose values inference computed (Shape of a static
+ * input and the shape math after it), so a prepared plan can turn them into initializers.
+ */
+export function inferShapesAndConstants(model: Model, options: InferOptions = {}): { model: Model; constants: Map<string, Tensor> } {
   const maxBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   const validated = validateGraph(model);
   const graph = validated.graph;
@@ -60,6 +68,7 @@ export function inferShapes(model: Model, options: InferOptions = {}): Model {
   for (const [name, tensor] of graph.initializers) known.set(name, { type: tensor.type, shape: [...tensor.dims], value: tensor });
 
   const valueInfo = new Map(graph.valueInfo);
+  const constants = new Map<string, Tensor>();
   const shapeValues = new Map<string, ShapeValue>();
   for (const node of graph.nodes) {
     const opset = opsetFor(validated, node);
@@ -92,6 +101,7 @@ export function inferShapes(model: Model, options: InferOptions = {}): Model {
       const merged = declared ? mergeDeclared(declared, type, `value '${name}' of node '${node.name}'`, false) : { name, type: type.type, shape: type.shape };
       known.set(name, { ...type, shape: merged.shape });
       valueInfo.set(name, merged);
+      if ('value' in type && type.value) constants.set(name, type.value);
     });
   }
 
@@ -99,7 +109,7 @@ export function inferShapes(model: Model, options: InferOptions = {}): Model {
     const type = known.get(output.name);
     return type ? mergeDeclared(output, type, `graph output '${output.name}'`, true) : output;
   });
-  return { ...validated, graph: { ...graph, inputs, outputs, valueInfo } };
+  return { model: { ...validated, graph: { ...graph, inputs, outputs, valueInfo } }, constants };
 }
 
 /** Evaluates a node whose inputs are all known constants and whose outputs are small; undefined otherwise. */

@@ -50,3 +50,19 @@ function evaluateIfConstant(model: Model, node: Node, constants: ReadonlyMap<str
     return node.outputs.every((name, i) => name === '' || results[i] !== undefined) ? results : undefined;
   });
 }
+
+/**
+ * Replaces every node whose outputs all have known values (from shape inference at prepare time: Shape of
+ * a now-static input and the shape math after it) by initializers.
+ */
+export function bakeConstants(model: Model, constants: ReadonlyMap<string, Tensor>): Model {
+  const graph = model.graph;
+  const initializers = new Map(graph.initializers);
+  const nodes = graph.nodes.filter((node) => {
+    const outputs = node.outputs.filter((name) => name !== '');
+    if (!isDeterministic(node) || !outputs.every((name) => constants.has(name))) return true;
+    for (const name of outputs) initializers.set(name, constants.get(name)!);
+    return false;
+  });
+  return { ...model, graph: { ...graph, nodes, initializers } };
+}

@@ -6,7 +6,9 @@
 import type { Backend, CompileOptions, Executable, ProfileEntry } from '../backend/contract.js';
 import { BackendError, GraphError, InputError, isLastmileError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
-import { inferShapes } from '../ir/infer.js';
+import { inferShapesAndConstants } from '../ir/infer.js';
+import { bakeConstants } from '../passes/fold-constants.js';
+import { removeDeadNodes } from '../passes/remove-dead-nodes.js';
 import { partitionModel, type PlannedPartition } from '../partition/partitioner.js';
 import type { AssignmentReport } from '../partition/report.js';
 import { formatShape } from '../shape.js';
@@ -48,7 +50,9 @@ export function shapeSignature(shapes: Readonly<Record<string, readonly number[]
 /** Infers shapes, partitions and compiles; on failure every executable compiled so far is disposed. */
 export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, number[]>, signature: string): Promise<Plan> {
   const { options, emit } = ctx;
-  const model = inferShapes(ctx.model, { inputShapes, maxTensorBytes: options.maxTensorBytes });
+  const inferred = inferShapesAndConstants(ctx.model, { inputShapes, maxTensorBytes: options.maxTensorBytes });
+  // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
+  const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
   const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
   emit({ type: 'partitioned', signature, report });
   const samples = calibrationSamples(ctx, partitions, inputShapes);

@@ -9,7 +9,7 @@ import { broadcastDims, type Dim } from '../../shape.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, checkArity, checkSameType, checkType, describe, FLOAT, need, NUMERIC } from './common.js';
+import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC } from './common.js';
 
 type NumberFn = (x: number, y: number) => number;
 type BigFn = (x: bigint, y: bigint) => bigint;
@@ -21,7 +21,7 @@ function broadcastFor(ctx: OpContext, shapes: (readonly Dim[])[]): Dim[] {
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
     const got = shapes.map((s) => `[${s.join(', ')}]`).join(' and ');
-    throw new ShapeError(`${describe(ctx.node)}: input shapes ${got} do not broadcast`, { node: ctx.node.name, op: ctx.node.opType, got: shapes });
+    throw new ShapeError(`${nodeLabel(ctx.node)}: input shapes ${got} do not broadcast`, { node: ctx.node.name, op: ctx.node.opType, got: shapes });
   }
 }
 
@@ -162,7 +162,7 @@ function checkUnidirectional(ctx: OpContext, x: readonly Dim[], slope: readonly 
   const joined = broadcastFor(ctx, [x, slope]);
   const same = joined.length === x.length && joined.every((d, i) => d === x[i] || typeof x[i] === 'string');
   if (!same) {
-    throw new ShapeError(`${describe(ctx.node)}: slope [${slope.join(', ')}] does not broadcast onto X [${x.join(', ')}]`, {
+    throw new ShapeError(`${nodeLabel(ctx.node)}: slope [${slope.join(', ')}] does not broadcast onto X [${x.join(', ')}]`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       expected: [...x],

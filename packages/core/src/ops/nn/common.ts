@@ -16,7 +16,7 @@ export const MAX_KERNEL_BYTES = 2 ** 31;
 export const MAX_SPATIAL_ATTR = 2 ** 31 - 1;
 
 /** `Conv node 'conv1'`, for messages. */
-export function describe(node: Node): string {
+export function nodeLabel(node: Node): string {
   return `${node.opType} node '${node.name}'`;
 }
 
@@ -32,7 +32,7 @@ export function checkArity(inputs: readonly unknown[], ctx: OpContext, min: numb
   const got = givenCount(inputs);
   if (got < min || got > max) {
     const expected = min === max ? `${min}` : `${min} to ${max}`;
-    throw new GraphError(`${describe(ctx.node)} takes ${expected} inputs, got ${got}`, {
+    throw new GraphError(`${nodeLabel(ctx.node)} takes ${expected} inputs, got ${got}`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       expected,
@@ -45,7 +45,7 @@ export function checkArity(inputs: readonly unknown[], ctx: OpContext, min: numb
 export function need<T>(inputs: readonly (T | undefined)[], index: number, ctx: OpContext, name: string): T {
   const v = inputs[index];
   if (v === undefined) {
-    throw new GraphError(`${describe(ctx.node)} needs input ${index} (${name})`, { node: ctx.node.name, op: ctx.node.opType, input: name });
+    throw new GraphError(`${nodeLabel(ctx.node)} needs input ${index} (${name})`, { node: ctx.node.name, op: ctx.node.opType, input: name });
   }
   return v;
 }
@@ -59,7 +59,7 @@ export const NUMERIC: readonly TensorType[] = ['float32', 'int32', 'int64'];
 export function checkType(ctx: OpContext, name: string, type: TensorType, allowed: readonly TensorType[]): void {
   if (allowed.includes(type)) return;
   const why = type === 'float16' ? ' (float16 is not computed by the reference kernels yet)' : '';
-  throw new UnsupportedOpError(`${describe(ctx.node)}: input ${name} has type ${type}, supported: ${allowed.join(', ')}${why}`, {
+  throw new UnsupportedOpError(`${nodeLabel(ctx.node)}: input ${name} has type ${type}, supported: ${allowed.join(', ')}${why}`, {
     node: ctx.node.name,
     op: ctx.node.opType,
     input: name,
@@ -71,7 +71,7 @@ export function checkType(ctx: OpContext, name: string, type: TensorType, allowe
 /** Throws unless two inputs that ONNX ties to one type variable agree. */
 export function checkSameType(ctx: OpContext, names: [string, string], a: TensorType, b: TensorType): void {
   if (a === b) return;
-  throw new GraphError(`${describe(ctx.node)}: inputs ${names[0]} and ${names[1]} must have one type, got ${a} and ${b}`, {
+  throw new GraphError(`${nodeLabel(ctx.node)}: inputs ${names[0]} and ${names[1]} must have one type, got ${a} and ${b}`, {
     node: ctx.node.name,
     op: ctx.node.opType,
     expected: a,
@@ -81,7 +81,7 @@ export function checkSameType(ctx: OpContext, names: [string, string], a: Tensor
 
 /** An AttributeError naming the node and attribute. */
 export function badAttribute(node: Node, name: string, message: string, expected: unknown, got: unknown): AttributeError {
-  return new AttributeError(`${describe(node)}: attribute '${name}' ${message}`, { node: node.name, op: node.opType, attribute: name, expected, got });
+  return new AttributeError(`${nodeLabel(node)}: attribute '${name}' ${message}`, { node: node.name, op: node.opType, attribute: name, expected, got });
 }
 
 /** An ints attribute of a given length whose values lie in [min, max]; `def` when absent. */
@@ -112,7 +112,7 @@ export function flag(node: Node, name: string, def: 0 | 1): boolean {
 export function allocOutput<T extends TensorType>(type: T, dims: readonly number[], ctx: OpContext): Tensor<T> {
   const bytes = sizeOf(dims) * bytesPerElement(type);
   if (bytes > MAX_KERNEL_BYTES) {
-    throw new ResourceLimitError(`${describe(ctx.node)}: output of [${dims.join(', ')}] ${type} needs ${bytes} bytes, over the ${MAX_KERNEL_BYTES}-byte kernel limit`, {
+    throw new ResourceLimitError(`${nodeLabel(ctx.node)}: output of [${dims.join(', ')}] ${type} needs ${bytes} bytes, over the ${MAX_KERNEL_BYTES}-byte kernel limit`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       dims: [...dims],

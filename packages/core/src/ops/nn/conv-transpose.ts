@@ -7,12 +7,12 @@ import { attr } from '../../ir/attributes.js';
 import type { Node, ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, derivedDim, describe, FLOAT, MAX_SPATIAL_ATTR, need } from './common.js';
+import { allocOutput, badAttribute, checkArity, checkSameType, checkType, derivedDim, nodeLabel, FLOAT, MAX_SPATIAL_ATTR, need } from './common.js';
 import { readGroup } from './conv.js';
 import { dilatedKernel, readWindow, type Window } from './window.js';
 
 function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
 }
 
 const known = (d: Dim | undefined): d is number => typeof d === 'number';
@@ -69,7 +69,7 @@ function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): 
   const padBegin = w.pads[i];
   const out = full - padBegin - w.pads[i + w.rank];
   if (out < 0) {
-    throw new ShapeError(`${describe(node)}: pads ${padBegin} + ${w.pads[i + w.rank]} exceed the output size ${full} on spatial axis ${i}`, {
+    throw new ShapeError(`${nodeLabel(node)}: pads ${padBegin} + ${w.pads[i + w.rank]} exceed the output size ${full} on spatial axis ${i}`, {
       node: node.name,
       op: node.opType,
       axis: i,

@@ -10,9 +10,8 @@ import { inferOp, runOp } from './testing.js';
 const f = (values: number[], dims?: number[]) => new Tensor('float32', values, dims);
 const values = (t: Tensor) => Array.from(t.data as Float32Array);
 const x3 = f([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
-const ones = (dims: number[]) => Tensor.zeros('float32', dims).reshape(dims).clone();
 const filled = (dims: number[], v: number) => {
-  const t = ones(dims);
+  const t = Tensor.zeros('float32', dims);
   t.data.fill(v);
   return t;
 };

@@ -10,11 +10,11 @@ import type { Dim } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { applyInPlace, fusedActivation } from './activations.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, describe, FLOAT, need } from './common.js';
+import { allocOutput, badAttribute, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need } from './common.js';
 import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
 
 function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
 }
 
 const known = (d: Dim | undefined): d is number => typeof d === 'number';

@@ -7,10 +7,10 @@ import { attr } from '../../ir/attributes.js';
 import { broadcastDims, type Dim } from '../../shape.js';
 import type { OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, checkArity, checkSameType, checkType, describe, flag, FLOAT, need } from './common.js';
+import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, flag, FLOAT, need } from './common.js';
 
 function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
 }
 
 /** Throws when two inner dims are both known and differ. */

@@ -5,12 +5,12 @@ import { ShapeError, UnsupportedOpError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Dim } from '../../shape.js';
 import type { OpContext, OpDef } from '../op.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, describe, flag, FLOAT, need, product } from './common.js';
+import { allocOutput, badAttribute, checkArity, checkSameType, checkType, nodeLabel, flag, FLOAT, need, product } from './common.js';
 
 const PARAMS = ['scale', 'B', 'input_mean', 'input_var'] as const;
 
 function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${describe(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
 }
 
 /** Refuses training mode: the training_mode attribute (opset 14+), or the running-statistics outputs. */
@@ -19,7 +19,7 @@ function checkInferenceMode(ctx: OpContext): void {
     throw badAttribute(ctx.node, 'training_mode', 'is 1, but only inference mode (0) is supported', 0, 1);
   }
   if (ctx.node.outputs.slice(1).some((o) => o !== '')) {
-    throw new UnsupportedOpError(`${describe(ctx.node)} asks for training outputs (${ctx.node.outputs.slice(1).join(', ')}); only inference mode is supported`, {
+    throw new UnsupportedOpError(`${nodeLabel(ctx.node)} asks for training outputs (${ctx.node.outputs.slice(1).join(', ')}); only inference mode is supported`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       expected: 1,

@@ -7,12 +7,12 @@ import type { ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { allocOutput, checkArity, checkType, describe, flag, FLOAT, need, product } from './common.js';
+import { allocOutput, checkArity, checkType, nodeLabel, flag, FLOAT, need, product } from './common.js';
 import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
 
 function checkPoolRank(ctx: OpContext, dims: readonly Dim[], max = 5): void {
   if (dims.length < 3 || dims.length > max) {
-    throw new ShapeError(`${describe(ctx.node)}: X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`, {
+    throw new ShapeError(`${nodeLabel(ctx.node)}: X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       expected: `3..${max}`,
@@ -208,7 +208,7 @@ function globalPool(opType: string, reduce: (data: Float32Array, from: number, t
       const plane = product(x.dims, 2);
       if (plane === 0 && y.size > 0) {
         // Pooling an empty plane has no value (onnxruntime refuses it too): only N and C may be 0.
-        throw new ShapeError(`${describe(ctx.node)}: spatial dims of X [${x.dims.join(', ')}] must not be 0`, { node: ctx.node.name, op: ctx.node.opType, got: [...x.dims] });
+        throw new ShapeError(`${nodeLabel(ctx.node)}: spatial dims of X [${x.dims.join(', ')}] must not be 0`, { node: ctx.node.name, op: ctx.node.opType, got: [...x.dims] });
       }
       for (let i = 0; i < y.size; i++) y.data[i] = reduce(x.data as Float32Array, i * plane, (i + 1) * plane);
       return [y];

@@ -10,7 +10,7 @@ import type { Dim } from '../../shape.js';
 import { toNumbers, type Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, axisIn, badAttribute, checkArity, checkType, describe, flag, need, NUMERIC } from './common.js';
+import { allocOutput, axisIn, badAttribute, checkArity, checkType, nodeLabel, flag, need, NUMERIC } from './common.js';
 
 interface ReduceSpec {
   opType: string;
@@ -34,7 +34,7 @@ function reducedAxes(spec: ReduceSpec, ctx: OpContext, rank: number, axesInput: 
     if (axesInput === undefined) axes = [];
     else {
       if (axesInput.type !== 'int64') {
-        throw new GraphError(`${describe(ctx.node)}: axes must be int64, got ${axesInput.type}`, { node: ctx.node.name, op: ctx.node.opType, input: 'axes', expected: 'int64', got: axesInput.type });
+        throw new GraphError(`${nodeLabel(ctx.node)}: axes must be int64, got ${axesInput.type}`, { node: ctx.node.name, op: ctx.node.opType, input: 'axes', expected: 'int64', got: axesInput.type });
       }
       const value = 'data' in axesInput ? axesInput : axesInput.value;
       if (!value) return undefined;

@@ -6,7 +6,7 @@ import { attr } from '../../ir/attributes.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { OpContext, OpDef } from '../op.js';
 import { clip, erf, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh, type ScalarFn } from './activations.js';
-import { allocOutput, checkArity, checkSameType, checkType, describe, FLOAT, need, NUMERIC } from './common.js';
+import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC } from './common.js';
 import { ShapeError } from '../../errors.js';
 
 interface UnarySpec {
@@ -88,7 +88,7 @@ function boundOf(t: Tensor | undefined, name: string, x: Tensor, ctx: OpContext)
   if (t === undefined) return undefined;
   checkSameType(ctx, ['input', name], x.type, t.type);
   if (t.size !== 1) {
-    throw new ShapeError(`${describe(ctx.node)}: ${name} must be a scalar, got [${t.dims.join(', ')}]`, {
+    throw new ShapeError(`${nodeLabel(ctx.node)}: ${name} must be a scalar, got [${t.dims.join(', ')}]`, {
       node: ctx.node.name,
       op: ctx.node.opType,
       input: name,

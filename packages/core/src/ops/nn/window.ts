@@ -6,7 +6,7 @@ import { ShapeError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Node } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
-import { badAttribute, derivedDim, describe, flag, intsInRange, stringChoice } from './common.js';
+import { badAttribute, derivedDim, nodeLabel, flag, intsInRange, stringChoice } from './common.js';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 const AUTO_PADS: readonly AutoPad[] = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
@@ -36,7 +36,7 @@ export interface WindowOptions {
 /** Reads and checks the window attributes: positive strides/dilations/kernel, non-negative pads, sane sizes. */
 export function readWindow(node: Node, rank: number, options: WindowOptions = {}): Window {
   if (rank < 1 || rank > 3) {
-    throw new ShapeError(`${describe(node)}: takes 1 to 3 spatial axes, got ${rank}`, { node: node.name, op: node.opType, expected: '1..3', got: rank });
+    throw new ShapeError(`${nodeLabel(node)}: takes 1 to 3 spatial axes, got ${rank}`, { node: node.name, op: node.opType, expected: '1..3', got: rank });
   }
   const ones = new Array<number>(rank).fill(1);
   let kernel: number[];
@@ -49,7 +49,7 @@ export function readWindow(node: Node, rank: number, options: WindowOptions = {}
   } else if (options.weightKernel) {
     const w = options.weightKernel;
     if (!w.every((d): d is number => typeof d === 'number')) {
-      throw new ShapeError(`${describe(node)}: the kernel size must be known, got weights' spatial dims [${w.join(', ')}]`, { node: node.name, op: node.opType, got: [...w] });
+      throw new ShapeError(`${nodeLabel(node)}: the kernel size must be known, got weights' spatial dims [${w.join(', ')}]`, { node: node.name, op: node.opType, got: [...w] });
     }
     kernel = [...w];
   } else {
@@ -90,7 +90,7 @@ export function windowAxis(node: Node, w: Window, i: number, size: number): Axis
   const padEnd = w.pads[i + w.rank];
   const span = size + padBegin + padEnd - dk;
   if (span < 0) {
-    throw new ShapeError(`${describe(node)}: kernel span ${dk} on spatial axis ${i} is larger than the padded input ${size + padBegin + padEnd}`, {
+    throw new ShapeError(`${nodeLabel(node)}: kernel span ${dk} on spatial axis ${i} is larger than the padded input ${size + padBegin + padEnd}`, {
       node: node.name,
       op: node.opType,
       axis: i,
