@@ -35,7 +35,7 @@ export const TENSOR_TYPES = Object.keys(ARRAY_OF) as TensorType[];
 
 /** True if `t` names a supported element type. */
 export function isTensorType(t: unknown): t is TensorType {
-  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(ARRAY_OF, t);
+  return typeof t === 'string' && Object.hasOwn(ARRAY_OF, t);
 }
 
 /** Bytes per element of `type`. */

@@ -250,7 +250,10 @@ describe('the lifecycle', () => {
       ...base,
       async compile(partition, options) {
         const exe = await base.compile(partition, options);
-        return { ...exe, run: async (inputs) => (await gate, exe.run(inputs)), dispose: () => exe.dispose() };
+        return { ...exe, run: async (inputs) => {
+          await gate;
+          return exe.run(inputs);
+        }, dispose: () => exe.dispose() };
       },
     };
     const model = convNet();

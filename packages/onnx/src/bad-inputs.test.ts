@@ -192,12 +192,24 @@ describe('row 8: local functions', () => {
 
 describe('row 9: versions', () => {
   const cases: [string, (p: onnx.ModelProto) => void][] = [
-    ['IR version 11', (p) => void (p.irVersion = L(11))],
-    ['IR version 2', (p) => void (p.irVersion = L(2))],
-    ['opset 22', (p) => void (p.opsetImport = [{ domain: '', version: L(22) }])],
-    ['opset 6', (p) => void (p.opsetImport = [{ domain: 'ai.onnx', version: L(6) }])],
-    ['no opset_import', (p) => void (p.opsetImport = [])],
-    ['only a custom domain', (p) => void (p.opsetImport = [{ domain: 'com.example', version: L(1) }])],
+    ['IR version 11', (p) => {
+      p.irVersion = L(11);
+    }],
+    ['IR version 2', (p) => {
+      p.irVersion = L(2);
+    }],
+    ['opset 22', (p) => {
+      p.opsetImport = [{ domain: '', version: L(22) }];
+    }],
+    ['opset 6', (p) => {
+      p.opsetImport = [{ domain: 'ai.onnx', version: L(6) }];
+    }],
+    ['no opset_import', (p) => {
+      p.opsetImport = [];
+    }],
+    ['only a custom domain', (p) => {
+      p.opsetImport = [{ domain: 'com.example', version: L(1) }];
+    }],
   ];
   it.each(cases)('refuses %s', async (_, change) => {
     const proto = goodProto();

@@ -24,6 +24,7 @@ interface OpenFile {
 
 const KNOWN_KEYS = new Set(['location', 'offset', 'length', 'checksum']);
 // Characters Windows forbids in names (':' also catches drive letters and NTFS streams; '*' ORT's magic locations).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
 const FORBIDDEN_CHARS = /[*?<>|":\u0000-\u001f]/;
 
 function fail(what: string, location: string | undefined, reason: string, extra: Record<string, unknown> = {}): never {

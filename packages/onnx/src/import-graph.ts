@@ -42,7 +42,7 @@ function dim(d: onnx.TensorShapeProto.Dimension.$Properties, axis: number, value
 function valueInfo(v: onnx.ValueInfoProto.$Properties, ctx: GraphContext): ValueInfo | undefined {
   const name = v.name ?? '';
   const type = v.type;
-  if (!type || !type.value) return undefined;
+  if (!type?.value) return undefined;
   if (type.value !== 'tensorType' || !type.tensorType) {
     const kind = type.value.replace(/Type$/, '');
     throw new TensorDataError(`value '${name}' is a ${kind}; lastmile handles tensors only`, { value: name, expected: 'tensor', got: kind });
@@ -65,7 +65,7 @@ function requiredValueInfo(v: onnx.ValueInfoProto.$Properties, role: string, gra
 /** The attribute type, inferred from the field set when an old exporter left `type` at UNDEFINED. */
 function attributeType(a: onnx.AttributeProto.$Properties): number {
   if (a.type) return a.type;
-  const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(a, k);
+  const has = (k: string): boolean => Object.hasOwn(a, k);
   if (has('f')) return AttributeType.FLOAT;
   if (has('i')) return AttributeType.INT;
   if (has('s')) return AttributeType.STRING;

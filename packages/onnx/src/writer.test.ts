@@ -178,7 +178,7 @@ describe('saveModel', () => {
     const g = emptyGraph();
     // The target is a non-empty folder: rename fails after the temporary file was written.
     const target = join(dir, 'taken');
-    await saveModel(model(g), join(target + '.onnx'));
+    await saveModel(model(g), join(`${target}.onnx`));
     await import('node:fs/promises').then((fs) => fs.mkdir(join(target, 'x'), { recursive: true }));
     await expect(saveModel(model(g), target)).rejects.toThrow();
     expect((await readdir(dir)).sort()).toEqual(['taken', 'taken.onnx']);

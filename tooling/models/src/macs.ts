@@ -65,7 +65,7 @@ function staticShapes(model: Model): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   const { graph } = model;
   for (const info of [...graph.inputs, ...graph.valueInfo.values(), ...graph.outputs]) {
-    if (info.shape && info.shape.every((d): d is number => typeof d === 'number')) shapes.set(info.name, info.shape);
+    if (info.shape?.every((d): d is number => typeof d === 'number')) shapes.set(info.name, info.shape);
   }
   for (const [name, tensor] of graph.initializers) shapes.set(name, [...tensor.dims]);
   return shapes;

@@ -20,7 +20,7 @@ function assetsFolder(): string {
 
 /** Absolute path of a PP-OCR model: text detection (DB, v4), recognition (CRNN, v4) or angle classifier (v2). */
 export function ppocrModelPath(which: PpocrModel): string {
-  if (typeof which !== 'string' || !Object.prototype.hasOwnProperty.call(PPOCR_FILES, which)) {
+  if (typeof which !== 'string' || !Object.hasOwn(PPOCR_FILES, which)) {
     throw new InputError(`unknown PP-OCR model '${String(which)}'`, { expected: Object.keys(PPOCR_FILES), got: which });
   }
   return join(assetsFolder(), PPOCR_FILES[which]);

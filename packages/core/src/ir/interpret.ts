@@ -62,7 +62,7 @@ export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, optio
 /** Feeds must name exactly the graph inputs, each with the declared dtype, rank and fixed dims. */
 function checkFeeds(graph: Graph, feeds: Record<string, Tensor>): void {
   const expected = new Set(graph.inputs.map((i) => i.name));
-  const missing = [...expected].filter((name) => !Object.prototype.hasOwnProperty.call(feeds, name));
+  const missing = [...expected].filter((name) => !Object.hasOwn(feeds, name));
   const extra = Object.keys(feeds).filter((name) => !expected.has(name));
   if (missing.length > 0 || extra.length > 0) {
     const parts = [missing.length > 0 ? `missing ${missing.map((n) => `'${n}'`).join(', ')}` : '', extra.length > 0 ? `unknown ${extra.map((n) => `'${n}'`).join(', ')}` : ''];

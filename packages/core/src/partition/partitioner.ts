@@ -162,7 +162,10 @@ function partitionsUsingEachValue(graph: Graph, order: readonly number[][]): Map
   const use = (v: string, p: number) => {
     if (!v) return;
     let set = usedBy.get(v);
-    if (set === undefined) usedBy.set(v, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      usedBy.set(v, set);
+    }
     set.add(p);
   };
   order.forEach((indices, p) => indices.forEach((i) => nodeReads(graph.nodes[i]).forEach((v) => use(v, p))));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { a } from '../ir/attributes.js';
 import { makeNode, type Model, type Node } from '../ir/graph.js';
 import { SeededRandom } from '../random.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { foldBatchNorm } from './fold-batch-norm.js';
 import { buildModel, maxOutputDifference, randomFeeds } from './testing.js';
 

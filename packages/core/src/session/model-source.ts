@@ -2,7 +2,7 @@
  * Turning what `Session.init` was given (bytes or a path) into a Model: the format is told by content,
  * and the importer package is found by dynamic import from the project root, as backends are.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { findInstalledPackage, importInstalledPackage } from '../backend/project-packages.js';
 import { ModelFormatError, PluginError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
@@ -22,7 +22,7 @@ export function looksLikeCaffePrototxt(head: Uint8Array): boolean {
 }
 
 async function readHead(path: string): Promise<Uint8Array> {
-  let file;
+  let file: FileHandle;
   try {
     file = await open(path, 'r');
   } catch (cause) {

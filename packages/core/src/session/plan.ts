@@ -56,8 +56,7 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
   const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
   emit({ type: 'partitioned', signature, report });
   const samples = calibrationSamples(ctx, partitions, inputShapes);
-  let lastCalibrated = -1;
-  partitions.forEach((p, i) => p.backend.requiresCalibration && (lastCalibrated = i));
+  const lastCalibrated = partitions.findLastIndex((p) => p.backend.requiresCalibration);
   const compiled: CompiledPartition[] = [];
   try {
     for (const [index, partition] of partitions.entries()) {

@@ -23,7 +23,7 @@ export type ArchitectureName = keyof typeof ARCHITECTURES;
 
 /** True if `name` names an architecture. */
 export function isArchitectureName(name: unknown): name is ArchitectureName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ARCHITECTURES, name);
+  return typeof name === 'string' && Object.hasOwn(ARCHITECTURES, name);
 }
 
 /** The architecture `name` as a core Model. */

@@ -9,12 +9,12 @@ import { badAttribute } from './common.js';
 export type ScalarFn = (x: number) => number;
 
 /** NaN passes through every activation unchanged. */
-export const relu: ScalarFn = (x) => (x < 0 ? 0 : x);
+export const relu: ScalarFn = (x) => (Math.max(x , 0));
 export const leakyRelu = (alpha: number): ScalarFn => (x) => (x < 0 ? alpha * x : x);
 /** Min, then max: NaN passes, and min > max gives max everywhere (the ONNX rule). */
 export const clip = (min: number, max: number): ScalarFn => (x) => {
-  const y = x < min ? min : x;
-  return y > max ? max : y;
+  const y = Math.max(x , min);
+  return Math.min(y , max);
 };
 /** 1 / (1 + e^-x), written so that neither branch overflows. */
 export const sigmoid: ScalarFn = (x) => {
@@ -69,7 +69,7 @@ export function fusedActivation(node: Node): ScalarFn {
   const name = attr.string(node, 'activation');
   const params = attr.floats(node, 'activation_params', []);
   const arity = FUSABLE[name];
-  if (!Object.prototype.hasOwnProperty.call(FUSABLE, name)) {
+  if (!Object.hasOwn(FUSABLE, name)) {
     throw badAttribute(node, 'activation', `must be one of ${Object.keys(FUSABLE).join(', ')}, got '${name}'`, Object.keys(FUSABLE), name);
   }
   if (params.length !== arity) {

@@ -99,7 +99,7 @@ export const Div = arithmeticOp('Div', {
 /** C's pow: 1^y and (-1)^(+-Inf) are 1 where JavaScript's Math.pow gives NaN. */
 export function cPow(x: number, y: number): number {
   if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
-  return Math.pow(x, y);
+  return x ** y;
 }
 
 /** A double converted to an integer the way onnxruntime's static_cast does for in-range values (0 otherwise). */

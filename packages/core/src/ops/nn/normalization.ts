@@ -131,7 +131,7 @@ export const LRN: OpDef = {
             squares += v * v;
           }
           const at = (n * C + c) * plane + i;
-          out.data[at] = src[at] / Math.pow(bias + (alpha / size) * squares, beta);
+          out.data[at] = src[at] / (bias + (alpha / size) * squares) ** beta;
         }
       }
     }

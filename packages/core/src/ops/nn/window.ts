@@ -43,7 +43,7 @@ export function readWindow(node: Node, rank: number, options: WindowOptions = {}
   if (attr.has(node, 'kernel_shape')) {
     kernel = intsInRange(node, 'kernel_shape', [], rank, 1);
     const w = options.weightKernel;
-    if (w && w.some((d, i) => typeof d === 'number' && d !== kernel[i])) {
+    if (w?.some((d, i) => typeof d === 'number' && d !== kernel[i])) {
       throw badAttribute(node, 'kernel_shape', `[${kernel.join(', ')}] does not match the weights' [${w.join(', ')}]`, [...w], kernel);
     }
   } else if (options.weightKernel) {
