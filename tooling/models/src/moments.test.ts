@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  concatenated,
-  pooled,
-  remapped,
-  throughAdd,
-  throughBatchNorm,
-  throughElementwise,
-  throughLinear,
-  throughMax,
-  throughMul,
-  uniformMoments,
-} from './moments.js';
+import { concatenated, pooled, remapped, throughAdd, throughBatchNorm, throughElementwise, throughLinear, throughMax, throughMul, uniformMoments } from './moments.js';
 
 const relu = (x: number) => Math.max(x, 0);
 

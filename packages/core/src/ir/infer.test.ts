@@ -3,20 +3,11 @@ import { GraphError, InputError, ResourceLimitError, ShapeError } from '../error
 import { buildModel } from '../passes/testing.js';
 import { Tensor } from '../tensor.js';
 import { a } from './attributes.js';
-import { makeNode, type ValueInfo } from './graph.js';
+import { makeNode } from './graph.js';
 import { inferShapes } from './infer.js';
+import { f32, thrown } from './testing.js';
 
-const f32 = (name: string, shape: (number | string)[]): ValueInfo => ({ name, type: 'float32', shape });
 const i64 = (values: number[], dims = [values.length]) => new Tensor('int64', values.map(BigInt), dims);
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])): flatten all but the batch dim. */
 function flattenByShapeChain(batch: number | string) {

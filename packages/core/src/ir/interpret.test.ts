@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { GraphError, InputError } from '../errors.js';
 import { buildModel } from '../passes/testing.js';
 import { Tensor } from '../tensor.js';
-import { makeNode, type ValueInfo } from './graph.js';
+import { makeNode } from './graph.js';
 import { evaluateGraph } from './interpret.js';
+import { f32, thrown } from './testing.js';
 
-const f32 = (name: string, shape: (number | string)[]): ValueInfo => ({ name, type: 'float32', shape });
 const vec = (values: number[]) => new Tensor('float32', values, [values.length]);
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 // relu((x + b) * x), nodes listed out of order
 const model = buildModel({
@@ -37,6 +28,13 @@ describe('evaluateGraph', () => {
     expect(Object.keys(out).sort()).toEqual(['b', 's', 'x', 'y']);
     expect([...out.s.data]).toEqual([2, 3]);
     expect(() => evaluateGraph(model, { x: vec([1]) }, { keep: ['nope'] })).toThrow(GraphError);
+  });
+
+  it('reports every node with its time, in run order, to onNode', () => {
+    const seen: [string, number][] = [];
+    evaluateGraph(model, { x: vec([1, 2]) }, { onNode: (node, ms) => seen.push([node.opType, ms]) });
+    expect(seen.map(([op]) => op)).toEqual(['Add', 'Mul', 'Relu']);
+    for (const [, ms] of seen) expect(ms).toBeGreaterThanOrEqual(0);
   });
 
   it('returns a graph output that is an input or an initializer', () => {

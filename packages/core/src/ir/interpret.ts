@@ -6,13 +6,15 @@ import { GraphError, InputError } from '../errors.js';
 import { opFor } from '../ops/registry.js';
 import { formatShape } from '../shape.js';
 import { checkTensor, type Tensor } from '../tensor.js';
-import type { Graph, Model, ValueInfo } from './graph.js';
+import type { Graph, Model, Node, ValueInfo } from './graph.js';
 import { opsetFor, withNodeContext } from './node-context.js';
 import { nodeReads, validateGraph } from './validate.js';
 
 export interface EvaluateOptions {
   /** Intermediate values (or inputs, initializers) to return besides the graph outputs. */
   keep?: string[];
+  /** Called after each node with its kernel's wall time in milliseconds (per-node profiles). */
+  onNode?: (node: Node, ms: number) => void;
 }
 
 /**
@@ -36,10 +38,13 @@ export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, optio
   const values = new Map<string, Tensor>(graph.initializers);
   for (const input of graph.inputs) values.set(input.name, feeds[input.name]);
 
+  const onNode = options.onNode;
   graph.nodes.forEach((node, i) => {
     const opset = opsetFor(validated, node);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+    const started = onNode ? performance.now() : 0;
     const results = withNodeContext(node, 'evaluation', () => opFor(node, opset).run(args, { node, opset }));
+    if (onNode) onNode(node, performance.now() - started);
     node.outputs.forEach((name, k) => {
       if (name === '') return;
       const result = results[k];

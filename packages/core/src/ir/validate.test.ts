@@ -4,19 +4,10 @@ import { buildModel } from '../passes/testing.js';
 import { Tensor } from '../tensor.js';
 import { a } from './attributes.js';
 import { emptyGraph, makeNode, type Model } from './graph.js';
+import { f32, thrown } from './testing.js';
 import { implicitInputs, validateGraph } from './validate.js';
 
-const f32 = (name: string, shape = [2, 3]) => ({ name, type: 'float32' as const, shape });
 const names = (model: Model) => model.graph.nodes.map((n) => n.name);
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('validateGraph', () => {
   it('sorts nodes topologically, keeping an ordered graph as it is, without touching the caller', () => {

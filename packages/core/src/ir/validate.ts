@@ -4,8 +4,8 @@
  * order every later stage relies on.
  */
 import { GraphError, ShapeError, TensorDataError } from '../errors.js';
-import { formatShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { formatShape, MAX_ELEMENTS, sizeOf } from '../shape.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { isOnnxDomain, type Attribute, type Graph, type Model, type Node, type ValueInfo } from './graph.js';
 
 const CONTROL_FLOW_OPS = new Set(['If', 'Loop', 'Scan']);
@@ -65,6 +65,7 @@ function validateScope(graph: Graph, outer: ReadonlySet<string>, path: string): 
       throw new GraphError(`${path}: '${name}' is both a graph input and an initializer`, { value: name, got: 'graph input and initializer' });
     }
     definedBy.set(name, 'an initializer');
+    checkInitializerData(name, tensor, path);
     checkInitializerType(name, tensor, graph, path);
   }
   const producer = new Map<string, number>();
@@ -154,13 +155,43 @@ function topologicalOrder(nodes: readonly Node[], deps: readonly number[][], pat
 }
 
 function checkDeclaredShape(value: ValueInfo, path: string): void {
+  let elements = 1;
   for (const dim of value.shape ?? []) {
-    if (typeof dim === 'number' && !(Number.isSafeInteger(dim) && dim >= 0)) {
+    if (typeof dim !== 'number') continue;
+    if (!(Number.isSafeInteger(dim) && dim >= 0)) {
       throw new ShapeError(`${path}: value '${value.name}' declares dim ${dim} in shape [${value.shape?.join(', ')}]; dims must be non-negative integers`, {
         value: value.name,
         got: value.shape,
       });
     }
+    elements *= dim;
+  }
+  // Each dim may be exact while their product is not: such a tensor could never be counted, let alone held.
+  if (elements > MAX_ELEMENTS) {
+    throw new ShapeError(`${path}: value '${value.name}' declares shape [${value.shape?.join(', ')}], whose element count exceeds 2^53`, {
+      value: value.name,
+      expected: `<= ${MAX_ELEMENTS} elements`,
+      got: value.shape,
+    });
+  }
+}
+
+/**
+ * An initializer must be a real tensor whose data holds exactly its dims' elements: kernels size their
+ * loops from dims, so a shorter array (a hand-built or mutated tensor) would be read past its end.
+ */
+function checkInitializerData(name: string, tensor: Tensor, path: string): void {
+  if (!isTensor(tensor)) {
+    throw new TensorDataError(`${path}: initializer '${name}' is not a lastmile Tensor`, { value: name, expected: 'Tensor', got: typeof tensor });
+  }
+  const elements = sizeOf(tensor.dims);
+  const length = ArrayBuffer.isView(tensor.data) ? tensor.data.length : undefined;
+  if (length !== elements || tensor.size !== elements) {
+    throw new TensorDataError(`${path}: initializer '${name}' has ${length ?? 'no'} elements of data, its dims [${formatShape(tensor.dims)}] need ${elements}`, {
+      value: name,
+      expected: elements,
+      got: length ?? null,
+    });
   }
 }
 

@@ -68,7 +68,7 @@ interface Assigned {
 
 function assignNodes(model: Model, candidates: readonly Backend[], fallback: boolean): Assigned[] {
   const assigned: Assigned[] = [];
-  const unsupported: { node: string; op: string; domain: string; reasons: Refusal[] }[] = [];
+  const unsupported: { node: string; op: string; domain: string; opset: number; reasons: Refusal[] }[] = [];
   model.graph.nodes.forEach((node, index) => {
     const context = supportContext(model, node);
     const declinedBy: Refusal[] = [];
@@ -78,7 +78,7 @@ function assignNodes(model: Model, candidates: readonly Backend[], fallback: boo
       if (!answer.supported) declinedBy.push({ backend: backend.name, reason: answer.reason });
       return answer.supported;
     });
-    if (backendIndex < 0) unsupported.push({ node: label, op: node.opType, domain: node.domain, reasons: declinedBy });
+    if (backendIndex < 0) unsupported.push({ node: label, op: node.opType, domain: node.domain, opset: context.opset, reasons: declinedBy });
     else assigned.push({ backendIndex, report: { node: label, op: node.opType, backend: candidates[backendIndex].name, declinedBy } });
   });
   if (unsupported.length > 0) {
@@ -87,7 +87,7 @@ function assignNodes(model: Model, candidates: readonly Backend[], fallback: boo
     throw new UnsupportedOpError(`${scope} ${unsupported.length} node${unsupported.length === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
       backends: candidates.map((b) => b.name),
       fallback,
-      nodes: unsupported.map((u) => ({ node: u.node, op: u.op, domain: u.domain, reasons: u.reasons })),
+      nodes: unsupported,
     });
   }
   return assigned;

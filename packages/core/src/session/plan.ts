@@ -4,7 +4,7 @@
  * feed, computed by running the partitions compiled before them.
  */
 import type { Backend, CompileOptions, Executable, ProfileEntry } from '../backend/contract.js';
-import { BackendError, GraphError, InputError, isLastmileError } from '../errors.js';
+import { BackendError, ErrorCodes, GraphError, InputError, UnsupportedOpError, isLastmileError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
 import { inferShapesAndConstants } from '../ir/infer.js';
 import { bakeConstants } from '../passes/fold-constants.js';
@@ -50,7 +50,7 @@ export function shapeSignature(shapes: Readonly<Record<string, readonly number[]
 /** Infers shapes, partitions and compiles; on failure every executable compiled so far is disposed. */
 export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, number[]>, signature: string): Promise<Plan> {
   const { options, emit } = ctx;
-  const inferred = inferShapesAndConstants(ctx.model, { inputShapes, maxTensorBytes: options.maxTensorBytes });
+  const inferred = inferNamingBackends(ctx, inputShapes);
   // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
   const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
   const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
@@ -86,6 +86,20 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
   partitions.forEach((p, i) => p.inputs.forEach((v) => lastUse.set(v, i)));
   emit({ type: 'prepared', signature, partitions: compiled.length });
   return { signature, inputShapes, partitions: compiled, report, lastUse, model };
+}
+
+/**
+ * Shape inference meets an op core does not know (or not at this opset, or for these types) before the
+ * partitioner asks any backend: the error names the session's backends too, as the partitioner's does.
+ */
+function inferNamingBackends(ctx: PlanContext, inputShapes: Record<string, number[]>): ReturnType<typeof inferShapesAndConstants> {
+  try {
+    return inferShapesAndConstants(ctx.model, { inputShapes, maxTensorBytes: ctx.options.maxTensorBytes });
+  } catch (error) {
+    if (!isLastmileError(error, ErrorCodes.UnsupportedOp)) throw error;
+    const backends = ctx.backends.map((b) => b.name);
+    throw new UnsupportedOpError(`${error.message}; no backend of this session (${backends.join(', ')}) can run it`, { ...error.details, backends }, { cause: error });
+  }
 }
 
 function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartition[], inputShapes: Record<string, number[]>): Map<string, Tensor>[] {

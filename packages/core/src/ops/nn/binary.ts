@@ -9,7 +9,7 @@ import { broadcastDims, type Dim } from '../../shape.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC } from './common.js';
+import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC, sameTypeInputs } from './common.js';
 
 type NumberFn = (x: number, y: number) => number;
 type BigFn = (x: bigint, y: bigint) => bigint;
@@ -23,6 +23,11 @@ function broadcastFor(ctx: OpContext, shapes: (readonly Dim[])[]): Dim[] {
     const got = shapes.map((s) => `[${s.join(', ')}]`).join(' and ');
     throw new ShapeError(`${nodeLabel(ctx.node)}: input shapes ${got} do not broadcast`, { node: ctx.node.name, op: ctx.node.opType, got: shapes });
   }
+}
+
+/** The output type of a binary op: the first input's type, on the broadcast shape when both are known. */
+function inferBroadcast(ctx: OpContext, a: InferInput, b: InferInput): ValueType {
+  return { type: a.type, shape: a.shape && b.shape ? broadcastFor(ctx, [a.shape, b.shape]) : undefined };
 }
 
 /** Runs `f` over two broadcast inputs into an output of `type`. */
@@ -62,20 +67,11 @@ function arithmeticOp(opType: string, kernels: ArithmeticKernels): OpDef {
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx) {
-      checkArity(inputs, ctx, 2, 2);
-      const a = need(inputs, 0, ctx, 'A');
-      const b = need(inputs, 1, ctx, 'B');
-      checkType(ctx, 'A', a.type, NUMERIC);
-      checkSameType(ctx, ['A', 'B'], a.type, b.type);
-      const shape = a.shape && b.shape ? broadcastFor(ctx, [a.shape, b.shape]) : undefined;
-      return [{ type: a.type, shape }];
+      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], NUMERIC);
+      return [inferBroadcast(ctx, a, b)];
     },
     run(inputs, ctx) {
-      checkArity(inputs, ctx, 2, 2);
-      const a = need(inputs, 0, ctx, 'A');
-      const b = need(inputs, 1, ctx, 'B');
-      checkType(ctx, 'A', a.type, NUMERIC);
-      checkSameType(ctx, ['A', 'B'], a.type, b.type);
+      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], NUMERIC);
       if (a.type === 'int64') return [broadcastRunBig(a, b, ctx, kernels.int64)];
       return [broadcastRun(a, b, a.type, ctx, a.type === 'int32' ? kernels.int32 : kernels.float)];
     },
@@ -111,45 +107,44 @@ export const Pow: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 2);
-    const x = need(inputs, 0, ctx, 'X');
-    const y = need(inputs, 1, ctx, 'Y');
-    checkPowTypes(ctx, x.type, y.type);
-    const shape = x.shape && y.shape ? broadcastFor(ctx, [x.shape, y.shape]) : undefined;
-    return [{ type: x.type, shape }];
+    const [x, y] = powInputs(inputs, ctx);
+    return [inferBroadcast(ctx, x, y)];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 2);
-    const x = need(inputs, 0, ctx, 'X');
-    const y = need(inputs, 1, ctx, 'Y');
-    checkPowTypes(ctx, x.type, y.type);
+    const [x, y] = powInputs(inputs, ctx);
     const dims = broadcastFor(ctx, [x.dims, y.dims]) as number[];
     const out = allocOutput(x.type, dims, ctx);
     const ix = broadcastIndex(x.dims, dims);
     const iy = broadcastIndex(y.dims, dims);
+    const powAt = (i: number) => cPow(numberAt(x, ix ? ix[i] : i), numberAt(y, iy ? iy[i] : i));
     const n = out.size;
     if (x.type === 'float32') {
       const o = out.data as Float32Array;
-      for (let i = 0; i < n; i++) o[i] = cPow(numberAt(x, ix ? ix[i] : i), numberAt(y, iy ? iy[i] : i));
+      for (let i = 0; i < n; i++) o[i] = powAt(i);
     } else if (x.type === 'int32') {
       const o = out.data as Int32Array;
-      for (let i = 0; i < n; i++) o[i] = toInteger(cPow(numberAt(x, ix ? ix[i] : i), numberAt(y, iy ? iy[i] : i)));
+      for (let i = 0; i < n; i++) o[i] = toInteger(powAt(i));
     } else {
       const o = out.data as BigInt64Array;
-      for (let i = 0; i < n; i++) o[i] = BigInt(toInteger(cPow(numberAt(x, ix ? ix[i] : i), numberAt(y, iy ? iy[i] : i))));
+      for (let i = 0; i < n; i++) o[i] = BigInt(toInteger(powAt(i)));
     }
     return [out];
   },
 };
 
-function checkPowTypes(ctx: OpContext, base: TensorType, exponent: TensorType): void {
+/** Pow's inputs: both float32 of one type before opset 12; from 12 each of float32/int32/int64. */
+function powInputs<T extends { type: TensorType }>(inputs: readonly (T | undefined)[], ctx: OpContext): [T, T] {
+  checkArity(inputs, ctx, 2, 2);
+  const x = need(inputs, 0, ctx, 'X');
+  const y = need(inputs, 1, ctx, 'Y');
   if (ctx.opset < 12) {
-    checkType(ctx, 'X', base, FLOAT);
-    checkSameType(ctx, ['X', 'Y'], base, exponent);
-    return;
+    checkType(ctx, 'X', x.type, FLOAT);
+    checkSameType(ctx, ['X', 'Y'], x.type, y.type);
+  } else {
+    checkType(ctx, 'X', x.type, NUMERIC);
+    checkType(ctx, 'Y', y.type, NUMERIC);
   }
-  checkType(ctx, 'X', base, NUMERIC);
-  checkType(ctx, 'Y', exponent, NUMERIC);
+  return [x, y];
 }
 
 function numberAt(t: Tensor, i: number): number {
@@ -177,20 +172,12 @@ export const PRelu: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
-    checkArity(inputs, ctx, 2, 2);
-    const x = need(inputs, 0, ctx, 'X');
-    const slope = need(inputs, 1, ctx, 'slope');
-    checkType(ctx, 'X', x.type, FLOAT);
-    checkSameType(ctx, ['X', 'slope'], x.type, slope.type);
+    const [x, slope] = sameTypeInputs(inputs, ctx, ['X', 'slope'], FLOAT);
     if (x.shape && slope.shape) checkUnidirectional(ctx, x.shape, slope.shape);
     return [{ type: x.type, shape: x.shape }];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 2);
-    const x = need(inputs, 0, ctx, 'X');
-    const slope = need(inputs, 1, ctx, 'slope');
-    checkType(ctx, 'X', x.type, FLOAT);
-    checkSameType(ctx, ['X', 'slope'], x.type, slope.type);
+    const [x, slope] = sameTypeInputs(inputs, ctx, ['X', 'slope'], FLOAT);
     checkUnidirectional(ctx, x.dims, slope.dims);
     return [broadcastRun(x, slope, x.type, ctx, (v, s) => (v < 0 ? s * v : v))];
   },

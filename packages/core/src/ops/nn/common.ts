@@ -2,7 +2,7 @@
  * Checks and helpers every nn op shares: input counts, element types, attribute ranges and guarded
  * output allocation. Each error names the node, the op and the input or attribute at fault.
  */
-import { AttributeError, GraphError, ResourceLimitError, UnsupportedOpError } from '../../errors.js';
+import { AttributeError, GraphError, ResourceLimitError, ShapeError, UnsupportedOpError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Node } from '../../ir/graph.js';
 import { sizeOf, type Dim } from '../../shape.js';
@@ -78,6 +78,43 @@ export function checkSameType(ctx: OpContext, names: [string, string], a: Tensor
     got: b,
   });
 }
+
+/** Input 0 (`name`) of an op taking 1 to `maxInputs` inputs: present and of an allowed type. */
+export function firstInput<T extends { type: TensorType }>(inputs: readonly (T | undefined)[], ctx: OpContext, name: string, allowed: readonly TensorType[], maxInputs = 1): T {
+  checkArity(inputs, ctx, 1, maxInputs);
+  const x = need(inputs, 0, ctx, name);
+  checkType(ctx, name, x.type, allowed);
+  return x;
+}
+
+/**
+ * Inputs that ONNX ties to one type variable: two required and an optional third (when `names` has one),
+ * the first of an allowed type and the others of its type.
+ */
+export function sameTypeInputs<T extends { type: TensorType }>(
+  inputs: readonly (T | undefined)[],
+  ctx: OpContext,
+  names: readonly [string, string, string?],
+  allowed: readonly TensorType[],
+  minInputs = 2,
+): [T, T, T | undefined] {
+  checkArity(inputs, ctx, minInputs, names.length);
+  const a = need(inputs, 0, ctx, names[0]);
+  const b = need(inputs, 1, ctx, names[1]);
+  const c = inputs[2];
+  checkType(ctx, names[0], a.type, allowed);
+  checkSameType(ctx, [names[0], names[1]], a.type, b.type);
+  if (c) checkSameType(ctx, [names[0], names[2]!], a.type, c.type);
+  return [a, b, c];
+}
+
+/** A ShapeError naming the node, with expected vs got. */
+export function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+}
+
+/** Whether a dim is a known size (not symbolic, not absent). */
+export const known = (d: Dim | undefined): d is number => typeof d === 'number';
 
 /** An AttributeError naming the node and attribute. */
 export function badAttribute(node: Node, name: string, message: string, expected: unknown, got: unknown): AttributeError {

@@ -7,15 +7,9 @@ import { attr } from '../../ir/attributes.js';
 import type { Node, ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, derivedDim, nodeLabel, FLOAT, MAX_SPATIAL_ATTR, need } from './common.js';
-import { readGroup } from './conv.js';
-import { dilatedKernel, readWindow, type Window } from './window.js';
-
-function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
-}
-
-const known = (d: Dim | undefined): d is number => typeof d === 'number';
+import { allocOutput, badAttribute, derivedDim, known, MAX_SPATIAL_ATTR, nodeLabel, shapeError } from './common.js';
+import { checkBias, convInputs, readConvGroup } from './conv.js';
+import { columnRanges, dilatedKernel, geometry3Of, planeSizes, readWindow, type AxisWindow, type Geometry3, type Window } from './window.js';
 
 interface TransposeAttrs {
   window: Window;
@@ -26,14 +20,12 @@ interface TransposeAttrs {
 }
 
 function readTransposeAttrs(ctx: OpContext, x: readonly Dim[], w: readonly Dim[], b: readonly Dim[] | undefined): TransposeAttrs {
-  if (x.length < 3 || x.length > 5) throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
-  if (w.length !== x.length) throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
-  const group = readGroup(ctx);
+  const group = readConvGroup(ctx, x, w);
   const [C, Mg] = [x[1], w[1]];
   if (known(w[0]) && known(C) && w[0] !== C) throw shapeError(ctx, `W [${w.join(', ')}] must have X's ${C} input channels first`, C, w[0]);
   if (known(C) && C % group !== 0) throw shapeError(ctx, `X's ${C} channels are not divisible by group ${group}`, `multiple of ${group}`, C);
   const M = known(Mg) ? Mg * group : undefined;
-  if (b && (b.length !== 1 || (known(b[0]) && M !== undefined && b[0] !== M))) throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
+  checkBias(ctx, b, M);
   const rank = x.length - 2;
   const window = readWindow(ctx.node, rank, { weightKernel: w.slice(2), dilations: true });
   const outputPadding = attr.ints(ctx.node, 'output_padding', new Array<number>(rank).fill(0));
@@ -54,7 +46,7 @@ function readTransposeAttrs(ctx: OpContext, x: readonly Dim[], w: readonly Dim[]
 }
 
 /** Output size and begin padding of spatial axis `i` (as onnxruntime computes them). */
-function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): { out: number; padBegin: number } {
+function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): AxisWindow {
   const w = t.window;
   const s = w.strides[i];
   const full = s * (size - 1) + t.outputPadding[i] + dilatedKernel(w, i);
@@ -64,7 +56,7 @@ function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): 
     const total = Math.max(0, full - out);
     // The ONNX rule: SAME_UPPER puts the odd unit of padding at the end, the others at the start.
     const padBegin = sameUpper ? Math.floor(total / 2) : total - Math.floor(total / 2);
-    return { out, padBegin };
+    return { out, padBegin, padEnd: total - padBegin };
   }
   const padBegin = w.pads[i];
   const out = full - padBegin - w.pads[i + w.rank];
@@ -77,17 +69,11 @@ function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): 
       got: padBegin + w.pads[i + w.rank],
     });
   }
-  return { out, padBegin };
+  return { out, padBegin, padEnd: w.pads[i + w.rank] };
 }
 
 function inferConvTranspose(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
-  checkArity(inputs, ctx, 2, 3);
-  const x = need(inputs, 0, ctx, 'X');
-  const w = need(inputs, 1, ctx, 'W');
-  const b = inputs[2];
-  checkType(ctx, 'X', x.type, FLOAT);
-  checkSameType(ctx, ['X', 'W'], x.type, w.type);
-  if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+  const [x, w, b] = convInputs(inputs, ctx);
   if (!x.shape || !w.shape) return [{ type: x.type }];
   const t = readTransposeAttrs(ctx, x.shape, w.shape, b?.shape);
   const Mg = w.shape[1];
@@ -102,81 +88,58 @@ export const ConvTranspose: OpDef = {
   sinceVersion: 7,
   infer: inferConvTranspose,
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 3);
-    const x = need(inputs, 0, ctx, 'X');
-    const w = need(inputs, 1, ctx, 'W');
-    const b = inputs[2];
-    checkType(ctx, 'X', x.type, FLOAT);
-    checkSameType(ctx, ['X', 'W'], x.type, w.type);
-    if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+    const [x, w, b] = convInputs(inputs, ctx);
     const t = readTransposeAttrs(ctx, x.dims, w.dims, b?.dims);
-    const rank = t.window.rank;
-    const axes = x.dims.slice(2).map((d, i) => transposeAxis(ctx.node, t, i, d));
+    const spatial = x.dims.slice(2);
+    const geometry = geometry3Of(t.window, spatial, spatial.map((d, i) => transposeAxis(ctx.node, t, i, d)));
     const [N, C] = x.dims;
-    const Mg = w.dims[1];
-    const M = Mg * t.group;
-    const out = allocOutput('float32', [N, M, ...axes.map((a) => a.out)], ctx);
-    // Work on 3 spatial axes: leading unit axes for 1-D and 2-D.
-    const lead = 3 - rank;
-    const pad3 = (v: number[], fill: number) => [...new Array<number>(lead).fill(fill), ...v];
-    const [ID, IH, IW] = pad3(x.dims.slice(2), 1);
-    const [OD, OH, OW] = pad3(axes.map((a) => a.out), 1);
-    const [KD, KH, KW] = pad3(t.window.kernel, 1);
-    const [sd, sh, sw] = pad3(t.window.strides, 1);
-    const [dd, dh, dw] = pad3(t.window.dilations, 1);
-    const [pd, ph, pw] = pad3(axes.map((a) => a.padBegin), 0);
-    const Cg = C / t.group;
-    const inPlane = ID * IH * IW;
-    const outPlane = OD * OH * OW;
-    const kSize = KD * KH * KW;
-    // For each kernel column, the input columns that land inside the output.
-    const iwLo = new Int32Array(KW);
-    const iwHi = new Int32Array(KW);
-    for (let kw = 0; kw < KW; kw++) {
-      let lo = 0;
-      while (lo < IW && lo * sw - pw + kw * dw < 0) lo++;
-      let hi = IW;
-      while (hi > lo && (hi - 1) * sw - pw + kw * dw >= OW) hi--;
-      iwLo[kw] = lo;
-      iwHi[kw] = hi;
-    }
-    const xd = x.data as Float32Array;
-    const wd = w.data as Float32Array;
-    const bias = b?.data as Float32Array | undefined;
-    const acc = new Float64Array(M * outPlane);
-    for (let n = 0; n < N; n++) {
-      for (let oc = 0; oc < M; oc++) acc.fill(bias ? bias[oc] : 0, oc * outPlane, (oc + 1) * outPlane);
-      for (let ic = 0; ic < C; ic++) {
-        const g = Math.floor(ic / Cg);
-        const xBase = (n * C + ic) * inPlane;
-        for (let m = 0; m < Mg; m++) {
-          const oBase = (g * Mg + m) * outPlane;
-          const wBase = (ic * Mg + m) * kSize;
-          for (let kd = 0; kd < KD; kd++) {
-            for (let id = 0; id < ID; id++) {
-              const od = id * sd - pd + kd * dd;
-              if (od < 0 || od >= OD) continue;
-              for (let kh = 0; kh < KH; kh++) {
-                for (let ih = 0; ih < IH; ih++) {
-                  const oh = ih * sh - ph + kh * dh;
-                  if (oh < 0 || oh >= OH) continue;
-                  const inRow = xBase + (id * IH + ih) * IW;
-                  const outRow = oBase + (od * OH + oh) * OW - pw;
-                  const wRow = wBase + (kd * KH + kh) * KW;
-                  for (let kw = 0; kw < KW; kw++) {
-                    const wv = wd[wRow + kw];
-                    const off = outRow + kw * dw;
-                    const hi = iwHi[kw];
-                    for (let iw = iwLo[kw]; iw < hi; iw++) acc[off + iw * sw] += wv * xd[inRow + iw];
-                  }
+    const M = w.dims[1] * t.group;
+    const out = allocOutput('float32', [N, M, ...geometry.outSize.slice(3 - t.window.rank)], ctx);
+    convTransposeKernel(x.data as Float32Array, w.data as Float32Array, b?.data as Float32Array | undefined, out.data, N, C, M, t.group, geometry);
+    return [out];
+  },
+};
+
+/** The transposed convolution proper: each input element scatters its kernel-weighted copy into `out` of [N, M, outSize...]. */
+function convTransposeKernel(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, N: number, C: number, M: number, group: number, g: Geometry3): void {
+  const { inSize: [ID, IH, IW], outSize: [OD, OH, OW], kernel: [KD, KH, KW], strides: [sd, sh, sw], dilations: [dd, dh, dw], padBegin: [pd, ph, pw] } = g;
+  const Cg = C / group;
+  const Mg = M / group;
+  const { inPlane, outPlane, kSize } = planeSizes(g);
+  // For each kernel column, the input columns that land inside the output.
+  const { lo: iwLo, hi: iwHi } = columnRanges(KW, IW, OW, sw, pw, dw);
+  const acc = new Float64Array(M * outPlane);
+  for (let n = 0; n < N; n++) {
+    for (let oc = 0; oc < M; oc++) acc.fill(bias ? bias[oc] : 0, oc * outPlane, (oc + 1) * outPlane);
+    for (let ic = 0; ic < C; ic++) {
+      const g0 = Math.floor(ic / Cg);
+      const xBase = (n * C + ic) * inPlane;
+      for (let m = 0; m < Mg; m++) {
+        const oBase = (g0 * Mg + m) * outPlane;
+        const wBase = (ic * Mg + m) * kSize;
+        for (let kd = 0; kd < KD; kd++) {
+          for (let id = 0; id < ID; id++) {
+            const od = id * sd - pd + kd * dd;
+            if (od < 0 || od >= OD) continue;
+            for (let kh = 0; kh < KH; kh++) {
+              for (let ih = 0; ih < IH; ih++) {
+                const oh = ih * sh - ph + kh * dh;
+                if (oh < 0 || oh >= OH) continue;
+                const inRow = xBase + (id * IH + ih) * IW;
+                const outRow = oBase + (od * OH + oh) * OW - pw;
+                const wRow = wBase + (kd * KH + kh) * KW;
+                for (let kw = 0; kw < KW; kw++) {
+                  const wv = w[wRow + kw];
+                  const off = outRow + kw * dw;
+                  const hi = iwHi[kw];
+                  for (let iw = iwLo[kw]; iw < hi; iw++) acc[off + iw * sw] += wv * x[inRow + iw];
                 }
               }
             }
           }
         }
       }
-      out.data.set(acc, n * M * outPlane);
     }
-    return [out];
-  },
-};
+    out.set(acc, n * M * outPlane);
+  }
+}

@@ -3,53 +3,53 @@
  * which is Conv followed by one activation. The kernel is a direct convolution over typed arrays that
  * sums each output plane in float64; 1-D and 2-D problems run as 3-D with unit leading axes.
  */
-import { ShapeError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
-import type { Tensor } from '../../tensor.js';
+import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { applyInPlace, fusedActivation } from './activations.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need } from './common.js';
-import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
+import { allocOutput, badAttribute, FLOAT, known, sameTypeInputs, shapeError } from './common.js';
+import { columnRanges, geometry3, planeSizes, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
 
-function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+/** X, W and the optional B of Conv and ConvTranspose: float32, one type. */
+export function convInputs<T extends { type: TensorType }>(inputs: readonly (T | undefined)[], ctx: OpContext): [T, T, T | undefined] {
+  return sameTypeInputs(inputs, ctx, ['X', 'W', 'B'], FLOAT);
 }
 
-const known = (d: Dim | undefined): d is number => typeof d === 'number';
-
-/** The group attribute, which must divide both channel counts. */
-export function readGroup(ctx: OpContext): number {
+/**
+ * Checks that X has rank 3 to 5 ([N, C, spatial...]) and W the same rank; reads the group attribute, which
+ * must divide both channel counts.
+ */
+export function readConvGroup(ctx: OpContext, x: readonly Dim[], w: readonly Dim[]): number {
+  if (x.length < 3 || x.length > 5) throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
+  if (w.length !== x.length) throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
   const group = attr.int(ctx.node, 'group', 1);
   if (!Number.isSafeInteger(group) || group < 1 || group > 2 ** 31 - 1) throw badAttribute(ctx.node, 'group', `must be a positive integer, got ${group}`, '>= 1', group);
   return group;
 }
 
+/** Checks that B is [M] (M undefined when not known). */
+export function checkBias(ctx: OpContext, b: readonly Dim[] | undefined, M: Dim | undefined): void {
+  if (b && (b.length !== 1 || (known(b[0]) && known(M) && b[0] !== M))) throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
+}
+
 /** Checks X [N, C, ...], W [M, C/group, k...], B [M] and reads the window; returns it with the group. */
 function convSetup(ctx: OpContext, x: readonly Dim[], w: readonly Dim[], b: readonly Dim[] | undefined): { window: Window; group: number } {
-  if (x.length < 3 || x.length > 5) throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
-  if (w.length !== x.length) throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
-  const group = readGroup(ctx);
+  const group = readConvGroup(ctx, x, w);
   const [C, Cg, M] = [x[1], w[1], w[0]];
   if (known(C) && known(Cg) && Cg * group !== C) {
     throw shapeError(ctx, `X has ${C} channels but W [${w.join(', ')}] with group ${group} expects ${Cg * group}`, Cg * group, C);
   }
   if (known(M) && M % group !== 0) throw shapeError(ctx, `W's ${M} output channels are not divisible by group ${group}`, `multiple of ${group}`, M);
-  if (b && (b.length !== 1 || (known(b[0]) && known(M) && b[0] !== M))) throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
+  checkBias(ctx, b, M);
   const window = readWindow(ctx.node, x.length - 2, { weightKernel: w.slice(2), dilations: true });
   return { window, group };
 }
 
 /** Conv's output type from its input types: [N, M, spatial out...]. */
 export function inferConv(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
-  checkArity(inputs, ctx, 2, 3);
-  const x = need(inputs, 0, ctx, 'X');
-  const w = need(inputs, 1, ctx, 'W');
-  const b = inputs[2];
-  checkType(ctx, 'X', x.type, FLOAT);
-  checkSameType(ctx, ['X', 'W'], x.type, w.type);
-  if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+  const [x, w, b] = convInputs(inputs, ctx);
   if (!x.shape || !w.shape) return [{ type: x.type }];
   const { window } = convSetup(ctx, x.shape, w.shape, b?.shape);
   return [{ type: x.type, shape: [x.shape[0], w.shape[0], ...windowOutputDims(ctx.node, window, x.shape.slice(2))] }];
@@ -57,28 +57,12 @@ export function inferConv(inputs: readonly (InferInput | undefined)[], ctx: OpCo
 
 /** The convolution proper, into a zeroed `out` of [N, M, outSize...]. */
 export function convKernel(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, N: number, C: number, M: number, group: number, g: Geometry3): void {
-  const [ID, IH, IW] = g.inSize;
-  const [OD, OH, OW] = g.outSize;
-  const [KD, KH, KW] = g.kernel;
-  const [sd, sh, sw] = g.strides;
-  const [dd, dh, dw] = g.dilations;
-  const [pd, ph, pw] = g.padBegin;
+  const { inSize: [ID, IH, IW], outSize: [OD, OH, OW], kernel: [KD, KH, KW], strides: [sd, sh, sw], dilations: [dd, dh, dw], padBegin: [pd, ph, pw] } = g;
   const Cg = C / group;
   const Mg = M / group;
-  const inPlane = ID * IH * IW;
-  const outPlane = OD * OH * OW;
-  const kSize = KD * KH * KW;
+  const { inPlane, outPlane, kSize } = planeSizes(g);
   // For each kernel column, the output columns whose input column falls inside the image.
-  const owLo = new Int32Array(KW);
-  const owHi = new Int32Array(KW);
-  for (let kw = 0; kw < KW; kw++) {
-    let lo = 0;
-    while (lo < OW && lo * sw - pw + kw * dw < 0) lo++;
-    let hi = OW;
-    while (hi > lo && (hi - 1) * sw - pw + kw * dw >= IW) hi--;
-    owLo[kw] = lo;
-    owHi[kw] = hi;
-  }
+  const { lo: owLo, hi: owHi } = columnRanges(KW, OW, IW, sw, pw, dw);
   const acc = new Float64Array(outPlane);
   for (let n = 0; n < N; n++) {
     for (let oc = 0; oc < M; oc++) {
@@ -116,13 +100,7 @@ export function convKernel(x: Float32Array, w: Float32Array, bias: Float32Array 
 
 /** Runs Conv on concrete tensors. */
 export function runConv(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor<'float32'> {
-  checkArity(inputs, ctx, 2, 3);
-  const x = need(inputs, 0, ctx, 'X');
-  const w = need(inputs, 1, ctx, 'W');
-  const b = inputs[2];
-  checkType(ctx, 'X', x.type, FLOAT);
-  checkSameType(ctx, ['X', 'W'], x.type, w.type);
-  if (b) checkSameType(ctx, ['X', 'B'], x.type, b.type);
+  const [x, w, b] = convInputs(inputs, ctx);
   const { window, group } = convSetup(ctx, x.dims, w.dims, b?.dims);
   const geometry = geometry3(ctx.node, window, x.dims.slice(2));
   const [N, C] = x.dims;

@@ -2,16 +2,11 @@
  * MatMul (numpy semantics: batch dims broadcast, a 1-D operand gains and then loses a unit dim) and Gemm
  * (Y = alpha * A' B' + beta * C, with C broadcast onto [M, N]). Dot products sum in float64.
  */
-import { ShapeError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import { broadcastDims, type Dim } from '../../shape.js';
 import type { OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, flag, FLOAT, need } from './common.js';
-
-function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
-}
+import { allocOutput, flag, FLOAT, sameTypeInputs, shapeError } from './common.js';
 
 /** Throws when two inner dims are both known and differ. */
 function checkInner(ctx: OpContext, k1: Dim, k2: Dim, what: string): void {
@@ -41,19 +36,11 @@ export const MatMul: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 2);
-    const a = need(inputs, 0, ctx, 'A');
-    const b = need(inputs, 1, ctx, 'B');
-    checkType(ctx, 'A', a.type, FLOAT);
-    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], FLOAT);
     return [{ type: a.type, shape: a.shape && b.shape ? matmulShape(ctx, a.shape, b.shape) : undefined }];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 2, 2);
-    const a = need(inputs, 0, ctx, 'A');
-    const b = need(inputs, 1, ctx, 'B');
-    checkType(ctx, 'A', a.type, FLOAT);
-    checkSameType(ctx, ['A', 'B'], a.type, b.type);
+    const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], FLOAT);
     const dims = matmulShape(ctx, a.dims, b.dims) as number[];
     const out = allocOutput('float32', dims, ctx);
     const aDims = a.dims.length === 1 ? [1, a.dims[0]] : a.dims;
@@ -108,26 +95,15 @@ export const Gemm: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    checkArity(inputs, ctx, ctx.opset < 11 ? 3 : 2, 3);
-    const a = need(inputs, 0, ctx, 'A');
-    const b = need(inputs, 1, ctx, 'B');
-    const c = inputs[2];
-    checkType(ctx, 'A', a.type, FLOAT);
-    checkSameType(ctx, ['A', 'B'], a.type, b.type);
-    if (c) checkSameType(ctx, ['A', 'C'], a.type, c.type);
+    // C is optional from opset 11.
+    const [a, b, c] = sameTypeInputs(inputs, ctx, ['A', 'B', 'C'], FLOAT, ctx.opset < 11 ? 3 : 2);
     if (!a.shape || !b.shape) return [{ type: a.type }];
     const { M, N } = gemmDims(ctx, a.shape, b.shape, flag(ctx.node, 'transA', 0), flag(ctx.node, 'transB', 0));
     if (c?.shape) checkGemmC(ctx, c.shape, M, N);
     return [{ type: a.type, shape: [M, N] }];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, ctx.opset < 11 ? 3 : 2, 3);
-    const a = need(inputs, 0, ctx, 'A');
-    const b = need(inputs, 1, ctx, 'B');
-    const c = inputs[2];
-    checkType(ctx, 'A', a.type, FLOAT);
-    checkSameType(ctx, ['A', 'B'], a.type, b.type);
-    if (c) checkSameType(ctx, ['A', 'C'], a.type, c.type);
+    const [a, b, c] = sameTypeInputs(inputs, ctx, ['A', 'B', 'C'], FLOAT, ctx.opset < 11 ? 3 : 2);
     const transA = flag(ctx.node, 'transA', 0);
     const transB = flag(ctx.node, 'transB', 0);
     const alpha = attr.float(ctx.node, 'alpha', 1);

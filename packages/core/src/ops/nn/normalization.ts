@@ -1,17 +1,13 @@
 /**
  * BatchNormalization in inference mode and LRN (local response normalization across channels).
  */
-import { ShapeError, UnsupportedOpError } from '../../errors.js';
+import { UnsupportedOpError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Dim } from '../../shape.js';
 import type { OpContext, OpDef } from '../op.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, nodeLabel, flag, FLOAT, need, product } from './common.js';
+import { allocOutput, badAttribute, checkArity, checkSameType, checkType, firstInput, flag, FLOAT, need, nodeLabel, product, shapeError } from './common.js';
 
 const PARAMS = ['scale', 'B', 'input_mean', 'input_var'] as const;
-
-function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
-}
 
 /** Refuses training mode: the training_mode attribute (opset 14+), or the running-statistics outputs. */
 function checkInferenceMode(ctx: OpContext): void {
@@ -95,25 +91,25 @@ function lrnAttrs(ctx: OpContext): { size: number; alpha: number; beta: number; 
   return { size, alpha: attr.float(ctx.node, 'alpha', 1e-4), beta: attr.float(ctx.node, 'beta', 0.75), bias: attr.float(ctx.node, 'bias', 1) };
 }
 
+function checkLrnRank(ctx: OpContext, x: readonly Dim[]): void {
+  if (x.length < 3) throw shapeError(ctx, `X must have rank >= 3 ([N, C, spatial...]), got [${x.join(', ')}]`, '>= 3', x.length);
+}
+
 /** LRN: y = x / (bias + alpha / size * sum of x^2 over the size neighbouring channels)^beta. */
 export const LRN: OpDef = {
   opType: 'LRN',
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    checkArity(inputs, ctx, 1, 1);
-    const x = need(inputs, 0, ctx, 'X');
-    checkType(ctx, 'X', x.type, FLOAT);
+    const x = firstInput(inputs, ctx, 'X', FLOAT);
     lrnAttrs(ctx);
-    if (x.shape && x.shape.length < 3) throw shapeError(ctx, `X must have rank >= 3 ([N, C, spatial...]), got [${x.shape.join(', ')}]`, '>= 3', x.shape.length);
+    if (x.shape) checkLrnRank(ctx, x.shape);
     return [{ type: x.type, shape: x.shape }];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 1, 1);
-    const x = need(inputs, 0, ctx, 'X');
-    checkType(ctx, 'X', x.type, FLOAT);
+    const x = firstInput(inputs, ctx, 'X', FLOAT);
     const { size, alpha, beta, bias } = lrnAttrs(ctx);
-    if (x.dims.length < 3) throw shapeError(ctx, `X must have rank >= 3 ([N, C, spatial...]), got [${x.dims.join(', ')}]`, '>= 3', x.dims.length);
+    checkLrnRank(ctx, x.dims);
     const [N, C] = x.dims;
     const plane = product(x.dims, 2);
     const before = Math.floor((size - 1) / 2);

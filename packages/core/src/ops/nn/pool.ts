@@ -7,18 +7,11 @@ import type { ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { allocOutput, checkArity, checkType, nodeLabel, flag, FLOAT, need, product } from './common.js';
+import { allocOutput, firstInput, flag, FLOAT, nodeLabel, product, shapeError } from './common.js';
 import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
 
 function checkPoolRank(ctx: OpContext, dims: readonly Dim[], max = 5): void {
-  if (dims.length < 3 || dims.length > max) {
-    throw new ShapeError(`${nodeLabel(ctx.node)}: X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`, {
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      expected: `3..${max}`,
-      got: dims.length,
-    });
-  }
+  if (dims.length < 3 || dims.length > max) throw shapeError(ctx, `X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`, `3..${max}`, dims.length);
 }
 
 function poolWindow(ctx: OpContext, rank: number): Window {
@@ -28,9 +21,7 @@ function poolWindow(ctx: OpContext, rank: number): Window {
 
 
 function inferPool(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
-  checkArity(inputs, ctx, 1, 1);
-  const x = need(inputs, 0, ctx, 'X');
-  checkType(ctx, 'X', x.type, FLOAT);
+  const x = firstInput(inputs, ctx, 'X', FLOAT);
   let shape: Dim[] | undefined;
   if (x.shape) {
     checkPoolRank(ctx, x.shape);
@@ -74,9 +65,7 @@ function elementIndex(p: PoolProblem, plane: number, a: number, b: number, c: nu
 }
 
 function runMaxPool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[] {
-  checkArity(inputs, ctx, 1, 1);
-  const x = need(inputs, 0, ctx, 'X');
-  checkType(ctx, 'X', x.type, FLOAT);
+  const x = firstInput(inputs, ctx, 'X', FLOAT);
   const columnMajor = flag(ctx.node, 'storage_order', 0);
   const p = poolProblem(ctx, x);
   const dims = outputDims(x, p);
@@ -135,9 +124,7 @@ function countInside(start: number, k: number, dilation: number, lo: number, hi:
 }
 
 function runAveragePool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[] {
-  checkArity(inputs, ctx, 1, 1);
-  const x = need(inputs, 0, ctx, 'X');
-  checkType(ctx, 'X', x.type, FLOAT);
+  const x = firstInput(inputs, ctx, 'X', FLOAT);
   const includePad = flag(ctx.node, 'count_include_pad', 0);
   const p = poolProblem(ctx, x);
   const y = allocOutput('float32', outputDims(x, p), ctx);
@@ -185,6 +172,11 @@ function runAveragePool(inputs: readonly (Tensor | undefined)[], ctx: OpContext)
 export const MaxPool: OpDef = { opType: 'MaxPool', domain: '', sinceVersion: 7, infer: inferPool, run: runMaxPool };
 export const AveragePool: OpDef = { opType: 'AveragePool', domain: '', sinceVersion: 7, infer: inferPool, run: runAveragePool };
 
+/** [N, C, 1, ...]: a global pool's output dims. */
+function globalPoolDims<D extends Dim>(x: readonly D[]): (D | 1)[] {
+  return [x[0], x[1], ...x.slice(2).map(() => 1 as const)];
+}
+
 /** A global pool: one value per (n, c) plane, over every spatial position. */
 function globalPool(opType: string, reduce: (data: Float32Array, from: number, to: number) => number): OpDef {
   return {
@@ -192,19 +184,15 @@ function globalPool(opType: string, reduce: (data: Float32Array, from: number, t
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'X');
-      checkType(ctx, 'X', x.type, FLOAT);
+      const x = firstInput(inputs, ctx, 'X', FLOAT);
       if (!x.shape) return [{ type: x.type }];
       checkPoolRank(ctx, x.shape, Infinity);
-      return [{ type: x.type, shape: [x.shape[0], x.shape[1], ...x.shape.slice(2).map(() => 1)] }];
+      return [{ type: x.type, shape: globalPoolDims(x.shape) }];
     },
     run(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'X');
-      checkType(ctx, 'X', x.type, FLOAT);
+      const x = firstInput(inputs, ctx, 'X', FLOAT);
       checkPoolRank(ctx, x.dims, Infinity);
-      const y = allocOutput('float32', [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)], ctx);
+      const y = allocOutput('float32', globalPoolDims(x.dims), ctx);
       const plane = product(x.dims, 2);
       if (plane === 0 && y.size > 0) {
         // Pooling an empty plane has no value (onnxruntime refuses it too): only N and C may be 0.

@@ -10,7 +10,7 @@ import type { Dim } from '../../shape.js';
 import { toNumbers, type Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, axisIn, badAttribute, checkArity, checkType, nodeLabel, flag, need, NUMERIC } from './common.js';
+import { allocOutput, axisIn, badAttribute, firstInput, flag, nodeLabel, NUMERIC } from './common.js';
 
 interface ReduceSpec {
   opType: string;
@@ -63,18 +63,14 @@ function reduceOp(spec: ReduceSpec): OpDef {
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx): ValueType[] {
-      checkArity(inputs, ctx, 1, maxInputs(ctx));
-      const x = need(inputs, 0, ctx, 'data');
-      checkType(ctx, 'data', x.type, NUMERIC);
+      const x = firstInput(inputs, ctx, 'data', NUMERIC, maxInputs(ctx));
       const keep = flag(ctx.node, 'keepdims', 1);
       if (!x.shape) return [{ type: x.type }];
       const axes = reducedAxes(spec, ctx, x.shape.length, inputs[1]);
       return [{ type: x.type, shape: axes ? reducedShape(x.shape, axes, keep) : undefined }];
     },
     run(inputs, ctx) {
-      checkArity(inputs, ctx, 1, maxInputs(ctx));
-      const x = need(inputs, 0, ctx, 'data');
-      checkType(ctx, 'data', x.type, NUMERIC);
+      const x = firstInput(inputs, ctx, 'data', NUMERIC, maxInputs(ctx));
       const keep = flag(ctx.node, 'keepdims', 1);
       const axes = reducedAxes(spec, ctx, x.dims.length, inputs[1]) as number[];
       const keptDims = reducedShape(x.dims, axes, true);

@@ -4,13 +4,17 @@
  */
 import { attr } from '../../ir/attributes.js';
 import type { OpContext, OpDef } from '../op.js';
-import { allocOutput, axisIn, checkArity, checkType, FLOAT, need, product } from './common.js';
+import { allocOutput, axisIn, firstInput, FLOAT, product } from './common.js';
+
+/** The axis attribute, defaulting to 1 before opset 13 and to -1 from 13. */
+function softmaxAxis(ctx: OpContext, rank: number): number {
+  return axisIn(ctx.node, 'axis', attr.int(ctx.node, 'axis', ctx.opset < 13 ? 1 : -1), rank);
+}
 
 /** The [outer, length, inner] view of `dims` the op normalizes over. */
 function softmaxView(ctx: OpContext, dims: readonly number[]): [number, number, number] {
-  const legacy = ctx.opset < 13;
-  const axis = axisIn(ctx.node, 'axis', attr.int(ctx.node, 'axis', legacy ? 1 : -1), dims.length);
-  if (legacy) return [product(dims, 0, axis), product(dims, axis), 1];
+  const axis = softmaxAxis(ctx, dims.length);
+  if (ctx.opset < 13) return [product(dims, 0, axis), product(dims, axis), 1];
   return [product(dims, 0, axis), dims[axis] ?? 1, product(dims, axis + 1)];
 }
 
@@ -20,16 +24,12 @@ function softmaxOp(opType: string, log: boolean): OpDef {
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'input');
-      checkType(ctx, 'input', x.type, FLOAT);
-      if (x.shape) axisIn(ctx.node, 'axis', attr.int(ctx.node, 'axis', ctx.opset < 13 ? 1 : -1), x.shape.length);
+      const x = firstInput(inputs, ctx, 'input', FLOAT);
+      if (x.shape) softmaxAxis(ctx, x.shape.length);
       return [{ type: x.type, shape: x.shape }];
     },
     run(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'input');
-      checkType(ctx, 'input', x.type, FLOAT);
+      const x = firstInput(inputs, ctx, 'input', FLOAT);
       const [outer, length, inner] = softmaxView(ctx, x.dims);
       const src = x.data as Float32Array;
       const out = allocOutput('float32', x.dims, ctx);

@@ -6,7 +6,7 @@ import { attr } from '../../ir/attributes.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { OpContext, OpDef } from '../op.js';
 import { clip, erf, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh, type ScalarFn } from './activations.js';
-import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC } from './common.js';
+import { allocOutput, checkSameType, firstInput, FLOAT, nodeLabel, NUMERIC } from './common.js';
 import { ShapeError } from '../../errors.js';
 
 interface UnarySpec {
@@ -41,16 +41,12 @@ function unaryOp(spec: UnarySpec): OpDef {
     domain: '',
     sinceVersion: spec.sinceVersion,
     infer(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'X');
-      checkType(ctx, 'X', x.type, spec.types);
+      const x = firstInput(inputs, ctx, 'X', spec.types);
       spec.fn(ctx); // validates attributes
       return [{ type: x.type, shape: x.shape }];
     },
     run(inputs, ctx) {
-      checkArity(inputs, ctx, 1, 1);
-      const x = need(inputs, 0, ctx, 'X');
-      checkType(ctx, 'X', x.type, spec.types);
+      const x = firstInput(inputs, ctx, 'X', spec.types);
       return [x.type === 'int64' && spec.big ? mapBigInts(x, ctx, spec.big) : mapNumbers(x, ctx, spec.fn(ctx))];
     },
   };
@@ -105,9 +101,7 @@ export const Clip: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    checkArity(inputs, ctx, 1, ctx.opset < 11 ? 1 : 3);
-    const x = need(inputs, 0, ctx, 'input');
-    checkType(ctx, 'input', x.type, ctx.opset < 12 ? FLOAT : NUMERIC);
+    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : NUMERIC, ctx.opset < 11 ? 1 : 3);
     for (const [i, name] of [[1, 'min'], [2, 'max']] as const) {
       const b = inputs[i];
       if (b) checkSameType(ctx, ['input', name], x.type, b.type);
@@ -115,9 +109,7 @@ export const Clip: OpDef = {
     return [{ type: x.type, shape: x.shape }];
   },
   run(inputs, ctx) {
-    checkArity(inputs, ctx, 1, ctx.opset < 11 ? 1 : 3);
-    const x = need(inputs, 0, ctx, 'input');
-    checkType(ctx, 'input', x.type, ctx.opset < 12 ? FLOAT : NUMERIC);
+    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : NUMERIC, ctx.opset < 11 ? 1 : 3);
     if (x.type === 'int64') {
       const lo = (boundOf(inputs[1], 'min', x, ctx) as bigint | undefined) ?? INT64_LIMITS[0];
       const hi = (boundOf(inputs[2], 'max', x, ctx) as bigint | undefined) ?? INT64_LIMITS[1];

@@ -128,9 +128,19 @@ export interface Geometry3 {
   padEnd: [number, number, number];
 }
 
+/** Elements in one input plane, one output plane and one kernel of a 3-axis geometry. */
+export function planeSizes(g: Geometry3): { inPlane: number; outPlane: number; kSize: number } {
+  const product = (v: readonly number[]) => v[0] * v[1] * v[2];
+  return { inPlane: product(g.inSize), outPlane: product(g.outSize), kSize: product(g.kernel) };
+}
+
 /** The 3-axis geometry of `w` applied to input spatial dims `spatial`. */
 export function geometry3(node: Node, w: Window, spatial: readonly number[]): Geometry3 {
-  const axes = spatial.map((d, i) => windowAxis(node, w, i, d));
+  return geometry3Of(w, spatial, spatial.map((d, i) => windowAxis(node, w, i, d)));
+}
+
+/** The 3-axis geometry of `w` on input spatial dims `spatial`, given each axis' output size and pads. */
+export function geometry3Of(w: Window, spatial: readonly number[], axes: readonly AxisWindow[]): Geometry3 {
   const lead = 3 - w.rank;
   const pad3 = (values: readonly number[], fill: number) => [...new Array<number>(lead).fill(fill), ...values] as [number, number, number];
   return {
@@ -142,4 +152,22 @@ export function geometry3(node: Node, w: Window, spatial: readonly number[]): Ge
     padBegin: pad3(axes.map((a) => a.padBegin), 0),
     padEnd: pad3(axes.map((a) => a.padEnd), 0),
   };
+}
+
+/**
+ * For each kernel column kw, the range [lo, hi) of positions p in [0, count) whose partner column
+ * p * stride - pad + kw * dilation lies in [0, limit): the inner loops of the convolutions then need no bounds test.
+ */
+export function columnRanges(kernel: number, count: number, limit: number, stride: number, pad: number, dilation: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(kernel);
+  const hi = new Int32Array(kernel);
+  for (let k = 0; k < kernel; k++) {
+    let l = 0;
+    while (l < count && l * stride - pad + k * dilation < 0) l++;
+    let h = count;
+    while (h > l && (h - 1) * stride - pad + k * dilation >= limit) h--;
+    lo[k] = l;
+    hi[k] = h;
+  }
+  return { lo, hi };
 }

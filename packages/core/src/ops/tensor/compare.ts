@@ -29,8 +29,32 @@ function mapBroadcast(ctx: OpContext, xs: readonly Tensor[], type: TensorType, f
   return out;
 }
 
-function sameType(ctx: OpContext, a: { type: TensorType }, b: { type: TensorType }): void {
+/** A comparison's A and B, of one type. */
+function comparedInputs<T extends { type: TensorType }>(ctx: OpContext, inputs: readonly (T | undefined)[]): [T, T] {
+  checkInputCount(ctx, inputs, 2, 2);
+  const a = required(ctx, inputs, 0, 'A');
+  const b = required(ctx, inputs, 1, 'B');
   if (a.type !== b.type) throw typeError(ctx, 'B', a.type, b.type);
+  return [a, b];
+}
+
+/** Where's bool condition and its X and Y of one type. */
+function whereInputs<T extends { type: TensorType }>(ctx: OpContext, inputs: readonly (T | undefined)[]): [T, T, T] {
+  checkInputCount(ctx, inputs, 3, 3);
+  const cond = required(ctx, inputs, 0, 'condition');
+  const x = required(ctx, inputs, 1, 'X');
+  const y = required(ctx, inputs, 2, 'Y');
+  checkType(ctx, 'condition', cond.type, ['bool']);
+  if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+  return [cond, x, y];
+}
+
+/** Not's bool X. */
+function notInput<T extends { type: TensorType }>(ctx: OpContext, inputs: readonly (T | undefined)[]): T {
+  checkInputCount(ctx, inputs, 1, 1);
+  const x = required(ctx, inputs, 0, 'X');
+  checkType(ctx, 'X', x.type, ['bool']);
+  return x;
 }
 
 function comparison(opType: string, test: (a: number | bigint, b: number | bigint) => boolean): OpDef {
@@ -39,17 +63,11 @@ function comparison(opType: string, test: (a: number | bigint, b: number | bigin
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx) {
-      checkInputCount(ctx, inputs, 2, 2);
-      const a = required(ctx, inputs, 0, 'A');
-      const b = required(ctx, inputs, 1, 'B');
-      sameType(ctx, a, b);
+      const [a, b] = comparedInputs(ctx, inputs);
       return [inferBroadcast(ctx, [a, b], 'bool')];
     },
     run(inputs, ctx) {
-      checkInputCount(ctx, inputs, 2, 2);
-      const a = required(ctx, inputs, 0, 'A');
-      const b = required(ctx, inputs, 1, 'B');
-      sameType(ctx, a, b);
+      const [a, b] = comparedInputs(ctx, inputs);
       // float16 holds bits: decode before comparing (bit order is not value order, and -0 == +0).
       const decode = a.type === 'float16' ? (v: number | bigint) => halfToFloat(v as number) : (v: number | bigint) => v;
       return [mapBroadcast(ctx, [a, b], 'bool', ([x, y]) => (test(decode(x), decode(y)) ? 1 : 0))];
@@ -66,15 +84,11 @@ export const notOp: OpDef = {
   domain: '',
   sinceVersion: 1,
   infer(inputs, ctx) {
-    checkInputCount(ctx, inputs, 1, 1);
-    const x = required(ctx, inputs, 0, 'X');
-    checkType(ctx, 'X', x.type, ['bool']);
+    const x = notInput(ctx, inputs);
     return [{ type: 'bool', shape: x.shape }];
   },
   run(inputs, ctx) {
-    checkInputCount(ctx, inputs, 1, 1);
-    const x = required(ctx, inputs, 0, 'X');
-    checkType(ctx, 'X', x.type, ['bool']);
+    const x = notInput(ctx, inputs);
     return [mapBroadcast(ctx, [x], 'bool', ([v]) => (v ? 0 : 1))];
   },
 };
@@ -84,21 +98,11 @@ export const whereOp: OpDef = {
   domain: '',
   sinceVersion: 9,
   infer(inputs, ctx) {
-    checkInputCount(ctx, inputs, 3, 3);
-    const cond = required(ctx, inputs, 0, 'condition');
-    const x = required(ctx, inputs, 1, 'X');
-    const y = required(ctx, inputs, 2, 'Y');
-    checkType(ctx, 'condition', cond.type, ['bool']);
-    if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+    const [cond, x, y] = whereInputs(ctx, inputs);
     return [inferBroadcast(ctx, [cond, x, y], x.type)];
   },
   run(inputs, ctx) {
-    checkInputCount(ctx, inputs, 3, 3);
-    const cond = required(ctx, inputs, 0, 'condition');
-    const x = required(ctx, inputs, 1, 'X');
-    const y = required(ctx, inputs, 2, 'Y');
-    checkType(ctx, 'condition', cond.type, ['bool']);
-    if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+    const [cond, x, y] = whereInputs(ctx, inputs);
     return [mapBroadcast(ctx, [cond, x, y], x.type, ([c, a, b]) => (c ? a : b))];
   },
 };

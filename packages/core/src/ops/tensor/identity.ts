@@ -24,6 +24,9 @@ export const identityOp: OpDef = {
 /** The mask is bool from opset 10; before, it had the data's type. */
 const maskType = (ctx: OpContext, dataType: Tensor['type']) => (ctx.opset >= 10 ? 'bool' : dataType);
 
+/** Whether the node names the optional mask output. */
+const wantsMask = (ctx: OpContext) => ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
+
 /** Training mode randomly drops elements: a reference kernel cannot reproduce that, so it is refused. */
 function checkInference(ctx: OpContext, ratio: Tensor | undefined, training: Tensor | undefined): void {
   if (ctx.opset < 12) return;
@@ -42,7 +45,7 @@ export const dropoutOp: OpDef = {
     checkInference(ctx, inputs[1]?.value, inputs[2]?.value);
     if (ctx.opset < 12) attr.float(ctx.node, 'ratio', 0.5);
     const out = [{ type: x.type, shape: x.shape }];
-    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') out.push({ type: maskType(ctx, x.type), shape: x.shape });
+    if (wantsMask(ctx)) out.push({ type: maskType(ctx, x.type), shape: x.shape });
     return out;
   },
   run(inputs, ctx) {
@@ -50,7 +53,7 @@ export const dropoutOp: OpDef = {
     const x = required(ctx, inputs, 0, 'data');
     checkInference(ctx, inputs[1], inputs[2]);
     const out = [x];
-    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') {
+    if (wantsMask(ctx)) {
       const mask = Tensor.zeros(maskType(ctx, x.type), x.dims);
       (mask.data as { fill(v: number | bigint): unknown }).fill(mask.type === 'int64' ? 1n : mask.type === 'float16' ? 0x3c00 : 1);
       out.push(mask);

@@ -3,7 +3,7 @@
  */
 import { attr } from '../../ir/attributes.js';
 import type { Dim } from '../../shape.js';
-import { sizeOf } from '../../shape.js';
+import { isStatic, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { OpContext, OpDef } from '../op.js';
 import { attributeError, checkInputCount, constInts, freshDim, freshDims, intValues, required, shapeError } from './util.js';
@@ -34,7 +34,13 @@ export function reshapeDims(ctx: OpContext, input: readonly Dim[], target: reado
     if (i >= input.length) throw shapeError(ctx, `shape entry ${i} is 0 but the input has rank ${input.length}`, { input: [...input], shape: [...target] });
     return input[i];
   });
-  if (inferred < 0) return out;
+  if (inferred < 0) {
+    // A static input and a static target must agree now, at prepare, not only when the kernel runs.
+    if (isStatic(input) && isStatic(out) && sizeOf(input) !== sizeOf(out)) {
+      throw shapeError(ctx, `cannot reshape [${input.join(', ')}] (${sizeOf(input)} elements) to [${out.join(', ')}]`, { expected: sizeOf(input), got: [...out] });
+    }
+    return out;
+  }
 
   const remaining = input.filter((d): d is string => typeof d === 'string');
   let knownIn = input.reduce<number>((p, d) => (typeof d === 'number' ? p * d : p), 1);

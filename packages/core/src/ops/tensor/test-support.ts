@@ -1,6 +1,9 @@
 /**
- * Test support for the tensor op definitions: run or infer one op on a throwaway node.
+ * Test support for the tensor op definitions: run or infer one op on a throwaway node, and expect a
+ * lastmile error of a given code.
  */
+import { expect } from 'vitest';
+import { isLastmileError } from '../../errors.js';
 import { makeNode, type Attribute } from '../../ir/graph.js';
 import type { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
@@ -32,4 +35,16 @@ export function known(t: Tensor): InferInput {
 /** Element values as plain numbers (int64 converted), for toEqual. */
 export function values(t: Tensor): number[] {
   return Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+/** Asserts that `fn` throws a lastmile error with `code`. */
+export function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(isLastmileError(error), String(error)).toBe(true);
+    expect((error as { code: string }).code).toBe(code);
+    return;
+  }
+  throw new Error('expected an error');
 }

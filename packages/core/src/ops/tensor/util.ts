@@ -35,14 +35,15 @@ export function checkInputCount(ctx: OpContext, inputs: readonly unknown[], min:
   while (n > 0 && inputs[n - 1] === undefined) n--;
   if (n < min || n > max) {
     const expected = min === max ? `${min}` : `${min} to ${max}`;
-    throw shapeError(ctx, `takes ${expected} inputs, got ${n}`, { expected, got: n });
+    // A wrong input count (inputs on Constant, say) is a malformed graph, as in the nn ops' checkArity.
+    throw new GraphError(`${where(ctx)}: takes ${expected} inputs, got ${n}`, facts(ctx, { expected, got: n }));
   }
 }
 
 /** The input at `index`, which must be present. */
 export function required<T>(ctx: OpContext, inputs: readonly (T | undefined)[], index: number, name: string): T {
   const v = inputs[index];
-  if (v === undefined) throw shapeError(ctx, `input '${name}' (#${index}) is required`, { input: name });
+  if (v === undefined) throw new GraphError(`${where(ctx)}: input '${name}' (#${index}) is required`, facts(ctx, { input: name }));
   return v;
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isLastmileError } from '../../errors.js';
 import { a } from '../../ir/attributes.js';
 import { floatToHalf, Tensor } from '../../tensor.js';
 import { castOp } from './cast.js';
@@ -9,21 +8,10 @@ import { expandOp } from './expand.js';
 import { dropoutOp, identityOp } from './identity.js';
 import { padOp } from './pad.js';
 import { resizeOp, upsampleOp } from './resize.js';
-import { inferOp, known, runOp, values } from './test-support.js';
+import { expectCode, inferOp, known, runOp, values } from './test-support.js';
 
 const f32 = (data: number[], dims?: number[]) => new Tensor('float32', data, dims);
 const i64 = (data: (number | bigint)[]) => new Tensor('int64', data.map((v) => BigInt(v)));
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(isLastmileError(error), String(error)).toBe(true);
-    expect((error as { code: string }).code).toBe(code);
-    return;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Cast', () => {
   const cast = (x: Tensor, to: number) => runOp(castOp, [x], { attributes: { to: a.int(to) } })[0];
