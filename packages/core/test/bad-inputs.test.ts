@@ -1,5 +1,5 @@
 /**
- * Rows 1-2, 24-31, 33, 40, 48 and 49 of shared/specs/bad-inputs.md, through the Session: each hostile
+ * Rows 1-2, 24-31, 33, 40, 48, 49 and 69 of shared/specs/bad-inputs.md, through the Session: each hostile
  * model or call gives its typed error with a stable code and the node, value or attribute it concerns, at
  * init or prepare (never at run, never a RangeError/TypeError); afterwards a known-good model still gives
  * the right answer in this process. The other rows' tests are listed in docs/bad-inputs.md.
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   AttributeError,
+  BackendError,
   ErrorCodes,
   GraphError,
   InputError,
@@ -432,6 +433,26 @@ describe('row 49: destroy with runs in flight and queued', () => {
     for (const r of queued) expect(r.status === 'rejected' && isLastmileError(r.reason, ErrorCodes.SessionClosed)).toBe(true);
     await destroyed[0];
     expect(log).toEqual(['run', 'dispose']);
+  });
+});
+
+describe('row 69: a backend that throws does not take the others down', () => {
+  it('a throwing probe is skipped with an event, a throwing compile is a BackendError; the next backend and session serve', async () => {
+    const skipped: string[] = [];
+    const flaky: Backend = { ...cpuBackend({ name: 'flaky' }), probe: () => { throw new TypeError("Cannot read properties of undefined (reading 'device')"); } };
+    const m = classifier();
+    const session = await Session.init(m, { backends: [flaky, cpuBackend()], onEvent: (e) => e.type === 'backend-skipped' && skipped.push(`${e.backend}: ${e.reason}`) });
+    expect(session.backends.map((b) => b.name)).toEqual(['test-cpu']);
+    expect(skipped).toEqual(["flaky: probe() threw: Cannot read properties of undefined (reading 'device')"]);
+    const x = convInput(5);
+    expect(sameValues((await session.run({ x })).y, evaluateGraph(m, { x }).y)).toBe(true);
+    await session.destroy();
+    const broken: Backend = { ...cpuBackend({ name: 'broken' }), compile: () => Promise.reject(new RangeError('Invalid typed array length: -1')) };
+    const failing = await Session.init(m, { backends: [broken] });
+    const e = await failure(() => failing.run({ x }), BackendError, ErrorCodes.Backend);
+    expect(e.details).toMatchObject({ backend: 'broken', partition: 0 });
+    expect((e.cause as Error).message).toBe('Invalid typed array length: -1');
+    await failing.destroy();
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Rows 1-9, 11 and 32-35 of shared/specs/bad-inputs.md: each case asserts the error class and code,
- * then checks that a good model still loads (the liveness probe).
+ * Rows 1-9, 11 and 32-35 of shared/specs/bad-inputs.md, and the graph rows (24-26, 28, 33) on imported
+ * models: each case asserts the error class and code, then checks that a good model still loads and
+ * computes the right answer (the liveness probe).
  */
 import { closeSync, openSync, ftruncateSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import {
   AttributeError,
   ErrorCodes,
+  GraphError,
   ModelFormatError,
   ModelLimitError,
   SeededRandom,
@@ -16,6 +18,7 @@ import {
   TensorDataError,
   UnsupportedOpError,
   UnsupportedOpsetError,
+  validateGraph,
 } from '@lastmile/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeProto, expectAlive, expectError, floatBytes, goodModel, goodProto, initializerProto } from '../test/fixtures.js';
@@ -265,5 +268,46 @@ describe('rows 32-35: shapes and tensor data', () => {
     const proto = goodProto();
     proto.graph!.node![0].attribute = [{ name: 'mode', type: 3, s: Uint8Array.from([0xff, 0xfe]) }];
     await expectError(() => decodeModel(encodeProto(proto)), AttributeError, ErrorCodes.Attribute);
+  });
+});
+
+describe('rows 24-26, 28, 33: graph checks on imported models', () => {
+  // The importer keeps the graph as written; Session.init validates it (validateGraph) before anything runs.
+  const decodeAndValidate = (proto: onnx.ModelProto) => validateGraph(decodeModel(encodeProto(proto)));
+  it('row 24: a cycle', async () => {
+    const proto = goodProto();
+    proto.graph!.node![0].input = ['x', 'y'];
+    const e = await expectError(() => decodeAndValidate(proto), GraphError, ErrorCodes.Graph);
+    expect([...(e.details.nodes as string[])].sort()).toEqual(['add', 'relu']);
+  });
+  it('row 25: an input nothing produces', async () => {
+    const proto = goodProto();
+    proto.graph!.node![0].input = ['x', 'missing'];
+    const e = await expectError(() => decodeAndValidate(proto), GraphError, ErrorCodes.Graph);
+    expect(e.details).toMatchObject({ value: 'missing', node: 'add' });
+  });
+  it('row 26: duplicate initializers (at decode) and two nodes writing one name', async () => {
+    const twice = goodProto();
+    twice.graph!.initializer!.push(twice.graph!.initializer![0]);
+    expect((await expectError(() => decodeModel(encodeProto(twice)), GraphError, ErrorCodes.Graph)).details).toMatchObject({ initializer: 'b' });
+    const proto = goodProto();
+    proto.graph!.node![0].output = ['y'];
+    const e = await expectError(() => decodeAndValidate(proto), GraphError, ErrorCodes.Graph);
+    expect(e.details).toMatchObject({ value: 'y', node: 'relu' });
+  });
+  it('row 28: an initializer whose data_type differs from its value_info', async () => {
+    const proto = goodProto();
+    proto.graph!.valueInfo = [{ name: 'b', type: { tensorType: { elemType: 6, shape: { dim: [{ dimValue: L(2) }] } } } }];
+    const e = await expectError(() => decodeAndValidate(proto), TensorDataError, ErrorCodes.TensorData);
+    expect(e.details).toMatchObject({ value: 'b', expected: { type: 'int32' }, got: { type: 'float32' } });
+  });
+  it('row 33: value_info dims past 2^53, each or in product', async () => {
+    const huge = goodProto();
+    huge.graph!.valueInfo = [{ name: 't', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: L(2 ** 62) }, { dimValue: L(4) }] } } } }];
+    const e = await expectError(() => decodeModel(encodeProto(huge)), ShapeError, ErrorCodes.Shape);
+    expect(e.details).toMatchObject({ value: 't', axis: 0 });
+    const cube = goodProto();
+    cube.graph!.valueInfo = [{ name: 't', type: { tensorType: { elemType: 1, shape: { dim: [2 ** 26, 2 ** 26, 2 ** 26].map((d) => ({ dimValue: L(d) })) } } } }];
+    expect((await expectError(() => decodeAndValidate(cube), ShapeError, ErrorCodes.Shape)).details).toMatchObject({ value: 't' });
   });
 });

@@ -30,7 +30,7 @@ function dim(d: onnx.TensorShapeProto.Dimension.$Properties, axis: number, value
   if (d.value === 'dimValue') {
     const n = longToSafeInteger(d.dimValue);
     if (n === undefined || n < 0) {
-      throw new ShapeError(`value '${value}' has dimension ${axis} = ${longToNumber(d.dimValue)}: dims must be non-negative`, { value, axis, got: longToNumber(d.dimValue) });
+      throw new ShapeError(`value '${value}' has dimension ${axis} = ${longToNumber(d.dimValue)}: dims must be non-negative integers below 2^53`, { value, axis, got: longToNumber(d.dimValue) });
     }
     return n;
   }

@@ -2,7 +2,7 @@
  * Shared test fixtures: small models built in code, raw ModelProto encoding for hand-made bad files,
  * and the liveness probe every hostile case ends with.
  */
-import { emptyGraph, isLastmileError, makeNode, Tensor } from '@lastmile/core';
+import { emptyGraph, evaluateGraph, isLastmileError, makeNode, Tensor } from '@lastmile/core';
 import type { ErrorCode, Graph, Model } from '@lastmile/core';
 import { expect } from 'vitest';
 import { onnx } from '../src/generated/onnx.js';
@@ -67,10 +67,13 @@ export async function expectError(fn: () => unknown, Class: abstract new (...arg
   return caught as Error & { details: Record<string, unknown> };
 }
 
-/** The liveness probe: a good model still decodes to the right graph in this process. */
+/** The liveness probe: a good model still decodes to the right graph in this process, and computes the right answer. */
 export function expectAlive(): void {
   const m = decodeModel(encodeModel(goodModel()));
   expect(m.graph.nodes.map((n) => n.opType)).toEqual(['Add', 'Relu']);
   expect([...(m.graph.initializers.get('b')?.data ?? [])]).toEqual([1, -5]);
+  // Relu([-2, 3, 4, 6] + [1, -5] broadcast) = [0, 0, 5, 1]
+  const { y } = evaluateGraph(m, { x: new Tensor('float32', [-2, 3, 4, 6], [2, 2]) });
+  expect([...y.data]).toEqual([0, 0, 5, 1]);
 }
 
