@@ -30,3 +30,4 @@ export { partitionModel, nodeLabel, type PartitionOptions, type PlannedPartition
 export { formatAssignment, type AssignmentReport, type NodeAssignment, type PartitionSummary, type Refusal } from './partition/report.js';
 export { Session } from './session/session.js';
 export type { SessionOptions, SessionEvent } from './session/options.js';
+export type { CaffeModelSource } from './session/model-source.js';

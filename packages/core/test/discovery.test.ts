@@ -243,11 +243,40 @@ describe('resolution root (row 70)', () => {
 });
 
 describe('model import by content', () => {
-  it('names @lastmile/caffe for a Caffe prototxt', async () => {
+  it('names @lastmile/caffe for a Caffe prototxt when it is not installed', async () => {
     const prototxt = new TextEncoder().encode('# LeNet\nname: "LeNet"\nlayer {\n  name: "data"\n  type: "Input"\n}\n');
-    const error = await Session.init(prototxt, { backends: [cpuBackend()], projectRoot: root }).catch((e: unknown) => e);
+    const error = await Session.init(prototxt, { backends: [cpuBackend()], projectRoot: project('no-caffe') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelFormatError);
-    expect((error as Error).message).toContain('@lastmile/caffe');
+    expect((error as Error).message).toMatch(/Caffe net \(prototxt\); reading it needs @lastmile\/caffe, which is not installed/);
+  });
+
+  it('imports Caffe with the @lastmile/caffe installed: a .prototxt path with its sibling .caffemodel, or { prototxt, caffemodel }', async () => {
+    const dir = project('fake-caffe');
+    const model = `{ irVersion: 8, opsets: new Map([['', 13]]), metadata: new Map(), graph: { name: 'g', initializers: new Map(), valueInfo: new Map(),
+      nodes: [{ name: 'relu', opType: 'Relu', domain: '', inputs: ['x'], outputs: ['y'], attributes: new Map() }],
+      inputs: [{ name: 'x', type: 'float32', shape: [4] }], outputs: [{ name: 'y', type: 'float32' }] } }`;
+    installPackage(dir, '@lastmile/caffe', {}, `export async function loadCaffe(source, options) { (globalThis.caffeCalls ??= []).push({ source, options }); return ${model}; }`);
+    const calls = () => (globalThis as { caffeCalls?: { source: unknown; options: unknown }[] }).caffeCalls ?? [];
+    const prototxt = join(dir, 'lenet.prototxt');
+    writeFileSync(prototxt, 'name: "LeNet"\nlayer { name: "data" type: "Input" top: "x" }\n');
+    const events: string[] = [];
+    const options = { backends: [cpuBackend()], projectRoot: dir, importOptions: { ignoreUnknownWeights: true }, onEvent: (e: { type: string }) => events.push(e.type) };
+
+    let session = await Session.init(prototxt, options);
+    expect(calls().at(-1)).toEqual({ source: { prototxt }, options: { ignoreUnknownWeights: true } });
+    expect([...(await session.run({ x: reluInput() })).y.data]).toEqual([0, 2, 0, 4]);
+    await session.destroy();
+
+    writeFileSync(join(dir, 'lenet.caffemodel'), new Uint8Array([10, 0]));
+    session = await Session.init(prototxt, options);
+    expect(calls().at(-1)?.source).toEqual({ prototxt, caffemodel: join(dir, 'lenet.caffemodel') });
+    await session.destroy();
+
+    const weights = new Uint8Array([1, 2, 3]);
+    session = await Session.init({ prototxt: 'layer {}\n', caffemodel: weights }, options);
+    expect(calls().at(-1)?.source).toEqual({ prototxt: 'layer {}\n', caffemodel: weights });
+    await session.destroy();
+    expect(events.filter((e) => e === 'model-imported')).toHaveLength(3);
   });
 
   it('needs @lastmile/onnx in the project for ONNX bytes, and uses the one installed there', async () => {

@@ -2,7 +2,9 @@
  * Turning what `Session.init` was given (bytes or a path) into a Model: the format is told by content,
  * and the importer package is found by dynamic import from the project root, as backends are.
  */
+import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { findInstalledPackage, importInstalledPackage } from '../backend/project-packages.js';
 import { ModelFormatError, PluginError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
@@ -39,32 +41,79 @@ async function readHead(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Imports an ONNX model from bytes or a path with the `@lastmile/onnx` installed in `projectRoot`. */
-export async function importModel(
-  source: Uint8Array | string,
+/** A Caffe model given as its two files (paths or bytes; the prototxt also as text), for `@lastmile/caffe`. */
+export interface CaffeModelSource {
+  prototxt: string | Uint8Array;
+  caffemodel?: string | Uint8Array;
+}
+
+/** True for `{ prototxt, caffemodel? }`. */
+export function isCaffeModelSource(value: unknown): value is CaffeModelSource {
+  return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && 'prototxt' in value;
+}
+
+type Importer = (...args: unknown[]) => unknown;
+
+/** The importer function `exportName` of package `name` installed in `projectRoot`; undefined when not installed. */
+async function importerFunction(name: string, exportName: string, projectRoot: string): Promise<Importer | undefined> {
+  const pkg = findInstalledPackage(name, projectRoot);
+  if (pkg === undefined) return undefined;
+  const module = await importInstalledPackage(pkg);
+  const fn = module[exportName];
+  if (typeof fn !== 'function') throw new PluginError(`${name} in ${pkg.dir} exports no ${exportName} function`, { package: name, path: pkg.dir });
+  return fn as Importer;
+}
+
+/** A prototxt path's weights: the sibling `.caffemodel` of the same basename, when there is one. */
+function siblingCaffemodel(prototxt: string): string | undefined {
+  const candidate = join(dirname(prototxt), `${basename(prototxt, extname(prototxt))}.caffemodel`);
+  try {
+    return statSync(candidate).isFile() ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function importCaffe(
+  source: CaffeModelSource,
   projectRoot: string,
   importOptions: Readonly<Record<string, unknown>>,
   emit: (event: SessionEvent) => void,
 ): Promise<Model> {
-  const head = typeof source === 'string' ? await readHead(source) : source.subarray(0, SNIFF_BYTES);
-  if (looksLikeCaffePrototxt(head)) {
-    throw new ModelFormatError(`the model looks like a Caffe prototxt; import it with ${CAFFE_IMPORTER} and pass the Model to Session.init`, {
+  const loadCaffe = await importerFunction(CAFFE_IMPORTER, 'loadCaffe', projectRoot);
+  if (loadCaffe === undefined) {
+    throw new ModelFormatError(`the model is a Caffe net (prototxt); reading it needs ${CAFFE_IMPORTER}, which is not installed in ${projectRoot} (or its parents)`, {
       format: 'caffe-prototxt',
       importer: CAFFE_IMPORTER,
-      ...(typeof source === 'string' ? { path: source } : {}),
-    });
-  }
-  const pkg = findInstalledPackage(ONNX_IMPORTER, projectRoot);
-  if (pkg === undefined) {
-    throw new PluginError(`reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${projectRoot} (or its parents)`, {
-      package: ONNX_IMPORTER,
       projectRoot,
+      ...(typeof source.prototxt === 'string' && !/[\n{]/.test(source.prototxt) ? { path: source.prototxt } : {}),
     });
   }
-  const module = await importInstalledPackage(pkg);
-  const loadModel = module.loadModel;
-  if (typeof loadModel !== 'function') {
-    throw new PluginError(`${ONNX_IMPORTER} in ${pkg.dir} exports no loadModel function`, { package: ONNX_IMPORTER, path: pkg.dir });
+  const model = (await loadCaffe(source, importOptions)) as Model;
+  emit({ type: 'model-imported', format: 'caffe', importer: CAFFE_IMPORTER });
+  return model;
+}
+
+/**
+ * Imports a model from bytes, a path or Caffe's `{ prototxt, caffemodel }`: ONNX with the `@lastmile/onnx`,
+ * Caffe (a prototxt by content, with the sibling .caffemodel of a path) with the `@lastmile/caffe`
+ * installed in `projectRoot`.
+ */
+export async function importModel(
+  source: Uint8Array | string | CaffeModelSource,
+  projectRoot: string,
+  importOptions: Readonly<Record<string, unknown>>,
+  emit: (event: SessionEvent) => void,
+): Promise<Model> {
+  if (isCaffeModelSource(source)) return importCaffe(source, projectRoot, importOptions, emit);
+  const head = typeof source === 'string' ? await readHead(source) : source.subarray(0, SNIFF_BYTES);
+  if (looksLikeCaffePrototxt(head)) {
+    const caffemodel = typeof source === 'string' ? siblingCaffemodel(source) : undefined;
+    return importCaffe(caffemodel === undefined ? { prototxt: source } : { prototxt: source, caffemodel }, projectRoot, importOptions, emit);
+  }
+  const loadModel = await importerFunction(ONNX_IMPORTER, 'loadModel', projectRoot);
+  if (loadModel === undefined) {
+    throw new PluginError(`reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${projectRoot} (or its parents)`, { package: ONNX_IMPORTER, projectRoot });
   }
   const model = (await loadModel(source, importOptions)) as Model;
   emit({ type: 'model-imported', format: 'onnx', importer: ONNX_IMPORTER });

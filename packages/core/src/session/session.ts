@@ -12,7 +12,7 @@ import { optimize } from '../passes/optimize.js';
 import type { Tensor } from '../tensor.js';
 import { selectBackends } from './backend-selection.js';
 import { checkFeeds, checkInput, concreteInputShapes } from './input-check.js';
-import { importModel } from './model-source.js';
+import { type CaffeModelSource, importModel, isCaffeModelSource } from './model-source.js';
 import type { SessionEvent, SessionOptions } from './options.js';
 import { buildPlan, disposeAll, executePlan, planProfile, shapeSignature, type Plan, type PlanContext } from './plan.js';
 
@@ -43,12 +43,17 @@ export class Session {
     this.#context = { model, backends, options, emit };
   }
 
-  /** NN_Init: imports (bytes or path, format told by content), validates and optimizes, then picks the backends. */
-  static async init(model: Model | Uint8Array | string, options: SessionOptions = {}): Promise<Session> {
+  /**
+   * NN_Init: imports (bytes or path, format told by content; or Caffe's `{ prototxt, caffemodel }`),
+   * validates and optimizes, then picks the backends.
+   */
+  static async init(model: Model | Uint8Array | string | CaffeModelSource, options: SessionOptions = {}): Promise<Session> {
     const emit = options.onEvent ?? (() => undefined);
     let source: Model;
     if (isModel(model)) source = model;
-    else if (model instanceof Uint8Array || typeof model === 'string') source = await importModel(model, projectRootOf(options), options.importOptions ?? {}, emit);
+    else if (model instanceof Uint8Array || typeof model === 'string' || isCaffeModelSource(model)) {
+      source = await importModel(model, projectRootOf(options), options.importOptions ?? {}, emit);
+    }
     else throw new ModelFormatError(`Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`, { got: typeof model });
     // optimize() validates first (topological order, GraphError on malformed graphs).
     const optimized = optimize(source, { level: options.optimization });
