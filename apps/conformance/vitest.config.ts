@@ -1,2 +1,3 @@
 import { packageTestConfig } from '@lastmile/tsconfig/vitest';
-export default packageTestConfig();
+// The worker script the runner starts is built JavaScript: build it before the tests.
+export default packageTestConfig({ globalSetup: ['test/build-dist.ts'] });

@@ -9,3 +9,4 @@ export { encodeModel, saveModel } from './writer.js';
 export { decodeModel, loadModel, SUPPORTED_IR_VERSIONS, SUPPORTED_OPSETS } from './load.js';
 export { DEFAULT_LIMITS } from './options.js';
 export type { LoadOptions } from './options.js';
+export { decodeTensor, encodeTensor, type NamedTensor } from './tensor-proto.js';

@@ -15,7 +15,8 @@ import { toRawData } from './tensor-bytes.js';
 const AttributeType = onnx.AttributeProto.AttributeType;
 const utf8 = new TextEncoder();
 
-function tensorProto(tensor: Tensor, name: string): onnx.TensorProto.$Properties {
+/** A tensor as a TensorProto message: data as little-endian raw_data. */
+export function tensorProto(tensor: Tensor, name: string): onnx.TensorProto.$Properties {
   return {
     name,
     dataType: onnxDataType(tensor.type),

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+/**
+ * The `lastmile-conformance` command (`pnpm conformance ...` from the repository root).
+ *
+ *   --suite <dir> --backend <name> [--json <file>] [--filter <re>]   run suites (default: generate ours)
+ *   --compare-to reference --model x.onnx [--seed n] [--shape in=1,3,8,8]   backend vs reference
+ *   --report [--backend a --backend b] [--report-file CONFORMANCE.md]  ops x backends table
+ *   --generate <dir>                                                   write the generated suites
+ *
+ * Exit status: 0 when every case matches the backend's expectation list, 1 when one differs, 2 on misuse.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isLastmileError } from '@lastmile/core';
+import { compareToReference } from './compare-to.js';
+import { compareWithExpectations, expectationFileName, EXPECTATIONS_DIR, loadExpectations, type ExpectationDifference } from './expectations.js';
+import { generateSuites } from './generate/generate-suites.js';
+import { formatReport, writeReport } from './report.js';
+import type { SuiteResult } from './results.js';
+import { summarize } from './results.js';
+import { runConformance, type ConformanceEvent } from './runner.js';
+
+const USAGE = `usage: lastmile-conformance [--suite <dir>]... --backend <name> [--json <file>] [--filter <re>] [--fallback]
+                            [--timeout <ms>] [--expectations <file>] [--project-root <dir>]
+       lastmile-conformance --backend <name> --compare-to reference --model <x.onnx> [--seed <n>] [--shape <input>=<d,d,..>]...
+       lastmile-conformance --report [--backend <name>]... [--report-file <CONFORMANCE.md>]
+       lastmile-conformance --generate <dir>`;
+
+function parse() {
+  return parseArgs({
+    options: {
+      suite: { type: 'string', multiple: true },
+      backend: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      filter: { type: 'string' },
+      fallback: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      expectations: { type: 'string' },
+      'project-root': { type: 'string' },
+      'compare-to': { type: 'string' },
+      model: { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      shape: { type: 'string', multiple: true },
+      report: { type: 'boolean', default: false },
+      'report-file': { type: 'string', default: 'CONFORMANCE.md' },
+      generate: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+}
+
+type Args = ReturnType<typeof parse>;
+
+const progress = (e: ConformanceEvent) => {
+  if (e.type === 'suite-start') process.stderr.write(`suite ${e.suite}: ${e.cases} cases\n`);
+};
+
+function printResults(results: readonly SuiteResult[]): void {
+  for (const r of results) {
+    const counts = summarize([r]);
+    console.log(`\n${r.backend} on ${r.suite}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+    for (const c of r.cases) if (c.status !== 'pass') console.log(`  ${c.status.padEnd(11)} ${c.name}${c.message ? `: ${c.message.split('\n')[0]}` : ''}`);
+  }
+}
+
+function printDifferences(differences: readonly ExpectationDifference[], source: string): void {
+  if (differences.length === 0) {
+    console.log(`\nall cases match the expectations (${source})`);
+    return;
+  }
+  console.log(`\n!!! ${differences.length} case(s) differ from the expectations (${source}):`);
+  for (const d of differences) {
+    const why = d.kind === 'unexpected-pass' ? 'now passes: remove it from the expectation list' : (d.message ?? '');
+    console.log(`!!! ${d.kind.toUpperCase()} ${d.suite}/${d.name}: expected ${d.expected}, got ${d.got}${why ? ` - ${why.split('\n')[0]}` : ''}`);
+  }
+}
+
+function parseShapes(specs: readonly string[] = []): Record<string, number[]> {
+  return Object.fromEntries(
+    specs.map((spec) => {
+      const [name, dims] = spec.split('=');
+      const parsed = (dims ?? '').split(',').map(Number);
+      if (!name || parsed.some((d) => !Number.isInteger(d) || d < 0)) throw new UsageError(`--shape '${spec}' must look like input=1,3,224,224`);
+      return [name, parsed];
+    }),
+  );
+}
+
+class UsageError extends Error {}
+
+/** Runs `work` on the given suites, or on freshly generated ones in a temporary folder. */
+async function withSuites<T>(given: readonly string[] | undefined, work: (suites: string[]) => Promise<T>): Promise<T> {
+  if (given && given.length > 0) return work([...given]);
+  const dir = mkdtempSync(join(tmpdir(), 'lastmile-conformance-'));
+  try {
+    process.stderr.write(`generating the op and model suites in ${dir} ...\n`);
+    return await work(await generateSuites(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runSuites(args: Args, backend: string): Promise<number> {
+  const results = await withSuites(args.suite, (suites) =>
+    runConformance({
+      backend,
+      suites,
+      ...(args.filter !== undefined ? { filter: args.filter } : {}),
+      fallback: args.fallback,
+      ...(args.timeout !== undefined ? { timeoutMs: Number(args.timeout) } : {}),
+      ...(args['project-root'] !== undefined ? { projectRoot: args['project-root'] } : {}),
+      onEvent: progress,
+    }),
+  );
+  printResults(results);
+  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  const source = args.expectations ?? join(EXPECTATIONS_DIR, expectationFileName(backend));
+  const differences = compareWithExpectations(results, loadExpectations(source, args.expectations !== undefined));
+  printDifferences(differences, source);
+  return differences.length === 0 ? 0 : 1;
+}
+
+async function report(args: Args): Promise<number> {
+  const listed = readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  const backends = args.backend ?? ['reference', ...listed.filter((b) => b !== 'reference')];
+  const all = await withSuites(args.suite, async (suites) => {
+    const results: SuiteResult[] = [];
+    for (const backend of backends) results.push(...(await runConformance({ backend, suites, fallback: args.fallback, onEvent: progress })));
+    return results;
+  });
+  const table = formatReport(all);
+  console.log(table);
+  writeReport(resolve(args['report-file']), table);
+  console.log(`\nwritten into ${resolve(args['report-file'])}`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const args = parse();
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.generate !== undefined) {
+    const suites = await generateSuites(resolve(args.generate));
+    console.log(`wrote ${suites.join(', ')}`);
+    return 0;
+  }
+  if (args.report) return report(args);
+  const backends = args.backend ?? [];
+  if (backends.length !== 1) throw new UsageError('give one --backend <name>');
+  if (args['compare-to'] !== undefined) {
+    if (args.model === undefined) throw new UsageError('--compare-to needs --model <x.onnx>');
+    const result = await compareToReference({
+      backend: backends[0],
+      reference: args['compare-to'],
+      model: args.model,
+      seed: Number(args.seed),
+      shapes: parseShapes(args.shape),
+      fallback: args.fallback,
+      ...(args.timeout !== undefined ? { timeoutMs: Number(args.timeout) } : {}),
+      ...(args['project-root'] !== undefined ? { projectRoot: args['project-root'] } : {}),
+    });
+    printResults([result]);
+    if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+    return result.cases.every((c) => c.status === 'pass') ? 0 : 1;
+  }
+  return runSuites(args, backends[0]);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`${error.message}\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(isLastmileError(error) ? `${error.name} (${error.code}): ${error.message}` : error);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,201 @@
+/**
+ * The kit end to end: generate the suites (expected outputs from onnxruntime-node), run them on the
+ * reference backend (everything passes) and on the example third-party backend with fallback off
+ * (matching its expectation list), and catch a wrong, a hanging and a crashing backend.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { a, emptyGraph, makeNode, supportedOps } from '@lastmile/core';
+import { saveModel } from '@lastmile/onnx';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareToReference } from '../src/compare-to.js';
+import { compareWithExpectations, expectationFileName, EXPECTATIONS_DIR, loadExpectations } from '../src/expectations.js';
+import { generateSuites } from '../src/generate/generate-suites.js';
+import { listSuite } from '../src/layout.js';
+import { formatReport } from '../src/report.js';
+import { summarize, type SuiteResult } from '../src/results.js';
+import { runConformance } from '../src/runner.js';
+import { FAULTY_BACKEND, faultyProject } from './faulty-backend.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const EXAMPLE = 'lastmile-backend-example';
+let root: string;
+let ops: string;
+let models: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'lastmile-conformance-test-'));
+  [ops, models] = await generateSuites(root);
+}, 120_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const expectationsOf = (backend: string) => loadExpectations(join(EXPECTATIONS_DIR, expectationFileName(backend)));
+
+describe('generated suites', () => {
+  it('hold cases for every op of the op set, and the PP-OCR and CNN models', () => {
+    const cases = listSuite(ops);
+    const covered = new Set(cases.map((c) => c.settings.op));
+    expect(supportedOps().filter((op) => !covered.has(op))).toEqual([]);
+    expect(cases.length).toBeGreaterThan(300);
+    expect(cases.some((c) => c.name.includes('edge_values'))).toBe(true);
+    expect(cases.some((c) => c.name.includes('zero_size'))).toBe(true);
+    expect(listSuite(models).map((c) => c.name)).toEqual(expect.arrayContaining(['model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']));
+  });
+
+  it('are the same bytes when generated again from the same seeds', async () => {
+    const again = mkdtempSync(join(tmpdir(), 'lastmile-conformance-again-'));
+    try {
+      const [opsAgain] = await generateSuites(again, { ops: ['Add', 'Conv'], models: false });
+      for (const c of listSuite(opsAgain)) {
+        const file = join('test_data_set_0', 'input_0.pb');
+        expect(readFileSync(join(c.dir, file)), c.name).toEqual(readFileSync(join(ops, c.name, file)));
+        expect(readFileSync(join(c.dir, 'model.onnx')), c.name).toEqual(readFileSync(join(ops, c.name, 'model.onnx')));
+      }
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the reference backend', () => {
+  let results: SuiteResult[];
+  beforeAll(async () => {
+    results = await runConformance({ backend: 'reference', suites: [ops, models], projectRoot: PACKAGE_ROOT });
+  }, 300_000);
+
+  it('passes every generated op case and model case', () => {
+    const counts = summarize(results);
+    const notPassing = results.flatMap((r) => r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`));
+    expect(notPassing).toEqual([]);
+    expect(counts.pass).toBe(listSuite(ops).length + listSuite(models).length);
+    expect(compareWithExpectations(results, expectationsOf('reference'))).toEqual([]);
+  });
+
+  it('reports errors per case in the JSON shape of the issue', () => {
+    const [first] = results;
+    expect(first).toMatchObject({ backend: 'reference', suite: 'ops' });
+    expect(first.cases[0]).toEqual(expect.objectContaining({ name: expect.any(String), status: 'pass', maxAbsError: expect.any(Number), maxRelError: expect.any(Number) }));
+  });
+
+  it('fills the ops x backends report', () => {
+    const table = formatReport(results);
+    expect(table).toMatch(/^\| Conv \| pass \(\d+\) \|$/m);
+    expect(table).toMatch(/^\| model: ppocr_det \| pass \(1\) \|$/m);
+  });
+});
+
+describe('the example third-party backend, fallback off', () => {
+  it('passes its ops, reports the rest unsupported, as its expectation list says', async () => {
+    const results = await runConformance({ backend: EXAMPLE, suites: [ops, models], projectRoot: PACKAGE_ROOT });
+    expect(compareWithExpectations(results, expectationsOf(EXAMPLE))).toEqual([]);
+    const byName = new Map(results.flatMap((r) => r.cases.map((c) => [c.name, c])));
+    expect(byName.get('op_Relu_02_edge_values')?.status).toBe('pass');
+    expect(byName.get('op_Add_04_broadcast_both')?.status).toBe('pass');
+    expect(byName.get('op_Conv_00')).toMatchObject({ status: 'unsupported', message: expect.stringMatching(/Conv is not one of Relu, Sigmoid, Add, Mul/) });
+    expect(byName.get('model_ppocr_cls')?.status).toBe('unsupported');
+    const counts = summarize(results);
+    expect(counts.fail + counts.error).toBe(0);
+    expect(counts.pass).toBeGreaterThanOrEqual(24);
+  }, 300_000);
+
+  it('with fallback on, runs the rest on the reference backend (status fallback)', async () => {
+    const [result] = await runConformance({ backend: EXAMPLE, suites: [ops], filter: '^op_(Conv_00|Relu_00)$', fallback: true, projectRoot: PACKAGE_ROOT });
+    expect(result.cases.map((c) => [c.name, c.status])).toEqual([
+      ['op_Conv_00', 'fallback'],
+      ['op_Relu_00', 'pass'],
+    ]);
+  });
+});
+
+describe('faulty backends never stop the run', () => {
+  let project: string;
+  beforeAll(() => {
+    project = faultyProject();
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('catches a wrong result, a hang, a crash, a throw and a refusal, and runs the other cases', async () => {
+    const [result] = await runConformance({ backend: FAULTY_BACKEND, suites: [ops], filter: '^op_(Relu|Sigmoid|Tanh|Abs|Exp|Neg)_00$', timeoutMs: 3000, projectRoot: project });
+    const byName = Object.fromEntries(result.cases.map((c) => [c.name, c]));
+    expect(byName.op_Relu_00).toMatchObject({ status: 'fail', message: expect.stringMatching(/output 0 'out0'\[\d+, \d+(, \d+)*\]: got -?\d/) });
+    expect(byName.op_Relu_00.maxAbsError).toBeGreaterThan(0);
+    expect(byName.op_Sigmoid_00).toMatchObject({ status: 'error', code: 'LM_TIMEOUT' });
+    expect(byName.op_Tanh_00).toMatchObject({ status: 'error', code: 'LM_BACKEND_CRASHED', message: expect.stringMatching(/exited with code 7/) });
+    expect(byName.op_Abs_00).toMatchObject({ status: 'error', code: 'LM_BACKEND', message: expect.stringMatching(/Abs kernel exploded/) });
+    expect(byName.op_Exp_00).toMatchObject({ status: 'unsupported', message: expect.stringMatching(/declined on purpose/) });
+    expect(byName.op_Neg_00.status).toBe('pass');
+    const differences = compareWithExpectations([result], { 'op_Exp_*': { status: 'unsupported', reason: 'declined' }, 'op_Neg_*': { status: 'unsupported', reason: 'was broken' } });
+    expect(differences.map((d) => [d.name, d.kind])).toEqual([
+      ['op_Abs_00', 'regression'],
+      ['op_Neg_00', 'unexpected-pass'],
+      ['op_Relu_00', 'regression'],
+      ['op_Sigmoid_00', 'regression'],
+      ['op_Tanh_00', 'regression'],
+    ]);
+  }, 60_000);
+
+  it('reports a backend that is not installed as an error of each case', async () => {
+    const [result] = await runConformance({ backend: 'lastmile-backend-missing', suites: [ops], filter: '^op_Relu_00$', projectRoot: project });
+    expect(result.cases[0]).toMatchObject({ status: 'error', code: 'LM_BACKEND_UNAVAILABLE' });
+  });
+});
+
+describe('backend-vs-reference mode', () => {
+  it('runs any model on both with seeded inputs, and catches a wrong backend', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lastmile-compare-to-'));
+    try {
+      const graph = emptyGraph('relu_add');
+      graph.inputs.push({ name: 'x', type: 'float32', shape: ['batch', 3, 4] }, { name: 'y', type: 'float32', shape: [4] });
+      graph.nodes.push(makeNode('Mul', ['x', 'y'], ['m']), makeNode('Relu', ['m'], ['z']), makeNode('LeakyRelu', ['z'], ['out'], { alpha: a.float(0.1) }));
+      graph.outputs.push({ name: 'out', type: 'float32', shape: ['batch', 3, 4] });
+      const path = join(dir, 'model.onnx');
+      await saveModel({ irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() }, path);
+      const ok = await compareToReference({ backend: EXAMPLE, model: path, seed: 3, shapes: { x: [2, 3, 4] }, fallback: true, projectRoot: PACKAGE_ROOT });
+      expect(ok.cases[0]).toMatchObject({ name: 'model.onnx', status: 'fallback' });
+      const off = await compareToReference({ backend: EXAMPLE, model: path, seed: 3, projectRoot: PACKAGE_ROOT });
+      expect(off.cases[0].status).toBe('unsupported');
+      const project = faultyProject();
+      try {
+        graph.nodes = [makeNode('Relu', ['x'], ['out'])];
+        graph.inputs.pop();
+        await saveModel({ irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() }, path);
+        const wrong = await compareToReference({ backend: FAULTY_BACKEND, model: path, seed: 3, projectRoot: project });
+        expect(wrong.cases[0]).toMatchObject({ status: 'fail', message: expect.stringContaining("output 0 'out'") });
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the command', () => {
+  it('runs a filtered suite, writes the JSON and exits 0 when the expectations hold, 1 when not', () => {
+    const json = join(root, 'out.json');
+    const cli = join(PACKAGE_ROOT, 'dist', 'cli.js');
+    const out = execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--json', json], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/all cases match the expectations/);
+    const parsed = JSON.parse(readFileSync(json, 'utf8'));
+    expect(parsed).toMatchObject({ backend: 'reference', suite: 'ops' });
+    expect(parsed.cases.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', EXAMPLE, '--filter', '^op_Relu_00$', '--expectations', join(EXPECTATIONS_DIR, 'reference.json'), '--fallback'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(0);
+    try {
+      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', EXAMPLE, '--filter', '^op_Conv_00$', '--expectations', join(EXPECTATIONS_DIR, 'reference.json')], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+      expect(String((error as { stdout: string }).stdout)).toMatch(/!!! REGRESSION ops\/op_Conv_00: expected pass, got unsupported/);
+    }
+    expect(status).toBe(1);
+  }, 60_000);
+});

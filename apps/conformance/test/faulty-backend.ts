@@ -1,0 +1,57 @@
+/**
+ * A deliberately faulty third-party backend, installed into a temporary project: it computes Relu
+ * wrongly, hangs on Sigmoid, kills its thread on Tanh, throws on Abs, declines Exp, and runs everything
+ * else correctly through core's reference evaluator.
+ */
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FAULTY_BACKEND = 'lastmile-backend-faulty';
+
+const SOURCE = `
+import { BACKEND_API_VERSION, evaluateGraph } from '@lastmile/core';
+
+const opOf = (model) => model.graph.nodes[0]?.opType;
+
+export const backend = {
+  apiVersion: BACKEND_API_VERSION,
+  name: '${FAULTY_BACKEND}',
+  probe: () => ({ available: true, kind: 'software', device: 'faulty on purpose' }),
+  supports: (node) => (node.opType === 'Exp' ? { supported: false, reason: 'Exp is declined on purpose' } : { supported: true }),
+  async compile(partition) {
+    const model = partition.model;
+    return {
+      inputs: model.graph.inputs,
+      outputs: model.graph.outputs,
+      async run(feeds) {
+        const op = opOf(model);
+        if (op === 'Sigmoid') for (;;) {}
+        if (op === 'Tanh') process.exit(7);
+        if (op === 'Abs') throw new Error('Abs kernel exploded');
+        const out = evaluateGraph(model, feeds);
+        if (op === 'Relu') return Object.fromEntries(model.graph.outputs.map((o) => [o.name, Object.values(feeds)[0]]));
+        return out;
+      },
+      dispose() {},
+    };
+  },
+};
+`;
+
+/** A project folder with the faulty backend (and core, linked) in its node_modules. */
+export function faultyProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lastmile-faulty-'));
+  const pkg = join(root, 'node_modules', FAULTY_BACKEND);
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: FAULTY_BACKEND, version: '0.0.0', type: 'module', main: 'index.js', lastmile: { backend: FAULTY_BACKEND } }));
+  writeFileSync(join(pkg, 'index.js'), SOURCE);
+  mkdirSync(join(root, 'node_modules', '@lastmile'), { recursive: true });
+  // Core for the backend's own imports, and the reference backend that compare-to and fallback use.
+  for (const linked of ['core', 'backend-reference']) {
+    symlinkSync(fileURLToPath(new URL(`../../../packages/${linked}`, import.meta.url)), join(root, 'node_modules', '@lastmile', linked));
+  }
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'faulty-project', private: true }));
+  return root;
+}
