@@ -1,0 +1,126 @@
+/**
+ * Compiles a partition: lower the nodes, plan the arena from lifetimes, emit kernels and pack constants
+ * into one module and one memory, and bind each step to its prebuilt arguments.
+ */
+import { type Model, ResourceLimitError } from '@lastmile/core';
+import { RESERVED_BYTES, type KernelTarget } from '../kernels/common.js';
+import { ModuleBuilder } from '../wasm/module-builder.js';
+import { planArena } from './arena.js';
+import { GraphInfo, storedBytes, type ValueDesc } from './graph-info.js';
+import { writeStored } from './lower-host.js';
+import { lowerGraph } from './lower.js';
+import type { EmitContext, LoweredOp, Runtime, Step } from './program.js';
+
+/** Everything an executable runs with. */
+export interface CompiledProgram {
+  graph: GraphInfo;
+  ops: LoweredOp[];
+  steps: Step[];
+  runtime: Runtime;
+  /** Arena address of each float value stored there. */
+  addresses: Map<string, number>;
+  /** Bytes of the memory: arena, then constants. */
+  memoryBytes: number;
+  arenaBytes: number;
+}
+
+const PAGE = 65536;
+// wasm32 addresses 4 GiB; stay well inside what V8 gives one memory.
+const MAX_MEMORY_BYTES = 2 ** 31;
+
+const align = (n: number, to = 64) => Math.ceil(n / to) * to;
+
+export async function compileProgram(model: Model, target: KernelTarget): Promise<CompiledProgram> {
+  const graph = new GraphInfo(model);
+  const ops = lowerGraph(graph);
+  const inArena = (name: string) => name !== '' && !graph.constant(name) && graph.has(name) && graph.value(name).type === 'float32';
+
+  // Aliases share their source's storage.
+  const root = new Map<string, string>();
+  const rootOf = (name: string): string => {
+    const r = root.get(name);
+    return r === undefined ? name : rootOf(r);
+  };
+  for (const op of ops) if (op.aliasOf) root.set(op.writes[0], op.aliasOf);
+
+  const lives = new Map<string, { bytes: number; from: number; to: number }>();
+  const touch = (name: string, step: number, write: boolean) => {
+    if (!inArena(name)) return;
+    const r = rootOf(name);
+    const life = lives.get(r) ?? { bytes: storedBytes(graph.value(r)), from: step, to: step };
+    if (write) life.from = Math.min(life.from, step);
+    life.to = Math.max(life.to, step);
+    lives.set(r, life);
+  };
+  for (const input of model.graph.inputs) touch(input.name, -1, true);
+  ops.forEach((op, i) => {
+    for (const r of op.reads) touch(r, i, false);
+    for (const w of op.writes) touch(w, i, true);
+  });
+  for (const output of model.graph.outputs) touch(output.name, Number.POSITIVE_INFINITY, false);
+
+  const roots = [...lives.keys()];
+  const plan = planArena(roots.map((r) => lives.get(r)!));
+  const rootAddress = new Map(roots.map((r, i) => [r, RESERVED_BYTES + plan.offsets[i]]));
+  const arenaEnd = RESERVED_BYTES + plan.size;
+
+  const zeroBytes = Math.max(64, ...ops.map((op) => op.zeroBytes ?? 0));
+  const zeroRow = align(arenaEnd);
+  let staticEnd = align(zeroRow + zeroBytes);
+  const placed: { at: number; data: Float32Array | Int32Array }[] = [];
+  const place = (data: Float32Array | Int32Array) => {
+    const at = staticEnd;
+    placed.push({ at, data });
+    staticEnd = align(at + data.byteLength + 16);
+    return at;
+  };
+  const constants = new Map<string, number>();
+  const module = new ModuleBuilder();
+  const ctx: EmitContext = {
+    graph,
+    module,
+    target,
+    zeroRow,
+    place,
+    addressOf(name) {
+      const constant = graph.constant(name);
+      if (constant) {
+        let at = constants.get(name);
+        if (at === undefined) {
+          // Written in the stored layout once the memory exists (below).
+          at = staticEnd;
+          constants.set(name, at);
+          staticEnd = align(at + storedBytes(graph.value(name)));
+        }
+        return at;
+      }
+      const at = rootAddress.get(rootOf(name));
+      if (at === undefined) throw new ResourceLimitError(`cpu-neon: value '${name}' has no place in the arena`, { value: name });
+      return at;
+    },
+  };
+  const binders = ops.map((op) => op.emit(ctx));
+
+  const memoryBytes = staticEnd + 64;
+  if (memoryBytes > MAX_MEMORY_BYTES) {
+    throw new ResourceLimitError(`cpu-neon: the partition needs ${memoryBytes} bytes of memory, more than ${MAX_MEMORY_BYTES}`, { expected: `<= ${MAX_MEMORY_BYTES}`, got: memoryBytes });
+  }
+  const pages = Math.ceil(memoryBytes / PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const bytes = new Uint8Array(memory.buffer);
+  for (const { at, data } of placed) bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+  const wasm = module.encode({ pages, maxPages: pages });
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm), { env: { memory } });
+  const runtime: Runtime = {
+    kernels: instance.exports as Runtime['kernels'],
+    memory,
+    f32: new Float32Array(memory.buffer),
+    host: new Map(),
+  };
+  for (const [name, at] of constants) writeStored(runtime, graph.value(name) as ValueDesc, at, graph.constant(name)!);
+  const addresses = new Map<string, number>();
+  for (const name of [...model.graph.inputs.map((i) => i.name), ...model.graph.outputs.map((o) => o.name)]) {
+    if (inArena(name)) addresses.set(name, rootAddress.get(rootOf(name))!);
+  }
+  return { graph, ops, steps: binders.map((b) => b(runtime)), runtime, addresses, memoryBytes, arenaBytes: plan.size };
+}

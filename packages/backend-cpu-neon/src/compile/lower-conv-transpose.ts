@@ -1,0 +1,80 @@
+/**
+ * ConvTranspose whose stride equals its kernel (no overlap, no padding: the upsampling layers of FPN
+ * heads) as GEMMs: for each kernel tap and input row, the igemm kernel writes W output pixels spaced
+ * `stride` apart. Epilogue folding (per-channel affine, BatchNorm, activation) is shared with Conv.
+ */
+import { attr, type Node } from '@lastmile/core';
+import { emitIgemm } from '../kernels/gemm.js';
+import { packGemm } from '../layout/pack.js';
+import type { GraphInfo } from './graph-info.js';
+import { gemmIndirection } from './indirection.js';
+import type { ConvEpilogue } from './lower-conv.js';
+import type { LoweredOp } from './program.js';
+
+/** True for a 2-D, group-1 ConvTranspose with constant weights, stride == kernel, no padding. */
+export function isLowerableConvTranspose(node: Node, g: GraphInfo): boolean {
+  if (node.opType !== 'ConvTranspose' || node.domain !== '' || node.outputs.length !== 1) return false;
+  const [x, w, b] = node.inputs;
+  const weights = g.constant(w);
+  if (!g.has(x) || !g.has(node.outputs[0]) || g.value(x).layout !== 'nhwc' || weights?.type !== 'float32' || weights.dims.length !== 4 || (b && !g.constant(b))) return false;
+  const kernel = weights.dims.slice(2);
+  const [, , H, W] = g.value(x).dims;
+  const [, , OH, OW] = g.value(node.outputs[0]).dims;
+  const same = (xs: number[], ys: number[]) => xs.length === ys.length && xs.every((v, i) => v === ys[i]);
+  return (
+    attr.int(node, 'group', 1) === 1 &&
+    same(attr.ints(node, 'strides', [1, 1]), kernel) &&
+    same(attr.ints(node, 'dilations', [1, 1]), [1, 1]) &&
+    attr.ints(node, 'pads', [0, 0, 0, 0]).every((p) => p === 0) &&
+    attr.string(node, 'auto_pad', 'NOTSET') === 'NOTSET' &&
+    OH === H * kernel[0] &&
+    OW === W * kernel[1]
+  );
+}
+
+export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredOp {
+  const [xName, wName, bName] = node.inputs;
+  const [N, C, H, W] = g.value(xName).dims;
+  const weights = g.constant(wName)!;
+  const [, M, KH, KW] = weights.dims;
+  const wData = weights.data as Float32Array;
+  const bias = bName ? (g.constant(bName)!.data as Float32Array) : undefined;
+  const scale = (m: number) => epi.scale?.[m] ?? 1;
+  const OW = W * KW;
+  return {
+    name: epi.names.join('+'),
+    op: 'ConvTranspose',
+    runs: 'wasm',
+    reads: [xName],
+    writes: [epi.output],
+    emit(ctx) {
+      const fn = emitIgemm(ctx.module, ctx.target, { activation: epi.activation, residual: false });
+      const x = ctx.addressOf(xName);
+      const out = ctx.addressOf(epi.output);
+      // Per input row its own tiles of pixel pointers, so a tile never straddles two rows.
+      const rowTiles = Math.ceil(W / 4);
+      const rows = N * H;
+      const pointers = new Int32Array(rows * rowTiles * 4);
+      for (let r = 0; r < rows; r++) pointers.set(gemmIndirection(W, 1, (col) => x + (r * W + col) * C * 4), r * rowTiles * 4);
+      const ind = ctx.place(pointers);
+      const calls: number[][] = [];
+      for (let ky = 0; ky < KH; ky++) {
+        for (let kx = 0; kx < KW; kx++) {
+          // W is [C, M, KH, KW]: B(c, m) for this tap.
+          const packed = ctx.place(
+            packGemm(C, M, (c, m) => wData[((c * M + m) * KH + ky) * KW + kx] * scale(m), (m) => (bias ? bias[m] : 0) * scale(m) + (epi.shift?.[m] ?? 0)),
+          );
+          for (let r = 0; r < rows; r++) {
+            calls.push([ind + r * rowTiles * 16, W, 1, C * 4, packed, out + ((r * KH + ky) * OW + kx) * M * 4, KW * M * 4, M, 0]);
+          }
+        }
+      }
+      return (rt) => {
+        const k = rt.kernels[fn];
+        return () => {
+          for (const c of calls) k(...c);
+        };
+      };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The pieces a compiled partition is made of. Lowering turns nodes into {@link LoweredOp}s; after the
+ * arena is planned each op emits its kernels into the shared module and places its constant data, and
+ * returns a binder that, once the module is instantiated, makes the step the run loop calls.
+ */
+import type { Tensor } from '@lastmile/core';
+import type { KernelTarget } from '../kernels/common.js';
+import type { ModuleBuilder } from '../wasm/module-builder.js';
+import type { GraphInfo, ValueDesc } from './graph-info.js';
+
+/** The instantiated module's exports, as callables. */
+export type Kernels = Readonly<Record<string, (...args: number[]) => void>>;
+
+/** What a step can touch when it runs. */
+export interface Runtime {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  f32: Float32Array;
+  /** Values kept on the host (non-float32 tensors). */
+  host: Map<string, Tensor>;
+}
+
+/** One entry of the run loop. */
+export type Step = () => void;
+
+/** What emitting an op may use. */
+export interface EmitContext {
+  graph: GraphInfo;
+  module: ModuleBuilder;
+  target: KernelTarget;
+  /** Byte address of a float32 value: in the arena, or (for a constant) a copy placed in its stored layout. */
+  addressOf(name: string): number;
+  /** Places constant bytes in the static area; returns their address. */
+  place(data: Float32Array | Int32Array): number;
+  /** Address of a zero-filled row at least as long as every op's `zeroBytes`. */
+  zeroRow: number;
+}
+
+/** A node (or fused group of nodes) lowered for this backend. */
+export interface LoweredOp {
+  /** Node name(s), for profiles and errors. */
+  name: string;
+  op: string;
+  /** Where it runs: a wasm kernel, core's reference kernel on the host, or nowhere (an alias). */
+  runs: 'wasm' | 'host' | 'alias';
+  /** Runtime values read (constants excluded) and written. */
+  reads: string[];
+  writes: string[];
+  /** The single written value shares the storage of this read value: no step at all. */
+  aliasOf?: string;
+  /** Bytes of zero row the op's indirection needs. */
+  zeroBytes?: number;
+  emit(ctx: EmitContext): (rt: Runtime) => Step;
+}
+
+/** A value's description, re-exported for lowering modules. */
+export type { ValueDesc };

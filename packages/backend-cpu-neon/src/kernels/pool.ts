@@ -1,0 +1,114 @@
+/**
+ * Pooling in NHWC. Windowed pools read `taps` pointers per output pixel from an indirection buffer: for
+ * max pooling a padded tap repeats a valid one (max is idempotent), for average pooling it points to the
+ * zero row and a per-pixel scale (1/count) divides. Global pools reduce all pixels of each image.
+ */
+import { type FunctionBuilder, type Local, type ModuleBuilder, I32, V128 } from '../wasm/module-builder.js';
+import { i32s, storePartial4 } from './common.js';
+
+export type PoolKind = 'max' | 'avg';
+
+function combine(f: FunctionBuilder, kind: PoolKind, acc: Local): void {
+  f.get(acc).op(kind === 'max' ? 'f32x4.max' : 'f32x4.add').set(acc);
+}
+
+/** `(ind, pixels, taps, out, channels, scales)`; `scales` (avg only) holds one f32 per pixel. */
+export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
+  const name = `pool_${kind}`;
+  const f = m.add(name, i32s(6));
+  if (!f) return name;
+  const [ind, pixels, taps, out, channels, scales] = f.paramsNamed('ind', 'pixels', 'taps', 'out', 'channels', 'scales');
+  const p = f.local(I32, 'p');
+  const ip = f.local(I32, 'ip');
+  const ipEnd = f.local(I32, 'ipEnd');
+  const c = f.local(I32, 'c');
+  const left = f.local(I32, 'left');
+  const t = f.local(I32, 't');
+  const op = f.local(I32, 'op');
+  const i = f.local(I32, 'i');
+  const acc = f.local(V128, 'acc');
+
+  f.get(ind).set(ip);
+  f.get(out).set(op);
+  f.i32(0).set(p);
+  f.doWhile(
+    () => {
+      f.get(ip).get(taps).i32(2).op('i32.shl', 'i32.add').set(ipEnd);
+      f.i32(0).set(c);
+      f.get(channels).set(left);
+      f.doWhile(
+        () => {
+          f.get(ip).load('i32.load').get(c).op('i32.add').load('v128.load').set(acc);
+          f.get(ip).i32(4).op('i32.add').set(t);
+          f.block(() =>
+            f.loop(() => {
+              f.get(t).get(ipEnd).op('i32.ge_u').brIf(1);
+              f.get(t).load('i32.load').get(c).op('i32.add').load('v128.load');
+              combine(f, kind, acc);
+              f.addTo(t, 4).br(0);
+            }),
+          );
+          if (kind === 'avg') f.get(acc).get(scales).get(p).i32(2).op('i32.shl', 'i32.add').load('v128.load32_splat').op('f32x4.mul').set(acc);
+          storePartial4(f, acc, op, left, i);
+          f.addTo(op, 16);
+          f.addTo(c, 16);
+        },
+        () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+      );
+      f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
+      f.get(ipEnd).set(ip);
+    },
+    () => f.get(p).i32(1).op('i32.add').tee(p).get(pixels).op('i32.lt_s'),
+  );
+  return name;
+}
+
+/** `(in, images, pixels, channels, out)`: out[n, c] = mean or max over the pixels of image n. */
+export function emitGlobalPool(m: ModuleBuilder, kind: PoolKind): string {
+  const name = `global_pool_${kind}`;
+  const f = m.add(name, i32s(5));
+  if (!f) return name;
+  const [input, images, pixels, channels, out] = f.paramsNamed('input', 'images', 'pixels', 'channels', 'out');
+  const n = f.local(I32, 'n');
+  const c = f.local(I32, 'c');
+  const left = f.local(I32, 'left');
+  const x = f.local(I32, 'x');
+  const xEnd = f.local(I32, 'xEnd');
+  const rowBytes = f.local(I32, 'rowBytes');
+  const op = f.local(I32, 'op');
+  const i = f.local(I32, 'i');
+  const acc = f.local(V128, 'acc');
+
+  f.get(channels).i32(2).op('i32.shl').set(rowBytes);
+  f.get(out).set(op);
+  f.i32(0).set(n);
+  f.doWhile(
+    () => {
+      f.i32(0).set(c);
+      f.get(channels).set(left);
+      f.doWhile(
+        () => {
+          f.get(input).get(c).op('i32.add').tee(x).load('v128.load').set(acc);
+          f.get(x).get(rowBytes).get(pixels).op('i32.mul', 'i32.add').set(xEnd);
+          f.block(() =>
+            f.loop(() => {
+              f.get(x).get(rowBytes).op('i32.add').tee(x).get(xEnd).op('i32.ge_u').brIf(1);
+              f.get(x).load('v128.load');
+              combine(f, kind, acc);
+              f.br(0);
+            }),
+          );
+          if (kind === 'avg') f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
+          storePartial4(f, acc, op, left, i);
+          f.addTo(op, 16);
+          f.addTo(c, 16);
+        },
+        () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+      );
+      f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
+      f.get(input).get(rowBytes).get(pixels).op('i32.mul', 'i32.add').set(input);
+    },
+    () => f.get(n).i32(1).op('i32.add').tee(n).get(images).op('i32.lt_s'),
+  );
+  return name;
+}

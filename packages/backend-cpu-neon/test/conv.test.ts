@@ -1,0 +1,116 @@
+/**
+ * Convolution on cpu-neon (igemm through indirection, grouped, depthwise, fused epilogues) against the
+ * reference over many shapes: odd channel counts, strides, pads, dilations, groups and tails.
+ */
+import { a, makeNode, Tensor } from '@lastmile/core';
+import { describe, expect, it } from 'vitest';
+import { expectMatchesReference, oneNode, rng } from './harness.js';
+
+interface ConvShape {
+  n?: number;
+  c: number;
+  m: number;
+  h: number;
+  w: number;
+  k: [number, number];
+  stride?: number;
+  pad?: [number, number, number, number];
+  dilation?: number;
+  group?: number;
+  bias?: boolean;
+  autoPad?: string;
+}
+
+const shapes: ConvShape[] = [
+  { c: 3, m: 16, h: 9, w: 11, k: [3, 3], stride: 2, pad: [1, 1, 1, 1] },
+  { c: 5, m: 7, h: 6, w: 5, k: [1, 1] },
+  { c: 8, m: 8, h: 4, w: 4, k: [1, 1], bias: false },
+  { c: 17, m: 9, h: 7, w: 6, k: [3, 3], pad: [0, 1, 2, 1] },
+  { n: 2, c: 6, m: 13, h: 5, w: 7, k: [3, 2], stride: 2, dilation: 2, pad: [2, 1, 2, 1] },
+  { c: 12, m: 12, h: 9, w: 9, k: [3, 3], group: 12, pad: [1, 1, 1, 1] },
+  { c: 13, m: 13, h: 8, w: 7, k: [5, 5], group: 13, stride: 2, pad: [2, 2, 2, 2] },
+  { n: 2, c: 3, m: 3, h: 6, w: 6, k: [3, 3], group: 3, dilation: 2, pad: [2, 2, 2, 2] },
+  { c: 8, m: 12, h: 6, w: 5, k: [3, 3], group: 4, pad: [1, 1, 1, 1] },
+  { c: 6, m: 6, h: 5, w: 5, k: [3, 3], group: 2, autoPad: 'SAME_UPPER', stride: 2 },
+  { c: 4, m: 8, h: 7, w: 7, k: [7, 7], stride: 2, pad: [3, 3, 3, 3] },
+  { c: 1, m: 1, h: 3, w: 3, k: [1, 1] },
+];
+
+function convCase({ n = 1, c, m, h, w, k, stride = 1, pad = [0, 0, 0, 0], dilation = 1, group = 1, bias = true, autoPad }: ConvShape, seed: number) {
+  const r = rng(seed);
+  const attributes = {
+    kernel_shape: a.ints(k),
+    strides: a.ints([stride, stride]),
+    dilations: a.ints([dilation, dilation]),
+    group: a.int(group),
+    ...(autoPad ? { auto_pad: a.string(autoPad) } : { pads: a.ints(pad) }),
+  };
+  const constants: Record<string, Tensor> = { W: r.floatTensor([m, c / group, ...k]) };
+  if (bias) constants.B = r.floatTensor([m]);
+  return { x: r.floatTensor([n, c, h, w]), constants, attributes, order: bias ? ['x', 'W', 'B'] : ['x', 'W'] };
+}
+
+describe('Conv on cpu-neon matches the reference', () => {
+  shapes.forEach((shape, i) => {
+    it(`${JSON.stringify(shape)}`, async () => {
+      const { x, constants, attributes, order } = convCase(shape, 100 + i);
+      await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes));
+    });
+  });
+
+  it('fuses Conv + Add (residual) + Relu, with the residual computed after the Conv', async () => {
+    const r = rng(7);
+    const x = r.floatTensor([1, 6, 5, 5]);
+    const constants = { W: r.floatTensor([10, 6, 3, 3]), B: r.floatTensor([10]), W2: r.floatTensor([10, 6, 1, 1]) };
+    const pads = a.ints([1, 1, 1, 1]);
+    const steps = await expectMatchesReference({
+      inputs: { x },
+      constants,
+      nodes: [
+        makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads }, 'conv'),
+        makeNode('Conv', ['x', 'W2'], ['r'], {}, 'shortcut'),
+        makeNode('Add', ['r', 'c'], ['s'], {}, 'add'),
+        makeNode('Relu', ['s'], ['y'], {}, 'relu'),
+      ],
+      outputs: ['y'],
+    });
+    expect(steps).toEqual(['Conv:wasm', 'Conv:wasm']);
+  });
+
+  it('folds per-channel Mul/Add after a Conv and fuses HardSwish written out (Paddle style)', async () => {
+    const r = rng(8);
+    const x = r.floatTensor([1, 5, 6, 6], -3, 3);
+    const scalar = (v: number) => new Tensor('float32', [v], []);
+    const steps = await expectMatchesReference({
+      inputs: { x },
+      constants: { W: r.floatTensor([9, 5, 3, 3]), B: r.floatTensor([9]), s: r.floatTensor([9, 1, 1]), t: scalar(0.5), three: scalar(3), zero: scalar(0), six: scalar(6) },
+      nodes: [
+        makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+        makeNode('Mul', ['s', 'c'], ['m'], {}, 'scale'),
+        makeNode('Add', ['m', 't'], ['h'], {}, 'shift'),
+        makeNode('Add', ['h', 'three'], ['h3'], {}, 'hs_add'),
+        makeNode('Clip', ['h3', 'zero', 'six'], ['hc'], {}, 'hs_clip'),
+        makeNode('Mul', ['h', 'hc'], ['hm'], {}, 'hs_mul'),
+        makeNode('Div', ['hm', 'six'], ['y'], {}, 'hs_div'),
+      ],
+      outputs: ['y'],
+    });
+    expect(steps).toEqual(['Conv:wasm']);
+  });
+
+  for (const [activation, params] of [
+    ['Relu', []],
+    ['Clip', [0, 6]],
+    ['LeakyRelu', [0.1]],
+    ['HardSigmoid', [0.2, 0.5]],
+    ['HardSwish', []],
+    ['Sigmoid', []],
+    ['Tanh', []],
+  ] as [string, number[]][]) {
+    it(`runs FusedConv with ${activation}`, async () => {
+      const { x, constants, attributes, order } = convCase({ c: 7, m: 11, h: 5, w: 6, k: [3, 3], pad: [1, 1, 1, 1] }, 9);
+      const fused = { ...attributes, activation: a.string(activation), ...(params.length ? { activation_params: a.floats(params) } : {}) };
+      await expectMatchesReference(oneNode('FusedConv', { x }, constants, order, fused, 'lastmile'));
+    });
+  }
+});

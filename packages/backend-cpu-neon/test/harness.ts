@@ -1,0 +1,86 @@
+/**
+ * Differential testing against core's reference: a graph compiled by cpu-neon and the same graph run by
+ * core's interpreter (the reference kernels), on the same seeded inputs.
+ */
+import {
+  type Attribute,
+  type Model,
+  type Node,
+  SeededRandom,
+  type Tensor,
+  elementAsNumber,
+  emptyGraph,
+  evaluateGraph,
+  formatShape,
+  inferShapes,
+  makeNode,
+} from '@lastmile/core';
+import { expect } from 'vitest';
+import { backend, type CpuNeonExecutable } from '../src/index.js';
+
+/** A graph under test: runtime inputs, constants, nodes and the outputs to compare. */
+export interface GraphCase {
+  inputs: Record<string, Tensor>;
+  constants?: Record<string, Tensor>;
+  nodes: Node[];
+  outputs: string[];
+  opset?: number;
+}
+
+export function caseModel(c: GraphCase): Model {
+  const graph = emptyGraph('case');
+  for (const [name, t] of Object.entries(c.inputs)) graph.inputs.push({ name, type: t.type, shape: [...t.dims] });
+  for (const [name, t] of Object.entries(c.constants ?? {})) graph.initializers.set(name, t);
+  graph.nodes.push(...c.nodes);
+  graph.outputs = c.outputs.map((name) => ({ name, type: 'float32' }));
+  const opsets = new Map([['', c.opset ?? 17]]);
+  if (c.nodes.some((n) => n.domain === 'lastmile')) opsets.set('lastmile', 1);
+  const shapes = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, [...t.dims]]));
+  return inferShapes({ irVersion: 8, opsets, graph, metadata: new Map() }, { inputShapes: shapes });
+}
+
+/**
+ * Runs the case on cpu-neon (as one partition) and on the reference; asserts they agree and, unless
+ * `host` is set, that no step fell back to the host.
+ */
+export async function expectMatchesReference(c: GraphCase, options: { rtol?: number; atol?: number; host?: boolean } = {}): Promise<string[]> {
+  const model = caseModel(c);
+  const expected = evaluateGraph(model, c.inputs);
+  const executable = (await backend.compile({ id: 0, model }, {})) as CpuNeonExecutable;
+  try {
+    const ours = await executable.run(c.inputs);
+    for (const name of c.outputs) expectClose(ours[name], expected[name], options.rtol ?? 1e-4, options.atol ?? 1e-5, name);
+    const steps = executable.describe();
+    if (!options.host) expect(steps.filter((s) => s.runs === 'host').map((s) => s.op), 'steps run on the host').toEqual([]);
+    return steps.map((s) => `${s.op}:${s.runs}`);
+  } finally {
+    await executable.dispose();
+  }
+}
+
+/** Asserts `ours` equals `expected` within tolerance, NaN at the same places. */
+export function expectClose(ours: Tensor, expected: Tensor, rtol: number, atol: number, label: string): void {
+  expect(formatShape(ours.dims), `${label} dims`).toBe(formatShape(expected.dims));
+  for (let i = 0; i < expected.size; i++) {
+    const [a, b] = [elementAsNumber(ours, i), elementAsNumber(expected, i)];
+    if (Number.isNaN(a) || Number.isNaN(b)) {
+      if (Number.isNaN(a) !== Number.isNaN(b)) throw new Error(`${label}[${i}]: ours ${a}, expected ${b}`);
+      continue;
+    }
+    if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) throw new Error(`${label}[${i}]: ours ${a}, expected ${b}`);
+  }
+}
+
+/** One node `op` reading `inputs` (runtime) and `constants`, writing `y`. */
+export function oneNode(
+  op: string,
+  inputs: Record<string, Tensor>,
+  constants: Record<string, Tensor>,
+  inputOrder: string[],
+  attributes: Record<string, Attribute> = {},
+  domain = '',
+): GraphCase {
+  return { inputs, constants, nodes: [makeNode(op, inputOrder, ['y'], attributes, 'node', domain)], outputs: ['y'] };
+}
+
+export const rng = (seed: number) => new SeededRandom(seed);
