@@ -281,6 +281,44 @@ describe('Resize and Upsample vs onnxruntime', () => {
     await expectOpMatchesOrt({ op: 'Resize', opset: 18, inputs: [x, undefined, f32([2])], attributes: { axes: a.ints([-1]) } });
   });
 
+  it('antialias: linear and cubic, down and up, 2-D and 4-D, every coordinate mode', async () => {
+    const image = floats([2, 3, 9, 11]);
+    const plane = floats([10, 7]);
+    for (const mode of ['linear', 'cubic']) {
+      for (const coordinate_transformation_mode of coordinateModes) {
+        const attributes = { mode: a.string(mode), antialias: a.int(1), coordinate_transformation_mode: a.string(coordinate_transformation_mode) };
+        for (const scales of [[1, 1, 0.5, 0.3], [1, 1, 0.8, 1.5], [1, 1, 2, 3]]) {
+          await expectOpMatchesOrt({ op: 'Resize', opset: 19, inputs: [image, undefined, f32(scales)], attributes });
+        }
+        await expectOpMatchesOrt({ op: 'Resize', opset: 19, inputs: [image, undefined, undefined, constant(i64([2, 3, 4, 2]))], attributes });
+        await expectOpMatchesOrt({ op: 'Resize', opset: 19, inputs: [plane, undefined, f32([0.35, 0.6])], attributes });
+        await expectOpMatchesOrt({ op: 'Resize', opset: 19, inputs: [plane, undefined, f32([0.25, 2.5])], attributes });
+      }
+    }
+  });
+
+  it('antialias with exclude_outside, cubic_coeff_a, tf_crop_and_resize, axes and nearest', async () => {
+    const image = floats([1, 2, 12, 9]);
+    for (const exclude_outside of [0, 1]) {
+      for (const cubic_coeff_a of [-0.75, -0.5]) {
+        const attributes = { mode: a.string('cubic'), antialias: a.int(1), exclude_outside: a.int(exclude_outside), cubic_coeff_a: a.float(cubic_coeff_a) };
+        await expectOpMatchesOrt({ op: 'Resize', opset: 18, inputs: [image, undefined, f32([1, 1, 0.4, 0.7])], attributes });
+        await expectOpMatchesOrt({ op: 'Resize', opset: 18, inputs: [image, undefined, f32([1, 1, 1.7, 0.3])], attributes });
+      }
+    }
+    for (const mode of ['linear', 'cubic']) {
+      await expectOpMatchesOrt({
+        op: 'Resize',
+        opset: 18,
+        inputs: [image, f32([0, 0, 0.1, -0.3, 1, 1, 0.9, 1.2]), undefined, constant(i64([1, 2, 5, 4]))],
+        attributes: { mode: a.string(mode), antialias: a.int(1), coordinate_transformation_mode: a.string('tf_crop_and_resize'), extrapolation_value: a.float(3) },
+      });
+      await expectOpMatchesOrt({ op: 'Resize', opset: 18, inputs: [image, undefined, undefined, constant(i64([5, 3]))], attributes: { mode: a.string(mode), antialias: a.int(1), axes: a.ints([2, 3]) } });
+      // An axis whose length stays (12 * 1.05 -> 12) is copied, whatever its scale.
+      await expectOpMatchesOrt({ op: 'Resize', opset: 18, inputs: [image, undefined, f32([1, 1, 1.05, 0.6])], attributes: { mode: a.string(mode), antialias: a.int(1) } });
+    }
+  });
+
   it('opset 10 and Upsample: asymmetric with the legacy nearest rule', async () => {
     await expectOpMatchesOrt({ op: 'Resize', opset: 10, inputs: [x, f32([1, 1, 0.6, 1.5])] });
     await expectOpMatchesOrt({ op: 'Resize', opset: 10, inputs: [x, f32([1, 1, 2, 3])], attributes: { mode: a.string('linear') } });

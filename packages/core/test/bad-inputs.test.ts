@@ -167,6 +167,17 @@ describe('row 28: types that disagree are refused before any run', () => {
     const e = await failure(() => prepared(m), UnsupportedOpError, ErrorCodes.UnsupportedOp);
     expect(e.details).toMatchObject({ node: 'conv', op: 'Conv', input: 'X', expected: ['float32'], got: 'int32' });
   });
+  it('a graph input declared float32 feeding Gather indices: the tensor ops refuse a dtype as the nn ops do', async () => {
+    const m = model(
+      (g) => {
+        g.initializers.set('data', weights([4, 3]));
+        g.nodes.push(makeNode('Gather', ['data', 'x'], ['y'], {}, 'gather'));
+      },
+      [2],
+    );
+    const e = await failure(() => prepared(m), UnsupportedOpError, ErrorCodes.UnsupportedOp);
+    expect(e.details).toMatchObject({ node: 'gather', op: 'Gather', input: 'indices', expected: ['int32', 'int64'], got: 'float32' });
+  });
   it('mixed element types on one node', async () => {
     const e = await failure(() => prepared(single('Add', {}, { k: new Tensor('int32', [1], [1]) })), GraphError, ErrorCodes.Graph);
     expect(e.details).toMatchObject({ node: 'n', expected: 'float32', got: 'int32' });

@@ -9,14 +9,22 @@ const f = (values: number[], dims?: number[]) => new Tensor('float32', values, d
 const values = (t: Tensor) => Array.from(t.data as ArrayLike<number | bigint>);
 const x16 = f(Array.from({ length: 16 }, (_, i) => i + 1), [1, 1, 4, 4]);
 const k2s2 = { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) };
+const withIndices = ['y', 'indices'];
 
 describe('MaxPool', () => {
   it('takes window maxima and reports their indices in either storage order', () => {
-    const [y, rowMajor] = runOp(MaxPool, [x16], k2s2);
+    const [y, rowMajor] = runOp(MaxPool, [x16], k2s2, 17, withIndices);
     expect(values(y)).toEqual([6, 8, 14, 16]);
     expect(values(rowMajor)).toEqual([5n, 7n, 13n, 15n]);
-    const [, columnMajor] = runOp(MaxPool, [x16], { ...k2s2, storage_order: a.int(1) });
+    const [, columnMajor] = runOp(MaxPool, [x16], { ...k2s2, storage_order: a.int(1) }, 17, withIndices);
     expect(values(columnMajor)).toEqual([5n, 13n, 7n, 15n]);
+  });
+  it('produces Indices only when the node names it', () => {
+    for (const outputs of [['y'], ['y', '']]) {
+      const ys = runOp(MaxPool, [x16], k2s2, 17, outputs);
+      expect(ys.map((t) => values(t))).toEqual([[6, 8, 14, 16]]);
+      expect(inferOp(MaxPool, [{ type: 'float32', shape: [1, 1, 4, 4] }], k2s2, 17, outputs)).toEqual([{ type: 'float32', shape: [1, 1, 2, 2] }]);
+    }
   });
   it('pads with nothing, dilates, and adds a window in ceil_mode only when it starts inside', () => {
     const x = f([1, 2, 3, 4, 5], [1, 1, 5]);
@@ -28,7 +36,7 @@ describe('MaxPool', () => {
     expect(runOp(MaxPool, [f([1, 2, 3, 4], [1, 1, 4])], { kernel_shape: a.ints([1]), strides: a.ints([3]), ceil_mode: a.int(1) })[0].dims).toEqual([1, 1, 2]);
   });
   it('infers both outputs, symbolic dims included, and ignores ceil_mode before opset 10', () => {
-    const out = inferOp(MaxPool, [{ type: 'float32', shape: ['N', 3, 7, 'W'] }], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]), ceil_mode: a.int(1) });
+    const out = inferOp(MaxPool, [{ type: 'float32', shape: ['N', 3, 7, 'W'] }], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]), ceil_mode: a.int(1) }, 17, withIndices);
     expect(out).toEqual([
       { type: 'float32', shape: ['N', 3, 4, 'y_d3'] },
       { type: 'int64', shape: ['N', 3, 4, 'y_d3'] },

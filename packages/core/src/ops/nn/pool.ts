@@ -30,8 +30,12 @@ function inferPool(inputs: readonly (InferInput | undefined)[], ctx: OpContext):
   }
   if (ctx.node.opType === 'MaxPool') flag(ctx.node, 'storage_order', 0);
   if (ctx.node.opType === 'AveragePool') flag(ctx.node, 'count_include_pad', 0);
-  // MaxPool always reports its optional Indices output; a node that does not name it just ignores it.
-  return ctx.node.opType === 'MaxPool' ? [{ type: x.type, shape }, { type: 'int64', shape }] : [{ type: x.type, shape }];
+  return wantsIndices(ctx) ? [{ type: x.type, shape }, { type: 'int64', shape }] : [{ type: x.type, shape }];
+}
+
+/** Whether the node names MaxPool's optional Indices output (an empty name omits it). */
+function wantsIndices(ctx: OpContext): boolean {
+  return ctx.node.opType === 'MaxPool' && ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '';
 }
 
 /** Everything a pool kernel needs about one problem. */
@@ -70,7 +74,7 @@ function runMaxPool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Te
   const p = poolProblem(ctx, x);
   const dims = outputDims(x, p);
   const y = allocOutput('float32', dims, ctx);
-  const indices = allocOutput('int64', dims, ctx);
+  const indices = wantsIndices(ctx) ? allocOutput('int64', dims, ctx) : undefined;
   const { g } = p;
   const [D, H, W] = g.inSize;
   const [OD, OH, OW] = g.outSize;
@@ -105,12 +109,12 @@ function runMaxPool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Te
             }
           }
           y.data[o] = best;
-          indices.data[o] = BigInt(elementIndex(p, plane, bd, bh, bw, columnMajor));
+          if (indices) indices.data[o] = BigInt(elementIndex(p, plane, bd, bh, bw, columnMajor));
         }
       }
     }
   }
-  return [y, indices];
+  return indices ? [y, indices] : [y];
 }
 
 /** Positions of a window along one axis that are inside [lo, hi). */

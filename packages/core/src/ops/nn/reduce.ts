@@ -3,14 +3,13 @@
  * ReduceMean and ReduceMax 18) and an optional int64 input from it, where `noop_with_empty_axes` decides
  * whether empty axes mean "all" or "none". Accumulation runs in float64 (int64 exact to 2^53).
  */
-import { GraphError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
 import { toNumbers, type Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, axisIn, badAttribute, firstInput, flag, nodeLabel, NUMERIC } from './common.js';
+import { allocOutput, axisIn, badAttribute, checkType, firstInput, flag, NUMERIC } from './common.js';
 
 interface ReduceSpec {
   opType: string;
@@ -33,9 +32,7 @@ function reducedAxes(spec: ReduceSpec, ctx: OpContext, rank: number, axesInput: 
     noopWhenEmpty = flag(ctx.node, 'noop_with_empty_axes', 0);
     if (axesInput === undefined) axes = [];
     else {
-      if (axesInput.type !== 'int64') {
-        throw new GraphError(`${nodeLabel(ctx.node)}: axes must be int64, got ${axesInput.type}`, { node: ctx.node.name, op: ctx.node.opType, input: 'axes', expected: 'int64', got: axesInput.type });
-      }
+      checkType(ctx, 'axes', axesInput.type, ['int64']);
       const value = 'data' in axesInput ? axesInput : axesInput.value;
       if (!value) return undefined;
       axes = toNumbers(value);

@@ -4,7 +4,7 @@
 import { broadcastShapes } from '../../shape.js';
 import { halfToFloat, Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { broadcastOrThrow, broadcastStrides, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, offsetOf, required, typeError } from './util.js';
+import { broadcastOrThrow, broadcastStrides, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, offsetOf, required, typeMismatch } from './util.js';
 
 /** Output type/shape of an elementwise op over inputs that broadcast. */
 function inferBroadcast(ctx: OpContext, inputs: readonly InferInput[], type: TensorType) {
@@ -34,7 +34,7 @@ function comparedInputs<T extends { type: TensorType }>(ctx: OpContext, inputs: 
   checkInputCount(ctx, inputs, 2, 2);
   const a = required(ctx, inputs, 0, 'A');
   const b = required(ctx, inputs, 1, 'B');
-  if (a.type !== b.type) throw typeError(ctx, 'B', a.type, b.type);
+  if (a.type !== b.type) throw typeMismatch(ctx, 'B', a.type, b.type);
   return [a, b];
 }
 
@@ -45,7 +45,7 @@ function whereInputs<T extends { type: TensorType }>(ctx: OpContext, inputs: rea
   const x = required(ctx, inputs, 1, 'X');
   const y = required(ctx, inputs, 2, 'Y');
   checkType(ctx, 'condition', cond.type, ['bool']);
-  if (x.type !== y.type) throw typeError(ctx, 'Y', x.type, y.type);
+  if (x.type !== y.type) throw typeMismatch(ctx, 'Y', x.type, y.type);
   return [cond, x, y];
 }
 

@@ -5,7 +5,7 @@ import { attr } from '../../ir/attributes.js';
 import { sizeOf, type Dim } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { OpContext, OpDef } from '../op.js';
-import { attributeError, checkOutputSize, elements, freshDim, shapeError, typeError } from './util.js';
+import { attributeError, checkOutputSize, elements, freshDim, shapeError, typeMismatch } from './util.js';
 
 /** The axis attribute normalized; negative values are ONNX from opset 11. */
 export function axisAttribute(ctx: OpContext, rank: number, name = 'axis', def?: number): number {
@@ -22,7 +22,7 @@ function presentInputs<T extends { type: string }>(ctx: OpContext, inputs: reado
   if (inputs.length === 0) throw shapeError(ctx, 'needs at least one input', { expected: '>= 1', got: 0 });
   return inputs.map((x, i) => {
     if (x === undefined) throw shapeError(ctx, `input #${i} is missing`, { input: i });
-    if (x.type !== inputs[0]?.type) throw typeError(ctx, `#${i}`, inputs[0]?.type ?? '', x.type);
+    if (x.type !== inputs[0]?.type) throw typeMismatch(ctx, `#${i}`, inputs[0]?.type ?? '', x.type);
     return x;
   });
 }

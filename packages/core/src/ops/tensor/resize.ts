@@ -4,15 +4,16 @@
  *
  * Coordinates are computed in float32 step by step as onnxruntime does, so that nearest-neighbour picks
  * agree at exact halves. Each output axis is described by "taps": the input indices and weights that make
- * one output coordinate (1 tap for nearest, 2 for linear, 4 for cubic), or none when it falls outside a
- * tf_crop_and_resize box and takes extrapolation_value. The kernel sums the tensor product of the taps.
+ * one output coordinate (1 tap for nearest, 2 for linear, 4 for cubic, more when antialias widens the
+ * filter), or none when it falls outside a tf_crop_and_resize box and takes extrapolation_value. The
+ * kernel sums the tensor product of the taps.
  */
 import { attr } from '../../ir/attributes.js';
 import { stridesOf, type Dim } from '../../shape.js';
 import { floatToHalf, halfToFloat, Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { castElement } from './cast.js';
-import { attributeError, checkInputCount, checkOutputSize, elements, forEachIndex, freshDim, intValues, shapeError, typeError } from './util.js';
+import { attributeError, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, freshDim, intValues, shapeError } from './util.js';
 
 const f = Math.fround;
 
@@ -33,6 +34,8 @@ interface Settings {
   nearest: NearestMode;
   cubicA: number;
   excludeOutside: boolean;
+  /** Linear and cubic filters stretched by 1/scale when downscaling (opset 18). */
+  antialias: boolean;
   extrapolation: number;
   axes: number[] | undefined;
   policy: 'stretch' | 'not_larger' | 'not_smaller';
@@ -58,9 +61,9 @@ function settings(ctx: OpContext, rank: number | undefined): Settings {
   const excludeOutside = modern && attr.int(node, 'exclude_outside', 0) !== 0;
   if (excludeOutside && mode !== 'cubic') throw attributeError(ctx, 'exclude_outside', `may be 1 only in cubic mode, mode is ${mode}`, { got: 1 });
   const v18 = isResize && opset >= 18;
-  if (v18 && attr.int(node, 'antialias', 0) !== 0) {
-    throw attributeError(ctx, 'antialias', 'is 1: anti-aliased resizing is not implemented by the reference kernel', { got: 1 });
-  }
+  const antialias = v18 && attr.int(node, 'antialias', 0) !== 0;
+  // The ONNX reference and onnxruntime both refuse it: nearest has no filter to stretch.
+  if (antialias && mode === 'nearest') throw attributeError(ctx, 'antialias', 'may be 1 only in linear and cubic modes, mode is nearest', { got: 1 });
   let axes: number[] | undefined;
   if (v18 && attr.has(node, 'axes') && rank !== undefined) {
     axes = attr.ints(node, 'axes').map((a) => {
@@ -75,6 +78,7 @@ function settings(ctx: OpContext, rank: number | undefined): Settings {
     nearest,
     cubicA: modern ? attr.float(node, 'cubic_coeff_a', -0.75) : -0.75,
     excludeOutside,
+    antialias,
     extrapolation: modern ? attr.float(node, 'extrapolation_value', 0) : 0,
     axes,
     policy: v18 ? oneOf(ctx, 'keep_aspect_ratio_policy', attr.string(node, 'keep_aspect_ratio_policy', 'stretch'), ['stretch', 'not_larger', 'not_smaller']) : 'stretch',
@@ -109,7 +113,7 @@ function outputPlan(ctx: OpContext, s: Settings, inDims: readonly number[], scal
   const hasSizes = sizesIn !== undefined && sizesIn.size > 0;
   if (hasScales === hasSizes) throw shapeError(ctx, `exactly one of 'scales' and 'sizes' must be given, got ${hasScales ? 'both' : 'neither'}`);
   if (hasScales) {
-    if (scalesIn.type !== 'float32') throw typeError(ctx, 'scales', 'float32', scalesIn.type);
+    checkType(ctx, 'scales', scalesIn.type, ['float32']);
     const scales = perAxis(ctx, 'scales', floats(scalesIn), rank, s.axes, 1).map(f);
     const min = ctx.node.opType === 'Upsample' ? 1 : 0;
     scales.forEach((v, i) => {
@@ -176,20 +180,52 @@ function nearestIndex(mode: NearestMode, x: number, scale: number): number {
   }
 }
 
+/** Keys's cubic convolution kernel with coefficient `a`, at distance `d`. */
+function keys(d: number, a: number): number {
+  const x = Math.abs(d);
+  if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
 /** Keys's cubic convolution weights for the 4 taps around a point at fraction `t` past its floor. */
 function cubicWeights(t: number, a: number): number[] {
-  const w = (d: number) => {
-    const x = Math.abs(d);
-    if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-    if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
-    return 0;
-  };
-  return [w(t + 1), w(t), w(1 - t), w(2 - t)];
+  return [keys(t + 1, a), keys(t, a), keys(1 - t, a), keys(2 - t, a)];
 }
 
 interface Taps {
   index: number[];
   weight: number[];
+}
+
+/**
+ * Anti-aliased taps around input coordinate `x`: the triangle (linear) or Keys (cubic) filter, stretched
+ * by 1/scale when downscaling so that its support covers every input pixel the output pixel spans.
+ * Taps past the edges repeat the edge pixel, or are dropped with exclude_outside; the weights are then
+ * normalized to sum to 1, as the ONNX reference and onnxruntime do.
+ */
+function antialiasTaps(s: Settings, x: number, scale: number, inLen: number): Taps {
+  const stretch = Math.min(scale, 1);
+  const filter = s.mode === 'linear' ? (d: number) => Math.max(0, 1 - Math.abs(d)) : (d: number) => keys(d, s.cubicA);
+  const support = (s.mode === 'linear' ? 1 : 2) / stretch;
+  const last = inLen - 1;
+  const index: number[] = [];
+  const weight: number[] = [];
+  let total = 0;
+  // The pixels whose centres lie within the support of x; the filter is zero on its border.
+  for (let i = Math.floor(x - support) + 1; i < x + support; i++) {
+    if (s.excludeOutside && (i < 0 || i > last)) continue;
+    const w = filter((i - x) * stretch);
+    const at = Math.min(Math.max(i, 0), last);
+    total += w;
+    // Taps clamped onto one edge pixel merge, so a filter wider than the input costs no more than it.
+    if (index[index.length - 1] === at) weight[weight.length - 1] += w;
+    else {
+      index.push(at);
+      weight.push(w);
+    }
+  }
+  return { index, weight: total === 0 ? weight : weight.map((w) => w / total) };
 }
 
 /** The taps of every output coordinate of one axis; null entries take the extrapolation value. */
@@ -198,13 +234,18 @@ function axisTaps(s: Settings, scale: number, outLen: number, inLen: number, roi
   const last = inLen - 1;
   const clamp = (i: number) => Math.min(Math.max(i, 0), last);
   for (let xOut = 0; xOut < outLen; xOut++) {
-    // onnxruntime leaves unscaled axes untouched, except where a crop box moves them.
-    const x = scale === 1 && s.coordinates !== 'tf_crop_and_resize' ? xOut : originalCoordinate(s.coordinates, xOut, scale, outLen, inLen, roiStart, roiEnd);
+    // onnxruntime leaves unscaled axes untouched, except where a crop box moves them (and its
+    // anti-aliasing kernel leaves them untouched even then).
+    const identity = scale === 1 && (s.antialias || s.coordinates !== 'tf_crop_and_resize');
+    const x = identity ? xOut : originalCoordinate(s.coordinates, xOut, scale, outLen, inLen, roiStart, roiEnd);
     if (s.coordinates === 'tf_crop_and_resize' && (x < 0 || x > last)) {
       out.push(null);
       continue;
     }
-    if (s.mode === 'nearest') {
+    if (s.antialias) {
+      // onnxruntime copies an axis whose length does not change, whatever its scale.
+      out.push(outLen === inLen ? { index: [xOut], weight: [1] } : antialiasTaps(s, x, scale, inLen));
+    } else if (s.mode === 'nearest') {
       out.push({ index: [clamp(nearestIndex(s.nearest, x, scale))], weight: [1] });
     } else if (s.mode === 'linear') {
       const v = f(Math.min(Math.max(x, 0), last));

@@ -2,7 +2,7 @@
  * Helpers shared by the tensor op definitions: node-named errors, input checks, constant reading,
  * fresh symbolic dims, the allocation limit and generic element access.
  */
-import { AttributeError, GraphError, ResourceLimitError, ShapeError, type ErrorDetails } from '../../errors.js';
+import { AttributeError, GraphError, ResourceLimitError, ShapeError, UnsupportedOpError, type ErrorDetails } from '../../errors.js';
 import { broadcastDims, stridesOf, type Dim } from '../../shape.js';
 import { bytesPerElement, elementAsNumber, type Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext } from '../op.js';
@@ -24,9 +24,14 @@ export function attributeError(ctx: OpContext, attribute: string, message: strin
   return new AttributeError(`${where(ctx)}: attribute '${attribute}' ${message}`, facts(ctx, { attribute, ...details }));
 }
 
-/** Inputs of the wrong element type make the graph malformed. */
-export function typeError(ctx: OpContext, input: string, expected: string, got: string): GraphError {
-  return new GraphError(`${where(ctx)}: input '${input}' must be ${expected}, got ${got}`, facts(ctx, { input, expected, got }));
+/** An input of an element type this op does not take: unsupported, as in the nn ops' checkType. */
+export function unsupportedType(ctx: OpContext, input: string, expected: readonly TensorType[], got: TensorType): UnsupportedOpError {
+  return new UnsupportedOpError(`${where(ctx)}: input '${input}' must be ${expected.join(' or ')}, got ${got}`, facts(ctx, { input, expected: [...expected], got }));
+}
+
+/** Two inputs that ONNX ties to one type variable disagree: the graph is malformed. */
+export function typeMismatch(ctx: OpContext, input: string, expected: string, got: string): GraphError {
+  return new GraphError(`${where(ctx)}: input '${input}' must have the type ${expected} of the inputs it goes with, got ${got}`, facts(ctx, { input, expected, got }));
 }
 
 /** Checks the number of inputs given (trailing omitted optional inputs count as absent). */
@@ -49,7 +54,7 @@ export function required<T>(ctx: OpContext, inputs: readonly (T | undefined)[], 
 
 /** Throws unless `t` is one of `types`. */
 export function checkType(ctx: OpContext, input: string, got: TensorType, types: readonly TensorType[]): void {
-  if (!types.includes(got)) throw typeError(ctx, input, types.join(' or '), got);
+  if (!types.includes(got)) throw unsupportedType(ctx, input, types, got);
 }
 
 export const INDEX_TYPES: readonly TensorType[] = ['int32', 'int64'];

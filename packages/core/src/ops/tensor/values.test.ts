@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { a } from '../../ir/attributes.js';
+import type { Attribute } from '../../ir/graph.js';
 import { floatToHalf, Tensor } from '../../tensor.js';
 import { castOp } from './cast.js';
 import { equalOp, greaterOp, lessOp, notOp, whereOp } from './compare.js';
@@ -150,6 +151,30 @@ describe('Resize', () => {
     });
     expect(values(e)).toEqual([-9, 1, 2, -9]);
   });
+  it('antialias: widens the filter by 1/scale when downscaling, and changes nothing when upscaling', () => {
+    const ramp = f32([0, 1, 2, 3, 4, 5, 6, 7], [8]);
+    const resize = (input: Tensor, s: number[], attributes: Record<string, Attribute>) => runOp(resizeOp, [input, undefined, scales(s)], { attributes })[0];
+    // Output 0 sits at 0.5 and covers input -1..2 with weights 1, 3, 3, 1 (input -1 repeats the edge 0).
+    expect(values(resize(ramp, [0.5], { mode: a.string('linear'), antialias: a.int(1) }))).toEqual([0.625, 2.5, 4.5, 6.375]);
+    expect(values(resize(ramp, [0.5], { mode: a.string('linear') }))).toEqual([0.5, 2.5, 4.5, 6.5]);
+    // Cubic (a = -0.5) at 0.5 reaches inputs -3..4 at distances (i - 0.5) / 2, Keys weights
+    // -3, -9, 29, 111, 111, 29, -9, -3 (/128); exclude_outside drops the five past the edge.
+    const cubic = { mode: a.string('cubic'), antialias: a.int(1), cubic_coeff_a: a.float(-0.5) };
+    expect(values(resize(ramp, [0.5], cubic))[0]).toBe((111 + 2 * 29 - 3 * 9 - 4 * 3) / 256);
+    const excluded = resize(ramp, [0.5], { ...cubic, exclude_outside: a.int(1) });
+    expect(values(excluded)[0]).toBeCloseTo((111 + 2 * 29 - 3 * 9 - 4 * 3) / (111 + 111 + 29 - 9 - 3), 6);
+    // Weights sum to 1: a constant stays constant; the ramp stays symmetric about its middle.
+    expect(values(resize(f32(new Array(8).fill(3), [8]), [0.3], { ...cubic, exclude_outside: a.int(1) }))).toEqual([3, 3]);
+    const [e0, e1, e2, e3] = values(excluded);
+    expect(e0 + e3).toBeCloseTo(7, 6);
+    expect(e1 + e2).toBeCloseTo(7, 6);
+    const image = f32(Array.from({ length: 12 }, (_, i) => (i * 7) % 5), [1, 1, 3, 4]);
+    for (const mode of ['linear', 'cubic']) {
+      const plain = values(resize(image, [1, 1, 2, 1.5], { mode: a.string(mode) }));
+      values(resize(image, [1, 1, 2, 1.5], { mode: a.string(mode), antialias: a.int(1) })).forEach((got, i) => expect(got).toBeCloseTo(plain[i], 5));
+    }
+    expectCode(() => resize(ramp, [0.5], { antialias: a.int(1) }), 'LM_ATTRIBUTE');
+  });
   it('validates inputs and guards huge scales (bad-inputs row 46)', () => {
     expectCode(() => runOp(resizeOp, [x, undefined, scales([1, 1, 1e6, 1e6])]), 'LM_RESOURCE_LIMIT');
     expectCode(() => runOp(resizeOp, [x, undefined, scales([1, 1, 2, 2]), i64([1, 1, 4, 4])]), 'LM_SHAPE');
@@ -158,6 +183,7 @@ describe('Resize', () => {
     expectCode(() => runOp(resizeOp, [x, undefined, scales([1, 1, 2, 2])], { attributes: { mode: a.string('area') } }), 'LM_ATTRIBUTE');
     expectCode(() => runOp(resizeOp, [x, undefined, scales([1, 1, 2, 2])], { attributes: { nearest_mode: a.string('up') } }), 'LM_ATTRIBUTE');
     expectCode(() => runOp(upsampleOp, [x, scales([1, 1, 0.5, 1])], { opset: 9 }), 'LM_SHAPE');
+    expectCode(() => runOp(resizeOp, [x, undefined, i64([1, 1, 2, 2])]), 'LM_UNSUPPORTED_OP');
   });
   it('infers output dims, symbolic and unknown', () => {
     const sym = { type: 'float32' as const, shape: ['N', 3, 10, 10] };
