@@ -14,6 +14,7 @@ import {
   type Executable,
   type Model,
   type Partition,
+  type ProfileEntry,
   type Tensor,
   evaluateGraph,
   findOp,
@@ -23,16 +24,28 @@ class ReferenceExecutable implements Executable {
   readonly inputs;
   readonly outputs;
   #model: Model | undefined;
+  readonly #profiling: boolean;
+  #lastProfile: ProfileEntry[] = [];
 
-  constructor(model: Model) {
+  constructor(model: Model, profiling: boolean) {
     this.#model = model;
+    this.#profiling = profiling;
     this.inputs = model.graph.inputs;
     this.outputs = model.graph.outputs;
   }
 
   async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     if (!this.#model) throw new BackendError('the reference executable was disposed', { backend: 'reference' });
-    return evaluateGraph(this.#model, inputs);
+    if (!this.#profiling) return evaluateGraph(this.#model, inputs);
+    const entries: ProfileEntry[] = [];
+    const outputs = evaluateGraph(this.#model, inputs, { onNode: (node, ms) => entries.push({ name: node.name, op: node.opType, ms }) });
+    this.#lastProfile = entries;
+    return outputs;
+  }
+
+  /** Per-node wall times of the last run, when compiled with `profiling`. */
+  profile(): ProfileEntry[] {
+    return [...this.#lastProfile];
   }
 
   dispose(): void {
@@ -51,7 +64,7 @@ export const backend: Backend = {
     if (context.opset < op.sinceVersion) return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
     return { supported: true };
   },
-  async compile(partition: Partition, _options: CompileOptions): Promise<Executable> {
-    return new ReferenceExecutable(partition.model);
+  async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
+    return new ReferenceExecutable(partition.model, options.profiling === true);
   },
 };

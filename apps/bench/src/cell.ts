@@ -1,0 +1,121 @@
+/**
+ * One cell, measured inside its child process: session creation and first run timed on their own, the
+ * outputs checked against onnxruntime-node (a wrong contestant is never timed), a warm-up until run times
+ * are steady, then the timed runs, within the cell's time budget.
+ */
+import { readFile } from 'node:fs/promises';
+import { FLOAT_TOLERANCE, compareOutputs } from './compare.js';
+import { coresBusy, cpuSnapshot } from './cpu-load.js';
+import { makeFeeds } from './feeds.js';
+import { readOutputs } from './outputs-file.js';
+import { summarizeProfile } from './profile.js';
+import type { CellRequest, CellResult, Method } from './protocol.js';
+import { createRunner as createDefaultRunner, type Runner } from './runners.js';
+import { isSteady, summarize } from './stats.js';
+
+/** Nodes listed in a cell's profile. */
+export const PROFILE_TOP_N = 10;
+
+export interface CellDeps {
+  createRunner: typeof createDefaultRunner;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, performance.now() - start];
+}
+
+/** Steadiness is judged over windows of about half a second of runs (1 to 5 runs). */
+const steadyWindow = (lastMs: number) => Math.min(5, Math.max(1, Math.round(500 / Math.max(lastMs, 1e-3))));
+
+/** Runs until warm: at least `minWarmupMs` since the first run began, then until steady, within its caps. */
+async function warmUp(runner: Runner, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
+  const start = performance.now();
+  const cap = start + Math.min(method.maxWarmupMs, method.maxCellMs / 4);
+  const times = [firstRunMs];
+  const elapsed = () => firstRunMs + performance.now() - start;
+  while (elapsed() < method.minWarmupMs || !isSteady(times, steadyWindow(times[times.length - 1]))) {
+    const last = times[times.length - 1];
+    if (performance.now() + last > Math.min(cap, budgetEnd)) break;
+    times.push((await timed(() => runner.run()))[1]);
+  }
+  return { runs: times.length - 1, ms: performance.now() - start };
+}
+
+/** Timed runs: at least `minRuns` and `minTimedMs`, cut short (and marked) when the budget binds; never fewer than one. */
+async function timedRuns(runner: Runner, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < method.minRuns || performance.now() - start < method.minTimedMs) {
+    const last = samples[samples.length - 1];
+    if (last !== undefined && performance.now() + last > budgetEnd) return { samples, budgetBound: true };
+    samples.push((await timed(() => runner.run()))[1]);
+  }
+  return { samples, budgetBound: false };
+}
+
+async function profileOnce(request: CellRequest, bytes: Uint8Array, deps: CellDeps): Promise<CellResult['profile']> {
+  const feeds = makeFeeds(request.inputs, request.seed);
+  const runner = await deps.createRunner(request.contestant, bytes, feeds, { profiling: true, projectRoot: request.projectRoot });
+  try {
+    await runner.run();
+    const entries = runner.profile?.() ?? [];
+    return entries.length > 0 ? summarizeProfile(entries, PROFILE_TOP_N) : undefined;
+  } finally {
+    await runner.dispose();
+  }
+}
+
+export async function measureCell(request: CellRequest, deps: CellDeps = { createRunner: createDefaultRunner }): Promise<CellResult> {
+  const { method } = request;
+  const bytes = new Uint8Array(await readFile(request.modelPath));
+  const expected = await readOutputs(request.expectedPath);
+  const feeds = makeFeeds(request.inputs, request.seed);
+  let runner: Runner;
+  let createMs: number;
+  try {
+    [runner, createMs] = await timed(() => deps.createRunner(request.contestant, bytes, feeds, { projectRoot: request.projectRoot }));
+  } catch (error) {
+    return { status: 'failed', reason: `session creation failed: ${message(error)}` };
+  }
+  let result: CellResult;
+  try {
+    const [outputs, firstRunMs] = await timed(() => runner.run());
+    const verdict = compareOutputs(expected, outputs, FLOAT_TOLERANCE);
+    if (!verdict.ok) return { status: 'wrong', reason: verdict.problems.join('; '), verdict, createMs, firstRunMs };
+    const budgetEnd = performance.now() + method.maxCellMs;
+    const warm = await warmUp(runner, method, firstRunMs, budgetEnd);
+    const before = cpuSnapshot();
+    const { samples, budgetBound } = await timedRuns(runner, method, budgetEnd);
+    const cores = coresBusy(before, cpuSnapshot());
+    result = {
+      status: 'ok',
+      verdict,
+      createMs,
+      firstRunMs,
+      warmupRuns: warm.runs,
+      warmupMs: warm.ms,
+      samples,
+      summary: summarize(samples),
+      budgetBound,
+      ownCores: cores.own,
+      foreignCores: cores.foreign,
+    };
+  } catch (error) {
+    return { status: 'failed', reason: `run failed: ${message(error)}` };
+  } finally {
+    await runner.dispose();
+  }
+  if (request.profile && request.contestant.family === 'lastmile') {
+    // A profile that cannot be taken leaves the timings standing.
+    try {
+      result.profile = await profileOnce(request, bytes, deps);
+    } catch (error) {
+      result.profileError = message(error);
+    }
+  }
+  return result;
+}
