@@ -1,0 +1,87 @@
+/**
+ * `lastmile run <model>`: feeds the model (files or seeded random data), runs it once on the chosen
+ * backends, prints each output's shape, dtype, first values and min/max/mean, and saves them as .npy.
+ */
+import { type AssignmentReport, Session, type Tensor } from '@lastmile/core';
+import { type CommandContext, parseBackendList, sessionOptions } from './context.js';
+import { toJson } from './json-output.js';
+import { loadModelFile } from './model-file.js';
+import { loadInputs } from './model-inputs.js';
+import { saveTensors } from './output-files.js';
+import { parseShapeOptions } from './shape-options.js';
+import { parseCount } from './numbers.js';
+import { formatDims } from './text.js';
+import { formatTensorSummary, summarizeTensor, type TensorSummary } from './tensor-summary.js';
+
+/** Options of `lastmile run`, as commander parses them. */
+export interface RunOptions {
+  input: string[];
+  shape: string[];
+  backends: string;
+  fallback: boolean;
+  outputDir?: string;
+  seed: string;
+  threads?: string;
+}
+
+/** The --json result of `lastmile run`. */
+export interface RunResult {
+  model: string;
+  backends: string[];
+  inputs: { name: string; dtype: string; shape: number[]; source: string }[];
+  partitions: { id: number; backend: string; nodeCount: number }[];
+  timings: { initMs: number; prepareMs: number; runMs: number };
+  outputs: (TensorSummary & { file?: string })[];
+}
+
+export async function runCommand(modelPath: string, options: RunOptions, ctx: CommandContext): Promise<void> {
+  const backends = parseBackendList(options.backends);
+  const seed = parseCount(options.seed, '--seed');
+  const threads = options.threads === undefined ? undefined : parseCount(options.threads, '--threads', 1);
+  const model = await loadModelFile(modelPath);
+  const shapes = parseShapeOptions(options.shape, model.graph.inputs);
+  const fed = await loadInputs(model.graph.inputs, { specs: options.input, shapes, seed, notice: ctx.notice });
+
+  let started = performance.now();
+  const session = await Session.init(model, sessionOptions(ctx, { backends, fallback: options.fallback, ...(threads !== undefined ? { threads } : {}) }));
+  const initMs = performance.now() - started;
+  try {
+    started = performance.now();
+    await session.prepare(Object.fromEntries(fed.map((f) => [f.name, [...f.tensor.dims]])));
+    const prepareMs = performance.now() - started;
+    started = performance.now();
+    const outputs = await session.run(Object.fromEntries(fed.map((f) => [f.name, f.tensor])));
+    const runMs = performance.now() - started;
+
+    const ordered = new Map<string, Tensor>(session.outputs.map((o) => [o.name, outputs[o.name]]));
+    const files = options.outputDir === undefined ? new Map<string, string>() : await saveTensors(options.outputDir, ordered);
+    const result: RunResult = {
+      model: modelPath,
+      backends: session.backends.map((b) => b.name),
+      inputs: fed.map((f) => ({ name: f.name, dtype: f.tensor.type, shape: [...f.tensor.dims], source: f.source })),
+      partitions: partitionsOf(session.assignment),
+      timings: { initMs, prepareMs, runMs },
+      outputs: [...ordered].map(([name, tensor]) => ({ ...summarizeTensor(name, tensor), ...(files.has(name) ? { file: files.get(name) } : {}) })),
+    };
+    ctx.out(ctx.json ? toJson(result) : formatRun(result));
+  } finally {
+    await session.destroy();
+  }
+}
+
+function partitionsOf(report: AssignmentReport | undefined): RunResult['partitions'] {
+  return (report?.partitions ?? []).map((p) => ({ id: p.id, backend: p.backend, nodeCount: p.nodeCount }));
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function formatRun(r: RunResult): string {
+  const lines = [`model       ${r.model}`, `backends    ${r.backends.join(', ')}`];
+  for (const i of r.inputs) lines.push(`input       ${i.name}  ${i.dtype}[${formatDims(i.shape)}]  from ${i.source}`);
+  const parts = r.partitions.map((p) => `${p.backend} (${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'})`).join(' -> ');
+  lines.push(`partitions  ${parts || '-'}`);
+  lines.push(`time        init ${ms(r.timings.initMs)}, prepare ${ms(r.timings.prepareMs)}, run ${ms(r.timings.runMs)}`);
+  lines.push('outputs');
+  for (const o of r.outputs) lines.push(`${formatTensorSummary(o)}${o.file ? `\n  saved to ${o.file}` : ''}`);
+  return lines.join('\n');
+}
