@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readImage } from '@lastmile/vision';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOcr, type Ocr, type OcrResult } from './ocr.js';
+
+const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+const known = JSON.parse(readFileSync(join(app, 'fixtures', 'known-text.json'), 'utf8')) as Record<string, { lines: string[] }>;
+// PP-OCRv4 (a Chinese + English model) often reads a word gap as no space, so the known text is
+// compared without spaces; the two engines are compared exactly, spaces included.
+const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+describe.each(Object.keys(known))('%s', (file) => {
+  let lastmile: OcrResult;
+  let onnxruntime: OcrResult;
+  let engines: Ocr[];
+
+  beforeAll(async () => {
+    engines = [await createOcr(), await createOcr({ engine: 'onnxruntime' })];
+    const image = await readImage(join(app, file));
+    [lastmile, onnxruntime] = [await engines[0].recognize(image), await engines[1].recognize(image)];
+  });
+  afterAll(async () => {
+    for (const e of engines) await e.dispose();
+  });
+
+  it('reads the known text, top to bottom', () => {
+    expect(lastmile.lines.map((l) => squeeze(l.text))).toEqual(known[file].lines.map(squeeze));
+    for (const line of lastmile.lines) expect(line.confidence).toBeGreaterThan(0.8);
+  });
+
+  it("equals onnxruntime's output: same text, boxes within a pixel, confidences within 1e-3", () => {
+    expect(lastmile.lines.map((l) => l.text)).toEqual(onnxruntime.lines.map((l) => l.text));
+    lastmile.lines.forEach((line, i) => {
+      line.box.flat().forEach((v, k) => expect(Math.abs(v - onnxruntime.lines[i].box.flat()[k])).toBeLessThanOrEqual(1));
+      expect(line.confidence).toBeCloseTo(onnxruntime.lines[i].confidence, 3);
+    });
+  });
+
+  it('times every stage, with the normalization folded into each model', () => {
+    expect(lastmile.timings.map((t) => t.stage)).toEqual(expect.arrayContaining(['det.resize', 'det.normalize', 'det.model', 'det.post', 'crop', 'cls.model', 'rec.model', 'rec.post']));
+    expect(engines[0].folding.det).toMatchObject({ folded: true });
+    expect(engines[0].folding.rec).toMatchObject({ folded: true });
+  });
+});
+
+describe('bad input', () => {
+  it('a missing dictionary is a typed error naming the file', async () => {
+    await expect(createOcr({ dictionary: '/no/such/keys.txt' })).rejects.toMatchObject({ code: 'LM_INPUT', details: { file: '/no/such/keys.txt' } });
+  });
+});
