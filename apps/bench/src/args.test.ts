@@ -9,6 +9,13 @@ describe('bench options', () => {
     expect(o.models[3].source).toEqual({ kind: 'ppocr', which: 'det', dims: [1, 3, 640, 640] });
     expect(o.method).toEqual({ minWarmupMs: 1000, maxWarmupMs: 10_000, minRuns: 20, minTimedMs: 2000, maxCellMs: 60_000 });
     expect([o.passes, o.profile, o.quick]).toEqual([3, true, false]);
+    expect(o.ocr).toBe(true);
+  });
+
+  it('runs the OCR pipeline when --models names ocr-pipeline, alone or beside models', () => {
+    expect(parseBenchArgs(['--models', 'ocr-pipeline'])).toMatchObject({ models: [], ocr: true });
+    expect(parseBenchArgs(['--models', 'resnet18'])).toMatchObject({ ocr: false });
+    expect(parseBenchArgs(['--models', 'none', '--model', '/m/a.onnx']).ocr).toBe(false);
   });
 
   it('makes --quick small and short', () => {

@@ -5,11 +5,13 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '@lastmile/core';
 import { builtinModels, fileModel, type ModelSpec } from './models.js';
-import type { Method } from './protocol.js';
+import { type Method, OCR_SUBJECT } from './protocol.js';
 
 export interface BenchOptions {
   quick: boolean;
   models: ModelSpec[];
+  /** Run apps/ocr's whole pipeline on its sample image too (model id 'ocr-pipeline'). */
+  ocr: boolean;
   contestants?: string[];
   method: Method;
   passes: number;
@@ -25,7 +27,8 @@ export interface BenchOptions {
 
 export const USAGE = `usage: pnpm bench [options]
   --quick                  smoke run for CI: small inputs, few runs, one pass (checks every contestant runs and agrees)
-  --models a,b             built-in models to run (default all): mobilenetV2, resnet18, squeezenet11, ppocr-det, ppocr-rec, ppocr-cls; 'none' for none
+  --models a,b             built-in models to run (default all): mobilenetV2, resnet18, squeezenet11, ppocr-det, ppocr-rec, ppocr-cls,
+                           and ocr-pipeline (apps/ocr's whole pipeline on its sample image); 'none' for none
   --model file.onnx        add an ONNX model (repeatable)
   --shape name=1x3x224x224 dims of a symbolic model input (repeatable)
   --contestants a,b        contestants by id (reference, ort-node-1t, ...) or family (ort-web = both thread counts)
@@ -96,18 +99,20 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const builtins = builtinModels(quick);
   const wanted = list(values.models);
   if (wanted !== undefined) {
-    const unknown = wanted.filter((id) => id !== 'none' && !builtins.some((m) => m.id === id));
-    if (unknown.length > 0) throw new InputError(`--models: unknown ${unknown.map((id) => `'${id}'`).join(', ')}`, { got: unknown, expected: builtins.map((m) => m.id) });
+    const unknown = wanted.filter((id) => id !== 'none' && id !== OCR_SUBJECT && !builtins.some((m) => m.id === id));
+    if (unknown.length > 0) throw new InputError(`--models: unknown ${unknown.map((id) => `'${id}'`).join(', ')}`, { got: unknown, expected: [...builtins.map((m) => m.id), OCR_SUBJECT] });
   }
   const models = wanted === undefined ? builtins : builtins.filter((m) => wanted.includes(m.id));
+  const ocr = wanted === undefined || wanted.includes(OCR_SUBJECT);
   const shapes = parseShapes(values.shape);
   for (const path of values.model) models.push(fileModel(path, shapes, new Set(models.map((m) => m.id))));
-  if (models.length === 0) throw new InputError('no models to run: --models none needs at least one --model file.onnx', { option: 'models' });
+  if (models.length === 0 && !ocr) throw new InputError('no models to run: --models none needs at least one --model file.onnx', { option: 'models' });
 
   const maxCellMs = positiveNumber('max-cell-seconds', values['max-cell-seconds'], quick ? 15 : 60) * 1000;
   return {
     quick,
     models,
+    ocr,
     contestants: list(values.contestants),
     method: {
       minWarmupMs: quick ? 0 : 1000,

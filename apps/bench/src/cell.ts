@@ -22,7 +22,7 @@ export interface CellDeps {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, performance.now() - start];
@@ -31,8 +31,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 /** Steadiness is judged over windows of about half a second of runs (1 to 5 runs). */
 const steadyWindow = (lastMs: number) => Math.min(5, Math.max(1, Math.round(500 / Math.max(lastMs, 1e-3))));
 
+/** Anything run repeatedly: a model's runner, or a whole pipeline. */
+export interface Repeatable {
+  run(): Promise<unknown>;
+}
+
 /** Runs until warm: at least `minWarmupMs` since the first run began, then until steady, within its caps. */
-async function warmUp(runner: Runner, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
+export async function warmUp(runner: Repeatable, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
   const start = performance.now();
   const cap = start + Math.min(method.maxWarmupMs, method.maxCellMs / 4);
   const times = [firstRunMs];
@@ -46,7 +51,7 @@ async function warmUp(runner: Runner, method: Method, firstRunMs: number, budget
 }
 
 /** Timed runs: at least `minRuns` and `minTimedMs`, cut short (and marked) when the budget binds; never fewer than one. */
-async function timedRuns(runner: Runner, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
+export async function timedRuns(runner: Repeatable, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < method.minRuns || performance.now() - start < method.minTimedMs) {

@@ -4,6 +4,7 @@
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { OCR_SUBJECT } from './protocol.js';
 import { type BenchReport, medianOf } from './report.js';
 
 interface Point {
@@ -16,11 +17,12 @@ interface Point {
 
 function points(report: BenchReport): Point[] {
   const out: Point[] = [];
-  for (const cell of report.cells) {
+  for (const cell of [...report.cells, ...(report.ocr?.cells ?? [])]) {
     const median = medianOf(cell);
     const s = cell.best.summary;
     if (median === undefined || s === undefined) continue;
-    out.push({ model: report.models.find((m) => m.id === cell.model)?.label ?? cell.model, contestant: cell.contestant, median, p10: s.p10, p90: s.p90 });
+    const label = cell.model === OCR_SUBJECT && report.ocr?.cells.includes(cell) ? 'OCR pipeline (end to end)' : report.models.find((m) => m.id === cell.model)?.label;
+    out.push({ model: label ?? cell.model, contestant: cell.contestant, median, p10: s.p10, p90: s.p90 });
   }
   return out;
 }

@@ -1,13 +1,18 @@
 /**
- * The child side of a cell: receive one CellRequest over IPC, measure, send the CellResult, exit. The exit
- * is explicit because ORT-web's thread pool keeps the event loop alive.
+ * The child side of a cell: receive one request over IPC (a model cell or an OCR pipeline cell),
+ * measure, send the CellResult, exit. The exit is explicit because ORT-web's thread pool keeps the event
+ * loop alive.
  */
-import { measureCell } from './cell.js';
-import type { CellRequest, CellResult } from './protocol.js';
+import type { AnyCellRequest, CellResult } from './protocol.js';
+
+async function measure(request: AnyCellRequest): Promise<CellResult> {
+  if (request.kind === 'ocr') return (await import('./ocr-cell.js')).measureOcrCell(request);
+  return (await import('./cell.js')).measureCell(request);
+}
 
 export function serveOneCell(): void {
-  process.once('message', (request: CellRequest) => {
-    measureCell(request)
+  process.once('message', (request: AnyCellRequest) => {
+    measure(request)
       .catch((error: unknown): CellResult => ({ status: 'failed', reason: error instanceof Error ? error.message : String(error) }))
       .then((result) => process.send?.(result, () => process.exit(0)));
   });

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { isLastmileError } from '@lastmile/core';
+import { sampleImagePath } from '@lastmile/ocr';
 import { type BenchOptions, parseBenchArgs, USAGE } from './args.js';
 import { latencyChartSvg } from './chart.js';
 import { describeMachine } from './machine.js';
@@ -83,6 +84,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     const run = await runBench(
       {
         models: options.models,
+        ocr: options.ocr ? { imagePath: sampleImagePath(), label: relative(resolve(context.benchRoot, '..', '..'), sampleImagePath()), onePerEngine: options.quick } : undefined,
         contestants: options.contestants,
         method: options.method,
         passes: options.passes,

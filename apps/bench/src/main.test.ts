@@ -29,18 +29,20 @@ afterAll(async () => {
 
 describe('pnpm bench --quick', () => {
   it('runs every cell in a child, checks outputs, and writes the table, JSON, Markdown and SVG', async () => {
-    const args = ['--quick', '--models', 'squeezenet11', '--contestants', 'reference,ort-node-1t,cpu-neon', '--out', out];
+    const args = ['--quick', '--models', 'squeezenet11', '--contestants', 'reference,ort-node-1t,cpu-neon-1t,npu-nnie', '--out', out];
     const { stdout, stderr } = await run(process.execPath, [join(testDist, 'main.js'), ...args], { timeout: 60_000, env: { ...process.env, CI: '1' } });
     expect(stderr).toBe('');
     expect(stdout).toMatch(/squeezenet11\s+reference\s+[\d.]+\s+[\d.]+-[\d.]+\s+3\s+[\d.]+\s+[\d.]+x slower/);
     expect(stdout).toMatch(/squeezenet11\s+ort-node-1t\s+[\d.]+/);
-    expect(stdout).toMatch(/not run: cpu-neon: backend 'cpu-neon' is not installed/);
+    expect(stdout).toMatch(/squeezenet11\s+cpu-neon-1t\s+[\d.]+/);
+    expect(stdout).toMatch(/not run: npu-nnie: backend 'npu-nnie' is not installed/);
 
     const report = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BenchReport;
     expect(report.quick).toBe(true);
     expect(report.models).toMatchObject([{ id: 'squeezenet11', inputs: [{ name: 'input', dims: [1, 3, 64, 64] }] }]);
     expect(report.cells.map((c) => [c.contestant, c.status, c.best.verdict?.ok, c.best.summary?.runs])).toEqual([
       ['reference', 'ok', true, 3],
+      ['cpu-neon-1t', 'ok', true, 3],
       ['ort-node-1t', 'ok', true, 3],
     ]);
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('# Benchmarks (quick smoke run');
@@ -51,6 +53,26 @@ describe('pnpm bench --quick', () => {
     await run(process.execPath, [join(testDist, 'main.js'), '--report-from', join(out, 'results.json'), '--out', again]);
     expect(await readFile(join(again, 'report.md'), 'utf8')).toBe(await readFile(join(out, 'report.md'), 'utf8'));
   });
+
+  it("runs apps/ocr's whole pipeline once per engine, end to end with its parts, and the reports keep it", async () => {
+    const dir = join(out, 'ocr');
+    const args = ['--quick', '--models', 'ocr-pipeline', '--contestants', 'reference,cpu-neon,ort-node,ort-web', '--out', dir];
+    const { stdout, stderr } = await run(process.execPath, [join(testDist, 'main.js'), ...args], { timeout: 110_000, env: { ...process.env, CI: '1' } });
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/OCR pipeline on apps\/ocr\/samples\/sample\.png \(600x212\)/);
+    expect(stdout).toMatch(/cpu-neon-1t\s+[\d.]+\s+[\d.]+-[\d.]+\s+3\s+[\d.]+\s+[\d.]+/);
+    const report = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchReport;
+    expect(report.cells).toEqual([]);
+    expect(report.ocr?.skipped.map((s) => s.id)).toEqual(['reference']);
+    expect(report.ocr?.cells.map((c) => [c.contestant, c.status, c.best.summary?.runs, c.best.stages?.map((s) => s.stage)])).toEqual(
+      ['cpu-neon-1t', 'ort-node-1t', 'ort-web-1t'].map((id) => [id, 'ok', 3, ['pre-processing', 'det', 'DB post', 'cls', 'rec', 'CTC']]),
+    );
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/## OCR pipeline[\s\S]*\| cpu-neon-1t \| [\d.]+ \([\d.]+-[\d.]+\) \|/);
+    const again = join(dir, 'again');
+    await run(process.execPath, [join(testDist, 'main.js'), '--report-from', join(dir, 'results.json'), '--out', again]);
+    expect(await readFile(join(again, 'report.md'), 'utf8')).toBe(md);
+  }, 120_000);
 
   it('refuses an unknown contestant with a typed error and exit code 1', async () => {
     const failure = await run(process.execPath, [join(testDist, 'main.js'), '--contestants', 'tflite']).catch((e: { code: number; stderr: string }) => e);

@@ -5,6 +5,7 @@
  */
 import { formatGflops, formatMacs, formatMs, markdownTable } from './format.js';
 import { formatRatio } from './metrics.js';
+import { ocrMarkdown } from './ocr-writers.js';
 import { type BenchReport, cellNotes, cellOf, gflopsOf, medianOf, ratioRows } from './report.js';
 
 export interface MarkdownOptions {
@@ -126,6 +127,7 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
       '',
     );
   }
+  lines.push(...ocrMarkdown(report));
   lines.push('## Session creation and first run (ms)', '');
   lines.push(
     matrix(report, (model, contestant) => {

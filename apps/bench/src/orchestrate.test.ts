@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileModel, type ModelSpec } from './models.js';
 import { noiseReasons, rotate, runBench, type BenchConfig } from './orchestrate.js';
 import { readOutputs } from './outputs-file.js';
-import type { CellRequest, CellResult } from './protocol.js';
+import type { AnyCellRequest, CellRequest, CellResult, OcrCellRequest } from './protocol.js';
 import { summarize } from './stats.js';
 
 const benchRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -64,7 +64,7 @@ describe('a bench run', () => {
     const symbolic = fileModel(ppocrModelPath('cls'), {}, new Set());
     const run = await runBench({ ...config([tiny, symbolic], 1), contestants: ['ort-node-1t'] }, {
       runCell: async (r) => {
-        seen.push(r);
+        seen.push(r as CellRequest);
         return ok([1, 2, 3]);
       },
     });
@@ -73,6 +73,39 @@ describe('a bench run', () => {
     const expected = await readOutputs(seen[0].expectedPath);
     expect(expected.output.dims).toEqual([1, 1000]);
     expect(Array.from(expected.output.data as Float32Array).every(Number.isFinite)).toBe(true);
+  });
+
+  it("runs the OCR pipeline after the models in each pass, on its own contestants, expecting onnxruntime-node's reading", async () => {
+    const calls: AnyCellRequest[] = [];
+    const imagePath = fileURLToPath(new URL('../../ocr/samples/sample.png', import.meta.url));
+    const run = await runBench(
+      { ...config([tiny], 2), ocr: { imagePath, label: 'sample.png', onePerEngine: false } },
+      {
+        runCell: async (r) => {
+          calls.push(r);
+          return ok([3, 4, 5], r.kind === 'ocr' ? { stages: [{ stage: 'det', ms: 1 }] } : {});
+        },
+      },
+    );
+    const order = calls.map((c) => `${c.kind === 'ocr' ? 'ocr' : 'model'}:${c.contestant.id}`);
+    expect(order).toEqual([
+      'model:reference', 'model:ort-node-1t', 'model:ort-web-1t', 'ocr:ort-node-1t', 'ocr:ort-web-1t',
+      'model:ort-node-1t', 'model:ort-web-1t', 'model:reference', 'ocr:ort-web-1t', 'ocr:ort-node-1t',
+    ]);
+    const request = calls.find((c): c is OcrCellRequest => c.kind === 'ocr');
+    expect(request?.expectedLines.map((l) => l.replace(/\s/g, ''))).toEqual(['Order2024-0193', 'Totaldue:418.50EUR', 'Thankyouforyourorder']);
+    expect(run.cells.map((c) => c.model)).toEqual(['squeezenet11', 'squeezenet11', 'squeezenet11']);
+    expect(run.ocr).toMatchObject({ image: 'sample.png', width: 600, height: 212, contestants: ['ort-node-1t', 'ort-web-1t'], skipped: [{ id: 'reference' }] });
+    expect(run.ocr?.cells.map((c) => [c.model, c.contestant, c.best.stages])).toEqual([
+      ['ocr-pipeline', 'ort-node-1t', [{ stage: 'det', ms: 1 }]],
+      ['ocr-pipeline', 'ort-web-1t', [{ stage: 'det', ms: 1 }]],
+    ]);
+  });
+
+  it('reports an OCR pipeline it cannot prepare, and runs the models still', async () => {
+    const run = await runBench({ ...config([tiny], 1), contestants: ['ort-node-1t'], ocr: { imagePath: '/no/such.png', label: 'such.png', onePerEngine: true } }, { runCell: async () => ok([1, 2, 3]) });
+    expect(run.cells).toHaveLength(1);
+    expect(run.ocr).toMatchObject({ error: expect.stringContaining('/no/such.png'), cells: [] });
   });
 
   it('rotates the contestant order by one each pass', () => {

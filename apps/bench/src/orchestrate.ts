@@ -1,12 +1,15 @@
 /**
- * The bench run: prepare every model, find the contestants, then run the cells pass by pass, contestants
- * interleaved (their order rotates each pass), each cell in its own process. The machine's load is read
- * before and after each cell; the best pass of each (model, contestant) is kept, and noisy cells marked.
+ * The bench run: prepare every model (and the OCR pipeline's reference reading), find the contestants,
+ * then run the cells pass by pass, contestants interleaved (their order rotates each pass), each cell in
+ * its own process; the OCR pipeline's cells come after the models' in each pass. The machine's load is
+ * read before and after each cell; the best pass of each (subject, contestant) is kept, and noisy cells
+ * marked.
  */
 import { loadavg } from 'node:os';
 import { discoverBackends, PEERS, selectContestants, type Skipped } from './contestants.js';
 import { type ModelSpec, type PreparedModel, prepareModel } from './models.js';
-import type { CellRequest, CellResult, CellStatus, ContestantSpec, Method } from './protocol.js';
+import { OCR_PARTS, ocrContestants, ocrReference } from './ocr-pipeline.js';
+import { type AnyCellRequest, type CellResult, type CellStatus, type ContestantSpec, type Method, OCR_SUBJECT } from './protocol.js';
 
 export interface BenchConfig {
   models: readonly ModelSpec[];
@@ -20,6 +23,11 @@ export interface BenchConfig {
   projectRoot: string;
   workDir: string;
   cores: number;
+  /**
+   * Also run apps/ocr's whole pipeline on this image (`label`: its name in the reports); `onePerEngine`
+   * keeps one cell per engine (quick runs).
+   */
+  ocr?: { imagePath: string; label: string; onePerEngine: boolean };
 }
 
 export type ProgressEvent =
@@ -28,7 +36,7 @@ export type ProgressEvent =
   | { type: 'cell-done'; model: string; contestant: string; pass: number; status: CellStatus; done: number; total: number };
 
 export interface BenchDeps {
-  runCell(request: CellRequest): Promise<CellResult>;
+  runCell(request: AnyCellRequest): Promise<CellResult>;
   onProgress?(event: ProgressEvent): void;
 }
 
@@ -67,11 +75,29 @@ export interface ModelRecord {
   error?: string;
 }
 
+/** The OCR pipeline's part of a run; its cells name the model {@link OCR_SUBJECT}. */
+export interface OcrRecord {
+  /** The image, as the reports name it. */
+  image: string;
+  width?: number;
+  height?: number;
+  /** The text onnxruntime-node's engine reads, which every contestant must read. */
+  lines?: string[];
+  /** Why the pipeline could not be prepared. */
+  error?: string;
+  /** The parts each cell's run is split into, in order. */
+  parts: string[];
+  contestants: string[];
+  skipped: Skipped[];
+  cells: CellOutcome[];
+}
+
 export interface BenchRun {
   models: ModelRecord[];
   contestants: ContestantSpec[];
   skipped: Skipped[];
   cells: CellOutcome[];
+  ocr?: OcrRecord;
 }
 
 /** Thresholds for calling a cell noisy. */
@@ -125,37 +151,63 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
     }
   }
 
+  let ocr: OcrRecord | undefined;
+  const subjects: Subject[] = prepared.map((model) => ({
+    kind: 'model',
+    id: model.id,
+    contestants,
+    request: (contestant, pass) => ({
+      modelId: model.id,
+      modelPath: model.path,
+      expectedPath: model.expectedPath,
+      inputs: model.inputs,
+      seed: config.seed,
+      contestant,
+      method: config.method,
+      profile: config.profile && pass === 0,
+      projectRoot: config.projectRoot,
+    }),
+  }));
+  if (config.ocr !== undefined) {
+    const { imagePath, label, onePerEngine } = config.ocr;
+    deps.onProgress?.({ type: 'preparing', model: OCR_SUBJECT });
+    const chosen = ocrContestants(contestants, onePerEngine);
+    ocr = { image: label, parts: OCR_PARTS.map((p) => p.part), contestants: chosen.contestants.map((c) => c.id), skipped: chosen.skipped, cells: [] };
+    try {
+      const reference = await ocrReference(imagePath);
+      Object.assign(ocr, reference);
+      subjects.push({
+        kind: 'ocr',
+        id: OCR_SUBJECT,
+        contestants: chosen.contestants,
+        request: (contestant) => ({ kind: 'ocr', imagePath, expectedLines: reference.lines, contestant, method: config.method, projectRoot: config.projectRoot }),
+      });
+    } catch (error) {
+      ocr.error = message(error);
+    }
+  }
+
   const results = new Map<string, (CellResult & { pass: number })[]>();
   const records = new Map<string, PassRecord[]>();
-  const key = (model: string, contestant: string) => `${model}\u0000${contestant}`;
+  const key = (subject: Subject, contestant: string) => `${subject.kind}\u0000${subject.id}\u0000${contestant}`;
   // A cell that is wrong, failed, or already used its whole time budget is not run again.
   const finished = new Set<string>();
-  let total = prepared.length * contestants.length * config.passes;
+  let total = subjects.reduce((n, s) => n + s.contestants.length, 0) * config.passes;
   let done = 0;
   for (let pass = 0; pass < config.passes; pass++) {
-    for (const model of prepared) {
-      for (const contestant of rotate(contestants, pass)) {
-        const k = key(model.id, contestant.id);
+    for (const subject of subjects) {
+      for (const contestant of rotate(subject.contestants, pass)) {
+        const k = key(subject, contestant.id);
         if (finished.has(k)) {
           total--;
           continue;
         }
-        deps.onProgress?.({ type: 'cell', model: model.id, contestant: contestant.id, pass, done, total });
+        deps.onProgress?.({ type: 'cell', model: subject.id, contestant: contestant.id, pass, done, total });
         const loadBefore = loadavg()[0];
-        const result = await deps.runCell({
-          modelId: model.id,
-          modelPath: model.path,
-          expectedPath: model.expectedPath,
-          inputs: model.inputs,
-          seed: config.seed,
-          contestant,
-          method: config.method,
-          profile: config.profile && pass === 0,
-          projectRoot: config.projectRoot,
-        });
+        const result = await deps.runCell(subject.request(contestant, pass));
         const loadAfter = loadavg()[0];
         done++;
-        deps.onProgress?.({ type: 'cell-done', model: model.id, contestant: contestant.id, pass, status: result.status, done, total });
+        deps.onProgress?.({ type: 'cell-done', model: subject.id, contestant: contestant.id, pass, status: result.status, done, total });
         if (result.status !== 'ok' || result.budgetBound) finished.add(k);
         results.set(k, [...(results.get(k) ?? []), { ...result, pass }]);
         records.set(k, [
@@ -166,10 +218,10 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
     }
   }
 
-  const cells: CellOutcome[] = [];
-  for (const model of prepared) {
-    for (const contestant of contestants) {
-      const k = key(model.id, contestant.id);
+  const outcomes = (subject: Subject): CellOutcome[] => {
+    const cells: CellOutcome[] = [];
+    for (const contestant of subject.contestants) {
+      const k = key(subject, contestant.id);
       const passResults = results.get(k) ?? [];
       if (passResults.length === 0) continue;
       const best = bestPass(passResults);
@@ -178,7 +230,7 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
       const passRecords = records.get(k) ?? [];
       const record = passRecords.find((r) => r.pass === best.pass);
       cells.push({
-        model: model.id,
+        model: subject.id,
         contestant: contestant.id,
         status: best.status,
         reason: best.reason,
@@ -187,6 +239,17 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
         noise: best.status === 'ok' ? noiseReasons(best, Math.max(record?.loadBefore ?? 0, record?.loadAfter ?? 0), config.cores) : [],
       });
     }
-  }
-  return { models, contestants, skipped, cells };
+    return cells;
+  };
+  const cells = subjects.filter((s) => s.kind === 'model').flatMap(outcomes);
+  if (ocr !== undefined) ocr.cells = subjects.filter((s) => s.kind === 'ocr').flatMap(outcomes);
+  return { models, contestants, skipped, cells, ...(ocr === undefined ? {} : { ocr }) };
+}
+
+/** What the passes run: a model, or the OCR pipeline, with its contestants and each cell's request. */
+interface Subject {
+  kind: 'model' | 'ocr';
+  id: string;
+  contestants: readonly ContestantSpec[];
+  request(contestant: ContestantSpec, pass: number): AnyCellRequest;
 }

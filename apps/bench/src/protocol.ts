@@ -39,6 +39,7 @@ export interface ModelInput {
 }
 
 export interface CellRequest {
+  kind?: 'model';
   modelId: string;
   modelPath: string;
   /** onnxruntime-node's outputs on the seeded feeds (see outputs-file.ts). */
@@ -53,7 +54,31 @@ export interface CellRequest {
   projectRoot: string;
 }
 
+/** The model id of the OCR pipeline's cells (and its id in `--models`). */
+export const OCR_SUBJECT = 'ocr-pipeline';
+
+/** One cell of the OCR pipeline: apps/ocr's whole pipeline on one image, end to end, on one contestant. */
+export interface OcrCellRequest {
+  kind: 'ocr';
+  imagePath: string;
+  /** The lines onnxruntime-node's engine reads off the image: what every contestant must read. */
+  expectedLines: string[];
+  contestant: ContestantSpec;
+  method: Method;
+  /** Where lastmile backends are resolved from. */
+  projectRoot: string;
+}
+
+/** What the parent can ask a child to measure. */
+export type AnyCellRequest = CellRequest | OcrCellRequest;
+
 export type CellStatus = 'ok' | 'wrong' | 'failed';
+
+/** The median time of one part of a pipeline over a cell's timed runs. */
+export interface StageMedian {
+  stage: string;
+  ms: number;
+}
 
 /** What a child measured. Times are milliseconds. */
 export interface CellResult {
@@ -77,4 +102,6 @@ export interface CellResult {
   profile?: ProfileSummary;
   /** Why the profiled run failed, when it did. */
   profileError?: string;
+  /** Pipeline cells: the median of each part over the timed runs. */
+  stages?: StageMedian[];
 }

@@ -3,14 +3,14 @@
  * A child that crashes or outlives its timeout becomes a failed cell, with the end of its stderr as reason.
  */
 import { fork } from 'node:child_process';
-import type { CellRequest, CellResult } from './protocol.js';
+import type { AnyCellRequest, CellResult } from './protocol.js';
 
 /** The flag that puts the entry script into cell mode. */
 export const CELL_FLAG = '--cell';
 
 const STDERR_TAIL = 2000;
 
-export function spawnCell(entry: string, request: CellRequest, timeoutMs: number): Promise<CellResult> {
+export function spawnCell(entry: string, request: AnyCellRequest, timeoutMs: number): Promise<CellResult> {
   return new Promise((resolve) => {
     // No inherited execArgv: a test runner's loader flags must not reach the measured process.
     const child = fork(entry, [CELL_FLAG], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });

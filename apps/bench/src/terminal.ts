@@ -3,6 +3,7 @@
  */
 import { formatGflops, formatMs, textTable } from './format.js';
 import { formatRatio } from './metrics.js';
+import { ocrTerminal } from './ocr-writers.js';
 import { type BenchReport, cellNotes, gflopsOf, ratioRows } from './report.js';
 
 /** The peer every terminal line is compared with, when it ran. */
@@ -28,8 +29,9 @@ export function terminalReport(report: BenchReport): string {
     ];
   });
   const table = textTable(['model', 'contestant', 'median ms', 'p10-p90', 'runs', 'GFLOP/s', `vs ${BASELINE}`, 'create ms', 'first ms', 'notes'], rows, new Set([2, 3, 4, 5, 7, 8]));
-  const lines = [table];
+  const lines = report.cells.length > 0 ? [table] : [];
   for (const model of report.models) if (model.error) lines.push(`model ${model.id} not run: ${model.error}`);
+  lines.push(...ocrTerminal(report));
   for (const s of report.skipped) lines.push(`not run: ${s.id}: ${s.reason}`);
   return lines.join('\n');
 }

@@ -12,8 +12,10 @@ import { parseArgs } from 'node:util';
 import { isLastmileError, type SessionEvent } from '@lastmile/core';
 import { readImage, writeImage } from '@lastmile/vision';
 import { annotate } from './annotate.js';
+import { ENGINES, type EngineName } from './engine.js';
 import { createOcr } from './ocr.js';
 import { formatReport, toJson } from './report.js';
+import { sampleImagePath } from './sample.js';
 
 const USAGE = `usage: pnpm ocr [image] [options]
 
@@ -22,17 +24,14 @@ Without an image it reads apps/ocr/samples/sample.png.
 
 options:
   --backend <names>     lastmile backends by priority, comma-separated (default cpu-neon,reference)
-  --engine <name>       lastmile (default) or onnxruntime (needs onnxruntime-node), for comparison
+  --engine <name>       lastmile (default), or for comparison onnxruntime (needs onnxruntime-node) or
+                        onnxruntime-web (wasm SIMD, needs onnxruntime-web)
+  --threads <n>         threads of the model runs (default: the engine's own; onnxruntime-web 1)
   --json                print the result as JSON
   --annotate <file>     where to write the annotated PNG (default: <tmp>/lastmile-ocr/<name>.annotated.png)
   --det-limit <pixels>  longest side of the detector's input (default 960)
   --no-cls              skip the direction classifier
   -h, --help            this help`;
-
-/** The sample image beside the app (dist/main.js and src/main.ts are both one folder below it). */
-export function sampleImagePath(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'samples', 'sample.png');
-}
 
 /** Where main() writes. */
 export interface Output {
@@ -53,9 +52,14 @@ export async function main(argv: readonly string[], out: Output = process.stdout
     out.write(`${USAGE}\n`);
     return 0;
   }
-  const engine = values.engine ?? 'lastmile';
-  if (engine !== 'lastmile' && engine !== 'onnxruntime') {
-    err.write(`unknown engine '${engine}' (lastmile or onnxruntime)\n`);
+  const engine = (values.engine ?? 'lastmile') as EngineName;
+  if (!ENGINES.includes(engine)) {
+    err.write(`unknown engine '${engine}' (${ENGINES.join(', ')})\n`);
+    return 2;
+  }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    err.write(`--threads must be a positive integer, got '${values.threads}'\n`);
     return 2;
   }
   const detLimit = values['det-limit'] === undefined ? undefined : Number(values['det-limit']);
@@ -77,6 +81,7 @@ export async function main(argv: readonly string[], out: Output = process.stdout
     const ocr = await createOcr({
       engine,
       backends: values.backend?.split(',').map((b) => b.trim()).filter(Boolean),
+      threads,
       classify: !values['no-cls'],
       detLimitSide: detLimit,
       onEvent,
@@ -90,7 +95,7 @@ export async function main(argv: readonly string[], out: Output = process.stdout
         out.write(`${toJson(file, result, engine, ocr.backends)}\n`);
       } else {
         for (const notice of new Set(notices)) err.write(`${notice}\n`);
-        const header = engine === 'onnxruntime' ? 'engine onnxruntime' : `backends det: ${ocr.backends.det.join('+')}, cls: ${ocr.backends.cls.join('+') || 'off'}, rec: ${ocr.backends.rec.join('+')}`;
+        const header = engine !== 'lastmile' ? `engine ${engine}` : `backends det: ${ocr.backends.det.join('+')}, cls: ${ocr.backends.cls.join('+') || 'off'}, rec: ${ocr.backends.rec.join('+')}`;
         out.write(`${formatReport(file, result, header)}\n\nannotated image: ${annotated}\n`);
       }
       return 0;
@@ -113,6 +118,7 @@ function parse(argv: readonly string[]) {
     options: {
       backend: { type: 'string' },
       engine: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
       annotate: { type: 'string' },
       'det-limit': { type: 'string' },
@@ -122,7 +128,8 @@ function parse(argv: readonly string[]) {
   });
 }
 
-// Run when executed (node dist/main.js), not when imported by tests.
+// Run when executed (node dist/main.js), not when imported by tests. The exit is explicit because
+// onnxruntime-web's worker threads keep the event loop alive.
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exit(await main(process.argv.slice(2)));
 }

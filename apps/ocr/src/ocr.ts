@@ -17,6 +17,10 @@ export interface OcrOptions {
   engine?: EngineName;
   /** lastmile backends by priority (default ['cpu-neon', 'reference']). */
   backends?: readonly string[];
+  /** Threads of every model run (default: each engine's own; onnxruntime-web: 1, fixed once per process). */
+  threads?: number;
+  /** Where lastmile backends are looked up (default: the session's, the current project). */
+  projectRoot?: string;
   /** Run the direction classifier (default true). */
   classify?: boolean;
   /** det_limit_side_len (default 960). */
@@ -63,7 +67,7 @@ export interface Ocr {
 /** Opens the three PP-OCR models on the chosen engine. */
 export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
   const engine = options.engine ?? 'lastmile';
-  const session = { backends: options.backends ?? ['cpu-neon', 'reference'], onEvent: options.onEvent };
+  const session = { backends: options.backends ?? ['cpu-neon', 'reference'], threads: options.threads, projectRoot: options.projectRoot, onEvent: options.onEvent };
   const dictionary = await loadDictionary(options.dictionary ?? ppocrDictionaryPath());
   const classify = options.classify ?? true;
   const opened: EnginePipeline<never, unknown>[] = [];

@@ -44,6 +44,14 @@ describe('PNG and JPEG', () => {
     expect(Math.max(...back.data.map((v) => Math.abs(v - 120)))).toBeLessThanOrEqual(2);
   });
 
+  it('decodes a photo-sized JPEG (12 MP): the decoder is given the memory it needs', () => {
+    const [w, h] = [4000, 3000];
+    const image = createImage(w, h, 'rgb', Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i % (w * 3)) >> 4) & 255));
+    const decoded = decodeImage(encodeJpeg(image, 50));
+    expect([decoded.width, decoded.height, decoded.order]).toEqual([w, h, 'rgb']);
+    expect(Math.abs(decoded.data[3 * (1500 * w + 2000)] - image.data[3 * (1500 * w + 2000)])).toBeLessThanOrEqual(8);
+  });
+
   it('reads and writes files, format by extension', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vision-'));
     await writeImage(join(dir, 'a.png'), rgb);

@@ -109,20 +109,26 @@ function decodePng(bytes: Uint8Array, file: string): Image {
   return fromRgba(png.width, png.height, png.data);
 }
 
+/** The most memory jpeg-js accounts for per pixel (see decodeJpeg). */
+const JPEG_BYTES_PER_PIXEL = 24;
+
 function decodeJpeg(bytes: Uint8Array, file: string, size: { width: number; height: number }): Image {
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {
       useTArray: true,
-      formatAsRGBA: true,
-      // The header check already bounds the size; these keep jpeg-js's own limits out of the way.
+      // RGB straight into the image's layout: no RGBA copy to allocate and strip.
+      formatAsRGBA: false,
+      // The header check already bounds the size; these keep jpeg-js's own limits out of the way. jpeg-js
+      // counts up to 23 bytes a pixel: 4 of coefficients and 1 of samples per component (4 for CMYK), and 3
+      // of RGB output.
       maxResolutionInMP: Math.ceil((size.width * size.height) / 1e6) + 1,
-      maxMemoryUsageInMB: Math.ceil((size.width * size.height * 8) / 2 ** 20) + 64,
+      maxMemoryUsageInMB: Math.ceil((size.width * size.height * JPEG_BYTES_PER_PIXEL) / 2 ** 20) + 64,
     });
   } catch (error) {
     throw new ImageError(`${file}: cannot decode the JPEG image (${error instanceof Error ? error.message : String(error)})`, { file, format: 'jpeg' }, { cause: error });
   }
-  return fromRgba(decoded.width, decoded.height, decoded.data);
+  return createImage(decoded.width, decoded.height, 'rgb', decoded.data);
 }
 
 function fromRgba(width: number, height: number, rgba: Uint8Array): Image {

@@ -57,7 +57,9 @@ export interface BatchLayout {
  */
 export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, options: BatchLayout = {}): Tensor<'float32'> {
   if (images.length === 0) throw new ImageError('a batch needs at least one image', { got: 0 });
-  const ordered = options.order === undefined ? images : images.map((im) => convertColor(im, options.order as ColorOrder));
+  // RGB <-> BGR is read through a channel map below instead of a converted copy; gray <-> color converts.
+  const swaps = (im: Image) => options.order !== undefined && im.order !== options.order && im.order !== 'gray' && options.order !== 'gray';
+  const ordered = options.order === undefined ? images : images.map((im) => (swaps(im) ? im : convertColor(im, options.order as ColorOrder)));
   const c = channels(ordered[0]);
   const h = ordered[0].height;
   for (const im of ordered) {
@@ -81,11 +83,14 @@ export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, 
       if (fill !== 0) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[base + k * sc + y * sy + x * sx] = fill;
     }
     const im = ordered[n];
-    for (let y = 0; y < im.height; y++) {
-      for (let x = 0; x < im.width; x++) {
-        const from = (y * im.width + x) * c;
-        const to = base + (y + top) * sy + (x + left) * sx;
-        for (let k = 0; k < c; k++) data[to + k * sc] = im.data[from + k] * affine.alpha[k] + affine.beta[k];
+    const src = im.data;
+    // One output channel at a time: NCHW planes are written in order, and the per-channel constants stay in registers.
+    for (let k = 0; k < c; k++) {
+      const from = swaps(im) ? c - 1 - k : k;
+      const [alpha, beta] = [affine.alpha[k], affine.beta[k]];
+      for (let y = 0; y < im.height; y++) {
+        let to = base + k * sc + (y + top) * sy + left * sx;
+        for (let i = y * im.width * c + from, end = i + im.width * c; i < end; i += c, to += sx) data[to] = src[i] * alpha + beta;
       }
     }
   }

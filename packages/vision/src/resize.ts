@@ -77,48 +77,127 @@ function areaTaps(d: number, scale: number, src: number): Taps {
   return taps;
 }
 
-/** The image resized to `width` x `height` (see the module comment for each interpolation's formula). */
+/**
+ * Taps of every output coordinate in typed arrays, `count` per coordinate: those of `d` are
+ * `index/weight[d * count .. (d + 1) * count)`. Coordinates with fewer taps are padded with weight-0
+ * taps on their first source index: adding `0 * x` (+0) leaves a sum of non-negative terms bit-identical,
+ * and fixed counts let the common cases (1 or 2 taps) run unrolled.
+ */
+interface PackedTaps {
+  count: number;
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+/** Packs taps, multiplying each index by `stride` (channels for x, so it addresses interleaved pixels). */
+function pack(taps: readonly Taps[], stride: number): PackedTaps {
+  const count = Math.max(...taps.map((t) => t.index.length));
+  const index = new Int32Array(taps.length * count);
+  const weight = new Float64Array(taps.length * count);
+  taps.forEach((t, d) => {
+    for (let k = 0; k < count; k++) {
+      index[d * count + k] = (k < t.index.length ? t.index[k] : t.index[0]) * stride;
+      weight[d * count + k] = k < t.index.length ? t.weight[k] : 0;
+    }
+  });
+  return { count, index, weight };
+}
+
+/** One source row filtered horizontally into `out` (doubles, interleaved channels). */
+function filterRow(src: Uint8Array, base: number, taps: PackedTaps, c: number, out: Float64Array): void {
+  const { count, index, weight } = taps;
+  const width = out.length / c;
+  if (count === 1) {
+    for (let x = 0, o = 0; x < width; x++, o += c) {
+      const p = base + index[x];
+      const w = weight[x];
+      for (let k = 0; k < c; k++) out[o + k] = w * src[p + k];
+    }
+  } else if (count === 2 && c === 3) {
+    for (let x = 0, o = 0; x < width; x++, o += 3) {
+      const p = base + index[2 * x];
+      const q = base + index[2 * x + 1];
+      const w0 = weight[2 * x];
+      const w1 = weight[2 * x + 1];
+      out[o] = w0 * src[p] + w1 * src[q];
+      out[o + 1] = w0 * src[p + 1] + w1 * src[q + 1];
+      out[o + 2] = w0 * src[p + 2] + w1 * src[q + 2];
+    }
+  } else if (count === 2) {
+    for (let x = 0, o = 0; x < width; x++, o += c) {
+      const p = base + index[2 * x];
+      const q = base + index[2 * x + 1];
+      const w0 = weight[2 * x];
+      const w1 = weight[2 * x + 1];
+      for (let k = 0; k < c; k++) out[o + k] = w0 * src[p + k] + w1 * src[q + k];
+    }
+  } else {
+    for (let x = 0, o = 0; x < width; x++, o += c) {
+      for (let k = 0; k < c; k++) {
+        // Taps summed in order, as the formula reads: results stay bit-identical.
+        let sum = 0;
+        for (let t = x * count; t < (x + 1) * count; t++) sum += weight[t] * src[base + index[t] + k];
+        out[o + k] = sum;
+      }
+    }
+  }
+}
+
+/**
+ * The image resized to `width` x `height` (see the module comment for each interpolation's formula).
+ * Separable: each source row the vertical taps use is filtered horizontally once, into doubles, then
+ * each output row is the weighted sum of its source rows. Taps are precomputed into typed arrays and
+ * row buffers are recycled, so nothing is allocated per pixel.
+ */
 export function resize(image: Image, width: number, height: number, interpolation: Interpolation = 'bilinear'): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new ImageError(`resize needs a positive integer size, got ${width}x${height}`, { expected: 'width, height >= 1', got: [width, height] });
   }
   const areaShrink = interpolation === 'area' && width <= image.width && height <= image.height;
-  const xTaps = axisTaps(image.width, width, interpolation, areaShrink);
-  const yTaps = axisTaps(image.height, height, interpolation, areaShrink);
   const c = channels(image);
-  const src = image.data;
-  // Horizontal pass over the source rows the vertical taps use, into doubles; then the vertical pass.
+  const xTaps = pack(axisTaps(image.width, width, interpolation, areaShrink), c);
+  const yTaps = pack(axisTaps(image.height, height, interpolation, areaShrink), 1);
+  const rowLength = width * c;
   const rows = new Map<number, Float64Array>();
+  const spare: Float64Array[] = [];
   const row = (y: number): Float64Array => {
     let r = rows.get(y);
     if (r === undefined) {
-      r = new Float64Array(width * c);
-      const base = y * image.width * c;
-      for (let x = 0; x < width; x++) {
-        const { index, weight } = xTaps[x];
-        for (let k = 0; k < c; k++) {
-          let sum = 0;
-          for (let t = 0; t < index.length; t++) sum += weight[t] * src[base + index[t] * c + k];
-          r[x * c + k] = sum;
-        }
-      }
+      r = spare.pop() ?? new Float64Array(rowLength);
+      filterRow(image.data, y * image.width * c, xTaps, c, r);
       rows.set(y, r);
     }
     return r;
   };
   const out = createImage(width, height, image.order);
   const dst = out.data;
+  const k = yTaps.count;
+  const sources: Float64Array[] = [];
   for (let y = 0; y < height; y++) {
-    const { index, weight } = yTaps[y];
-    const sources = index.map(row);
-    const base = y * width * c;
-    for (let i = 0; i < width * c; i++) {
-      let sum = 0;
-      for (let t = 0; t < sources.length; t++) sum += weight[t] * sources[t][i];
-      dst[base + i] = toByte(sum);
+    sources.length = 0;
+    for (let t = y * k; t < (y + 1) * k; t++) sources.push(row(yTaps.index[t]));
+    const base = y * rowLength;
+    if (k === 1) {
+      const [r0, w0] = [sources[0], yTaps.weight[y]];
+      for (let i = 0; i < rowLength; i++) dst[base + i] = toByte(w0 * r0[i]);
+    } else if (k === 2) {
+      const [r0, r1, w0, w1] = [sources[0], sources[1], yTaps.weight[2 * y], yTaps.weight[2 * y + 1]];
+      for (let i = 0; i < rowLength; i++) dst[base + i] = toByte(w0 * r0[i] + w1 * r1[i]);
+    } else {
+      for (let i = 0; i < rowLength; i++) {
+        let sum = 0;
+        for (let t = 0; t < k; t++) sum += yTaps.weight[y * k + t] * sources[t][i];
+        dst[base + i] = toByte(sum);
+      }
     }
-    // Rows no later output row needs are dropped, so memory stays at a few rows.
-    for (const key of rows.keys()) if (key < (yTaps[y + 1]?.index[0] ?? Number.POSITIVE_INFINITY)) rows.delete(key);
+    // Rows no later output row needs go back to the pool, so memory stays at a few rows.
+    const next = y + 1 < height ? yTaps.index[(y + 1) * k] : Number.POSITIVE_INFINITY;
+    for (const [key, buffer] of rows) {
+      if (key < next) {
+        rows.delete(key);
+        spare.push(buffer);
+      }
+    }
   }
   return out;
 }

@@ -89,9 +89,15 @@ export function polygonLength(points: readonly Point[]): number {
 export function insidePolygon(points: readonly Point[], x: number, y: number, tolerance = 0.5): boolean {
   let inside = false;
   for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-    const [xi, yi] = points[i];
-    const [xj, yj] = points[j];
-    if (distanceToSegment(x, y, xi, yi, xj, yj) <= tolerance) return true;
+    const xi = points[i][0];
+    const yi = points[i][1];
+    const xj = points[j][0];
+    const yj = points[j][1];
+    // Outside the edge's bounding box grown by a hair more than the tolerance, the point is farther than
+    // the tolerance from the edge whatever the rounding: the distance need not be computed.
+    const reach = tolerance + 1e-9;
+    const near = x >= Math.min(xi, xj) - reach && x <= Math.max(xi, xj) + reach && y >= Math.min(yi, yj) - reach && y <= Math.max(yi, yj) + reach;
+    if (near && distanceToSegment(x, y, xi, yi, xj, yj) <= tolerance) return true;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;

@@ -9,44 +9,47 @@ import type { Point } from '../perspective.js';
 
 /** Row extremes of each 8-connected component of `mask` (width x height, nonzero = foreground), in raster order of first pixel. */
 export function regionOutlines(mask: Uint8Array, width: number, height: number): Point[][] {
-  const label = new Int32Array(width * height).fill(-1);
+  const seen = new Uint8Array(width * height);
   const regions: Point[][] = [];
-  const stack: number[] = [];
+  // Each pixel is pushed at most once (marked when pushed), so the stack never outgrows the image.
+  const stack = new Int32Array(width * height);
+  // Row extremes of the region being filled, and its rows in the order they were first reached.
+  const rowMin = new Int32Array(height).fill(-1);
+  const rowMax = new Int32Array(height);
+  const rows: number[] = [];
   for (let start = 0; start < mask.length; start++) {
-    if (mask[start] === 0 || label[start] >= 0) continue;
-    const id = regions.length;
-    const rowMin = new Map<number, number>();
-    const rowMax = new Map<number, number>();
-    label[start] = id;
-    stack.push(start);
-    while (stack.length > 0) {
-      const at = stack.pop() as number;
+    if (mask[start] === 0 || seen[start] !== 0) continue;
+    seen[start] = 1;
+    let top = 0;
+    stack[top++] = start;
+    while (top > 0) {
+      const at = stack[--top];
       const x = at % width;
       const y = (at - x) / width;
-      const left = rowMin.get(y);
-      if (left === undefined || x < left) rowMin.set(y, x);
-      const right = rowMax.get(y);
-      if (right === undefined || x > right) rowMax.set(y, x);
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const next = ny * width + nx;
-          if (mask[next] !== 0 && label[next] < 0) {
-            label[next] = id;
-            stack.push(next);
+      if (rowMin[y] < 0) {
+        rowMin[y] = x;
+        rowMax[y] = x;
+        rows.push(y);
+      } else if (x < rowMin[y]) rowMin[y] = x;
+      else if (x > rowMax[y]) rowMax[y] = x;
+      const [y0, y1] = [Math.max(0, y - 1), Math.min(height - 1, y + 1)];
+      const [x0, x1] = [Math.max(0, x - 1), Math.min(width - 1, x + 1)];
+      for (let ny = y0; ny <= y1; ny++) {
+        for (let next = ny * width + x0, end = ny * width + x1; next <= end; next++) {
+          if (mask[next] !== 0 && seen[next] === 0) {
+            seen[next] = 1;
+            stack[top++] = next;
           }
         }
       }
     }
     const outline: Point[] = [];
-    for (const [y, x] of rowMin) {
-      outline.push([x, y]);
-      const right = rowMax.get(y) as number;
-      if (right !== x) outline.push([right, y]);
+    for (const y of rows) {
+      outline.push([rowMin[y], y]);
+      if (rowMax[y] !== rowMin[y]) outline.push([rowMax[y], y]);
+      rowMin[y] = -1;
     }
+    rows.length = 0;
     regions.push(outline);
   }
   return regions;
