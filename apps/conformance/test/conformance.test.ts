@@ -1,6 +1,6 @@
 /**
  * The kit end to end: generate the suites (expected outputs from onnxruntime-node), run them on the
- * reference backend (everything passes) and on the example third-party backend with fallback off
+ * reference and cpu-neon backends (everything passes) and on the example third-party backend with fallback off
  * (matching its expectation list), and catch a wrong, a hanging and a crashing backend.
  */
 import { execFileSync } from 'node:child_process';
@@ -86,6 +86,15 @@ describe('the reference backend', () => {
     expect(table).toMatch(/^\| Conv \| pass \(\d+\) \|$/m);
     expect(table).toMatch(/^\| model: ppocr_det \| pass \(1\) \|$/m);
   });
+});
+
+describe('the cpu-neon backend, fallback off', () => {
+  it('passes every generated op case and model case, like reference', async () => {
+    const results = await runConformance({ backend: 'cpu-neon', suites: [ops, models], projectRoot: PACKAGE_ROOT });
+    const notPassing = results.flatMap((r) => r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`));
+    expect(notPassing).toEqual([]);
+    expect(compareWithExpectations(results, expectationsOf('cpu-neon'))).toEqual([]);
+  }, 300_000);
 });
 
 describe('the example third-party backend, fallback off', () => {

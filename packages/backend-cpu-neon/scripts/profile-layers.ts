@@ -1,18 +1,18 @@
-// Benchmark script (not part of the package): per-layer times (medians) and effective GFLOP/s of a CNN on cpu-neon.
-// Run: npx esbuild scripts/profile-layers.ts --bundle --platform=node --format=esm --conditions=@lastmile/source \
-//   --external:onnxruntime-node --outfile=node_modules/.scratch/profile-layers.mjs \
-//   --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);" && node node_modules/.scratch/profile-layers.mjs
-import { Session } from '@lastmile/core';
+// Measurement script (not part of the package): per-layer times (medians) and effective GFLOP/s of a CNN on cpu-neon.
+// Run from this package: npx esbuild scripts/profile-layers.ts --bundle --platform=node --format=esm \
+//   --conditions=@lastmile/source --external:onnxruntime-node --outfile=node_modules/.scratch/profile-layers.mjs \
+//   --banner:js="import { createRequire as cr } from 'module'; const require = cr(import.meta.url);" \
+//   && node node_modules/.scratch/profile-layers.mjs [resnet18|mobilenetV2|squeezenet11]   (THREADS=1)
+import { SeededRandom, Session } from '@lastmile/core';
 import { buildModel, buildModelBytes, macs } from '@lastmile/models';
-import { SeededRandom } from '@lastmile/core';
 import { backend } from '../src/index.js';
 
 const name = (process.argv[2] ?? 'resnet18') as 'resnet18';
 const bytes = buildModelBytes(name, { resolution: 224 });
-const session = await Session.init(bytes, { backends: [backend], profiling: true });
+const session = await Session.init(bytes, { backends: [backend], profiling: true, threads: Number(process.env.THREADS ?? 1) });
 const x = new SeededRandom(1).floatTensor([1, 3, 224, 224], 0, 1);
 const runs: Map<string, number[]> = new Map();
-let ops = new Map<string, string>();
+const ops = new Map<string, string>();
 const totals: number[] = [];
 for (let i = 0; i < 25; i++) {
   const t = performance.now();

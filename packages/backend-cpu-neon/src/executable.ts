@@ -1,28 +1,80 @@
 /**
  * The compiled partition: copies inputs into the arena (NCHW to NHWC), runs the step list, copies the
- * outputs out. Nothing is allocated between those copies.
+ * outputs out. Nothing is allocated between those copies. Shared steps run on the calling thread and the
+ * worker pool together.
  */
 import { BackendError, type Executable, type ProfileEntry, type Tensor, type ValueInfo } from '@lastmile/core';
-import type { CompiledProgram } from './compile/compile.js';
+import type { CompiledProgram, SharedStep } from './compile/compile.js';
 import { readStored, writeStored } from './compile/lower-host.js';
+import { detectFeatures } from './wasm/features.js';
+import { WorkerPool } from './threads/pool.js';
 
-export class CpuNeonExecutable implements Executable {
+/** A step of a compiled partition, as {@link CpuNeonExecutable.describe} lists it. */
+export interface StepDescription {
+  /** Node name, or the names of a fused group joined by `+`. */
+  name: string;
+  op: string;
+  /** A wasm kernel, core's reference kernel on the host, or nothing (an alias of its input). */
+  runs: 'wasm' | 'host' | 'alias';
+}
+
+/** What cpu-neon's `compile` returns: an {@link Executable} that also lists its steps. */
+export interface CpuNeonExecutable extends Executable {
+  /** The steps of a run, in order: node (or fused group) names, op, and where each runs. */
+  describe(): StepDescription[];
+}
+
+export class NeonExecutable implements CpuNeonExecutable {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
   #program: CompiledProgram | undefined;
   readonly #profiling: boolean;
   #profile: ProfileEntry[] = [];
+  readonly #pool: WorkerPool | undefined;
+  /** Runs the chunk at a plan offset on the calling thread. */
+  readonly #runChunk: (offset: number) => void;
 
   constructor(program: CompiledProgram, profiling: boolean) {
     this.#program = program;
     this.#profiling = profiling;
     this.inputs = program.graph.model.graph.inputs;
     this.outputs = program.graph.model.graph.outputs;
+    const parallel = program.parallel;
+    if (parallel) {
+      const { plan } = parallel;
+      const fns = parallel.kernels.map((name) => program.runtime.kernels[name]);
+      this.#runChunk = (o) => fns[plan[o]](plan[o + 1], plan[o + 2], plan[o + 3], plan[o + 4], plan[o + 5], plan[o + 6], plan[o + 7], plan[o + 8], plan[o + 9], plan[o + 10]);
+      this.#pool = new WorkerPool({
+        module: parallel.module,
+        memory: program.runtime.memory,
+        plan,
+        kernels: parallel.kernels,
+        workers: parallel.threads - 1,
+        relaxedSimd: detectFeatures().relaxedSimd,
+      });
+    } else {
+      this.#runChunk = () => undefined;
+    }
+  }
+
+  /** The worker pool, when some step is shared between threads (tests inspect and fault it). */
+  get pool(): WorkerPool | undefined {
+    return this.#pool;
   }
 
   async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const p = this.#program;
     if (!p) throw new BackendError('the cpu-neon executable was disposed', { backend: 'cpu-neon' });
+    const pool = this.#pool;
+    await pool?.beginRun();
+    try {
+      return await this.#runSteps(p, inputs);
+    } finally {
+      pool?.endRun();
+    }
+  }
+
+  async #runSteps(p: CompiledProgram, inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const { runtime, graph, addresses } = p;
     for (const info of this.inputs) {
       const tensor = inputs[info.name];
@@ -31,8 +83,13 @@ export class CpuNeonExecutable implements Executable {
       if (at === undefined) runtime.host.set(info.name, tensor);
       else writeStored(runtime, graph.value(info.name), at, tensor);
     }
-    if (this.#profiling) this.#runProfiled(p);
-    else for (const step of p.steps) step();
+    if (this.#profiling) await this.#runProfiled(p);
+    else {
+      for (const step of p.steps) {
+        if (typeof step === 'function') step();
+        else await this.#runShared(step);
+      }
+    }
     const out: Record<string, Tensor> = {};
     for (const info of this.outputs) {
       const at = addresses.get(info.name);
@@ -44,18 +101,31 @@ export class CpuNeonExecutable implements Executable {
     return out;
   }
 
-  #runProfiled(p: CompiledProgram): void {
+  async #runShared(step: SharedStep): Promise<void> {
+    const pool = this.#pool!;
+    let finished: boolean;
+    try {
+      finished = pool.runRegion(step.region, this.#runChunk);
+    } catch (error) {
+      // Workers may still be inside this region: never let them overlap the next one.
+      await pool.restart();
+      throw error;
+    }
+    if (!finished) await pool.settle(step.region);
+  }
+
+  async #runProfiled(p: CompiledProgram): Promise<void> {
     const entries: ProfileEntry[] = [];
-    p.steps.forEach((step, i) => {
+    for (const [i, step] of p.steps.entries()) {
       const started = performance.now();
-      step();
+      if (typeof step === 'function') step();
+      else await this.#runShared(step);
       entries.push({ name: p.ops[i].name, op: p.ops[i].op, ms: performance.now() - started });
-    });
+    }
     this.#profile = entries;
   }
 
-  /** The steps of a run: node (or fused group) names, op, and whether a wasm kernel or the host runs it. */
-  describe(): { name: string; op: string; runs: 'wasm' | 'host' | 'alias' }[] {
+  describe(): StepDescription[] {
     return (this.#program?.ops ?? []).map(({ name, op, runs }) => ({ name, op, runs }));
   }
 
@@ -63,9 +133,10 @@ export class CpuNeonExecutable implements Executable {
     return this.#profile;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.#program = undefined;
     this.#profile = [];
+    await this.#pool?.close();
   }
 }
 

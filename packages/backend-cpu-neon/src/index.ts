@@ -6,13 +6,13 @@
  *
  * @packageDocumentation
  */
-import { arch, cpus } from 'node:os';
-import { BACKEND_API_VERSION, type Backend, type CompileOptions, type Executable, findOp, type Partition } from '@lastmile/core';
+import { arch, availableParallelism, cpus } from 'node:os';
+import { BACKEND_API_VERSION, type Backend, type CompileOptions, type Executable, findOp, InputError, type Partition } from '@lastmile/core';
 import { compileProgram } from './compile/compile.js';
-import { CpuNeonExecutable } from './executable.js';
+import { NeonExecutable } from './executable.js';
 import { detectFeatures } from './wasm/features.js';
 
-export { CpuNeonExecutable } from './executable.js';
+export type { CpuNeonExecutable, StepDescription } from './executable.js';
 
 /** The cpu-neon backend descriptor. */
 export const backend: Backend = {
@@ -36,7 +36,18 @@ export const backend: Backend = {
     return { supported: true };
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
-    const program = await compileProgram(partition.model, { features: detectFeatures() });
-    return new CpuNeonExecutable(program, options.profiling === true);
+    const program = await compileProgram(partition.model, { features: detectFeatures() }, threadCount(options.threads));
+    return new NeonExecutable(program, options.profiling === true);
   },
 };
+
+/** Threads used when the options name none: the machine's, up to this many. */
+const DEFAULT_MAX_THREADS = 8;
+
+function threadCount(threads: number | undefined): number {
+  if (threads === undefined) return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new InputError(`cpu-neon: threads must be an integer from 1 to 256, got ${threads}`, { expected: '1..256', got: threads });
+  }
+  return threads;
+}

@@ -117,7 +117,7 @@ describe('data movement', () => {
     await expectMatchesReference(oneNode('Concat', { x: r.floatTensor([1, 3, 4, 5]), b: r.floatTensor([1, 3, 4, 2]) }, {}, ['x', 'b'], { axis: a.int(-1) }));
     await expectMatchesReference(oneNode('Concat', { x: r.floatTensor([2, 3, 5]), b: r.floatTensor([2, 1, 5]) }, {}, ['x', 'b'], { axis: a.int(1) }));
   });
-  it('Flatten after a global pool is an alias; Flatten of a feature map converts on the host', async () => {
+  it('Flatten after a global pool is an alias; Flatten of a feature map is a strided copy out of NHWC', async () => {
     const r = rng(18);
     const pooled = await expectMatchesReference({
       inputs: { x: r.floatTensor([1, 6, 3, 3]) },
@@ -125,29 +125,64 @@ describe('data movement', () => {
       outputs: ['y'],
     });
     expect(pooled).toEqual(['GlobalAveragePool:wasm', 'Flatten:alias']);
-    const map = await expectMatchesReference(oneNode('Flatten', { x: r.floatTensor([2, 3, 2, 2]) }, {}, ['x']), { host: true });
-    expect(map).toEqual(['Flatten:host']);
+    const map = await expectMatchesReference({
+      inputs: { x: r.floatTensor([2, 3, 4, 4]) },
+      nodes: [makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([2, 2]) }, 'pool'), makeNode('Flatten', ['p'], ['y'], {}, 'flatten')],
+      outputs: ['y'],
+    });
+    expect(map).toEqual(['MaxPool:wasm', 'Flatten:wasm']);
+  });
+});
+
+describe('strided copies', () => {
+  const pooled = (dims: number[], seed: number, ...nodes: ReturnType<typeof makeNode>[]) => ({
+    inputs: { x: rng(seed).floatTensor(dims) },
+    constants: {} as Record<string, Tensor>,
+    nodes: [makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([1, 1]) }, 'pool'), ...nodes],
+    outputs: ['y'],
+  });
+  const i64 = (values: number[]) => new Tensor('int64', BigInt64Array.from(values.map(BigInt)), [values.length]);
+
+  it('channel shuffle: NHWC -> 5-D Reshape -> Transpose -> Reshape -> NHWC (MaxPool on both ends)', async () => {
+    const c = pooled([1, 12, 5, 3], 40,
+      makeNode('Reshape', ['p', 'g'], ['r'], {}, 'group'),
+      makeNode('Transpose', ['r'], ['t'], { perm: a.ints([0, 2, 1, 3, 4]) }, 'swap'),
+      makeNode('Reshape', ['t', 's'], ['u'], {}, 'ungroup'),
+      makeNode('MaxPool', ['u'], ['y'], { kernel_shape: a.ints([1, 1]) }, 'pool2'));
+    c.constants = { g: i64([1, 2, 6, 5, 3]), s: i64([1, 12, 5, 3]) };
+    expect(await expectMatchesReference(c)).toEqual(['MaxPool:wasm', 'Reshape:wasm', 'Transpose:wasm', 'Reshape:wasm', 'MaxPool:wasm']);
+  });
+  it('Split along channels of an NHWC tensor, and Slice with negative steps', async () => {
+    const split = pooled([2, 10, 3, 4], 41, makeNode('Split', ['p', 'sizes'], ['y', 'z'], { axis: a.int(1) }, 'split'));
+    split.constants = { sizes: i64([3, 7]) };
+    split.outputs = ['y', 'z'];
+    await expectMatchesReference(split);
+    const slice = oneNode('Slice', { x: rng(42).floatTensor([3, 7, 9]) }, { starts: i64([-1, 1]), ends: i64([-100, 8]), axes: i64([2, 1]), steps: i64([-2, 3]) }, ['x', 'starts', 'ends', 'axes', 'steps']);
+    await expectMatchesReference(slice);
+  });
+  it('Transpose of rank 3 and 4 (row-major) and Expand', async () => {
+    await expectMatchesReference(oneNode('Transpose', { x: rng(43).floatTensor([5, 6, 7]) }, {}, ['x'], { perm: a.ints([2, 0, 1]) }));
+    await expectMatchesReference(oneNode('Transpose', { x: rng(44).floatTensor([1, 8, 9, 5]) }, {}, ['x'], { perm: a.ints([0, 1, 3, 2]) }));
+    await expectMatchesReference(oneNode('Expand', { x: rng(45).floatTensor([3, 1, 5]) }, { shape: i64([2, 3, 4, 5]) }, ['x', 'shape']));
   });
 });
 
 describe('the host fallback', () => {
-  it('runs ops without a SIMD kernel (Transpose, Softmax, linear Resize) with layouts converted around them', async () => {
+  it('runs an op without a SIMD kernel with NHWC converted around it', async () => {
     const r = rng(19);
     const steps = await expectMatchesReference(
       {
         inputs: { x: r.floatTensor([1, 4, 3, 5]) },
-        constants: { scales: new Tensor('float32', [1, 1, 2, 2], [4]) },
         nodes: [
-          makeNode('Transpose', ['x'], ['t'], { perm: a.ints([0, 2, 3, 1]) }, 'transpose'),
-          makeNode('Softmax', ['t'], ['s'], { axis: a.int(-1) }, 'softmax'),
-          makeNode('Transpose', ['s'], ['u'], { perm: a.ints([0, 3, 1, 2]) }, 'back'),
-          makeNode('Resize', ['u', '', 'scales'], ['y'], { mode: a.string('linear') }, 'resize'),
+          makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([1, 1]) }, 'pool'),
+          makeNode('Erf', ['p'], ['e'], {}, 'erf'),
+          makeNode('MaxPool', ['e'], ['y'], { kernel_shape: a.ints([2, 2]) }, 'pool2'),
         ],
         outputs: ['y'],
       },
       { host: true },
     );
-    expect(steps.every((s) => s.endsWith(':host'))).toBe(true);
+    expect(steps).toEqual(['MaxPool:wasm', 'Erf:host', 'MaxPool:wasm']);
   });
 });
 
@@ -214,4 +249,106 @@ describe('Softmax', () => {
       expect(steps).toEqual(['Softmax:wasm']);
     });
   }
+});
+
+describe('reductions', () => {
+  const cases: [string, number[], number[] | undefined, number][] = [
+    ['ReduceMean', [1, 40, 120], [-1], 1],
+    ['ReduceMean', [3, 5, 7], [1], 0],
+    ['ReduceSum', [2, 6, 5], [0, 1], 1],
+    ['ReduceMax', [4, 9], undefined, 0],
+    ['ReduceMax', [2, 3, 4, 5], [2, 3], 1],
+  ];
+  cases.forEach(([op, dims, axes, keepdims], i) => {
+    it(`${op} over ${axes ?? 'all axes'} of [${dims}] (keepdims ${keepdims}, opset 13)`, async () => {
+      const x = rng(500 + i).floatTensor(dims);
+      const attributes = { keepdims: a.int(keepdims), ...(axes && op !== 'ReduceSum' ? { axes: a.ints(axes) } : {}) };
+      const constants: Record<string, Tensor> = op === 'ReduceSum' && axes ? { axes: new Tensor('int64', BigInt64Array.from(axes.map(BigInt)), [axes.length]) } : {};
+      const c = oneNode(op, { x }, constants, op === 'ReduceSum' && axes ? ['x', 'axes'] : ['x'], attributes);
+      await expectMatchesReference({ ...c, opset: 13 }, { rtol: 1e-5, atol: 1e-5 });
+    });
+  });
+  it('global mean of an NHWC feature map over H and W (kept dims)', async () => {
+    await expectMatchesReference({
+      inputs: { x: rng(510).floatTensor([2, 6, 4, 5]) },
+      nodes: [makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([1, 1]) }, 'pool'), makeNode('ReduceMean', ['p'], ['y'], { axes: a.ints([2, 3]) }, 'mean')],
+      outputs: ['y'],
+      opset: 13,
+    });
+  });
+});
+
+describe('LayerNorm pieces and attention', () => {
+  it('LayerNorm as exported by Paddle: ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add', async () => {
+    const r = rng(520);
+    const scalar = (v: number) => new Tensor('float32', [v], []);
+    const steps = await expectMatchesReference({
+      inputs: { x: r.floatTensor([1, 40, 120]) },
+      constants: { two: scalar(2), eps: scalar(1e-5), w: r.floatTensor([120]), b: r.floatTensor([120]) },
+      nodes: [
+        makeNode('ReduceMean', ['x'], ['m'], { axes: a.ints([-1]) }, 'mean'),
+        makeNode('Sub', ['x', 'm'], ['d'], {}, 'sub'),
+        makeNode('Pow', ['d', 'two'], ['d2'], {}, 'pow'),
+        makeNode('ReduceMean', ['d2'], ['v'], { axes: a.ints([-1]) }, 'var'),
+        makeNode('Add', ['v', 'eps'], ['ve'], {}, 'add'),
+        makeNode('Sqrt', ['ve'], ['s'], {}, 'sqrt'),
+        makeNode('Div', ['d', 's'], ['n'], {}, 'div'),
+        makeNode('Mul', ['n', 'w'], ['nw'], {}, 'mul'),
+        makeNode('Add', ['nw', 'b'], ['y'], {}, 'shift'),
+      ],
+      outputs: ['y'],
+      opset: 13,
+    });
+    expect(steps).toEqual(['ReduceMean:wasm', 'Sub:wasm', 'Pow:wasm', 'ReduceMean:wasm', 'Add:wasm', 'Div:wasm', 'Mul:wasm', 'Add:wasm']);
+  });
+  it('batched MatMul of runtime tensors, with batch broadcasting and odd sizes', async () => {
+    const r = rng(521);
+    await expectMatchesReference(oneNode('MatMul', { q: r.floatTensor([1, 8, 40, 15]), k: r.floatTensor([1, 8, 15, 40]) }, {}, ['q', 'k']));
+    await expectMatchesReference(oneNode('MatMul', { q: r.floatTensor([3, 2, 5, 7]), k: r.floatTensor([2, 7, 11]) }, {}, ['q', 'k']));
+    await expectMatchesReference(oneNode('MatMul', { q: r.floatTensor([9, 3]), k: r.floatTensor([3, 17]) }, {}, ['q', 'k']));
+  });
+  const unary: [string, number, number][] = [
+    ['Sqrt', 0, 9],
+    ['Exp', -20, 20],
+    ['Abs', -5, 5],
+    ['Neg', -5, 5],
+  ];
+  for (const [op, lo, hi] of unary) {
+    it(`${op} runs as a unary kernel`, async () => {
+      const x = rng(530).floatTensor([3, 5, 7], lo, hi);
+      x.data[0] = Number.NaN;
+      expect(await expectMatchesReference(oneNode(op, { x }, {}, ['x']), { rtol: 1e-5, atol: 1e-6 })).toEqual([`${op}:wasm`]);
+    });
+  }
+});
+
+describe('linear and cubic Resize', () => {
+  const f32 = (values: number[]) => new Tensor('float32', values, [values.length]);
+  const i64 = (values: number[]) => new Tensor('int64', BigInt64Array.from(values.map(BigInt)), [values.length]);
+  const cases: [string, Record<string, ReturnType<typeof a.int>>, { scales?: number[]; sizes?: number[] }, number[], number?][] = [
+    ['linear x2, half_pixel', { mode: a.string('linear') }, { scales: [1, 1, 2, 2] }, [1, 5, 4, 6]],
+    ['linear to sizes, align_corners', { mode: a.string('linear'), coordinate_transformation_mode: a.string('align_corners') }, { sizes: [2, 6, 7, 3] }, [2, 6, 4, 5]],
+    ['linear down, asymmetric', { mode: a.string('linear'), coordinate_transformation_mode: a.string('asymmetric') }, { scales: [1, 1, 0.5, 0.75] }, [1, 9, 8, 8]],
+    ['cubic x1.5, pytorch_half_pixel', { mode: a.string('cubic'), coordinate_transformation_mode: a.string('pytorch_half_pixel') }, { scales: [1, 1, 1.5, 1.5] }, [1, 3, 4, 4]],
+    ['linear down with antialias (opset 18)', { mode: a.string('linear'), antialias: a.int(1) }, { scales: [1, 1, 0.5, 0.5] }, [1, 4, 8, 8], 18],
+  ];
+  cases.forEach(([label, attributes, { scales, sizes }, dims, opset], i) => {
+    it(label, async () => {
+      const constants: Record<string, Tensor> = scales ? { scales: f32(scales) } : { sizes: i64(sizes!) };
+      const c = oneNode('Resize', { x: rng(600 + i).floatTensor(dims) }, constants, scales ? ['x', '', 'scales'] : ['x', '', '', 'sizes'], attributes);
+      // Resize needs an NHWC input to take the SIMD path: put it behind a 1x1 max pool.
+      c.nodes.unshift(makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([1, 1]) }, 'pool'));
+      c.nodes[1] = { ...c.nodes[1], inputs: ['p', ...c.nodes[1].inputs.slice(1)] };
+      expect(await expectMatchesReference({ ...c, opset: opset ?? 17 }, { rtol: 1e-5, atol: 1e-5 })).toEqual(['MaxPool:wasm', 'Resize:wasm']);
+    });
+  });
+});
+
+describe('reductions without axes', () => {
+  it('noop_with_empty_axes keeps the tensor (on the host); without it every axis is reduced', async () => {
+    const x = rng(540).floatTensor([2, 3, 4]);
+    const noop = oneNode('ReduceSum', { x }, {}, ['x'], { noop_with_empty_axes: a.int(1) });
+    expect(await expectMatchesReference({ ...noop, opset: 13 }, { host: true })).toEqual(['ReduceSum:host']);
+    expect(await expectMatchesReference({ ...oneNode('ReduceSum', { x }, {}, ['x']), opset: 13 }, { rtol: 1e-5, atol: 1e-5 })).toEqual(['ReduceSum:wasm']);
+  });
 });

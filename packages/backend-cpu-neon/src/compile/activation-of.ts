@@ -30,6 +30,20 @@ function activationNamed(op: string, node: Node, g: GraphInfo, params?: number[]
       return { kind: 'tanh' };
     case 'HardSwish':
       return { kind: 'hardswish' };
+    case 'Sqrt':
+      return { kind: 'sqrt' };
+    case 'Exp':
+      return { kind: 'exp' };
+    case 'Abs':
+      return { kind: 'abs' };
+    case 'Neg':
+      return { kind: 'neg' };
+    case 'Pow': {
+      if (params) return undefined;
+      // x^2 and x^0.5 are exact as x*x and sqrt (one rounding each, like the reference's).
+      const exponent = scalar(g, node.inputs[1], Number.NaN);
+      return exponent === 2 ? { kind: 'square' } : exponent === 0.5 ? { kind: 'sqrt' } : undefined;
+    }
     case 'LeakyRelu':
       return { kind: 'leakyrelu', alpha: params ? params[0] : attr.float(node, 'alpha', 0.01) };
     case 'HardSigmoid':

@@ -9,13 +9,32 @@ import { planArena } from './arena.js';
 import { GraphInfo, storedBytes, type ValueDesc } from './graph-info.js';
 import { writeStored } from './lower-host.js';
 import { lowerGraph } from './lower.js';
-import type { EmitContext, LoweredOp, Runtime, Step } from './program.js';
+import type { Binder, EmitContext, LoweredOp, Runtime, Step } from './program.js';
+import { CHUNK_WORDS, MAX_CHUNKS } from '../threads/control.js';
+
+/** A step whose chunks the threads share: its index in the plan's region table. */
+export interface SharedStep {
+  region: number;
+}
+
+/** What the pool needs: the compiled module and the work plan of every shared step. */
+export interface ParallelPlan {
+  module: WebAssembly.Module;
+  /** Region table, then per region its chunk count and chunks (threads/control.ts), in a SharedArrayBuffer. */
+  plan: Int32Array;
+  /** Export name of each kernel index used in the plan. */
+  kernels: string[];
+  threads: number;
+}
 
 /** Everything an executable runs with. */
 export interface CompiledProgram {
   graph: GraphInfo;
   ops: LoweredOp[];
-  steps: Step[];
+  /** One per op, in run order. */
+  steps: (Step | SharedStep)[];
+  /** Present when some step is shared between threads. */
+  parallel?: ParallelPlan;
   runtime: Runtime;
   /** Arena address of each float value stored there. */
   addresses: Map<string, number>;
@@ -30,7 +49,7 @@ const MAX_MEMORY_BYTES = 2 ** 31;
 
 const align = (n: number, to = 64) => Math.ceil(n / to) * to;
 
-export async function compileProgram(model: Model, target: KernelTarget): Promise<CompiledProgram> {
+export async function compileProgram(model: Model, target: KernelTarget, threads = 1): Promise<CompiledProgram> {
   const graph = new GraphInfo(model);
   const ops = lowerGraph(graph);
   const inArena = (name: string) => name !== '' && !graph.constant(name) && graph.has(name) && graph.value(name).type === 'float32';
@@ -60,8 +79,10 @@ export async function compileProgram(model: Model, target: KernelTarget): Promis
   for (const output of model.graph.outputs) touch(output.name, Number.POSITIVE_INFINITY, false);
 
   const roots = [...lives.keys()];
-  const plan = planArena(roots.map((r) => lives.get(r)!));
+  const scratchOps = ops.flatMap((op, i) => (op.scratchBytes ? [i] : []));
+  const plan = planArena([...roots.map((r) => lives.get(r)!), ...scratchOps.map((i) => ({ bytes: ops[i].scratchBytes!, from: i, to: i }))]);
   const rootAddress = new Map(roots.map((r, i) => [r, RESERVED_BYTES + plan.offsets[i]]));
+  const scratchAddress = new Map(scratchOps.map((op, j) => [op, RESERVED_BYTES + plan.offsets[roots.length + j]]));
   const arenaEnd = RESERVED_BYTES + plan.size;
 
   const zeroBytes = Math.max(64, ...ops.map((op) => op.zeroBytes ?? 0));
@@ -81,6 +102,8 @@ export async function compileProgram(model: Model, target: KernelTarget): Promis
     module,
     target,
     zeroRow,
+    threads,
+    scratch: 0,
     place,
     addressOf(name) {
       const constant = graph.constant(name);
@@ -99,18 +122,20 @@ export async function compileProgram(model: Model, target: KernelTarget): Promis
       return at;
     },
   };
-  const binders = ops.map((op) => op.emit(ctx));
+  const binders = ops.map((op, i) => op.emit({ ...ctx, scratch: scratchAddress.get(i) ?? 0 }));
 
   const memoryBytes = staticEnd + 64;
   if (memoryBytes > MAX_MEMORY_BYTES) {
     throw new ResourceLimitError(`cpu-neon: the partition needs ${memoryBytes} bytes of memory, more than ${MAX_MEMORY_BYTES}`, { expected: `<= ${MAX_MEMORY_BYTES}`, got: memoryBytes });
   }
   const pages = Math.ceil(memoryBytes / PAGE);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  // Shared, so worker threads can run on it; fixed size, so no thread ever has to rebuild its views.
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const bytes = new Uint8Array(memory.buffer);
   for (const { at, data } of placed) bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
-  const wasm = module.encode({ pages, maxPages: pages });
-  const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm), { env: { memory } });
+  const wasm = module.encode({ pages, maxPages: pages, shared: true });
+  const compiled = await WebAssembly.compile(wasm);
+  const instance = await WebAssembly.instantiate(compiled, { env: { memory } });
   const runtime: Runtime = {
     kernels: instance.exports as Runtime['kernels'],
     memory,
@@ -122,5 +147,42 @@ export async function compileProgram(model: Model, target: KernelTarget): Promis
   for (const name of [...model.graph.inputs.map((i) => i.name), ...model.graph.outputs.map((o) => o.name)]) {
     if (inArena(name)) addresses.set(name, rootAddress.get(rootOf(name))!);
   }
-  return { graph, ops, steps: binders.map((b) => b(runtime)), runtime, addresses, memoryBytes, arenaBytes: plan.size };
+  const { steps, parallel } = schedule(binders, runtime, compiled, threads);
+  return { graph, ops, steps, parallel, runtime, addresses, memoryBytes, arenaBytes: plan.size };
+}
+
+/** Binds host steps, runs unsplit kernel calls on the calling thread, and writes the plan of shared ones. */
+function schedule(binders: Binder[], rt: Runtime, module: WebAssembly.Module, threads: number): { steps: (Step | SharedStep)[]; parallel?: ParallelPlan } {
+  const regions: { kernel: number; calls: number[][] }[] = [];
+  const kernels: string[] = [];
+  const steps = binders.map((b): Step | SharedStep => {
+    if (typeof b === 'function') return b(rt);
+    const k = rt.kernels[b.kernel];
+    if (threads > 1 && b.calls.length > 1 && b.calls.length <= MAX_CHUNKS) {
+      let kernel = kernels.indexOf(b.kernel);
+      if (kernel < 0) kernel = kernels.push(b.kernel) - 1;
+      return { region: regions.push({ kernel, calls: b.calls }) - 1 };
+    }
+    if (b.calls.length === 1) {
+      const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = b.calls[0];
+      return () => k(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    }
+    return () => {
+      for (const c of b.calls) k(...c);
+    };
+  });
+  if (regions.length === 0) return { steps };
+  const words = regions.reduce((n, r) => n + 1 + r.calls.length * CHUNK_WORDS, regions.length);
+  const plan = new Int32Array(new SharedArrayBuffer(words * 4));
+  let at = regions.length;
+  regions.forEach((r, i) => {
+    plan[i] = at;
+    plan[at++] = r.calls.length;
+    for (const call of r.calls) {
+      plan[at] = r.kernel;
+      plan.set(call, at + 1);
+      at += CHUNK_WORDS;
+    }
+  });
+  return { steps, parallel: { module, plan, kernels, threads } };
 }

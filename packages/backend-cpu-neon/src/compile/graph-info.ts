@@ -4,6 +4,7 @@
  */
 import { GraphError, type Model, type Node, type Tensor, type TensorType, bytesPerElement, sizeOf } from '@lastmile/core';
 import { type Layout, layoutFor } from '../layout/nhwc.js';
+import { nhwcValues } from './layouts.js';
 
 /** A value as stored inside the partition. */
 export interface ValueDesc {
@@ -35,6 +36,8 @@ export class GraphInfo {
     };
     for (const v of [...g.inputs, ...g.valueInfo.values(), ...g.outputs]) add(v.name, v.type, v.shape);
     for (const [name, t] of g.initializers) add(name, t.type, t.dims);
+    const nhwc = nhwcValues(g, (name) => this.#values.get(name)?.layout === 'nhwc');
+    for (const v of this.#values.values()) if (v.layout === 'nhwc' && !nhwc.has(v.name)) v.layout = 'plain';
     for (const node of g.nodes) {
       for (const input of node.inputs) {
         if (!input) continue;

@@ -69,12 +69,7 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
           }
         }
       }
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => {
-          for (const c of calls) k(...c);
-        };
-      };
+      return { kernel: fn, calls };
     },
   };
 }

@@ -11,6 +11,7 @@ import { packConvWeights, packDepthwise } from '../layout/pack.js';
 import { tilePointers, type WindowSource, windowPointers } from './conv-indirection.js';
 import type { GraphInfo } from './graph-info.js';
 import type { EmitContext, LoweredOp } from './program.js';
+import { igemmChunks, rangeChunks } from './split.js';
 import { window2 } from './window.js';
 
 /** What the epilogue of a convolution absorbs. */
@@ -74,10 +75,8 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
         const wAddr = ctx.place(packDepthwise(C, taps, weights, scale, biased));
         const ind = ctx.place(windowPointers(win, source(ctx, 0)));
         const out = ctx.addressOf(epi.output);
-        return (rt) => {
-          const k = rt.kernels[fn];
-          return () => k(ind, pixels, taps, wAddr, out, C);
-        };
+        const calls = rangeChunks(pixels, ctx.threads, pixels * C * taps, (p0, n) => [ind + p0 * taps * 4, n, taps, wAddr, out + p0 * C * 4, C]);
+        return { kernel: fn, calls };
       },
     };
   }
@@ -93,18 +92,10 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
         const m0 = gi * Mg;
         const wAddr = ctx.place(packConvWeights(weights, m0, Mg, Cg, taps, scale, biased));
         const ind = ctx.place(tilePointers(windowPointers(win, source(ctx, gi * Cg)), pixels, taps));
-        calls.push([ind, pixels, taps, Cg * 4, wAddr, out + m0 * 4, M * 4, Mg, res + (res ? m0 * 4 : 0)]);
+        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: M, nc: Mg, res: res ? res + m0 * 4 : 0 };
+        calls.push(...igemmChunks(call, Math.max(1, Math.round(ctx.threads / group))));
       }
-      return (rt) => {
-        const k = rt.kernels[fn];
-        if (calls.length === 1) {
-          const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = calls[0];
-          return () => k(a0, a1, a2, a3, a4, a5, a6, a7, a8);
-        }
-        return () => {
-          for (const c of calls) k(...c);
-        };
-      };
+      return { kernel: fn, calls };
     },
   };
 }

@@ -9,6 +9,7 @@ import { type BinaryOp, emitBinary, emitUnary } from '../kernels/elementwise.js'
 import { storageStrides } from '../layout/nhwc.js';
 import type { GraphInfo, ValueDesc } from './graph-info.js';
 import type { LoweredOp } from './program.js';
+import { rangeChunks } from './split.js';
 
 const BINARY: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div' };
 
@@ -78,11 +79,21 @@ export function lowerBinary(node: Node, g: GraphInfo, activation: Activation = N
     emit(ctx) {
       const fn = emitBinary(ctx.module, { op: BINARY[node.opType], aSplat: sa[2] === 0, bSplat: sb[2] === 0, activation });
       const [a, b, out] = [ctx.addressOf(aName), ctx.addressOf(bName), ctx.addressOf(output)];
-      const args = [a, b, out, d0, d1, d2, sa[0] * 4, sa[1] * 4, sb[0] * 4, sb[1] * 4] as const;
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(...args);
-      };
+      const strides = [sa[0] * 4, sa[1] * 4, sb[0] * 4, sb[1] * 4];
+      const work = d0 * d1 * d2;
+      let calls: number[][];
+      if (d0 === 1 && d1 === 1) {
+        // One flat row: split it at whole vectors.
+        calls = rangeChunks(d2, ctx.threads, work, (j, n) => [a + j * sa[2] * 4, b + j * sb[2] * 4, out + j * 4, 1, 1, n, ...strides], 4);
+      } else if (d2 % 4 !== 0) {
+        // A row's last vector spills into the next row, written after it: rows cannot be shared.
+        calls = [[a, b, out, d0, d1, d2, ...strides]];
+      } else if (d0 > 1) {
+        calls = rangeChunks(d0, ctx.threads, work, (i, n) => [a + i * sa[0] * 4, b + i * sb[0] * 4, out + i * d1 * d2 * 4, n, d1, d2, ...strides]);
+      } else {
+        calls = rangeChunks(d1, ctx.threads, work, (i, n) => [a + i * sa[1] * 4, b + i * sb[1] * 4, out + i * d2 * 4, 1, n, d2, ...strides]);
+      }
+      return { kernel: fn, calls };
     },
   };
 }
@@ -101,10 +112,7 @@ export function lowerUnary(node: Node, g: GraphInfo, activation: Activation): Lo
     emit(ctx) {
       const fn = emitUnary(ctx.module, activation);
       const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(x, y, n);
-      };
+      return { kernel: fn, calls: rangeChunks(n, ctx.threads, n * 4, (j, count) => [x + j * 4, y + j * 4, count], 4) };
     },
   };
 }

@@ -10,6 +10,7 @@ import { packGemm } from '../layout/pack.js';
 import type { GraphInfo } from './graph-info.js';
 import { gemmIndirection } from './indirection.js';
 import type { LoweredOp } from './program.js';
+import { igemmChunks } from './split.js';
 
 interface GemmProblem {
   a: string;
@@ -66,10 +67,7 @@ export function lowerGemm(node: Node, g: GraphInfo, activation: Activation = NO_
       const ind = ctx.place(gemmIndirection(p.rows, 1, (row) => aAddr + row * p.K * 4));
       const out = ctx.addressOf(output);
       const { rows, K, N } = p;
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(ind, rows, 1, K * 4, w, out, N * 4, N, 0);
-      };
+      return { kernel: fn, calls: igemmChunks({ ind, rows, taps: 1, cbytes: K * 4, w, out, ostride: N, nc: N, res: 0 }, ctx.threads) };
     },
   };
 }

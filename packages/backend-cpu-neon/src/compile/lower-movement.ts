@@ -7,6 +7,7 @@ import { emitCopyRows } from '../kernels/copy.js';
 import { nhwcIsPlain, physicalAxisOf, physicalDims } from '../layout/nhwc.js';
 import type { GraphInfo, ValueDesc } from './graph-info.js';
 import type { LoweredOp } from './program.js';
+import { rangeChunks } from './split.js';
 
 const RESHAPES = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout']);
 
@@ -64,17 +65,13 @@ export function lowerConcat(node: Node, g: GraphInfo): LoweredOp {
       let offset = 0;
       const calls = parts
         .filter((p) => p.bytes > 0)
-        .map((p) => {
-          const call = [ctx.addressOf(p.name), p.bytes, base + offset, outRow, rows, p.bytes];
+        .flatMap((p) => {
+          const [src, dst] = [ctx.addressOf(p.name), base + offset];
           offset += p.bytes;
-          return call;
+          const threads = Math.max(1, Math.round((ctx.threads * p.bytes) / outRow));
+          return rangeChunks(rows, threads, (rows * p.bytes) / 4, (r0, n) => [src + r0 * p.bytes, p.bytes, dst + r0 * outRow, outRow, n, p.bytes]);
         });
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => {
-          for (const c of calls) k(...c);
-        };
-      };
+      return { kernel: fn, calls };
     },
   };
 }

@@ -8,6 +8,7 @@ import { emitGlobalPool, emitPool } from '../kernels/pool.js';
 import type { GraphInfo } from './graph-info.js';
 import { pixelIndirection } from './indirection.js';
 import type { LoweredOp } from './program.js';
+import { rangeChunks } from './split.js';
 import { inside, tapPosition, window2 } from './window.js';
 
 const usesOnlyFirstOutput = (node: Node) => node.outputs.slice(1).every((o) => o === '');
@@ -55,10 +56,7 @@ export function lowerPool(node: Node, g: GraphInfo): LoweredOp {
       emit(ctx) {
         const fn = emitGlobalPool(ctx.module, kind);
         const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];
-        return (rt) => {
-          const k = rt.kernels[fn];
-          return () => k(x, N, H * W, C, y);
-        };
+        return { kernel: fn, calls: [[x, N, H * W, C, y]] };
       },
     };
   }
@@ -104,10 +102,8 @@ export function lowerPool(node: Node, g: GraphInfo): LoweredOp {
       const indAddr = ctx.place(ind);
       const scaleAddr = isMax ? 0 : ctx.place(scales);
       const y = ctx.addressOf(yName);
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(indAddr, pixels, taps, y, C, scaleAddr);
-      };
+      const calls = rangeChunks(pixels, ctx.threads, pixels * taps * C, (p0, n) => [indAddr + p0 * taps * 4, n, taps, y + p0 * C * 4, C, isMax ? 0 : scaleAddr + p0 * 4]);
+      return { kernel: fn, calls };
     },
   };
 }

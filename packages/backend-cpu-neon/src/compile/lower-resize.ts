@@ -8,6 +8,7 @@ import { emitGatherRows } from '../kernels/copy.js';
 import type { GraphInfo } from './graph-info.js';
 import { pixelIndirection } from './indirection.js';
 import type { LoweredOp } from './program.js';
+import { rangeChunks } from './split.js';
 
 /** For each output pixel of one image, the index of its source pixel; undefined when not a pure gather. */
 function sourcePixels(node: Node, g: GraphInfo): Int32Array | undefined {
@@ -58,10 +59,7 @@ export function lowerResize(node: Node, g: GraphInfo): LoweredOp {
       const x = ctx.addressOf(xName);
       const ind = ctx.place(pixelIndirection(pixels, 1, (p) => x + (Math.floor(p / (OH * OW)) * H * W + source[p % (OH * OW)]) * C * 4));
       const y = ctx.addressOf(yName);
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(ind, pixels, y, C * 4);
-      };
+      return { kernel: fn, calls: rangeChunks(pixels, ctx.threads, pixels * C, (p0, n) => [ind + p0 * 4, n, y + p0 * C * 4, C * 4]) };
     },
   };
 }

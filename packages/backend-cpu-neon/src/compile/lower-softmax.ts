@@ -6,6 +6,7 @@ import { attr, type Node, normalizeAxis, opsetFor } from '@lastmile/core';
 import { emitSoftmax } from '../kernels/softmax.js';
 import type { GraphInfo } from './graph-info.js';
 import type { LoweredOp } from './program.js';
+import { rangeChunks } from './split.js';
 
 /** Row length of the softmax in stored order, or undefined when its rows are not contiguous. */
 function rowLength(node: Node, g: GraphInfo): number | undefined {
@@ -37,10 +38,9 @@ export function lowerSoftmax(node: Node, g: GraphInfo): LoweredOp {
     emit(ctx) {
       const fn = emitSoftmax(ctx.module);
       const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];
-      return (rt) => {
-        const k = rt.kernels[fn];
-        return () => k(x, y, rows, n);
-      };
+      // A row's last vector may spill into the next row, which must then be written after it: split only whole-vector rows.
+      const threads = n % 4 === 0 ? ctx.threads : 1;
+      return { kernel: fn, calls: rangeChunks(rows, threads, rows * n * 8, (r0, count) => [x + r0 * n * 4, y + r0 * n * 4, count, n]) };
     },
   };
 }

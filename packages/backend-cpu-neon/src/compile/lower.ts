@@ -15,7 +15,11 @@ import { isAliasReshape, isLowerableConcat, lowerAlias, lowerConcat } from './lo
 import { isLowerableConvTranspose, lowerConvTranspose } from './lower-conv-transpose.js';
 import { isLowerablePool, lowerPool } from './lower-pool.js';
 import { isLowerableResize, lowerResize } from './lower-resize.js';
+import { isLowerableInterpolate, lowerInterpolate } from './lower-interpolate.js';
 import { isLowerableSoftmax, lowerSoftmax } from './lower-softmax.js';
+import { isLowerableStrided, lowerStrided } from './lower-strided.js';
+import { isLowerableMatMul, lowerMatMul } from './lower-matmul.js';
+import { isLowerableReduce, lowerReduce } from './lower-reduce.js';
 import type { LoweredOp } from './program.js';
 
 const isOnnx = (n: Node) => n.domain === '' || n.domain === 'ai.onnx';
@@ -55,6 +59,7 @@ function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op:
     return { op: lowerConvTranspose(node, g, epilogue), group };
   }
   if (isLowerableResize(node, g)) return single(lowerResize(node, g));
+  if (isLowerableInterpolate(node, g)) return single(lowerInterpolate(node, g));
   if (isLowerableSoftmax(node, g)) return single(lowerSoftmax(node, g));
   if ((node.opType === 'Gemm' || node.opType === 'MatMul') && isLowerableGemm(node, g)) {
     const next = followingActivation(g, node.outputs[0]);
@@ -80,6 +85,9 @@ function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op:
   if (activation && g.has(node.outputs[0]) && g.value(node.outputs[0]).type === 'float32' && g.value(node.outputs[0]).size > 0 && g.has(node.inputs[0])) {
     return single(lowerUnary(node, g, activation));
   }
+  if (isLowerableStrided(node, g)) return single(lowerStrided(node, g));
+  if (isLowerableReduce(node, g)) return single(lowerReduce(node, g));
+  if (isLowerableMatMul(node, g)) return single(lowerMatMul(node, g));
   return single(lowerHost(node, g));
 }
 

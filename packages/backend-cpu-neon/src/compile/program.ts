@@ -20,8 +20,20 @@ export interface Runtime {
   host: Map<string, Tensor>;
 }
 
-/** One entry of the run loop. */
+/** One entry of the run loop that runs on the calling thread. */
 export type Step = () => void;
+
+/**
+ * Independent calls of one kernel (at most 10 arguments each) that any thread may run in any order:
+ * what a step splits its work into so the pool can share it.
+ */
+export interface KernelCalls {
+  kernel: string;
+  calls: number[][];
+}
+
+/** What an emitted op gives the executable: a host step to bind once instantiated, or kernel calls. */
+export type Binder = ((rt: Runtime) => Step) | KernelCalls;
 
 /** What emitting an op may use. */
 export interface EmitContext {
@@ -34,6 +46,10 @@ export interface EmitContext {
   place(data: Float32Array | Int32Array): number;
   /** Address of a zero-filled row at least as long as every op's `zeroBytes`. */
   zeroRow: number;
+  /** Threads the work is split for (1: one call per step). */
+  threads: number;
+  /** Address of the op's own scratch (`scratchBytes`), valid during its step only. */
+  scratch: number;
 }
 
 /** A node (or fused group of nodes) lowered for this backend. */
@@ -50,7 +66,9 @@ export interface LoweredOp {
   aliasOf?: string;
   /** Bytes of zero row the op's indirection needs. */
   zeroBytes?: number;
-  emit(ctx: EmitContext): (rt: Runtime) => Step;
+  /** Bytes of arena the op needs for itself during its step. */
+  scratchBytes?: number;
+  emit(ctx: EmitContext): Binder;
 }
 
 /** A value's description, re-exported for lowering modules. */

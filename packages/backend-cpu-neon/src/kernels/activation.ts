@@ -13,7 +13,12 @@ export type Activation =
   | { kind: 'hardsigmoid'; alpha: number; beta: number }
   | { kind: 'hardswish' }
   | { kind: 'sigmoid' }
-  | { kind: 'tanh' };
+  | { kind: 'tanh' }
+  | { kind: 'sqrt' }
+  | { kind: 'square' }
+  | { kind: 'exp' }
+  | { kind: 'abs' }
+  | { kind: 'neg' };
 
 export const NO_ACTIVATION: Activation = { kind: 'none' };
 
@@ -85,6 +90,28 @@ export function emitActivation(f: FunctionBuilder, v: Local, a: Activation, t: A
       f.get(v).get(v).op('f32x4.add').set(t.t0);
       emitExp(f, t.t0, t.t1);
       f.f32x4(1).f32x4(2).f32x4(1).get(t.t0).op('f32x4.add', 'f32x4.div', 'f32x4.sub').set(v);
+      return;
+    case 'sqrt':
+      f.get(v).op('f32x4.sqrt').set(v);
+      return;
+    case 'square':
+      f.get(v).get(v).op('f32x4.mul').set(v);
+      return;
+    case 'exp': {
+      // e^x is 0 below -87.3 and inf above 88.7 (the polynomial's clamp would give finite values there).
+      f.get(v).set(t.t0);
+      emitExp(f, t.t0, t.t1);
+      f.f32x4(Number.POSITIVE_INFINITY).get(t.t0).get(v).f32x4(88.72283).op('f32x4.gt', 'v128.bitselect').set(t.t0);
+      f.f32x4(0).get(t.t0).get(v).f32x4(-103.97208).op('f32x4.lt', 'v128.bitselect').set(t.t0);
+      // NaN stays NaN
+      f.get(t.t0).get(v).get(v).get(v).op('f32x4.eq', 'v128.bitselect').set(v);
+      return;
+    }
+    case 'abs':
+      f.get(v).op('f32x4.abs').set(v);
+      return;
+    case 'neg':
+      f.get(v).op('f32x4.neg').set(v);
       return;
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * MatMul of two runtime tensors (attention's Q.K^T and A.V) with batch broadcasting: per batch, the
+ * right-hand side is packed into the arena scratch as igemm panels, then the igemm kernel runs with A's
+ * rows as its one tap. Operands and result must be stored row-major.
+ */
+import type { Node } from '@lastmile/core';
+import { emitIgemm } from '../kernels/gemm.js';
+import { emitPackPanels } from '../kernels/pack.js';
+import { NO_ACTIVATION } from '../kernels/activation.js';
+import { nhwcIsPlain, storageStrides } from '../layout/nhwc.js';
+import { packedGemmFloats } from '../layout/pack.js';
+import type { GraphInfo, ValueDesc } from './graph-info.js';
+import { gemmIndirection } from './indirection.js';
+import type { LoweredOp } from './program.js';
+
+const rowMajor = (v: ValueDesc) => v.layout === 'plain' || nhwcIsPlain(v.dims);
+
+interface Batched {
+  M: number;
+  K: number;
+  N: number;
+  /** Per batch: element offsets of A, B and the output. */
+  batches: [number, number, number][];
+}
+
+function batched(node: Node, g: GraphInfo): Batched | undefined {
+  const [aName, bName] = node.inputs;
+  const yName = node.outputs[0];
+  if (node.opType !== 'MatMul' || node.domain !== '' || node.outputs.length !== 1) return undefined;
+  if (![aName, bName, yName].every((n) => g.has(n) && g.value(n).type === 'float32' && rowMajor(g.value(n)))) return undefined;
+  if (g.constant(aName) || g.constant(bName)) return undefined;
+  const [a, b, y] = [g.value(aName), g.value(bName), g.value(yName)];
+  if (a.dims.length < 2 || b.dims.length < 2 || y.size === 0) return undefined;
+  const [M, K] = a.dims.slice(-2);
+  const [K2, N] = b.dims.slice(-2);
+  if (K !== K2 || K === 0) return undefined;
+  const batchDims = y.dims.slice(0, -2);
+  const pad = (dims: number[]) => [...new Array<number>(batchDims.length - (dims.length - 2)).fill(1), ...dims.slice(0, -2)];
+  const [ab, bb] = [pad(a.dims), pad(b.dims)];
+  // Batch strides in elements; a broadcast axis (size 1) does not move.
+  const stridesOf = (dims: number[], matrix: number) => storageStrides(dims, 'plain').map((s, i) => (dims[i] === 1 ? 0 : s * matrix));
+  const [as, bs, ys] = [stridesOf(ab, M * K), stridesOf(bb, K * N), stridesOf(batchDims, M * N)];
+  const count = batchDims.reduce((p, d) => p * d, 1);
+  const batches: [number, number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    let rest = i;
+    let [ao, bo, yo] = [0, 0, 0];
+    for (let d = batchDims.length - 1; d >= 0; d--) {
+      const index = rest % batchDims[d];
+      rest = Math.floor(rest / batchDims[d]);
+      [ao, bo, yo] = [ao + index * as[d], bo + index * bs[d], yo + index * ys[d]];
+    }
+    batches.push([ao, bo, yo]);
+  }
+  return { M, K, N, batches };
+}
+
+export function isLowerableMatMul(node: Node, g: GraphInfo): boolean {
+  return batched(node, g) !== undefined;
+}
+
+export function lowerMatMul(node: Node, g: GraphInfo): LoweredOp {
+  const { M, K, N, batches } = batched(node, g)!;
+  const [aName, bName] = node.inputs;
+  const [yName] = node.outputs;
+  const panelBytes = packedGemmFloats(K, N) * 4;
+  return {
+    name: node.name,
+    op: 'MatMul',
+    runs: 'wasm',
+    reads: [aName, bName],
+    writes: [yName],
+    scratchBytes: panelBytes * batches.length,
+    emit(ctx) {
+      const pack = emitPackPanels(ctx.module);
+      const gemm = emitIgemm(ctx.module, ctx.target, { activation: NO_ACTIVATION, residual: false });
+      const [a, b, y] = [ctx.addressOf(aName), ctx.addressOf(bName), ctx.addressOf(yName)];
+      const tileBytes = Math.ceil(M / 4) * 16;
+      const ind = ctx.place(Int32Array.from(batches.flatMap(([ao]) => [...gemmIndirection(M, 1, (row) => a + (ao + row * K) * 4)])));
+      const calls = batches.map(([, bo, yo], i) => ({ b: b + bo * 4, panels: ctx.scratch + i * panelBytes, ind: ind + i * tileBytes, y: y + yo * 4 }));
+      return (rt) => {
+        const [packB, run] = [rt.kernels[pack], rt.kernels[gemm]];
+        return () => {
+          for (const c of calls) {
+            packB(c.b, N * 4, K, N, c.panels);
+            run(c.ind, M, 1, K * 4, c.panels, c.y, N * 4, N, 0);
+          }
+        };
+      };
+    },
+  };
+}
