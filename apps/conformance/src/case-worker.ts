@@ -13,7 +13,13 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
   // No graph optimization: the backend must run the nodes as the case wrote them (no folding or fusion).
   // The kit imports the model itself: the project under test needs its backend, not an ONNX importer.
   const model = await loadModel(task.modelPath);
-  const session = await Session.init(model, { backends, fallback: task.fallback, optimization: 'none', projectRoot: task.projectRoot });
+  const session = await Session.init(model, {
+    backends,
+    fallback: task.fallback,
+    optimization: 'none',
+    projectRoot: task.projectRoot,
+    ...(task.precision !== undefined ? { precision: task.precision } : {}),
+  });
   try {
     const outputs = [];
     for (const set of task.feeds) {

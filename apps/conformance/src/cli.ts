@@ -2,30 +2,39 @@
 /**
  * The `lastmile-conformance` command (`pnpm conformance ...` from the repository root).
  *
- *   --suite <dir> --backend <name> [--json <file>] [--filter <re>]   run suites (default: generate ours)
+ *   --suite <dir> --backend <name> [--json <file>] [--filter <re>] [--precision fp16]   run suites (default: generate ours)
  *   --compare-to reference --model x.onnx [--seed n] [--shape in=1,3,8,8]   backend vs reference
  *   --report [--backend a --backend b] [--report-file CONFORMANCE.md]  ops x backends table
  *   --generate <dir>                                                   write the generated suites
  *
  * Exit status: 0 when every case matches the backend's expectation list, 1 when one differs, 2 on misuse.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLastmileError } from '@lastmile/core';
 import { compareToReference } from './compare-to.js';
-import { compareWithExpectations, expectationFileName, EXPECTATIONS_DIR, loadExpectations, type ExpectationDifference } from './expectations.js';
+import {
+  compareWithExpectations,
+  expectationFiles,
+  EXPECTATIONS_DIR,
+  listedRuns,
+  loadExpectations,
+  loadRunExpectations,
+  type ExpectationDifference,
+  type ListedRun,
+} from './expectations.js';
 import { generateSuites } from './generate/generate-suites.js';
 import { formatReport, writeReport } from './report.js';
 import type { SuiteResult } from './results.js';
 import { summarize } from './results.js';
-import { runConformance, type ConformanceEvent } from './runner.js';
+import { checkPrecision, runConformance, type ConformanceEvent } from './runner.js';
 
 const USAGE = `usage: lastmile-conformance [--suite <dir>]... --backend <name> [--json <file>] [--filter <re>] [--fallback]
-                            [--timeout <ms>] [--expectations <file>] [--project-root <dir>]
+                            [--precision <auto|fp32|fp16|int8>] [--timeout <ms>] [--expectations <file>] [--project-root <dir>]
        lastmile-conformance --backend <name> --compare-to reference --model <x.onnx> [--seed <n>] [--shape <input>=<d,d,..>]...
-       lastmile-conformance --report [--backend <name>]... [--report-file <CONFORMANCE.md>]
+       lastmile-conformance --report [--backend <name>]... [--precision <p>] [--report-file <CONFORMANCE.md>]
        lastmile-conformance --generate <dir>`;
 
 function parse() {
@@ -36,6 +45,7 @@ function parse() {
       json: { type: 'string' },
       filter: { type: 'string' },
       fallback: { type: 'boolean', default: false },
+      precision: { type: 'string' },
       timeout: { type: 'string' },
       expectations: { type: 'string' },
       'project-root': { type: 'string' },
@@ -60,7 +70,7 @@ const progress = (e: ConformanceEvent) => {
 function printResults(results: readonly SuiteResult[]): void {
   for (const r of results) {
     const counts = summarize([r]);
-    console.log(`\n${r.backend} on ${r.suite}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+    console.log(`\n${r.backend}${r.precision !== undefined ? ` (${r.precision})` : ''} on ${r.suite}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
     for (const c of r.cases) if (c.status !== 'pass') console.log(`  ${c.status.padEnd(11)} ${c.name}${c.message ? `: ${c.message.split('\n')[0]}` : ''}`);
   }
 }
@@ -102,12 +112,24 @@ async function withSuites<T>(given: readonly string[] | undefined, work: (suites
   }
 }
 
+/** The --precision flag, checked. */
+function precisionOf(args: Args): Pick<ListedRun, 'precision'> {
+  if (args.precision === undefined) return {};
+  try {
+    return { precision: checkPrecision(args.precision) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function runSuites(args: Args, backend: string): Promise<number> {
+  const { precision } = precisionOf(args);
   const results = await withSuites(args.suite, (suites) =>
     runConformance({
       backend,
       suites,
       ...(args.filter !== undefined ? { filter: args.filter } : {}),
+      ...(precision !== undefined ? { precision } : {}),
       fallback: args.fallback,
       ...(args.timeout !== undefined ? { timeoutMs: Number(args.timeout) } : {}),
       ...(args['project-root'] !== undefined ? { projectRoot: args['project-root'] } : {}),
@@ -116,18 +138,26 @@ async function runSuites(args: Args, backend: string): Promise<number> {
   );
   printResults(results);
   if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
-  const source = args.expectations ?? join(EXPECTATIONS_DIR, expectationFileName(backend));
-  const differences = compareWithExpectations(results, loadExpectations(source, args.expectations !== undefined));
-  printDifferences(differences, source);
+  const list = args.expectations !== undefined ? loadExpectations(args.expectations, true) : loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
+  const files = args.expectations !== undefined ? [args.expectations] : expectationFiles(EXPECTATIONS_DIR, backend, precision);
+  const differences = compareWithExpectations(results, list);
+  printDifferences(differences, files.length > 0 ? files.join(' + ') : 'no list: every case must pass');
   return differences.length === 0 ? 0 : 1;
 }
 
 async function report(args: Args): Promise<number> {
-  const listed = readdirSync(EXPECTATIONS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
-  const backends = args.backend ?? ['reference', ...listed.filter((b) => b !== 'reference')];
+  const listed = listedRuns(EXPECTATIONS_DIR);
+  // Every run with an expectation list, reference first; or the named backends at --precision.
+  const runs = args.backend?.map((backend) => ({ backend, ...precisionOf(args) })) ?? [
+    ...listed.filter((r) => r.backend === 'reference'),
+    ...listed.filter((r) => r.backend !== 'reference'),
+  ];
   const all = await withSuites(args.suite, async (suites) => {
     const results: SuiteResult[] = [];
-    for (const backend of backends) results.push(...(await runConformance({ backend, suites, fallback: args.fallback, onEvent: progress })));
+    for (const run of runs) {
+      process.stderr.write(`${run.backend}${run.precision !== undefined ? ` at ${run.precision}` : ''}:\n`);
+      results.push(...(await runConformance({ ...run, suites, fallback: args.fallback, onEvent: progress })));
+    }
     return results;
   });
   const table = formatReport(all);

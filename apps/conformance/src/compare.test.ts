@@ -29,4 +29,12 @@ describe('compareTensors', () => {
     expect(compareTensors(half(1.005), half(1), toleranceFor('float16'), 'y').ok).toBe(true);
     expect(compareTensors(f32([1.01]), f32([1]), toleranceFor('float32', { rtol: 0.02 }), 'y').ok).toBe(true);
   });
+  it('applies the fp16 tolerance to every float output of a run at precision fp16, declared ones only where looser', () => {
+    expect(toleranceFor('float32', { atol: 1e-4 }, 'fp16')).toEqual({ rtol: 1e-2, atol: 1e-2 });
+    expect(toleranceFor('float32', { rtol: 0.05 }, 'fp16')).toEqual({ rtol: 0.05, atol: 1e-2 });
+    expect(toleranceFor('float16', undefined, 'fp16')).toEqual({ rtol: 1e-2, atol: 1e-2 });
+    expect(toleranceFor('int32', undefined, 'fp16')).toEqual({ rtol: 0, atol: 0 });
+    expect(toleranceFor('float32', undefined, 'fp32')).toEqual({ rtol: 1e-3, atol: 1e-5 });
+    expect(compareTensors(f32([1.008]), f32([1]), toleranceFor('float32', undefined, 'fp16'), 'y').ok).toBe(true);
+  });
 });

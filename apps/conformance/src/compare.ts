@@ -2,7 +2,7 @@
  * Output comparison: dtype and dims must match exactly; values within `atol + rtol * |expected|`, with
  * NaN, +Inf and -Inf required at the same positions.
  */
-import { elementAsNumber, formatShape, type Tensor, type TensorType } from '@lastmile/core';
+import { elementAsNumber, formatShape, type Precision, type Tensor, type TensorType } from '@lastmile/core';
 
 /** Absolute and relative tolerance of one comparison. */
 export interface Tolerance {
@@ -15,8 +15,16 @@ export const FLOAT32_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-3, atol: 1e
 /** fp16 outputs, whose 11-bit mantissa cannot hold fp32's. */
 export const FLOAT16_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-2, atol: 1e-2 });
 
-/** The tolerance for an output of `type`: integers and bools exactly, floats by precision. */
-export function toleranceFor(type: TensorType, declared?: Partial<Tolerance>): Tolerance {
+/**
+ * The tolerance for an output of `type`: integers and bools exactly, floats by precision. A backend run
+ * at `precision` fp16 computes every float output through fp16, whatever the output's type: those get the
+ * fp16 tolerance, or the case's declared one where it is looser (declared tolerances were set for fp32).
+ */
+export function toleranceFor(type: TensorType, declared?: Partial<Tolerance>, precision?: Precision): Tolerance {
+  const float = type === 'float16' || type === 'float32';
+  if (float && precision === 'fp16') {
+    return { rtol: Math.max(FLOAT16_TOLERANCE.rtol, declared?.rtol ?? 0), atol: Math.max(FLOAT16_TOLERANCE.atol, declared?.atol ?? 0) };
+  }
   if (type === 'float16') return { ...FLOAT16_TOLERANCE, ...declared };
   if (type === 'float32') return { ...FLOAT32_TOLERANCE, ...declared };
   return { rtol: 0, atol: 0 };

@@ -3,9 +3,10 @@
  * (like onnxruntime-web's suite-test-list). A run fails only where the outcome differs from the list,
  * so a regression and an unexpected pass are both loud.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '@lastmile/core';
+import { InputError, type Precision } from '@lastmile/core';
 import { CASE_STATUSES, type CaseStatus, type SuiteResult } from './results.js';
 
 /** One entry: the status a case (or every case matching a pattern) is expected to end in, and why. */
@@ -36,9 +37,46 @@ export interface ExpectationDifference {
 /** The folder of the expectation lists shipped with this package. */
 export const EXPECTATIONS_DIR = fileURLToPath(new URL('../expectations/', import.meta.url));
 
-/** The file name of a backend's list: scoped names become `scope__name`. */
-export function expectationFileName(backend: string): string {
-  return `${backend.replace(/^@/, '').replace(/\//g, '__')}.json`;
+/**
+ * The file name of a backend's list: scoped names become `scope__name`; what differs at a precision is
+ * listed in `<name>.<precision>.json` (`gpu-opencl.fp16.json`).
+ */
+export function expectationFileName(backend: string, precision?: Precision): string {
+  return `${backend.replace(/^@/, '').replace(/\//g, '__')}${precision !== undefined ? `.${precision}` : ''}.json`;
+}
+
+/** The list files of a run in `dir` that exist: the backend's, then its precision's (whose entries win). */
+export function expectationFiles(dir: string, backend: string, precision?: Precision): string[] {
+  const names = [expectationFileName(backend), ...(precision !== undefined ? [expectationFileName(backend, precision)] : [])];
+  return names.map((name) => join(dir, name)).filter((path) => existsSync(path));
+}
+
+/** The list of a run: the backend's list with its precision's entries over it (a case listed in both: the precision's). */
+export function loadRunExpectations(dir: string, backend: string, precision?: Precision): ExpectationList {
+  return Object.assign({}, ...expectationFiles(dir, backend, precision).map((path) => loadExpectations(path, true))) as ExpectationList;
+}
+
+/** A run a list file stands for: a backend, and the precision its name carries. */
+export interface ListedRun {
+  backend: string;
+  precision?: Precision;
+}
+
+const PRECISION_SUFFIX = /\.(auto|fp32|fp16|int8)$/;
+
+/** Every run that has a list in `dir` (the inverse of {@link expectationFileName}), by backend, then precision. */
+export function listedRuns(dir: string): ListedRun[] {
+  const key = (r: ListedRun) => `${r.backend}\0${r.precision ?? ''}`;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f): ListedRun => {
+      const stem = f.slice(0, -'.json'.length);
+      const precision = PRECISION_SUFFIX.exec(stem)?.[1] as Precision | undefined;
+      const name = precision === undefined ? stem : stem.slice(0, -precision.length - 1);
+      const backend = name.includes('__') ? `@${name.replace('__', '/')}` : name;
+      return precision === undefined ? { backend } : { backend, precision };
+    })
+    .sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 }
 
 /** Checks a parsed list: every entry has a known status and a non-empty reason. `source` names it in errors. */

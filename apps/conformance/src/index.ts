@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { runConformance, DEFAULT_CASE_TIMEOUT_MS, type ConformanceOptions, type ConformanceEvent } from './runner.js';
+export { runConformance, DEFAULT_CASE_TIMEOUT_MS, PRECISIONS, type ConformanceOptions, type ConformanceEvent } from './runner.js';
 export { CASE_STATUSES, summarize, type CaseResult, type CaseStatus, type SuiteResult } from './results.js';
 export { compareTensors, toleranceFor, FLOAT16_TOLERANCE, FLOAT32_TOLERANCE, type Comparison, type Tolerance } from './compare.js';
 export { listSuite, readDataSet, writeCase, type CaseFiles, type CaseSettings, type DataSet, type SuiteCase } from './layout.js';
@@ -15,12 +15,16 @@ export {
   compareWithExpectations,
   expectationFileName,
   expectationFor,
+  expectationFiles,
+  listedRuns,
+  loadRunExpectations,
   loadExpectations,
   parseExpectations,
   EXPECTATIONS_DIR,
   type Expectation,
   type ExpectationDifference,
   type ExpectationList,
+  type ListedRun,
 } from './expectations.js';
 export { generateOpSuite, generateModelSuite, generateSuites, builtinModelCases, opCaseName, type ModelCaseSpec, type OpSuiteOptions } from './generate/generate-suites.js';
-export { constant, singleNodeModel, type OpCase, type ConstantInput } from './generate/op-case.js';
+export { constant, singleNodeModel, type OpCase, type CaseInput, type ConstantInput } from './generate/op-case.js';

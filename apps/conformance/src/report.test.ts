@@ -8,12 +8,13 @@ describe('the ops x backends report', () => {
   const table = formatReport([
     { backend: 'reference', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'pass', op: 'Relu' }, { name: 'op_Relu_01', status: 'pass', op: 'Relu' }, { name: 'model_net', status: 'pass' }] },
     { backend: 'x', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'pass', op: 'Relu' }, { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' }, { name: 'model_net', status: 'fallback' }] },
+    { backend: 'x', precision: 'fp16', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'fail', op: 'Relu' }, { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' }, { name: 'model_net', status: 'pass' }] },
   ]);
-  it('has a row per op of the op set and per model, a column per backend', () => {
-    expect(table).toMatch(/^\| op \/ model \| `reference` \| `x` \|$/m);
-    expect(table).toMatch(/^\| Relu \| pass \(2\) \| pass 1\/2, unsupported 1\/2 \|$/m);
-    expect(table).toMatch(/^\| Conv \| - \| - \|$/m);
-    expect(table).toMatch(/^\| model: net \| pass \(1\) \| fallback \(1\) \|$/m);
+  it('has a row per op of the op set and per model, a column per backend and precision', () => {
+    expect(table).toMatch(/^\| op \/ model \| `reference` \| `x` \| `x` fp16 \|$/m);
+    expect(table).toMatch(/^\| Relu \| pass \(2\) \| pass 1\/2, unsupported 1\/2 \| unsupported 1\/2, fail 1\/2 \|$/m);
+    expect(table).toMatch(/^\| Conv \| - \| - \| - \|$/m);
+    expect(table).toMatch(/^\| model: net \| pass \(1\) \| fallback \(1\) \| pass \(1\) \|$/m);
   });
   it('replaces only what lies between the markers', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'report-')), 'CONFORMANCE.md');

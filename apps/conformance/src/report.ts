@@ -1,6 +1,6 @@
 /**
- * The ops x backends report: one row per op (and per model case), one column per backend, each cell
- * the outcome of that op's cases on that backend. Rendered as Markdown for the terminal and for
+ * The ops x backends report: one row per op (and per model case), one column per backend (and per
+ * precision a backend ran at), each cell the outcome of that op's cases on that backend. Rendered as Markdown for the terminal and for
  * CONFORMANCE.md, where it replaces what lies between two marker comments.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,9 +26,14 @@ function rowOf(c: CaseResult): string {
   return c.op ?? c.name;
 }
 
+/** The column of a run: its backend, and the precision it ran at when it asked for one. */
+function columnOf(r: SuiteResult): string {
+  return r.precision === undefined ? `\`${r.backend}\`` : `\`${r.backend}\` ${r.precision}`;
+}
+
 /** The report of several backends' results (any number of suites each) as a Markdown table. */
 export function formatReport(results: readonly SuiteResult[]): string {
-  const backends = [...new Set(results.map((r) => r.backend))];
+  const backends = [...new Set(results.map(columnOf))];
   const byRow = new Map<string, Map<string, CaseResult[]>>();
   const models = new Set<string>();
   for (const r of results) {
@@ -36,13 +41,13 @@ export function formatReport(results: readonly SuiteResult[]): string {
       const row = rowOf(c);
       if (c.op === undefined) models.add(row);
       const perBackend = byRow.get(row) ?? new Map<string, CaseResult[]>();
-      perBackend.set(r.backend, [...(perBackend.get(r.backend) ?? []), c]);
+      perBackend.set(columnOf(r), [...(perBackend.get(columnOf(r)) ?? []), c]);
       byRow.set(row, perBackend);
     }
   }
   const ops = [...new Set([...supportedOps(), ...[...byRow.keys()].filter((k) => !models.has(k))])].sort();
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const rows = [line(['op / model', ...backends.map((b) => `\`${b}\``)]), line(['---', ...backends.map(() => '---')])];
+  const rows = [line(['op / model', ...backends]), line(['---', ...backends.map(() => '---')])];
   for (const row of [...ops, ...[...models].sort()]) {
     rows.push(line([models.has(row) ? `model: ${row.replace(/^model_/, '')}` : row, ...backends.map((b) => cell(byRow.get(row)?.get(b) ?? []))]));
   }

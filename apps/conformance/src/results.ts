@@ -1,6 +1,7 @@
 /**
  * What a conformance run reports: a status per case, and the results of a suite as the JSON output holds them.
  */
+import type { Precision } from '@lastmile/core';
 
 /**
  * `pass`: outputs match. `fail`: they differ (max errors and where). `unsupported`: the backend declined
@@ -29,6 +30,8 @@ export interface CaseResult {
 /** One suite run on one backend: the `--json` output. */
 export interface SuiteResult {
   backend: string;
+  /** The precision the backend ran at, when the run asked for one. */
+  precision?: Precision;
   suite: string;
   cases: CaseResult[];
 }

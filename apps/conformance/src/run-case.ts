@@ -1,7 +1,7 @@
 /**
  * One case on one backend: read its data sets, run them in a worker, compare with the expected outputs.
  */
-import { ErrorCodes, type Tensor } from '@lastmile/core';
+import { ErrorCodes, type Precision, type Tensor } from '@lastmile/core';
 import { compareTensors, toleranceFor } from './compare.js';
 import { declaredTolerance, readDataSet, type SuiteCase } from './layout.js';
 import type { CaseResult } from './results.js';
@@ -14,6 +14,8 @@ export interface CaseRunOptions {
   projectRoot: string;
   fallback: boolean;
   timeoutMs: number;
+  /** The session's precision (fp16: float outputs compared at the fp16 tolerance). */
+  precision?: Precision;
 }
 
 /** The result of a worker's error: `unsupported` when the backend declined nodes with fallback off. */
@@ -25,7 +27,14 @@ export function errorResult(name: string, error: WireError): CaseResult {
 }
 
 /** Compares outputs per data set with the expected ones; the first failing output gives the message. */
-export function compareOutputs(name: string, got: readonly Tensor[][], expected: readonly Tensor[][], outputNames: readonly string[], declared: { rtol?: number; atol?: number }): CaseResult {
+export function compareOutputs(
+  name: string,
+  got: readonly Tensor[][],
+  expected: readonly Tensor[][],
+  outputNames: readonly string[],
+  declared: { rtol?: number; atol?: number },
+  precision?: Precision,
+): CaseResult {
   let maxAbsError = 0;
   let maxRelError = 0;
   let message: string | undefined;
@@ -34,7 +43,7 @@ export function compareOutputs(name: string, got: readonly Tensor[][], expected:
     outputs.forEach((e, k) => {
       const g = got[set][k];
       if (g === undefined) return;
-      const c = compareTensors(g, e, toleranceFor(e.type, declared), `data set ${set}, output ${k} '${outputNames[k] ?? k}'`);
+      const c = compareTensors(g, e, toleranceFor(e.type, declared, precision), `data set ${set}, output ${k} '${outputNames[k] ?? k}'`);
       maxAbsError = Math.max(maxAbsError, c.maxAbsError);
       maxRelError = Math.max(maxRelError, c.maxRelError);
       if (!c.ok && message === undefined) message = c.message;
@@ -44,9 +53,9 @@ export function compareOutputs(name: string, got: readonly Tensor[][], expected:
 }
 
 /** The outcome of a finished worker, compared with `expected`. */
-export function resultOf(name: string, reply: WorkerReply, expected: readonly Tensor[][], declared: { rtol?: number; atol?: number }): CaseResult {
+export function resultOf(name: string, reply: WorkerReply, expected: readonly Tensor[][], declared: { rtol?: number; atol?: number }, precision?: Precision): CaseResult {
   if (reply.kind === 'error') return errorResult(name, reply.error);
-  const result = compareOutputs(name, reply.outputs.map((set) => set.map(fromWire)), expected, reply.outputNames, declared);
+  const result = compareOutputs(name, reply.outputs.map((set) => set.map(fromWire)), expected, reply.outputNames, declared, precision);
   if (result.status === 'pass' && reply.fallbackNodes > 0) {
     return { ...result, status: 'fallback', message: `${reply.fallbackNodes} node(s) ran on the reference backend` };
   }
@@ -64,7 +73,14 @@ export async function runCase(c: SuiteCase, options: CaseRunOptions): Promise<Ca
   } catch (error) {
     return withOp(errorResult(c.name, toWireError(error)));
   }
-  const task = { modelPath: c.modelPath, backend: options.backend, projectRoot: options.projectRoot, fallback: options.fallback, feeds: sets.map((s) => s.inputs.map((x) => x.tensor)) };
+  const task = {
+    modelPath: c.modelPath,
+    backend: options.backend,
+    projectRoot: options.projectRoot,
+    fallback: options.fallback,
+    ...(options.precision !== undefined ? { precision: options.precision } : {}),
+    feeds: sets.map((s) => s.inputs.map((x) => x.tensor)),
+  };
   const reply = await runInWorker(task, options.timeoutMs);
-  return withOp(resultOf(c.name, reply, sets.map((s) => s.outputs.map((y) => y.tensor)), declaredTolerance(c.settings)));
+  return withOp(resultOf(c.name, reply, sets.map((s) => s.outputs.map((y) => y.tensor)), declaredTolerance(c.settings), options.precision));
 }

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { defaultProjectRoot, InputError, parseBackendSpec } from '@lastmile/core';
+import { defaultProjectRoot, InputError, parseBackendSpec, type Precision } from '@lastmile/core';
 import { listSuite, type SuiteCase } from './layout.js';
 import type { CaseResult, SuiteResult } from './results.js';
 import { runCase } from './run-case.js';
@@ -25,6 +25,11 @@ export interface ConformanceOptions {
   filter?: RegExp | string;
   /** Let nodes the backend declines run on `reference` (status `fallback`); default false (status `unsupported`). */
   fallback?: boolean;
+  /**
+   * The precision the backend is asked for (Session option `precision`); absent: its default. At fp16,
+   * float outputs are compared at the fp16 tolerance.
+   */
+  precision?: Precision;
   /** Per-case time limit in ms (default 30 000). */
   timeoutMs?: number;
   /** Where the backend is looked up; see core's `defaultProjectRoot`. */
@@ -57,13 +62,29 @@ export async function mapPooled<T, R>(items: readonly T[], limit: number, work: 
   return results;
 }
 
+/** Every precision a run may ask for. */
+export const PRECISIONS: readonly Precision[] = ['auto', 'fp32', 'fp16', 'int8'];
+
+/** Checks a precision given from outside (an option, a flag). */
+export function checkPrecision(value: string): Precision {
+  if (!(PRECISIONS as readonly string[]).includes(value)) throw new InputError(`precision '${value}' is not one of ${PRECISIONS.join(', ')}`, { expected: PRECISIONS, got: value });
+  return value as Precision;
+}
+
 /** Runs the suites on the backend; one {@link SuiteResult} per suite, cases in name order. */
 export async function runConformance(options: ConformanceOptions): Promise<SuiteResult[]> {
   parseBackendSpec(options.backend); // refuses paths and URLs before any worker starts
   const filter = filterOf(options.filter);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError(`the case time limit must be positive, got ${timeoutMs}`, { expected: '> 0', got: timeoutMs });
-  const run = { backend: options.backend, projectRoot: resolve(options.projectRoot ?? defaultProjectRoot()), fallback: options.fallback ?? false, timeoutMs };
+  const precision = options.precision === undefined ? undefined : checkPrecision(options.precision);
+  const run = {
+    backend: options.backend,
+    projectRoot: resolve(options.projectRoot ?? defaultProjectRoot()),
+    fallback: options.fallback ?? false,
+    timeoutMs,
+    ...(precision !== undefined ? { precision } : {}),
+  };
   const concurrency = options.concurrency ?? Math.min(8, availableParallelism());
   const emit = options.onEvent ?? (() => undefined);
   const results: SuiteResult[] = [];
@@ -76,7 +97,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Suite
       emit({ type: 'case-done', suite, result });
       return result;
     });
-    results.push({ backend: options.backend, suite, cases: done });
+    results.push({ backend: options.backend, ...(precision !== undefined ? { precision } : {}), suite, cases: done });
   }
   return results;
 }

@@ -2,7 +2,7 @@
  * The messages between the runner and a case worker. Tensors cross as plain { type, data, dims } (the
  * structured clone of a Tensor), errors as their name, code, message and details.
  */
-import { isLastmileError, Tensor, type TensorData, type TensorType } from '@lastmile/core';
+import { isLastmileError, type Precision, Tensor, type TensorData, type TensorType } from '@lastmile/core';
 
 /** A tensor as structured clone carries it. */
 export interface WireTensor {
@@ -18,6 +18,8 @@ export interface WorkerTask {
   projectRoot: string;
   /** Let nodes the backend declines run on the reference backend. */
   fallback: boolean;
+  /** The session's precision; absent: the backend's default. */
+  precision?: Precision;
   /** Input tensors per data set, in the order of the model's runtime inputs. */
   feeds: WireTensor[][];
 }

@@ -1,18 +1,20 @@
 /**
  * The kit end to end: generate the suites (expected outputs from onnxruntime-node), run them on the
- * reference and cpu-neon backends (everything passes) and on the example third-party backend with fallback off
- * (matching its expectation list), and catch a wrong, a hanging and a crashing backend.
+ * reference and cpu-neon backends (everything passes), on gpu-opencl at fp32 and fp16 (where OpenCL is
+ * installed; always in CI) and on the example third-party backend with fallback off (each matching its
+ * expectation list), and catch a wrong, a hanging and a crashing backend.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { a, emptyGraph, makeNode, supportedOps } from '@lastmile/core';
+import { backend as openclBackend } from '@lastmile/backend-gpu-opencl';
+import { a, emptyGraph, makeNode, type Precision, supportedOps } from '@lastmile/core';
 import { saveModel } from '@lastmile/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareToReference } from '../src/compare-to.js';
-import { compareWithExpectations, expectationFileName, EXPECTATIONS_DIR, loadExpectations } from '../src/expectations.js';
+import { compareWithExpectations, EXPECTATIONS_DIR, loadRunExpectations } from '../src/expectations.js';
 import { generateSuites } from '../src/generate/generate-suites.js';
 import { listSuite } from '../src/layout.js';
 import { formatReport } from '../src/report.js';
@@ -33,7 +35,16 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const expectationsOf = (backend: string) => loadExpectations(join(EXPECTATIONS_DIR, expectationFileName(backend)));
+const expectationsOf = (backend: string, precision?: Precision) => loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
+
+/**
+ * gpu-opencl needs an OpenCL driver: CI installs PoCL and sets CI=true, where a missing driver fails
+ * loudly; elsewhere the block is skipped with the probe's reason in its title.
+ */
+const openclProbe = await openclBackend.probe();
+const openclMissing = !openclProbe.available && process.env.CI !== 'true';
+const openclTitle = openclMissing ? `(skipped: no OpenCL on this machine: ${openclProbe.reason})` : `on ${openclProbe.device}`;
+if (openclMissing) console.warn(`gpu-opencl conformance skipped: no OpenCL on this machine (${openclProbe.reason}); CI=true runs it`);
 
 describe('generated suites', () => {
   it('hold cases for every op of the op set, and the PP-OCR and CNN models', () => {
@@ -95,6 +106,28 @@ describe('the cpu-neon backend, fallback off', () => {
     expect(notPassing).toEqual([]);
     expect(compareWithExpectations(results, expectationsOf('cpu-neon'))).toEqual([]);
   }, 300_000);
+});
+
+describe.skipIf(openclMissing)(`the gpu-opencl backend, fallback off ${openclTitle}`, () => {
+  it('is available (CI installs PoCL)', () => {
+    expect(openclProbe.reason).toBeUndefined();
+    expect(openclProbe.available).toBe(true);
+  });
+
+  for (const precision of ['fp32', 'fp16'] as const) {
+    it(`at ${precision}: passes every op and model case it takes, declines the rest with its reason, as its expectation list says`, async () => {
+      const results = await runConformance({ backend: 'gpu-opencl', precision, suites: [ops, models], projectRoot: PACKAGE_ROOT });
+      expect(compareWithExpectations(results, expectationsOf('gpu-opencl', precision))).toEqual([]);
+      const counts = summarize(results);
+      expect(counts.error + counts.fallback).toBe(0);
+      // fp32 fails nothing; fp16 only edge values that have no half (3e38, 1e-40), as its list says.
+      const failed = results.flatMap((r) => r.cases.filter((c) => c.status === 'fail').map((c) => c.name));
+      expect(failed.filter((name) => precision === 'fp32' || !name.endsWith('_edge_values'))).toEqual([]);
+      const byName = new Map(results.flatMap((r) => r.cases.map((c) => [c.name, c])));
+      for (const name of ['op_Conv_00', 'model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']) expect(byName.get(name)?.status, name).toBe('pass');
+      expect(counts.pass).toBeGreaterThan(counts.unsupported);
+    }, 300_000);
+  }
 });
 
 describe('the example third-party backend, fallback off', () => {
@@ -206,5 +239,21 @@ describe('the command', () => {
       expect(String((error as { stdout: string }).stdout)).toMatch(/!!! REGRESSION ops\/op_Conv_00: expected pass, got unsupported/);
     }
     expect(status).toBe(1);
+  }, 60_000);
+
+  it('runs a backend at --precision, recording it in the JSON, and refuses an unknown precision', () => {
+    const json = join(root, 'fp16.json');
+    const cli = join(PACKAGE_ROOT, 'dist', 'cli.js');
+    const out = execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--precision', 'fp16', '--json', json], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/^reference \(fp16\) on ops: 3 pass/m);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ backend: 'reference', precision: 'fp16', suite: 'ops' });
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--precision', 'fp8'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+      expect(String((error as { stderr: string }).stderr)).toMatch(/precision 'fp8' is not one of auto, fp32, fp16, int8/);
+    }
+    expect(status).toBe(2);
   }, 60_000);
 });

@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+// @types/node 20 declares no WebAssembly global; packages that typecheck this source need the declarations too.
+/// <reference path="./wasm/webassembly.d.ts" />
 import { arch, availableParallelism, cpus } from 'node:os';
 import { BACKEND_API_VERSION, type Backend, type CompileOptions, type Executable, findOp, InputError, type Partition } from '@lastmile/core';
 import { compileProgram } from './compile/compile.js';

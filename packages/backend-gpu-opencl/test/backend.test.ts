@@ -9,7 +9,7 @@ import { OpenCL } from '../src/cl/api.js';
 import { libraryCandidates } from '../src/cl/library.js';
 import { chooseDevice, listDevices } from '../src/device/devices.js';
 import { backend, liveObjects, OPENCL_LIBRARY_ENV } from '../src/index.js';
-import { expectClose, expectModelMatchesOrt, onDevice, reference } from './support.js';
+import { expectClose, expectModelMatchesOrt, onDevice, cpu } from './support.js';
 
 afterEach(() => {
   delete process.env[OPENCL_LIBRARY_ENV];
@@ -53,7 +53,7 @@ describe('sessions without OpenCL', () => {
         const skipped = events.find((e): e is Extract<SessionEvent, { type: 'backend-skipped' }> => e.type === 'backend-skipped');
         expect(skipped?.backend).toBe('gpu-opencl');
         expect(skipped?.reason).toMatch(/no OpenCL library could be loaded.*\/nonexistent\/libOpenCL\.so/);
-        expect(session.partitions.map((p) => p.backend)).toEqual(['reference']);
+        expect(session.partitions.map((p) => p.backend)).toEqual(['cpu-neon']);
       },
     });
   });
@@ -63,10 +63,10 @@ onDevice('sessions on the OpenCL device', () => {
   it('send the ops gpu-opencl declines to the next backend', async () => {
     const model = modelWithLrn();
     const x = new SeededRandom(3).floatTensor([1, 4, 5, 5]);
-    const session = await Session.init(model, { backends: [backend, reference] });
+    const session = await Session.init(model, { backends: [backend, cpu] });
     try {
       const out = await session.run({ x });
-      expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl', 'reference', 'gpu-opencl']);
+      expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl', 'cpu-neon', 'gpu-opencl']);
       const lrn = session.assignment?.nodes.find((n) => n.op === 'LRN');
       expect(lrn?.declinedBy).toEqual([{ backend: 'gpu-opencl', reason: 'no OpenCL kernel for LRN' }]);
       expectClose(out.y, evaluateGraph(model, { x }).y, 1e-5, 1e-6, 'y');

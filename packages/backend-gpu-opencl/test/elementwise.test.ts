@@ -41,6 +41,15 @@ onDevice('on the OpenCL device', () => {
     }
   });
 
+  // Comparisons, not fmax/clamp, in the kernels: OpenCL's clamp(NaN) is a bound. (The conformance kit's edge cases cover infinities.)
+  describe('activations carry NaN as the reference does', () => {
+    const edges = new Tensor('float32', [Number.NaN, -0, 3e38, -3e38, 1e-40, 0.5, -2], [7]);
+    for (const op of ['Relu', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Sigmoid', 'Tanh', 'Abs', 'Neg']) {
+      it(op, () => expectOpMatchesReference({ op, inputs: [edges] }));
+    }
+    it('Clip', () => expectOpMatchesReference({ op: 'Clip', inputs: [edges, constant(new Tensor('float32', [-1], [])), constant(new Tensor('float32', [1], []))] }));
+  });
+
   describe('binary ops on gpu-opencl broadcast as the reference does', () => {
     const shapes: [number[], number[]][] = [
       [[2, 3, 4, 5], [2, 3, 4, 5]],

@@ -1,5 +1,5 @@
 /**
- * Whole models through a Session with backends [gpu-opencl, reference] against onnxruntime-node on the same
+ * Whole models through a Session with backends [gpu-opencl, cpu-neon] against onnxruntime-node on the same
  * seeded inputs: the bench CNNs (built by tooling/models) and the trained PP-OCR models, at small sizes.
  */
 import { readFileSync } from 'node:fs';

@@ -4,12 +4,11 @@
 import { SeededRandom, Session, type SessionEvent, type Tensor, Tensor as LmTensor, type Backend, elementAsNumber } from '@lastmile/core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect } from 'vitest';
-// backend-reference is not a dependency of this package (adding one needs a lockfile change): its source is
-// imported by path, as the second backend every session here falls back to.
-import { backend as reference } from '@lastmile/backend-reference';
+// The CPU backend a GPU is paired with in deployment: nodes gpu-opencl declines, and whole models without OpenCL, run there.
+import { backend as cpu } from '@lastmile/backend-cpu-neon';
 import { backend } from '../src/index.js';
 
-export { reference };
+export { cpu };
 
 /**
  * Device tests run where OpenCL is installed, and always in CI (CI=true), where a missing PoCL must fail
@@ -48,7 +47,7 @@ export interface ModelRun {
   events: SessionEvent[];
 }
 
-/** Runs `model` on gpu-opencl (falling back to reference) and on onnxruntime-node, and compares every output. */
+/** Runs `model` on gpu-opencl (falling back to cpu-neon) and on onnxruntime-node, and compares every output. */
 export async function expectModelMatchesOrt(
   model: Uint8Array,
   inputName: string,
@@ -60,7 +59,7 @@ export async function expectModelMatchesOrt(
   const ortSession = await ort.InferenceSession.create(model);
   const expected = await ortSession.run({ [inputName]: new ort.Tensor('float32', x.data as Float32Array, dims) });
   const events: SessionEvent[] = [];
-  const session = await Session.init(model, { backends: options.backends ?? [backend, reference], precision: options.precision, onEvent: (e) => events.push(e) });
+  const session = await Session.init(model, { backends: options.backends ?? [backend, cpu], precision: options.precision, onEvent: (e) => events.push(e) });
   try {
     const outputs = await session.run({ [inputName]: x });
     const [rtol, atol] = options.precision === 'fp16' ? [1e-2, 1e-2] : [1e-3, 1e-4];

@@ -1,9 +1,9 @@
 /**
  * Shape and data movement. Reshape, Flatten, Squeeze, Unsqueeze, Identity and Dropout (inference) only
  * reinterpret dims, so their output aliases their input's buffer. Transpose, Slice and Expand are
- * strided copies; Concat and Split copy bands along their axis.
+ * strided copies; Concat and Split copy bands along their axis. A Constant is a weight, uploaded once.
  */
-import { attr, normalizeAxis, stridesOf, type Node } from '@lastmile/core';
+import { attr, normalizeAxis, stridesOf, type Node, type Tensor } from '@lastmile/core';
 import { arg, constantNumbers, dimsOf, type GraphView, type KernelStep, type Lowered, product } from './steps.js';
 
 /** Ops whose output is their input with other dims. */
@@ -15,6 +15,16 @@ export function refuseAlias(node: Node): string | undefined {
 }
 
 export const lowerAlias = (node: Node): Lowered => ({ alias: node.inputs[0] });
+
+/**
+ * Core bakes small Constants into initializers when it prepares a plan; larger ones (the conv weights of
+ * PP-OCR det and rec are Constant nodes) reach the backend and are uploaded like initializers.
+ */
+export function refuseConstant(node: Node): string | undefined {
+  return attr.tensor(node, 'value') ? undefined : "gpu-opencl takes Constant only with a tensor 'value' (core folds the other forms)";
+}
+
+export const lowerConstant = (node: Node): Lowered => ({ weight: attr.tensor(node, 'value') as Tensor });
 
 function stridedCopy(node: Node, out: readonly number[], strides: readonly number[], base: number): Lowered {
   const n = product(out);

@@ -37,6 +37,8 @@ export function lowerPartition(source: Model, bytesPerElement: number): LoweredP
   const g = model.graph;
   const steps: KernelStep[] = [];
   const aliases = new Map<string, string>();
+  // Initializers and the values of Constant nodes: whichever the steps read is uploaded once.
+  const constants = new Map(g.initializers);
   const view = graphView(model);
   for (const item of fuseEpilogues(model, view)) {
     const node = 'activation' in item ? item.node : item;
@@ -45,12 +47,14 @@ export function lowerPartition(source: Model, bytesPerElement: number): LoweredP
     if (!kernel) throw new BackendError(`gpu-opencl has no kernel for ${node.opType} node '${node.name}'`, { backend: 'gpu-opencl', node: node.name, op: node.opType });
     const lowered = 'activation' in item ? (node.opType === 'Gemm' ? lowerGemm(node, nodeView, item.activation) : lowerBinary(node, nodeView, item.activation)) : kernel.lower(node, nodeView);
     if ('alias' in lowered) aliases.set(node.outputs[0], lowered.alias);
+    else if ('weight' in lowered) constants.set(node.outputs[0], lowered.weight);
     else steps.push(...lowered.steps.filter((s) => s.workItems > 0));
   }
   const weights = new Map<string, Tensor>();
-  for (const step of steps) for (const a of step.args) if (a.kind === 'value' && g.initializers.has(a.name)) weights.set(a.name, g.initializers.get(a.name) as Tensor);
-  // An alias of a weight (a reshaped constant) reads the weight's buffer.
-  for (const [alias, target] of aliases) if (g.initializers.has(target) && !g.initializers.has(alias)) weights.set(target, g.initializers.get(target) as Tensor);
+  for (const step of steps) for (const a of step.args) if (a.kind === 'value' && constants.has(a.name)) weights.set(a.name, constants.get(a.name) as Tensor);
+  // An alias of a weight (a reshaped constant) reads the weight's buffer; so does an output that is one.
+  for (const [alias, target] of aliases) if (constants.has(target) && !constants.has(alias)) weights.set(target, constants.get(target) as Tensor);
+  for (const { name } of g.outputs) if (constants.has(name)) weights.set(name, constants.get(name) as Tensor);
   const memory = planMemory({
     steps,
     aliases,

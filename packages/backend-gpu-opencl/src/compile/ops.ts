@@ -7,7 +7,19 @@ import { UNARY_OPS } from './activation.js';
 import { lowerConv, lowerConvTranspose, refuseConv } from './lower-conv.js';
 import { lowerBatchNorm, lowerBinary, lowerUnary, refuseBatchNorm, refuseUnary } from './lower-elementwise.js';
 import { lowerGemm, lowerMatMul } from './lower-matmul.js';
-import { ALIAS_OPS, lowerAlias, lowerConcat, lowerExpand, lowerSlice, lowerSplit, lowerTranspose, refuseAlias, refuseSlice } from './lower-movement.js';
+import {
+  ALIAS_OPS,
+  lowerAlias,
+  lowerConcat,
+  lowerConstant,
+  lowerExpand,
+  lowerSlice,
+  lowerSplit,
+  lowerTranspose,
+  refuseAlias,
+  refuseConstant,
+  refuseSlice,
+} from './lower-movement.js';
 import { lowerGlobalPool, lowerPool, refusePool } from './lower-pool.js';
 import { lowerReduce, refuseReduce } from './lower-reduce.js';
 import { lowerResize, refuseResize } from './lower-resize.js';
@@ -58,6 +70,7 @@ const STANDARD: Record<string, OpKernel> = {
   Slice: { deviceInputs: 1, refuse: refuseSlice, lower: lowerSlice },
   Expand: { deviceInputs: 1, lower: lowerExpand },
   Concat: { lower: lowerConcat },
+  Constant: { refuse: refuseConstant, lower: lowerConstant },
   Split: { deviceInputs: 1, refuse: (node) => (node.outputs.includes('') ? 'Split with omitted outputs does not run on gpu-opencl' : undefined), lower: lowerSplit },
   ...Object.fromEntries(ALIAS_OPS.map((op) => [op, alias])),
   ...Object.fromEntries(UNARY_OPS.map((op) => [op, unary])),

@@ -26,8 +26,8 @@ export interface KernelStep {
   node: Node;
 }
 
-/** A node lowered to launches, or to an alias of its first input. */
-export type Lowered = { steps: KernelStep[] } | { alias: string };
+/** A node lowered to launches, to an alias of its first input, or to a weight (a Constant's value). */
+export type Lowered = { steps: KernelStep[] } | { alias: string } | { weight: Tensor };
 
 /** What lowering and capability checks read about the graph: SupportContext's lookups. */
 export type GraphView = SupportContext;

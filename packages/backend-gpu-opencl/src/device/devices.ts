@@ -5,6 +5,7 @@
 import { BackendUnavailableError } from '@lastmile/core';
 import type { Handle, OpenCL } from '../cl/api.js';
 import { CL_DEVICE, CL_DEVICE_TYPE, CL_PLATFORM } from '../cl/constants.js';
+import { withDriverLock } from '../cl/driver-lock.js';
 
 export type DeviceType = 'gpu' | 'cpu' | 'accelerator' | 'other';
 
@@ -41,8 +42,12 @@ function typeOf(bits: number): DeviceType {
   return 'other';
 }
 
-/** Every device of every platform. */
+/** Every device of every platform; one thread of the process at a time (see driver-lock). */
 export function listDevices(cl: OpenCL): DeviceInfo[] {
+  return withDriverLock(() => discoverDevices(cl));
+}
+
+function discoverDevices(cl: OpenCL): DeviceInfo[] {
   const found: DeviceInfo[] = [];
   cl.platforms().forEach((platform, platformIndex) => {
     const platformName = cl.platformString(platform, CL_PLATFORM.NAME);

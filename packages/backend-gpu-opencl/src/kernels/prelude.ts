@@ -44,7 +44,7 @@ float activate(float x, int act, float p0, float p1) {
     case ${ACT.leakyrelu}: return x < 0.0f ? p0 * x : x;
     case ${ACT.clip}: { float y = x < p0 ? p0 : x; return y > p1 ? p1 : y; }
     case ${ACT.sigmoid}: return x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
-    case ${ACT.hardsigmoid}: return clamp(p0 * x + p1, 0.0f, 1.0f);
+    case ${ACT.hardsigmoid}: { float y = p0 * x + p1; y = y < 0.0f ? 0.0f : y; return y > 1.0f ? 1.0f : y; }
     case ${ACT.hardswish}: return x * clamp(x / 6.0f + 0.5f, 0.0f, 1.0f);
     case ${ACT.tanh}: return tanh(x);
     case ${ACT.sqrt}: return sqrt(x);
