@@ -3,7 +3,7 @@
  * innermost, what the SIMD kernels vectorize over); everything else is stored row-major as ONNX sees it.
  * Conversions happen at partition boundaries and around host-run ops only.
  */
-import type { TensorType } from '@lastmile/core';
+import { stridesOf, type TensorType } from '@lastmile/core';
 
 export type Layout = 'nhwc' | 'plain';
 
@@ -23,13 +23,7 @@ export function storageStrides(dims: readonly number[], layout: Layout): number[
     const [, C, H, W] = dims;
     return [H * W * C, 1, W * C, C];
   }
-  const strides = new Array<number>(dims.length);
-  let s = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= dims[i];
-  }
-  return strides;
+  return stridesOf(dims);
 }
 
 /** The physical position of each logical axis (identity for plain). */
