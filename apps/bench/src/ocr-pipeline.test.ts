@@ -62,7 +62,7 @@ const ocr: OcrRecord = {
   image: 'apps/ocr/samples/sample.png',
   width: 600,
   height: 212,
-  lines: ['Order2024-0193', 'Thankyou'],
+  lines: ['Order 2024-0193', 'Thank you'],
   parts: ['pre-processing', 'det', 'DB post', 'cls', 'rec', 'CTC'],
   contestants: ['cpu-neon-1t', 'ort-web-1t', 'gpu-opencl'],
   skipped: [{ id: 'reference', reason: 'not run on the OCR pipeline: the naive reference backend takes about 30 s a run' }],
@@ -89,7 +89,7 @@ describe('the OCR pipeline in the reports', () => {
   it('has its own Markdown section: image, text, end-to-end medians, parts, ratios to each peer, what did not count', () => {
     const md = markdownReport(report);
     expect(md).toContain('## OCR pipeline');
-    expect(md).toContain('`apps/ocr/samples/sample.png` (600x212), 2 lines: "Order2024-0193", "Thankyou"');
+    expect(md).toContain('`apps/ocr/samples/sample.png` (600x212), 2 lines: "Order 2024-0193", "Thank you"');
     expect(md).toContain('| contestant | end to end ms (p10-p90) | pre-processing | det | DB post | cls | rec | CTC | vs ort-web-1t | notes |');
     expect(md).toContain('| cpu-neon-1t | 300 (292-308) | 2.00 | 75.0 | 0.00 | 0.00 | 150 | 1.00 | 2.00x faster |  |');
     expect(md).toContain('| ort-web-1t | 600 (600-600) | 2.00 | 150 | 0.00 | 0.00 | 300 | 1.00 | - |  |');

@@ -21,7 +21,7 @@ export interface EnginePipeline<I, O> {
   dispose(): Promise<void>;
   /** What was folded into the model (lastmile only). */
   readonly folding?: Folding;
-  /** Backends the session uses (lastmile), or the engine's name. */
+  /** Backends that took nodes in the last run (lastmile; before a run, those it may use), or the engine's name. */
   readonly backends: readonly string[];
 }
 
@@ -29,7 +29,16 @@ export interface EnginePipeline<I, O> {
 export async function openPipeline<I, O>(spec: PipelineSpec<I, O>, engine: EngineName, session: SessionOptions = {}): Promise<EnginePipeline<I, O>> {
   if (engine === 'lastmile') {
     const opened = await pipeline({ ...spec, session: { ...session, ...spec.session } });
-    return { run: (input) => opened.run(input), dispose: () => opened.dispose(), folding: opened.folding, backends: opened.session.backends.map((b) => b.name) };
+    return {
+      run: (input) => opened.run(input),
+      dispose: () => opened.dispose(),
+      folding: opened.folding,
+      // The backends that took nodes in the last run; before one, those the session may use.
+      get backends() {
+        const used = [...new Set(opened.session.partitions.map((p) => p.backend))];
+        return used.length > 0 ? used : opened.session.backends.map((b) => b.name);
+      },
+    };
   }
   const ort = engine === 'onnxruntime' ? await loadOrtNode() : await loadOrtWeb(session.threads);
   const options = engine === 'onnxruntime' && session.threads !== undefined ? { intraOpNumThreads: session.threads, interOpNumThreads: 1 } : {};

@@ -31,6 +31,8 @@ options:
   --annotate <file>     where to write the annotated PNG (default: <tmp>/lastmile-ocr/<name>.annotated.png)
   --det-limit <pixels>  longest side of the detector's input (default 960)
   --no-cls              skip the direction classifier
+  --no-word-gaps        PaddleOCR's plain greedy CTC decoding: word gaps the recognizer leaves blank
+                        stay unspaced (by default they become spaces)
   -h, --help            this help`;
 
 /** Where main() writes. */
@@ -83,6 +85,7 @@ export async function main(argv: readonly string[], out: Output = process.stdout
       backends: values.backend?.split(',').map((b) => b.trim()).filter(Boolean),
       threads,
       classify: !values['no-cls'],
+      wordGaps: !values['no-word-gaps'],
       detLimitSide: detLimit,
       onEvent,
     });
@@ -123,6 +126,7 @@ function parse(argv: readonly string[]) {
       annotate: { type: 'string' },
       'det-limit': { type: 'string' },
       'no-cls': { type: 'boolean' },
+      'no-word-gaps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -8,7 +8,7 @@ import type { SessionEvent } from '@lastmile/core';
 import { ppocrDictionaryPath, ppocrModelPath } from '@lastmile/models';
 import { cropQuad, loadDictionary, rotate, type Folding, type Image, type Quad, type StageTiming } from '@lastmile/vision';
 import { openPipeline, type EngineName, type EnginePipeline } from './engine.js';
-import { BATCH, CLS_THRESHOLD, DET_LIMIT_SIDE, DROP_SCORE, bigEnough, byAspect, sortBoxes } from './ppocr.js';
+import { BATCH, CLS_THRESHOLD, DET_LIMIT_SIDE, DROP_SCORE, SPACE_THRESHOLD, bigEnough, byAspect, sortBoxes } from './ppocr.js';
 import { clsSpec, detSpec, recSpec, type Direction } from './stages.js';
 import type { Decoded, TextBox } from '@lastmile/vision';
 
@@ -25,6 +25,8 @@ export interface OcrOptions {
   classify?: boolean;
   /** det_limit_side_len (default 960). */
   detLimitSide?: number;
+  /** Read word gaps the recognizer leaves blank as spaces (default true; false: PaddleOCR's plain greedy CTC). */
+  wordGaps?: boolean;
   /** Character dictionary (default PP-OCR's ppocr_keys_v1.txt). */
   dictionary?: string;
   /** Session events (backend skipped or selected...). */
@@ -57,7 +59,7 @@ export interface OcrResult {
 /** A ready OCR system. */
 export interface Ocr {
   recognize(image: Image): Promise<OcrResult>;
-  /** The engine, and the backends of each model. */
+  /** The engine, and the backends of each model (those that took nodes in the last run). */
   readonly engine: EngineName;
   readonly backends: Readonly<Record<'det' | 'cls' | 'rec', readonly string[]>>;
   readonly folding: Readonly<Record<'det' | 'cls' | 'rec', Folding | undefined>>;
@@ -76,11 +78,13 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     opened.push(det as EnginePipeline<never, unknown>);
     const cls = classify ? await openPipeline(clsSpec(ppocrModelPath('cls')), engine, session) : undefined;
     if (cls) opened.push(cls as EnginePipeline<never, unknown>);
-    const rec = await openPipeline(recSpec(ppocrModelPath('rec'), dictionary), engine, session);
+    const rec = await openPipeline(recSpec(ppocrModelPath('rec'), dictionary, { spaceThreshold: options.wordGaps === false ? undefined : SPACE_THRESHOLD }), engine, session);
     opened.push(rec as EnginePipeline<never, unknown>);
     return {
       engine,
-      backends: { det: det.backends, cls: cls?.backends ?? [], rec: rec.backends },
+      get backends() {
+        return { det: det.backends, cls: cls?.backends ?? [], rec: rec.backends };
+      },
       folding: { det: det.folding, cls: cls?.folding, rec: rec.folding },
       recognize: (image) => recognize(image, det, cls, rec),
       dispose: async () => {

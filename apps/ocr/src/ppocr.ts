@@ -20,6 +20,12 @@ export const BATCH = 6;
 export const CLS_THRESHOLD = 0.9;
 /** Lines recognized with a lower confidence are dropped. */
 export const DROP_SCORE = 0.5;
+/**
+ * Our addition to PaddleOCR's rules: a blank gap between characters whose space probability reaches this
+ * is read as a space (see vision's ctcGreedyDecode). Measured on PP-OCRv4 rec over 16 rendered lines in
+ * 12 fonts: 0.026-0.49 at word gaps, under 0.001 inside words; 0.01 sits between with margin both sides.
+ */
+export const SPACE_THRESHOLD = 0.01;
 /** det_limit_side_len: the longer side is scaled down to this when longer. */
 export const DET_LIMIT_SIDE = 960;
 

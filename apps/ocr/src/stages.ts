@@ -5,6 +5,7 @@
 import { ShapeError, type Tensor } from '@lastmile/core';
 import {
   ctcGreedyDecode,
+  type CtcOptions,
   dbBoxes,
   normalizeStep,
   resize,
@@ -63,7 +64,7 @@ export function clsSpec(model: string): PipelineSpec<readonly Image[], Direction
 }
 
 /** Recognition of a batch of crops (height 48, width by aspect ratio up to the batch width), CTC-decoded. */
-export function recSpec(model: string, dictionary: readonly string[]): PipelineSpec<readonly Image[], Decoded[]> {
+export function recSpec(model: string, dictionary: readonly string[], ctc: CtcOptions = {}): PipelineSpec<readonly Image[], Decoded[]> {
   return {
     model,
     pre: [
@@ -73,6 +74,6 @@ export function recSpec(model: string, dictionary: readonly string[]): PipelineS
       }),
       normalizeStep(REC_NORMALIZATION, { minWidth: REC_MIN_WIDTH }),
     ],
-    post: (outputs) => ctcGreedyDecode(onlyOutput(outputs, 'rec'), dictionary),
+    post: (outputs) => ctcGreedyDecode(onlyOutput(outputs, 'rec'), dictionary, ctc),
   };
 }

@@ -16,7 +16,7 @@ export { cropQuad, invertHomography, perspectiveTransform, warpPerspective, type
 export { affineOf, chwToHwc, hwcToChw, imageToTensor, imagesToTensor, type BatchLayout, type ChannelAffine, type Normalization } from './layout.js';
 export { softmax, topK, type Ranked } from './classify.js';
 export { iou, nms, softNms, type Box, type SoftNmsOptions } from './nms.js';
-export { ctcGreedyDecode, loadDictionary, type Decoded } from './ctc.js';
+export { ctcGreedyDecode, loadDictionary, type CtcOptions, type Decoded } from './ctc.js';
 export { boxScoreFast, dbBoxes, miniBox, unclip, type DbOptions, type TextBox } from './db/db-postprocess.js';
 export { convexHull, minAreaRect, polygonArea, polygonLength, type RotatedRect } from './db/polygon.js';
 export { regionOutlines } from './db/regions.js';

@@ -76,6 +76,30 @@ describe('CTC greedy decoding', () => {
     expect(second).toEqual({ text: '', score: 0 });
   });
 
+  it('reads a blank run as a space where the space class reaches spaceThreshold, and only there', () => {
+    // Path a _ _ b _ a: the first blank run carries some space probability, the second little.
+    const tensor = probs([[1, 0, 0, 2, 0, 1]]);
+    const data = tensor.data as Float32Array;
+    const spaceAt = (step: number, p: number) => {
+      data[step * 4 + 3] = p;
+    };
+    spaceAt(1, 0.01);
+    spaceAt(2, 0.04);
+    spaceAt(4, 0.005);
+    expect(ctcGreedyDecode(tensor, classes)[0].text).toBe('aba');
+    expect(ctcGreedyDecode(tensor, classes, { spaceThreshold: 0.03 })[0].text).toBe('a ba');
+    expect(ctcGreedyDecode(tensor, classes, { spaceThreshold: 0.004 })[0].text).toBe('a b a');
+    // No space class: the option has nothing to read.
+    expect(ctcGreedyDecode(tensor, ['blank', 'a', 'b', 'c'], { spaceThreshold: 0.001 })[0].text).toBe('aba');
+  });
+
+  it('never doubles a space the model emits, nor starts a line with one', () => {
+    const tensor = probs([[0, 1, 0, 3, 0, 2]]);
+    const data = tensor.data as Float32Array;
+    for (const step of [0, 2, 4]) data[step * 4 + 3] = 0.2;
+    expect(ctcGreedyDecode(tensor, classes, { spaceThreshold: 0.1 })[0].text).toBe('a b');
+  });
+
   it('refuses a dictionary that does not match the model', () => {
     expect(() => ctcGreedyDecode(probs([[1]]), ['blank', 'a'])).toThrow(expect.objectContaining({ code: 'LM_SHAPE' }));
   });
