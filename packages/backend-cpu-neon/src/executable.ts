@@ -103,15 +103,21 @@ export class NeonExecutable implements CpuNeonExecutable {
 
   async #runShared(step: SharedStep): Promise<void> {
     const pool = this.#pool!;
-    let finished: boolean;
-    try {
-      finished = pool.runRegion(step.region, this.#runChunk);
-    } catch (error) {
-      // Workers may still be inside this region: never let them overlap the next one.
-      await pool.restart();
-      throw error;
+    for (const phase of step.phases) {
+      if (typeof phase === 'function') {
+        phase();
+        continue;
+      }
+      let finished: boolean;
+      try {
+        finished = pool.runRegion(phase, this.#runChunk);
+      } catch (error) {
+        // Workers may still be inside this region: never let them overlap the next one.
+        await pool.restart();
+        throw error;
+      }
+      if (!finished) await pool.settle(phase);
     }
-    if (!finished) await pool.settle(step.region);
   }
 
   async #runProfiled(p: CompiledProgram): Promise<void> {

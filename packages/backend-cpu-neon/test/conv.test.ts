@@ -114,3 +114,55 @@ describe('Conv on cpu-neon matches the reference', () => {
     });
   }
 });
+
+describe('3x3 stride-1 convolutions through Winograd match the reference', () => {
+  const winograd: ConvShape[] = [
+    // F(2x2): small maps, odd sizes (edge tiles), channel tails on both sides.
+    { c: 8, m: 8, h: 4, w: 4, k: [3, 3], pad: [1, 1, 1, 1] },
+    { c: 13, m: 10, h: 7, w: 5, k: [3, 3], pad: [1, 1, 1, 1] },
+    { c: 9, m: 17, h: 3, w: 3, k: [3, 3] },
+    // F(4x4): maps of 8 and more, no padding, asymmetric padding, two images.
+    { c: 16, m: 24, h: 8, w: 8, k: [3, 3], pad: [1, 1, 1, 1] },
+    { c: 11, m: 9, h: 13, w: 10, k: [3, 3] },
+    { n: 2, c: 20, m: 12, h: 12, w: 9, k: [3, 3], pad: [0, 1, 2, 1] },
+    { c: 32, m: 40, h: 17, w: 19, k: [3, 3], pad: [1, 1, 1, 1], bias: false },
+  ];
+  winograd.forEach((shape, i) => {
+    it(`${JSON.stringify(shape)}`, async () => {
+      const { x, constants, attributes, order } = convCase(shape, 300 + i);
+      const steps = await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), { rtol: 1e-4, atol: 1e-4 });
+      expect(steps).toEqual(['WinogradConv:wasm']);
+    });
+  });
+
+  it('fuses the residual Add and Relu into the output transform', async () => {
+    const r = rng(310);
+    const x = r.floatTensor([1, 12, 10, 11]);
+    const steps = await expectMatchesReference(
+      {
+        inputs: { x },
+        constants: { W: r.floatTensor([12, 12, 3, 3]), B: r.floatTensor([12]) },
+        nodes: [
+          makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+          makeNode('Add', ['c', 'x'], ['s'], {}, 'add'),
+          makeNode('Relu', ['s'], ['y'], {}, 'relu'),
+        ],
+        outputs: ['y'],
+      },
+      { rtol: 1e-4, atol: 1e-4 },
+    );
+    expect(steps).toEqual(['WinogradConv:wasm']);
+  });
+
+  it('leaves strided, dilated, grouped and few-channel 3x3 convolutions to the direct kernel', async () => {
+    for (const shape of [
+      { c: 16, m: 16, h: 8, w: 8, k: [3, 3], stride: 2 },
+      { c: 16, m: 16, h: 9, w: 9, k: [3, 3], dilation: 2 },
+      { c: 16, m: 16, h: 8, w: 8, k: [3, 3], group: 2 },
+      { c: 3, m: 16, h: 8, w: 8, k: [3, 3] },
+    ] as ConvShape[]) {
+      const { x, constants, attributes, order } = convCase(shape, 320);
+      expect(await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes))).toEqual(['Conv:wasm']);
+    }
+  });
+});

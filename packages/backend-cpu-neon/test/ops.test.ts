@@ -14,6 +14,15 @@ describe('pools', () => {
     ['AveragePool', { kernel_shape: a.ints([3, 3]), strides: a.ints([1, 1]), pads: a.ints([1, 1, 1, 1]) }, [1, 7, 5, 6]],
     ['AveragePool', { kernel_shape: a.ints([3, 3]), pads: a.ints([1, 1, 1, 1]), count_include_pad: a.int(1) }, [1, 7, 5, 6]],
     ['AveragePool', { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]), ceil_mode: a.int(1) }, [1, 13, 5, 5]],
+    // Channel counts around the kernel's blocks of 16: whole blocks, blocks plus a 4-channel tail, a partial vector.
+    ['MaxPool', { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) }, [1, 16, 7, 7]],
+    ['MaxPool', { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([0, 1, 1, 0]) }, [2, 20, 6, 5]],
+    ['MaxPool', { kernel_shape: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) }, [1, 35, 4, 5]],
+    ['MaxPool', { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]) }, [1, 64, 9, 9]],
+    ['AveragePool', { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) }, [1, 16, 7, 7]],
+    ['AveragePool', { kernel_shape: a.ints([3, 3]), pads: a.ints([1, 1, 1, 1]), count_include_pad: a.int(1) }, [2, 20, 4, 5]],
+    ['AveragePool', { kernel_shape: a.ints([2, 3]), strides: a.ints([1, 2]), pads: a.ints([1, 1, 0, 1]) }, [1, 35, 5, 6]],
+    ['AveragePool', { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) }, [1, 64, 6, 6]],
     ['GlobalAveragePool', {}, [2, 13, 5, 3]],
     ['GlobalMaxPool', {}, [1, 6, 4, 4]],
   ];
@@ -21,6 +30,15 @@ describe('pools', () => {
     it(`${op} ${JSON.stringify(Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, v.value])))} on ${dims.join('x')}`, async () => {
       await expectMatchesReference(oneNode(op, { x: rng(200 + i).floatTensor(dims) }, {}, ['x'], attributes));
     });
+  });
+  it('MaxPool skips NaN like the reference, in the 16-channel blocks and the tail', async () => {
+    const x = rng(230).floatTensor([1, 20, 5, 5]);
+    // Channel 0 of pixel (0, 0), the first tap of the corner window; channel 18 of a middle pixel; in
+    // channel 5, every pixel of the corner window but (1, 1).
+    x.data[0] = Number.NaN;
+    x.data[18 * 25 + 12] = Number.NaN;
+    for (const pixel of [0, 1, 5]) x.data[5 * 25 + pixel] = Number.NaN;
+    await expectMatchesReference(oneNode('MaxPool', { x }, {}, ['x'], { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) }));
   });
 });
 

@@ -9,12 +9,15 @@ import { planArena } from './arena.js';
 import { GraphInfo, storedBytes, type ValueDesc } from './graph-info.js';
 import { writeStored } from './lower-host.js';
 import { lowerGraph } from './lower.js';
-import type { Binder, EmitContext, LoweredOp, Runtime, Step } from './program.js';
+import type { Binder, EmitContext, KernelCalls, LoweredOp, Runtime, Step } from './program.js';
 import { CHUNK_WORDS, MAX_CHUNKS } from '../threads/control.js';
 
-/** A step whose chunks the threads share: its index in the plan's region table. */
+/**
+ * A step some of whose phases the threads share: each phase is a region of the plan (its index in the
+ * region table) or a call the calling thread makes alone.
+ */
 export interface SharedStep {
-  region: number;
+  phases: (number | Step)[];
 }
 
 /** What the pool needs: the compiled module and the work plan of every shared step. */
@@ -155,13 +158,12 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
 function schedule(binders: Binder[], rt: Runtime, module: WebAssembly.Module, threads: number): { steps: (Step | SharedStep)[]; parallel?: ParallelPlan } {
   const regions: { kernel: number; calls: number[][] }[] = [];
   const kernels: string[] = [];
-  const steps = binders.map((b): Step | SharedStep => {
-    if (typeof b === 'function') return b(rt);
+  const phase = (b: KernelCalls): number | Step => {
     const k = rt.kernels[b.kernel];
     if (threads > 1 && b.calls.length > 1 && b.calls.length <= MAX_CHUNKS) {
       let kernel = kernels.indexOf(b.kernel);
       if (kernel < 0) kernel = kernels.push(b.kernel) - 1;
-      return { region: regions.push({ kernel, calls: b.calls }) - 1 };
+      return regions.push({ kernel, calls: b.calls }) - 1;
     }
     if (b.calls.length === 1) {
       const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = b.calls[0];
@@ -170,6 +172,15 @@ function schedule(binders: Binder[], rt: Runtime, module: WebAssembly.Module, th
     return () => {
       for (const c of b.calls) k(...c);
     };
+  };
+  const steps = binders.map((b): Step | SharedStep => {
+    if (typeof b === 'function') return b(rt);
+    const phases = (Array.isArray(b) ? b : [b]).map(phase);
+    if (phases.every((p) => typeof p === 'function')) {
+      const calls = phases as Step[];
+      return calls.length === 1 ? calls[0] : () => calls.forEach((call) => call());
+    }
+    return { phases };
   });
   if (regions.length === 0) return { steps };
   const words = regions.reduce((n, r) => n + 1 + r.calls.length * CHUNK_WORDS, regions.length);

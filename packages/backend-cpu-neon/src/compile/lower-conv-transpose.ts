@@ -6,6 +6,7 @@
 import { attr, type Node } from '@lastmile/core';
 import { emitIgemm } from '../kernels/gemm.js';
 import { packGemm } from '../layout/pack.js';
+import { reusePacked } from '../layout/pack-cache.js';
 import type { GraphInfo } from './graph-info.js';
 import { gemmIndirection } from './indirection.js';
 import type { ConvEpilogue } from './lower-conv.js';
@@ -39,7 +40,9 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
   const [, M, KH, KW] = weights.dims;
   const wData = weights.data as Float32Array;
   const bias = bName ? (g.constant(bName)!.data as Float32Array) : undefined;
-  const scale = (m: number) => epi.scale?.[m] ?? 1;
+  // Per output channel: the folded scale, and the bias after it.
+  const scale = epi.scale ?? new Float32Array(M).fill(1);
+  const biased = Float32Array.from({ length: M }, (_, m) => (bias ? bias[m] : 0) * scale[m] + (epi.shift?.[m] ?? 0));
   const OW = W * KW;
   return {
     name: epi.names.join('+'),
@@ -61,9 +64,8 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
       for (let ky = 0; ky < KH; ky++) {
         for (let kx = 0; kx < KW; kx++) {
           // W is [C, M, KH, KW]: B(c, m) for this tap.
-          const packed = ctx.place(
-            packGemm(C, M, (c, m) => wData[((c * M + m) * KH + ky) * KW + kx] * scale(m), (m) => (bias ? bias[m] : 0) * scale(m) + (epi.shift?.[m] ?? 0)),
-          );
+          const source = { weights: wData, params: `conv-transpose ${C} ${M} ${KH} ${KW} ${ky} ${kx}`, folded: [scale, biased] };
+          const packed = ctx.place(reusePacked(source, () => packGemm(C, M, (c, m) => wData[((c * M + m) * KH + ky) * KW + kx] * scale[m], (m) => biased[m])));
           for (let r = 0; r < rows; r++) {
             calls.push([ind + r * rowTiles * 16, W, 1, C * 4, packed, out + ((r * KH + ky) * OW + kx) * M * 4, KW * M * 4, M, 0]);
           }

@@ -1,6 +1,6 @@
 /**
- * Conv (2-D, NHWC) lowered to the igemm kernel through an indirection buffer, group by group, or to the
- * depthwise kernel when every channel is its own group. Weights are packed once here; bias, residual
+ * Conv (2-D, NHWC) lowered to the igemm kernel through an indirection buffer, group by group, to the
+ * depthwise kernel when every channel is its own group, or through Winograd for 3x3 stride-1 convolutions. Weights are packed once here; bias, residual
  * Add and activation are fused into the epilogue.
  */
 import { attr, type Node } from '@lastmile/core';
@@ -12,6 +12,7 @@ import { tilePointers, type WindowSource, windowPointers } from './conv-indirect
 import type { GraphInfo } from './graph-info.js';
 import type { EmitContext, LoweredOp } from './program.js';
 import { igemmChunks, rangeChunks } from './split.js';
+import { isWinogradConv, lowerWinogradConv } from './lower-winograd.js';
 import { window2 } from './window.js';
 
 /** What the epilogue of a convolution absorbs. */
@@ -80,6 +81,8 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
       },
     };
   }
+
+  if (isWinogradConv(node, g)) return lowerWinogradConv(node, g, epi, biased, scale);
 
   return {
     ...base,

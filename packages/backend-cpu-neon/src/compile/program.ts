@@ -32,8 +32,11 @@ export interface KernelCalls {
   calls: number[][];
 }
 
-/** What an emitted op gives the executable: a host step to bind once instantiated, or kernel calls. */
-export type Binder = ((rt: Runtime) => Step) | KernelCalls;
+/**
+ * What an emitted op gives the executable: a host step to bind once instantiated, kernel calls, or
+ * phases of kernel calls that run one after the other (each phase done by every thread before the next).
+ */
+export type Binder = ((rt: Runtime) => Step) | KernelCalls | KernelCalls[];
 
 /** What emitting an op may use. */
 export interface EmitContext {

@@ -12,51 +12,94 @@ function combine(f: FunctionBuilder, kind: PoolKind, acc: Local): void {
   f.get(acc).op(kind === 'max' ? 'f32x4.max' : 'f32x4.add').set(acc);
 }
 
-/** `(ind, pixels, taps, out, channels, scales)`; `scales` (avg only) holds one f32 per pixel. */
+/** Locals one output pixel's channel loops share. */
+interface PixelLocals {
+  ip: Local;
+  ipEnd: Local;
+  c: Local;
+  t: Local;
+  x: Local;
+}
+
+/**
+ * accs[k] = max or sum over the pixel's taps of the 4 floats at tap + c + 16k, starting from the
+ * identity (-Infinity or 0): each tap pointer is loaded once for all of `accs`. Max uses pmax
+ * (`acc < x ? x : acc`): one instruction on x64, and NaN never wins, as in the reference.
+ */
+function reduceTaps(f: FunctionBuilder, kind: PoolKind, l: PixelLocals, identity: Local, accs: Local[]): void {
+  for (const acc of accs) f.get(identity).set(acc);
+  f.get(l.ip).set(l.t);
+  f.doWhile(
+    () => {
+      f.get(l.t).load('i32.load').get(l.c).op('i32.add').set(l.x);
+      accs.forEach((acc, k) => f.get(acc).get(l.x).load('v128.load', 16 * k).op(kind === 'max' ? 'f32x4.pmax' : 'f32x4.add').set(acc));
+      f.addTo(l.t, 4);
+    },
+    () => f.get(l.t).get(l.ipEnd).op('i32.ne'),
+  );
+}
+
+/**
+ * `(ind, pixels, taps, out, channels, scales)`; `scales` (avg only) holds one f32 per pixel. Per pixel,
+ * channels go in blocks of 16 (4 accumulators per tap pointer) while 16 remain, then by 4 with a
+ * partial store at the end of the row.
+ */
 export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
   const name = `pool_${kind}`;
   const f = m.add(name, i32s(6));
   if (!f) return name;
   const [ind, pixels, taps, out, channels, scales] = f.paramsNamed('ind', 'pixels', 'taps', 'out', 'channels', 'scales');
   const p = f.local(I32, 'p');
-  const ip = f.local(I32, 'ip');
-  const ipEnd = f.local(I32, 'ipEnd');
-  const c = f.local(I32, 'c');
+  const l: PixelLocals = { ip: f.local(I32, 'ip'), ipEnd: f.local(I32, 'ipEnd'), c: f.local(I32, 'c'), t: f.local(I32, 't'), x: f.local(I32, 'x') };
   const left = f.local(I32, 'left');
-  const t = f.local(I32, 't');
   const op = f.local(I32, 'op');
   const i = f.local(I32, 'i');
-  const acc = f.local(V128, 'acc');
+  const accs = ['acc0', 'acc1', 'acc2', 'acc3'].map((n) => f.local(V128, n));
+  const scale = f.local(V128, 'scale');
+  const identity = f.local(V128, 'identity');
+  const scaled = (acc: Local) => {
+    if (kind === 'avg') f.get(acc).get(scale).op('f32x4.mul').set(acc);
+  };
 
-  f.get(ind).set(ip);
+  f.f32x4(kind === 'max' ? Number.NEGATIVE_INFINITY : 0).set(identity);
+  f.get(ind).set(l.ip);
   f.get(out).set(op);
   f.i32(0).set(p);
   f.doWhile(
     () => {
-      f.get(ip).get(taps).i32(2).op('i32.shl', 'i32.add').set(ipEnd);
-      f.i32(0).set(c);
+      f.get(l.ip).get(taps).i32(2).op('i32.shl', 'i32.add').set(l.ipEnd);
+      if (kind === 'avg') f.get(scales).get(p).i32(2).op('i32.shl', 'i32.add').load('v128.load32_splat').set(scale);
+      f.i32(0).set(l.c);
       f.get(channels).set(left);
-      f.doWhile(
-        () => {
-          f.get(ip).load('i32.load').get(c).op('i32.add').load('v128.load').set(acc);
-          f.get(ip).i32(4).op('i32.add').set(t);
-          f.block(() =>
-            f.loop(() => {
-              f.get(t).get(ipEnd).op('i32.ge_u').brIf(1);
-              f.get(t).load('i32.load').get(c).op('i32.add').load('v128.load');
-              combine(f, kind, acc);
-              f.addTo(t, 4).br(0);
-            }),
-          );
-          if (kind === 'avg') f.get(acc).get(scales).get(p).i32(2).op('i32.shl', 'i32.add').load('v128.load32_splat').op('f32x4.mul').set(acc);
-          storePartial4(f, acc, op, left, i);
-          f.addTo(op, 16);
-          f.addTo(c, 16);
-        },
-        () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+      f.get(left).i32(16).op('i32.ge_s').if(() =>
+        f.doWhile(
+          () => {
+            reduceTaps(f, kind, l, identity, accs);
+            accs.forEach((acc, k) => {
+              scaled(acc);
+              f.get(op).get(acc).store('v128.store', 16 * k);
+            });
+            f.addTo(op, 64);
+            f.addTo(l.c, 64);
+          },
+          () => f.get(left).i32(16).op('i32.sub').tee(left).i32(16).op('i32.ge_s'),
+        ),
       );
-      f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
-      f.get(ipEnd).set(ip);
+      f.get(left).i32(0).op('i32.gt_s').if(() => {
+        f.doWhile(
+          () => {
+            reduceTaps(f, kind, l, identity, [accs[0]]);
+            scaled(accs[0]);
+            storePartial4(f, accs[0], op, left, i);
+            f.addTo(op, 16);
+            f.addTo(l.c, 16);
+          },
+          () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+        );
+        // op overshot by the padding of the last vector: rewind to the next pixel.
+        f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
+      });
+      f.get(l.ipEnd).set(l.ip);
     },
     () => f.get(p).i32(1).op('i32.add').tee(p).get(pixels).op('i32.lt_s'),
   );

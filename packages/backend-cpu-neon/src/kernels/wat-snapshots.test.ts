@@ -6,6 +6,9 @@ import { ModuleBuilder } from '../wasm/module-builder.js';
 import { emitDepthwise } from './depthwise.js';
 import { emitBinary } from './elementwise.js';
 import { emitIgemm } from './gemm.js';
+import { emitPool } from './pool.js';
+import { emitWinogradInput, emitWinogradOutput } from './winograd.js';
+import { F2X2_3X3 } from '../layout/winograd.js';
 
 async function wat(build: (m: ModuleBuilder) => void): Promise<string> {
   const m = new ModuleBuilder();
@@ -36,5 +39,17 @@ describe('generated kernels (WAT snapshots)', () => {
   it('binary Mul with a splatted operand and Sigmoid', async () => {
     const text = await wat((m) => emitBinary(m, { op: 'mul', aSplat: false, bSplat: true, activation: { kind: 'sigmoid' } }));
     await expect(text).toMatchFileSnapshot('__snapshots__/binary_mul_vs_sigmoid.wat');
+  });
+  it('windowed max pool', async () => {
+    const text = await wat((m) => emitPool(m, 'max'));
+    await expect(text).toMatchFileSnapshot('__snapshots__/pool_max.wat');
+  });
+  it('Winograd F(2x2, 3x3) input transform', async () => {
+    const text = await wat((m) => emitWinogradInput(m, F2X2_3X3));
+    await expect(text).toMatchFileSnapshot('__snapshots__/winograd_in_2x2.wat');
+  });
+  it('Winograd F(2x2, 3x3) output transform with residual and ReLU', async () => {
+    const text = await wat((m) => emitWinogradOutput(m, F2X2_3X3, { kind: 'relu' }, true));
+    await expect(text).toMatchFileSnapshot('__snapshots__/winograd_out_2x2_relu_res.wat');
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Weight packing, done once at compile time into the layouts the kernels stream through.
+ * Weight packing into the layouts the kernels stream through. The packers taking arrays reuse what an
+ * earlier compile packed from the same weights; `packGemm` reads through closures, so its callers wrap
+ * it in {@link reusePacked} themselves.
  */
 import { GEMM_NR } from '../kernels/gemm.js';
+import { reusePacked } from './pack-cache.js';
 
 /** Floats of packed GEMM weights for K x N. */
 export function packedGemmFloats(K: number, N: number): number {
@@ -27,8 +30,15 @@ export function packGemm(K: number, N: number, weight: (k: number, n: number) =>
 /** Channels per depthwise tile. */
 export const DW_TILE = 8;
 
-/** Depthwise weights [C, 1, taps] as tiles of 8 channels: 8 biases, then 8 weights per tap, each channel scaled. */
+/**
+ * Depthwise weights [C, 1, taps] as tiles of 8 channels: 8 biases, then 8 weights per tap, each channel
+ * scaled. Reused across compiles: never written.
+ */
 export function packDepthwise(C: number, taps: number, weights: Float32Array, scale: Float32Array, bias: Float32Array): Float32Array {
+  return reusePacked({ weights, params: `depthwise ${C} ${taps}`, folded: [scale, bias] }, () => depthwiseTiles(C, taps, weights, scale, bias));
+}
+
+function depthwiseTiles(C: number, taps: number, weights: Float32Array, scale: Float32Array, bias: Float32Array): Float32Array {
   const out = new Float32Array(Math.ceil(C / DW_TILE) * DW_TILE * (taps + 1));
   let o = 0;
   for (let c0 = 0; c0 < C; c0 += DW_TILE) {
@@ -42,9 +52,15 @@ export function packDepthwise(C: number, taps: number, weights: Float32Array, sc
 
 /**
  * Conv weights [M, Cg, taps] of output channels m0..m0+Mg as packed GEMM panels with k = tap * Cg + c
- * (the order the indirection walks), each output channel scaled and biased as given.
+ * (the order the indirection walks), each output channel scaled and biased as given. Reused across
+ * compiles: never written.
  */
 export function packConvWeights(weights: Float32Array, m0: number, Mg: number, Cg: number, taps: number, scale: Float32Array, bias: Float32Array): Float32Array {
+  const params = `conv ${m0} ${Mg} ${Cg} ${taps}`;
+  return reusePacked({ weights, params, folded: [scale, bias] }, () => convPanels(weights, m0, Mg, Cg, taps, scale, bias));
+}
+
+function convPanels(weights: Float32Array, m0: number, Mg: number, Cg: number, taps: number, scale: Float32Array, bias: Float32Array): Float32Array {
   const K = taps * Cg;
   const out = new Float32Array(packedGemmFloats(K, Mg));
   let o = 0;
