@@ -166,3 +166,21 @@ describe('3x3 stride-1 convolutions through Winograd match the reference', () =>
     }
   });
 });
+
+describe('the arm64 tile (6x8) runs every igemm path', () => {
+  const arm = { arch: 'arm64' };
+  it('direct, grouped, Winograd and fused-residual convolutions', async () => {
+    const cases: ConvShape[] = [shapes[0], shapes[3], shapes[8], { c: 16, m: 20, h: 9, w: 13, k: [3, 3], pad: [1, 1, 1, 1] }, { c: 12, m: 10, h: 4, w: 5, k: [3, 3] }];
+    for (const [i, shape] of cases.entries()) {
+      const { x, constants, attributes, order } = convCase(shape, 400 + i);
+      await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), { ...arm, rtol: 1e-4, atol: 1e-4 });
+    }
+  });
+
+  it('Gemm, MatMul of two runtime tensors and ConvTranspose', async () => {
+    const r = rng(410);
+    await expectMatchesReference(oneNode('Gemm', { a: r.floatTensor([13, 9]) }, { b: r.floatTensor([9, 11]), c: r.floatTensor([11]) }, ['a', 'b', 'c'], {}), arm);
+    await expectMatchesReference({ inputs: { a: r.floatTensor([2, 7, 5]), b: r.floatTensor([2, 5, 9]) }, nodes: [makeNode('MatMul', ['a', 'b'], ['y'], {}, 'mm')], outputs: ['y'] }, arm);
+    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([1, 6, 5, 7]) }, { W: r.floatTensor([6, 4, 2, 2]) }, ['x', 'W'], { strides: a.ints([2, 2]) }), arm);
+  });
+});

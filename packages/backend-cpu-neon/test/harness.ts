@@ -16,7 +16,10 @@ import {
   makeNode,
 } from '@lastmile/core';
 import { expect } from 'vitest';
+import { compileProgram } from '../src/compile/compile.js';
+import { NeonExecutable } from '../src/executable.js';
 import { backend, type CpuNeonExecutable } from '../src/index.js';
+import { detectFeatures } from '../src/wasm/features.js';
 
 /** A graph under test: runtime inputs, constants, nodes and the outputs to compare. */
 export interface GraphCase {
@@ -43,10 +46,13 @@ export function caseModel(c: GraphCase): Model {
  * Runs the case on cpu-neon (as one partition) and on the reference; asserts they agree and, unless
  * `host` is set, that no step fell back to the host.
  */
-export async function expectMatchesReference(c: GraphCase, options: { rtol?: number; atol?: number; host?: boolean } = {}): Promise<string[]> {
+export async function expectMatchesReference(c: GraphCase, options: { rtol?: number; atol?: number; host?: boolean; arch?: string } = {}): Promise<string[]> {
   const model = caseModel(c);
   const expected = evaluateGraph(model, c.inputs);
-  const executable = (await backend.compile({ id: 0, model }, {})) as CpuNeonExecutable;
+  // `arch` generates the kernels (tile shapes) of another machine; wasm runs them the same here.
+  const executable = options.arch
+    ? new NeonExecutable(await compileProgram(model, { features: { ...detectFeatures(), arch: options.arch } }), false)
+    : ((await backend.compile({ id: 0, model }, {})) as CpuNeonExecutable);
   try {
     const ours = await executable.run(c.inputs);
     for (const name of c.outputs) expectClose(ours[name], expected[name], options.rtol ?? 1e-4, options.atol ?? 1e-5, name);

@@ -39,14 +39,14 @@ export function windowPointers(w: Window2, s: WindowSource): Int32Array {
   return out;
 }
 
-/** The same pointers regrouped for the igemm kernel: per tile of 4 pixels, per tap, 4 pointers. */
-export function tilePointers(perPixel: Int32Array, pixels: number, taps: number): Int32Array {
-  const tiles = Math.ceil(pixels / 4);
-  const out = new Int32Array(tiles * taps * 4);
+/** The same pointers regrouped for the igemm kernel: per tile of `mr` pixels, per tap, `mr` pointers. */
+export function tilePointers(perPixel: Int32Array, pixels: number, taps: number, mr: number): Int32Array {
+  const tiles = Math.ceil(pixels / mr);
+  const out = new Int32Array(tiles * taps * mr);
   for (let t = 0; t < tiles; t++) {
-    for (let r = 0; r < 4; r++) {
-      const p = Math.min(t * 4 + r, pixels - 1);
-      for (let tap = 0; tap < taps; tap++) out[(t * taps + tap) * 4 + r] = perPixel[p * taps + tap];
+    for (let r = 0; r < mr; r++) {
+      const p = Math.min(t * mr + r, pixels - 1);
+      for (let tap = 0; tap < taps; tap++) out[(t * taps + tap) * mr + r] = perPixel[p * taps + tap];
     }
   }
   return out;

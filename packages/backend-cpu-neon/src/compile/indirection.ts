@@ -1,15 +1,15 @@
 /**
  * Indirection buffers, built once at compile time with absolute addresses into the arena: the igemm
- * kernel reads 4 row pointers per tile and tap, the depthwise and pooling kernels `taps` per pixel.
+ * kernel reads MR row pointers per tile and tap, the depthwise and pooling kernels `taps` per pixel.
  */
 
-/** Pointers for the igemm kernel: per tile of 4 rows, per tap, 4 row addresses (missing rows repeat the last). */
-export function gemmIndirection(rows: number, taps: number, pointer: (row: number, tap: number) => number): Int32Array {
-  const tiles = Math.ceil(rows / 4);
-  const out = new Int32Array(tiles * taps * 4);
+/** Pointers for the igemm kernel: per tile of `mr` rows, per tap, `mr` row addresses (missing rows repeat the last). */
+export function gemmIndirection(rows: number, taps: number, mr: number, pointer: (row: number, tap: number) => number): Int32Array {
+  const tiles = Math.ceil(rows / mr);
+  const out = new Int32Array(tiles * taps * mr);
   for (let t = 0; t < tiles; t++) {
     for (let tap = 0; tap < taps; tap++) {
-      for (let r = 0; r < 4; r++) out[(t * taps + tap) * 4 + r] = pointer(Math.min(t * 4 + r, rows - 1), tap);
+      for (let r = 0; r < mr; r++) out[(t * taps + tap) * mr + r] = pointer(Math.min(t * mr + r, rows - 1), tap);
     }
   }
   return out;

@@ -4,7 +4,7 @@
  * `stride` apart. Epilogue folding (per-channel affine, BatchNorm, activation) is shared with Conv.
  */
 import { attr, type Node } from '@lastmile/core';
-import { emitIgemm } from '../kernels/gemm.js';
+import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { packGemm } from '../layout/pack.js';
 import { reusePacked } from '../layout/pack-cache.js';
 import type { GraphInfo } from './graph-info.js';
@@ -55,10 +55,11 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
       const x = ctx.addressOf(xName);
       const out = ctx.addressOf(epi.output);
       // Per input row its own tiles of pixel pointers, so a tile never straddles two rows.
-      const rowTiles = Math.ceil(W / 4);
+      const mr = gemmRows(ctx.target);
+      const rowTiles = Math.ceil(W / mr);
       const rows = N * H;
-      const pointers = new Int32Array(rows * rowTiles * 4);
-      for (let r = 0; r < rows; r++) pointers.set(gemmIndirection(W, 1, (col) => x + (r * W + col) * C * 4), r * rowTiles * 4);
+      const pointers = new Int32Array(rows * rowTiles * mr);
+      for (let r = 0; r < rows; r++) pointers.set(gemmIndirection(W, 1, mr, (col) => x + (r * W + col) * C * 4), r * rowTiles * mr);
       const ind = ctx.place(pointers);
       const calls: number[][] = [];
       for (let ky = 0; ky < KH; ky++) {
@@ -67,7 +68,7 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
           const source = { weights: wData, params: `conv-transpose ${C} ${M} ${KH} ${KW} ${ky} ${kx}`, folded: [scale, biased] };
           const packed = ctx.place(reusePacked(source, () => packGemm(C, M, (c, m) => wData[((c * M + m) * KH + ky) * KW + kx] * scale[m], (m) => biased[m])));
           for (let r = 0; r < rows; r++) {
-            calls.push([ind + r * rowTiles * 16, W, 1, C * 4, packed, out + ((r * KH + ky) * OW + kx) * M * 4, KW * M * 4, M, 0]);
+            calls.push([ind + r * rowTiles * mr * 4, W, 1, C * 4, packed, out + ((r * KH + ky) * OW + kx) * M * 4, KW * M * 4, M, 0]);
           }
         }
       }

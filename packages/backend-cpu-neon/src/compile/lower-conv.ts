@@ -6,7 +6,7 @@
 import { attr, type Node } from '@lastmile/core';
 import type { Activation } from '../kernels/activation.js';
 import { emitDepthwise } from '../kernels/depthwise.js';
-import { emitIgemm } from '../kernels/gemm.js';
+import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { packConvWeights, packDepthwise } from '../layout/pack.js';
 import { tilePointers, type WindowSource, windowPointers } from './conv-indirection.js';
 import type { GraphInfo } from './graph-info.js';
@@ -94,8 +94,9 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
       for (let gi = 0; gi < group; gi++) {
         const m0 = gi * Mg;
         const wAddr = ctx.place(packConvWeights(weights, m0, Mg, Cg, taps, scale, biased));
-        const ind = ctx.place(tilePointers(windowPointers(win, source(ctx, gi * Cg)), pixels, taps));
-        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: M, nc: Mg, res: res ? res + m0 * 4 : 0 };
+        const mr = gemmRows(ctx.target);
+        const ind = ctx.place(tilePointers(windowPointers(win, source(ctx, gi * Cg)), pixels, taps, mr));
+        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: M, nc: Mg, res: res ? res + m0 * 4 : 0, mr };
         calls.push(...igemmChunks(call, Math.max(1, Math.round(ctx.threads / group))));
       }
       return { kernel: fn, calls };

@@ -5,7 +5,7 @@
  */
 import { attr, type Node } from '@lastmile/core';
 import { NO_ACTIVATION, type Activation } from '../kernels/activation.js';
-import { emitIgemm } from '../kernels/gemm.js';
+import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { packGemm } from '../layout/pack.js';
 import { type PackSource, reusePacked } from '../layout/pack-cache.js';
 import type { GraphInfo } from './graph-info.js';
@@ -68,10 +68,11 @@ export function lowerGemm(node: Node, g: GraphInfo, activation: Activation = NO_
       const fn = emitIgemm(ctx.module, ctx.target, { activation, residual: false });
       const w = ctx.place(reusePacked(p.source, () => packGemm(p.K, p.N, p.weight, p.bias)));
       const aAddr = ctx.addressOf(p.a);
-      const ind = ctx.place(gemmIndirection(p.rows, 1, (row) => aAddr + row * p.K * 4));
+      const mr = gemmRows(ctx.target);
+      const ind = ctx.place(gemmIndirection(p.rows, 1, mr, (row) => aAddr + row * p.K * 4));
       const out = ctx.addressOf(output);
       const { rows, K, N } = p;
-      return { kernel: fn, calls: igemmChunks({ ind, rows, taps: 1, cbytes: K * 4, w, out, ostride: N, nc: N, res: 0 }, ctx.threads) };
+      return { kernel: fn, calls: igemmChunks({ ind, rows, taps: 1, cbytes: K * 4, w, out, ostride: N, nc: N, res: 0, mr }, ctx.threads) };
     },
   };
 }

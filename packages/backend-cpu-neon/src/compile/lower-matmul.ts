@@ -4,7 +4,7 @@
  * rows as its one tap. Operands and result must be stored row-major.
  */
 import type { Node } from '@lastmile/core';
-import { emitIgemm } from '../kernels/gemm.js';
+import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { emitPackPanels } from '../kernels/pack.js';
 import { NO_ACTIVATION } from '../kernels/activation.js';
 import { nhwcIsPlain, storageStrides } from '../layout/nhwc.js';
@@ -75,8 +75,9 @@ export function lowerMatMul(node: Node, g: GraphInfo): LoweredOp {
       const pack = emitPackPanels(ctx.module);
       const gemm = emitIgemm(ctx.module, ctx.target, { activation: NO_ACTIVATION, residual: false });
       const [a, b, y] = [ctx.addressOf(aName), ctx.addressOf(bName), ctx.addressOf(yName)];
-      const tileBytes = Math.ceil(M / 4) * 16;
-      const ind = ctx.place(Int32Array.from(batches.flatMap(([ao]) => [...gemmIndirection(M, 1, (row) => a + (ao + row * K) * 4)])));
+      const mr = gemmRows(ctx.target);
+      const tileBytes = Math.ceil(M / mr) * mr * 4;
+      const ind = ctx.place(Int32Array.from(batches.flatMap(([ao]) => [...gemmIndirection(M, 1, mr, (row) => a + (ao + row * K) * 4)])));
       const calls = batches.map(([, bo, yo], i) => ({ b: b + bo * 4, panels: ctx.scratch + i * panelBytes, ind: ind + i * tileBytes, y: y + yo * 4 }));
       return (rt) => {
         const [packB, run] = [rt.kernels[pack], rt.kernels[gemm]];

@@ -4,7 +4,7 @@
  * the GEMM results live in the op's scratch.
  */
 import { attr, type Node } from '@lastmile/core';
-import { emitIgemm } from '../kernels/gemm.js';
+import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { NO_ACTIVATION } from '../kernels/activation.js';
 import { emitWinogradInput, emitWinogradOutput } from '../kernels/winograd.js';
 import { F2X2_3X3, F4X4_3X3, packWinogradWeights, type WinogradTransform } from '../layout/winograd.js';
@@ -105,9 +105,10 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
       const inCalls = rangeChunks(tiles, ctx.threads, work, (t0, count) => [inInd + t0 * positions * 4, count, C, V + t0 * cRow, inMatrix]);
       // α² independent GEMMs: split each only when they are fewer than the threads.
       const perGemm = Math.max(1, Math.ceil(ctx.threads / positions));
+      const mr = gemmRows(ctx.target);
       const gemmCalls = packWinogradWeights(t, weights, M, C, scale).flatMap((packed, xi) => {
-        const rows = gemmIndirection(tiles, 1, (row) => V + xi * inMatrix + row * cRow);
-        return igemmChunks({ ind: ctx.place(rows), rows: tiles, taps: 1, cbytes: C * 4, w: ctx.place(packed), out: Mats + xi * outMatrix, ostride: mRow / 4, nc: M, res: 0 }, perGemm);
+        const rows = gemmIndirection(tiles, 1, mr, (row) => V + xi * inMatrix + row * cRow);
+        return igemmChunks({ ind: ctx.place(rows), rows: tiles, taps: 1, cbytes: C * 4, w: ctx.place(packed), out: Mats + xi * outMatrix, ostride: mRow / 4, nc: M, res: 0, mr }, perGemm);
       });
       const outCalls = rangeChunks(tiles, ctx.threads, tiles * positions * M, (t0, count) => [
         Mats + t0 * mRow,

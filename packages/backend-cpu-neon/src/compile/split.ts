@@ -43,25 +43,27 @@ export interface IgemmCall {
   nc: number;
   /** Residual address, 0 for none (same row stride as the output). */
   res: number;
+  /** Rows of the kernel's tile (gemmRows), which `ind` is grouped by. */
+  mr: number;
 }
 
 const args = (c: IgemmCall) => [c.ind, c.rows, c.taps, c.cbytes, c.w, c.out, c.ostride * 4, c.nc, c.res];
 
 /**
  * Bytes of packed weights one call walks for each row tile: more would stream from memory once per tile
- * of 4 rows, so larger weights are walked in blocks of panels this size, all rows per block (the weights
+ * of rows, so larger weights are walked in blocks of panels this size, all rows per block (the weights
  * then come from L2 after the first tile; BLIS's NC blocking).
  */
 const WEIGHT_BLOCK_BYTES = 1 << 18;
 
 /**
- * One igemm call split over tiles of 4 rows and panels of 8 columns, in the grid that finishes soonest
+ * One igemm call split over tiles of MR rows and panels of 8 columns, in the grid that finishes soonest
  * on `threads`; among equals the one with the most chunks (a thread that wakes late still finds work),
  * then the fewest panel cuts (each chunk streams fewer weights). Each chunk then walks its weights in
  * L2-sized blocks.
  */
 export function igemmChunks(c: IgemmCall, threads: number): number[][] {
-  const tiles = Math.ceil(c.rows / 4);
+  const tiles = Math.ceil(c.rows / c.mr);
   const panels = Math.ceil(c.nc / GEMM_NR);
   const limit = chunkCount(threads, tiles * panels, c.rows * c.nc * c.taps * (c.cbytes / 4));
   let best = { rowParts: 1, panelParts: 1, span: Number.POSITIVE_INFINITY };
@@ -77,15 +79,15 @@ export function igemmChunks(c: IgemmCall, threads: number): number[][] {
   const calls: number[][] = [];
   for (const [p0, pn] of splitRange(panels, best.panelParts)) {
     for (const [t0, tn] of splitRange(tiles, best.rowParts)) {
-      const row = t0 * 4;
+      const row = t0 * c.mr;
       for (const [b0, bn] of splitRange(pn, tn > 1 ? Math.ceil(pn / blockPanels) : 1)) {
         const col = (p0 + b0) * GEMM_NR;
         const rowOffset = row * c.ostride * 4 + col * 4;
         calls.push(
           args({
             ...c,
-            ind: c.ind + t0 * c.taps * 16,
-            rows: Math.min(tn * 4, c.rows - row),
+            ind: c.ind + t0 * c.taps * c.mr * 4,
+            rows: Math.min(tn * c.mr, c.rows - row),
             w: c.w + (p0 + b0) * panelFloats * 4,
             out: c.out + rowOffset,
             nc: Math.min(bn * GEMM_NR, c.nc - col),

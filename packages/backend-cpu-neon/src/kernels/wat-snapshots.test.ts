@@ -32,6 +32,10 @@ describe('generated kernels (WAT snapshots)', () => {
     const text = await wat((m) => emitIgemm(m, mulAdd, { activation: { kind: 'none' }, residual: false }));
     await expect(text).toMatchFileSnapshot('__snapshots__/igemm_4x8_none.wat');
   });
+  it('igemm 6x8 (arm64) with relaxed FMA and ReLU', async () => {
+    const text = await wat((m) => emitIgemm(m, { features: { relaxedSimd: true, arch: 'arm64' } }, { activation: { kind: 'relu' }, residual: false }));
+    await expect(text).toMatchFileSnapshot('__snapshots__/igemm_6x8_relu_fma.wat');
+  });
   it('depthwise with HardSwish', async () => {
     const text = await wat((m) => emitDepthwise(m, fma, { kind: 'hardswish' }));
     await expect(text).toMatchFileSnapshot('__snapshots__/dwconv_8_hardswish_fma.wat');

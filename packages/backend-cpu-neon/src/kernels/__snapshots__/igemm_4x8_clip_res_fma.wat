@@ -512,14 +512,14 @@
       local.set $tile
       local.get $outRow
       local.get $ostride
-      i32.const 2
-      i32.shl
+      i32.const 4
+      i32.mul
       i32.add
       local.set $outRow
       local.get $resRow
       local.get $ostride
-      i32.const 2
-      i32.shl
+      i32.const 4
+      i32.mul
       i32.add
       local.set $resRow
       local.get $row
