@@ -167,7 +167,7 @@ describe('3x3 stride-1 convolutions through Winograd match the reference', () =>
   });
 });
 
-describe('the arm64 tile (6x8) runs every igemm path', () => {
+describe('the arm64 tile (6x8 with FMA, 5x8 without) runs every igemm path', () => {
   const arm = { arch: 'arm64' };
   it('direct, grouped, Winograd and fused-residual convolutions', async () => {
     const cases: ConvShape[] = [shapes[0], shapes[3], shapes[8], { c: 16, m: 20, h: 9, w: 13, k: [3, 3], pad: [1, 1, 1, 1] }, { c: 12, m: 10, h: 4, w: 5, k: [3, 3] }];

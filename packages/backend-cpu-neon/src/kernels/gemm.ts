@@ -17,10 +17,12 @@ export const GEMM_NR = 8;
 
 /**
  * Rows of one tile on `target`: 4 on x64, whose 16 XMM registers hold 8 accumulators, two B vectors and
- * a splat; 6 on arm64, whose 32 NEON registers hold 12 (XNNPACK's wasmsimd x86 and arm choices).
+ * a splat; on arm64's 32 NEON registers 6 with FMA and 5 with mul+add (which needs a temporary per
+ * product). These are the tiles XNNPACK's WebAssembly build picks for x86 and for other machines.
  */
 export function gemmRows(target: KernelTarget): number {
-  return target.features.arch === 'arm64' ? 6 : 4;
+  if (target.features.arch !== 'arm64') return 4;
+  return target.features.relaxedSimd ? 6 : 5;
 }
 
 /** Epilogue options of a GEMM variant. */
