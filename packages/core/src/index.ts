@@ -29,5 +29,5 @@ export { resolveBackend, validateBackend, BackendClaims, type BackendSpec, type 
 export { partitionModel, nodeLabel, type PartitionOptions, type PlannedPartition, type PartitionPlan } from './partition/partitioner.js';
 export { formatAssignment, type AssignmentReport, type NodeAssignment, type PartitionSummary, type Refusal } from './partition/report.js';
 export { Session } from './session/session.js';
-export type { SessionOptions, SessionEvent } from './session/options.js';
+export { DEFAULT_BACKENDS, type SessionOptions, type SessionEvent } from './session/options.js';
 export type { CaffeModelSource } from './session/model-source.js';

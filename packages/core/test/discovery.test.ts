@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DEFAULT_BACKENDS,
   BackendUnavailableError,
   ModelFormatError,
   PluginError,
@@ -184,6 +185,17 @@ describe('third-party backends', () => {
     await expect(Session.init(reluModel(), { backends: [cpuBackend(), cpuBackend()] })).rejects.toThrow(/'test-cpu' is claimed twice/);
     const impostor = { ...cpuBackend(), name: 'dup-npu' };
     await expect(Session.init(reluModel(), { backends: ['dup-npu', impostor], projectRoot: dir })).rejects.toThrow(PluginError);
+  });
+
+  it('names no backend: cpu-neon where installed (skipped with an event here), then the reference', async () => {
+    const dir = project('defaults');
+    installPackage(dir, '@lastmile/backend-reference', { lastmile: { backend: 'reference' } }, backendSource('reference', 'default-reference'));
+    const events: string[] = [];
+    const session = await Session.init(reluModel(), { projectRoot: dir, onEvent: (e) => e.type === 'backend-skipped' && events.push(e.backend) });
+    expect(DEFAULT_BACKENDS).toEqual(['cpu-neon', 'reference']);
+    expect(session.backends.map((b) => b.name)).toEqual(['reference']);
+    expect(events).toEqual(['cpu-neon']);
+    await session.destroy();
   });
 
   it('skips missing or broken backends with an event and falls back by priority', async () => {

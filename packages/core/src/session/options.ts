@@ -6,9 +6,15 @@ import type { OptimizeOptions } from '../passes/optimize.js';
 import type { AssignmentReport } from '../partition/report.js';
 import type { Tensor } from '../tensor.js';
 
+/** The backends of a session that names none: the SIMD CPU backend when installed (skipped with an event when not), then the reference. */
+export const DEFAULT_BACKENDS: readonly string[] = ['cpu-neon', 'reference'];
+
 /** Options of {@link Session.init}. */
 export interface SessionOptions {
-  /** Backends by priority: short names, package names or Backend objects. Default `['reference']`. */
+  /**
+   * Backends by priority: short names, package names or Backend objects. Default {@link DEFAULT_BACKENDS}:
+   * cpu-neon where it is installed, else the reference interpreter.
+   */
   backends?: readonly (string | Backend)[];
   /** Let nodes the first backend declines run on later ones (default true). */
   fallback?: boolean;

@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor.js';
 import { selectBackends } from './backend-selection.js';
 import { checkFeeds, checkInput, concreteInputShapes } from './input-check.js';
 import { type CaffeModelSource, importModel, isCaffeModelSource } from './model-source.js';
-import type { SessionEvent, SessionOptions } from './options.js';
+import { DEFAULT_BACKENDS, type SessionEvent, type SessionOptions } from './options.js';
 import { buildPlan, disposeAll, executePlan, planProfile, shapeSignature, type Plan, type PlanContext } from './plan.js';
 
 const DEFAULT_MAX_CACHED_PLANS = 8;
@@ -57,7 +57,7 @@ export class Session {
     else throw new ModelFormatError(`Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`, { got: typeof model });
     // optimize() validates first (topological order, GraphError on malformed graphs).
     const optimized = optimize(source, { level: options.optimization });
-    const backends = await selectBackends(options.backends ?? ['reference'], options.projectRoot, emit);
+    const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options.projectRoot, emit);
     return new Session(optimized, backends, options, emit);
   }
 
