@@ -57,14 +57,15 @@ const kernels = [
     pool1,
     makeNode('Resize', ['p', '', 'scales'], ['y'], { mode: a.string('linear') }, 'resize'),
   ]],
-  ['conv 3x3, 32 -> 32 channels at 24x24 (large enough to be shared by threads)', { x: r.floatTensor([1, 32, 24, 24]) }, { W: r.floatTensor([32, 32, 3, 3], -0.2, 0.2) }, [
+  // Winograd F(4x4, 3x3) rounds differently from the direct sum: absolute error up to ~1e-5 here.
+  ['conv 3x3, 32 -> 32 channels at 24x24 (Winograd, shared by threads)', { x: r.floatTensor([1, 32, 24, 24]) }, { W: r.floatTensor([32, 32, 3, 3], -0.2, 0.2) }, [
     makeNode('Conv', ['x', 'W'], ['y'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
-  ]],
+  ], 1e-4],
   ['Transpose out of NHWC', { x: r.floatTensor([1, 6, 4, 5]) }, {}, [pool1, makeNode('Transpose', ['p'], ['y'], { perm: a.ints([0, 3, 1, 2]) }, 'transpose')]],
 ];
 
 for (const threads of [1, 2]) {
-  for (const [label, inputs, constants, nodes] of kernels) {
+  for (const [label, inputs, constants, nodes, atol = 1e-5] of kernels) {
     const m = model(inputs, constants, nodes);
     const executable = await backend.compile({ id: 0, model: m }, { threads });
     const ours = await executable.run(inputs);
@@ -74,7 +75,7 @@ for (const threads of [1, 2]) {
       failures++;
       console.log(`FAIL ${label}: steps on the host: ${host.map((s) => s.op).join(', ')}`);
     }
-    compare(`${label} (${threads} thread${threads > 1 ? 's' : ''})`, ours.y, evaluateGraph(m, inputs).y, 1e-4, 1e-5);
+    compare(`${label} (${threads} thread${threads > 1 ? 's' : ''})`, ours.y, evaluateGraph(m, inputs).y, 1e-4, atol);
   }
 }
 

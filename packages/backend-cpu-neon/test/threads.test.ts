@@ -67,6 +67,21 @@ describe('threads', () => {
     await expect(shared.run(feeds)).rejects.toThrow(/disposed/);
   });
 
+  it('shares a batched MatMul of two runtime tensors (pack, then GEMM) and gives the same bits', async () => {
+    const r = new SeededRandom(11);
+    const inputs = { a: r.floatTensor([8, 64, 48]), b: r.floatTensor([8, 48, 80]) };
+    const model = caseModel({ inputs, nodes: [makeNode('MatMul', ['a', 'b'], ['y'], {}, 'mm')], outputs: ['y'] });
+    const serial = (await backend.compile({ id: 0, model }, { threads: 1 })) as NeonExecutable;
+    const shared = (await backend.compile({ id: 0, model }, { threads: 2 })) as NeonExecutable;
+    try {
+      expect(shared.pool).toBeDefined();
+      expectClose((await shared.run(inputs)).y, (await serial.run(inputs)).y, 0, 0, 'y');
+    } finally {
+      await serial.dispose();
+      await shared.dispose();
+    }
+  });
+
   it('fails the run in flight with BackendCrashedError when a worker exits, then replaces it', async () => {
     const { model, feeds } = bigConv(2);
     const executable = (await backend.compile({ id: 0, model }, { threads: 2 })) as NeonExecutable;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jpegJs from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeJpeg, encodePng, readImage, writeImage } from './codec.js';
 import { headerSize, imageFormat } from './header.js';
@@ -60,6 +62,66 @@ describe('PNG and JPEG', () => {
   });
 });
 
+/** A 50x30 JPEG of fixtures/ (ImageMagick, quality 90: a red-blue gradient, a yellow disc, a green square). */
+function fixture(name: string): Uint8Array {
+  return readFileSync(new URL(`../fixtures/${name}.jpg`, import.meta.url));
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The JPEG with an EXIF APP1 segment after SOI whose orientation tag (0x0112) is `orientation`. */
+function withExifOrientation(jpeg: Uint8Array, orientation: number): Uint8Array {
+  // "Exif\0\0", big-endian TIFF header with the IFD at 8, one SHORT entry, no next IFD.
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  return Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2, ...exif, ...jpeg.subarray(2)]);
+}
+
+describe('JPEG decoding (libjpeg as WebAssembly, jpeg-js for what it refuses)', () => {
+  // SHA-256 of `convert <fixture>.jpg -depth 8 rgb:-`: ImageMagick's libjpeg-turbo (islow IDCT, fancy upsampling).
+  it.each([
+    ['rgb-420', 'dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53'],
+    ['progressive', 'dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53'],
+    ['rgb-444', '0dc627293054935ba9dc188e2a57b14238e76555b13b0d5605fd3a6201657d66'],
+    ['gray', '873ed4b52426bbbf4400382c96204452654201fb104a0c6f209efcdc058fc6dc'],
+  ])('%s decodes bit-identical to libjpeg-turbo', (name, libjpegTurbo) => {
+    const image = decodeImage(fixture(name));
+    expect([image.width, image.height, image.order]).toEqual([50, 30, 'rgb']);
+    expect(sha256(image.data)).toBe(libjpegTurbo);
+  });
+
+  it('differs from jpeg-js by IDCT rounding only when chroma is not subsampled', () => {
+    const bytes = fixture('rgb-444');
+    const js = jpegJs.decode(bytes, { useTArray: true, formatAsRGBA: false }).data;
+    const diffs = decodeImage(bytes).data.map((v, i) => Math.abs(v - js[i]));
+    expect(Math.max(...diffs)).toBeLessThanOrEqual(3);
+  });
+
+  it('gray JPEGs decode to three equal channels', () => {
+    const { data } = decodeImage(fixture('gray'));
+    expect([data[0], data[1], data[2]]).toEqual([54, 54, 54]);
+  });
+
+  it('CMYK, which libjpeg will not convert, decodes through jpeg-js as before', () => {
+    const bytes = fixture('cmyk');
+    const image = decodeImage(bytes);
+    expect(image.data).toEqual(jpegJs.decode(bytes, { useTArray: true, formatAsRGBA: false }).data);
+    expect([...image.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+
+  it('keeps decoding right after many fatal libjpeg errors (each drops its decoder)', () => {
+    // A decoder reused after about 100 exits of libjpeg fails with memory errors.
+    for (let i = 0; i < 150; i++) decodeImage(fixture('cmyk'));
+    expect(sha256(decodeImage(fixture('rgb-420')).data)).toBe('dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53');
+  });
+
+  it('ignores the EXIF orientation, as before: pixels in stored order', () => {
+    const rotated = withExifOrientation(fixture('rgb-420'), 6);
+    expect(decodeImage(rotated)).toEqual(decodeImage(fixture('rgb-420')));
+  });
+});
+
 describe('bad images give typed errors naming the file', () => {
   const file = 'photo.png';
   it.each([
@@ -85,9 +147,16 @@ describe('bad images give typed errors naming the file', () => {
     const png = encodePng(big);
     expect(() => decodeImage(png.subarray(0, png.length / 2), { file })).toThrow(expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file }) }));
     const jpeg = encodeJpeg(big);
+    // libjpeg would fill in the missing rows; it warns, and jpeg-js refuses the file as before.
     expect(() => decodeImage(jpeg.subarray(0, jpeg.length / 2), { file: 'photo.jpg' })).toThrow(
-      expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg' }) }),
+      expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg', libjpeg: 'Premature end of JPEG file' }) }),
     );
+  });
+
+  it('a JPEG whose scan data is corrupt', () => {
+    const bytes = Uint8Array.from(fixture('rgb-444'));
+    bytes.fill(0xff, bytes.length - 200, bytes.length - 2);
+    expect(() => decodeImage(bytes, { file: 'photo.jpg' })).toThrow(expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg' }) }));
   });
 
   it('corrupt PNG data after a valid header', () => {

@@ -1,8 +1,9 @@
 /**
- * Image decode and encode, PNG and JPEG, through pure-JS codecs (pngjs, jpeg-js): a fresh install needs
- * nothing native. Every failure is typed and names the file: ImageError for unreadable, unknown,
- * truncated or zero-size images, ResourceLimitError for dimensions past the limits, which are checked
- * from the header before decoding.
+ * Image decode and encode, PNG and JPEG, with nothing native to install: pngjs, MozJPEG's libjpeg as
+ * WebAssembly for decoding JPEG (jpeg-js for what libjpeg refuses or warns about, such as CMYK and
+ * truncated files), jpeg-js for encoding. Every failure is typed and names the file: ImageError for
+ * unreadable, unknown, truncated or zero-size images, ResourceLimitError for dimensions past the
+ * limits, which are checked from the header before decoding.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -11,6 +12,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { headerSize, imageFormat, type ImageFormat } from './header.js';
 import { ImageError } from './image-error.js';
+import { decodeJpegWasm } from './jpeg-wasm.js';
 import { convertColor, createImage, type ColorOrder, type Image } from './image.js';
 
 /** Largest width or height accepted (OpenCV's imread refuses past 2^20 pixels a side; we are stricter). */
@@ -109,10 +111,17 @@ function decodePng(bytes: Uint8Array, file: string): Image {
   return fromRgba(png.width, png.height, png.data);
 }
 
-/** The most memory jpeg-js accounts for per pixel (see decodeJpeg). */
+function decodeJpeg(bytes: Uint8Array, file: string, size: { width: number; height: number }): Image {
+  const pixels = decodeJpegWasm(bytes);
+  // CMYK, truncated or corrupt data: jpeg-js, the decoder before libjpeg, decodes what it did or refuses as it did.
+  if ('refused' in pixels) return decodeJpegJs(bytes, file, size, pixels.refused);
+  return fromRgba(pixels.width, pixels.height, pixels.data);
+}
+
+/** The most memory jpeg-js accounts for per pixel (see decodeJpegJs). */
 const JPEG_BYTES_PER_PIXEL = 24;
 
-function decodeJpeg(bytes: Uint8Array, file: string, size: { width: number; height: number }): Image {
+function decodeJpegJs(bytes: Uint8Array, file: string, size: { width: number; height: number }, libjpegMessage: string): Image {
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {
@@ -126,15 +135,33 @@ function decodeJpeg(bytes: Uint8Array, file: string, size: { width: number; heig
       maxMemoryUsageInMB: Math.ceil((size.width * size.height * JPEG_BYTES_PER_PIXEL) / 2 ** 20) + 64,
     });
   } catch (error) {
-    throw new ImageError(`${file}: cannot decode the JPEG image (${error instanceof Error ? error.message : String(error)})`, { file, format: 'jpeg' }, { cause: error });
+    throw new ImageError(
+      `${file}: cannot decode the JPEG image (${error instanceof Error ? error.message : String(error)})`,
+      { file, format: 'jpeg', libjpeg: libjpegMessage },
+      { cause: error },
+    );
   }
   return createImage(decoded.width, decoded.height, 'rgb', decoded.data);
 }
 
-function fromRgba(width: number, height: number, rgba: Uint8Array): Image {
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Drops alpha. Four pixels at a time as 32-bit words where the host allows it: twice as fast as bytes on 12 MP. */
+function fromRgba(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray): Image {
   const image = createImage(width, height, 'rgb');
   const out = image.data;
-  for (let i = 0, n = width * height; i < n; i++) {
+  const pixels = width * height;
+  const quads = HOST_IS_LITTLE_ENDIAN && rgba.byteOffset % 4 === 0 ? pixels >> 2 : 0;
+  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, quads * 4);
+  const outWords = new Uint32Array(out.buffer, out.byteOffset, quads * 3);
+  for (let i = 0, o = 0; o < quads * 3; i += 4, o += 3) {
+    const p1 = words[i + 1];
+    const p2 = words[i + 2];
+    outWords[o] = (words[i] & 0xffffff) | (p1 << 24);
+    outWords[o + 1] = ((p1 >>> 8) & 0xffff) | (p2 << 16);
+    outWords[o + 2] = ((p2 >>> 16) & 0xff) | (words[i + 3] << 8);
+  }
+  for (let i = quads * 4; i < pixels; i++) {
     out[3 * i] = rgba[4 * i];
     out[3 * i + 1] = rgba[4 * i + 1];
     out[3 * i + 2] = rgba[4 * i + 2];

@@ -1,6 +1,6 @@
 /**
  * lastmile vision: the pre- and post-processing of a deployed model. Image decode and encode (PNG,
- * JPEG, pure JS), resize with OpenCV's semantics, crop, letterbox, rotate, perspective crop,
+ * JPEG, nothing native), resize with OpenCV's semantics, crop, letterbox, rotate, perspective crop,
  * normalization and layout; softmax, top-k, NMS, DB text boxes and CTC decoding; and pipelines that
  * fold linear pre-processing into the model.
  *

@@ -1,7 +1,7 @@
 /**
- * MatMul of two runtime tensors (attention's Q.K^T and A.V) with batch broadcasting: per batch, the
- * right-hand side is packed into the arena scratch as igemm panels, then the igemm kernel runs with A's
- * rows as its one tap. Operands and result must be stored row-major.
+ * MatMul of two runtime tensors (attention's Q.K^T and A.V) with batch broadcasting, in two phases the
+ * threads share: every batch's right-hand side is packed into the arena scratch as igemm panels, then the
+ * igemm kernel runs with A's rows as its one tap. Operands and result must be stored row-major.
  */
 import type { Node } from '@lastmile/core';
 import { emitIgemm, gemmRows } from '../kernels/gemm.js';
@@ -12,6 +12,7 @@ import { packedGemmFloats } from '../layout/pack.js';
 import type { GraphInfo, ValueDesc } from './graph-info.js';
 import { gemmIndirection } from './indirection.js';
 import type { LoweredOp } from './program.js';
+import { igemmChunks } from './split.js';
 
 const rowMajor = (v: ValueDesc) => v.layout === 'plain' || nhwcIsPlain(v.dims);
 
@@ -78,16 +79,17 @@ export function lowerMatMul(node: Node, g: GraphInfo): LoweredOp {
       const mr = gemmRows(ctx.target);
       const tileBytes = Math.ceil(M / mr) * mr * 4;
       const ind = ctx.place(Int32Array.from(batches.flatMap(([ao]) => [...gemmIndirection(M, 1, mr, (row) => a + (ao + row * K) * 4)])));
-      const calls = batches.map(([, bo, yo], i) => ({ b: b + bo * 4, panels: ctx.scratch + i * panelBytes, ind: ind + i * tileBytes, y: y + yo * 4 }));
-      return (rt) => {
-        const [packB, run] = [rt.kernels[pack], rt.kernels[gemm]];
-        return () => {
-          for (const c of calls) {
-            packB(c.b, N * 4, K, N, c.panels);
-            run(c.ind, M, 1, K * 4, c.panels, c.y, N * 4, N, 0);
-          }
-        };
-      };
+      const panels = (i: number) => ctx.scratch + i * panelBytes;
+      const packCalls = batches.map(([, bo], i) => [b + bo * 4, N * 4, K, N, panels(i)]);
+      // Batches are independent: a batch's GEMM is split only when there are fewer batches than threads.
+      const perBatch = Math.max(1, Math.ceil(ctx.threads / batches.length));
+      const gemmCalls = batches.flatMap(([, , yo], i) =>
+        igemmChunks({ ind: ind + i * tileBytes, rows: M, taps: 1, cbytes: K * 4, w: panels(i), out: y + yo * 4, ostride: N, nc: N, res: 0, mr }, perBatch),
+      );
+      return [
+        { kernel: pack, calls: packCalls },
+        { kernel: gemm, calls: gemmCalls },
+      ];
     },
   };
 }
