@@ -4,7 +4,9 @@
  */
 import { a, makeNode, Tensor } from '@lastmile/core';
 import { describe, expect, it } from 'vitest';
-import { expectMatchesReference, oneNode, rng } from './harness.js';
+import { compileProgram } from '../src/compile/compile.js';
+import { detectFeatures } from '../src/wasm/features.js';
+import { caseModel, expectMatchesReference, oneNode, rng } from './harness.js';
 
 describe('pools', () => {
   const cases: [string, Record<string, ReturnType<typeof a.int>>, number[]][] = [
@@ -97,6 +99,43 @@ describe('elementwise', () => {
   it('Clip with constant bounds', async () => {
     const scalar = (v: number) => new Tensor('float32', [v], []);
     await expectMatchesReference(oneNode('Clip', { x: rng(12).floatTensor([3, 11], -9, 9) }, { lo: scalar(-1), hi: scalar(6) }, ['x', 'lo', 'hi']));
+  });
+});
+
+describe('elementwise ops in place', () => {
+  const arenaBytes = async (c: Parameters<typeof caseModel>[0]) => (await compileProgram(caseModel(c), { features: detectFeatures() })).arenaBytes;
+
+  it('runs a chain of unary and same-shape binary ops in one buffer', async () => {
+    const r = rng(60);
+    const chain = {
+      inputs: { x: r.floatTensor([1, 6, 7, 9], -2, 2), z: r.floatTensor([1, 6, 7, 9]) },
+      nodes: [
+        makeNode('Relu', ['x'], ['t1'], {}, 'relu'),
+        makeNode('Sigmoid', ['t1'], ['t2'], {}, 'sigmoid'),
+        makeNode('Mul', ['z', 't2'], ['t3'], {}, 'mul'),
+        makeNode('Tanh', ['t3'], ['y'], {}, 'tanh'),
+      ],
+      outputs: ['y'],
+    };
+    await expectMatchesReference(chain);
+    // x and z, nothing more: every output took the buffer of an input read for the last time.
+    // Two buffers of 378 floats, each with 16 bytes of tail room and 64-byte aligned.
+    expect(await arenaBytes(chain)).toBe(2 * 1536);
+  });
+
+  it('never overwrites a value read later, nor a row a spilled vector would reach', async () => {
+    const r = rng(61);
+    await expectMatchesReference({
+      inputs: { x: r.floatTensor([2, 3, 5], -2, 2) },
+      nodes: [makeNode('Relu', ['x'], ['t'], {}, 'relu'), makeNode('Add', ['t', 'x'], ['s'], {}, 'add'), makeNode('Mul', ['s', 's'], ['y'], {}, 'square')],
+      outputs: ['y'],
+    });
+    // Rows of 5 floats: the kernel's last vector of a row spills into the next row.
+    await expectMatchesReference({
+      inputs: { x: r.floatTensor([3, 5], -2, 2), b: r.floatTensor([3, 1]) },
+      nodes: [makeNode('Add', ['x', 'b'], ['y0'], {}, 'add'), makeNode('Relu', ['y0'], ['y'], {}, 'relu')],
+      outputs: ['y'],
+    });
   });
 });
 

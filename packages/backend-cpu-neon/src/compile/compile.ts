@@ -64,6 +64,7 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
     return r === undefined ? name : rootOf(r);
   };
   for (const op of ops) if (op.aliasOf) root.set(op.writes[0], op.aliasOf);
+  shareInPlace(ops, model, inArena, rootOf, root);
 
   const lives = new Map<string, { bytes: number; from: number; to: number }>();
   const touch = (name: string, step: number, write: boolean) => {
@@ -152,6 +153,32 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
   }
   const { steps, parallel } = schedule(binders, runtime, compiled, threads);
   return { graph, ops, steps, parallel, runtime, addresses, memoryBytes, arenaBytes: plan.size };
+}
+
+/**
+ * Gives an op's output the buffer of an input it may overwrite (`inPlace`) when that op is the last to
+ * read the input's buffer: elementwise chains then run in one buffer, which stays in cache.
+ */
+function shareInPlace(ops: readonly LoweredOp[], model: Model, inArena: (name: string) => boolean, rootOf: (name: string) => string, root: Map<string, string>): void {
+  const lastRead = new Map<string, number>();
+  const read = (name: string, step: number) => {
+    if (!inArena(name)) return;
+    const r = rootOf(name);
+    lastRead.set(r, Math.max(lastRead.get(r) ?? -1, step));
+  };
+  ops.forEach((op, i) => {
+    for (const name of op.reads) read(name, i);
+  });
+  for (const output of model.graph.outputs) read(output.name, Number.POSITIVE_INFINITY);
+  ops.forEach((op, i) => {
+    const [written] = op.writes;
+    if (!op.inPlace || op.writes.length !== 1 || !inArena(written) || rootOf(written) !== written) return;
+    const shared = op.inPlace.find((name) => inArena(name) && lastRead.get(rootOf(name)) === i);
+    if (shared === undefined) return;
+    const r = rootOf(shared);
+    root.set(written, r);
+    lastRead.set(r, Math.max(i, lastRead.get(written) ?? -1));
+  });
 }
 
 /** Binds host steps, runs unsplit kernel calls on the calling thread, and writes the plan of shared ones. */

@@ -70,12 +70,18 @@ export function lowerBinary(node: Node, g: GraphInfo, activation: Activation = N
   const loops = broadcastLoops(g.value(node.outputs[0]), [g.value(aName), g.value(bName)])!;
   const [d0, d1, d2] = loops.dims;
   const [sa, sb] = loops.strides;
+  const stored = g.value(node.outputs[0]);
+  // An input stored like the output is read element for element before it is written, unless rows
+  // spill a vector into the next row (written after it, which would clobber input not yet read).
+  const rowsSpill = d2 % 4 !== 0 && d0 * d1 > 1;
+  const sameStorage = (n: string) => !g.constant(n) && g.value(n).layout === stored.layout && g.value(n).dims.join() === stored.dims.join();
   return {
     name: names.join('+'),
     op: node.opType,
     runs: 'wasm',
     reads: [aName, bName].filter((n) => !g.constant(n)),
     writes: [output],
+    inPlace: rowsSpill ? [] : [aName, bName].filter(sameStorage),
     emit(ctx) {
       const fn = emitBinary(ctx.module, { op: BINARY[node.opType], aSplat: sa[2] === 0, bSplat: sb[2] === 0, activation });
       const [a, b, out] = [ctx.addressOf(aName), ctx.addressOf(bName), ctx.addressOf(output)];
@@ -109,6 +115,7 @@ export function lowerUnary(node: Node, g: GraphInfo, activation: Activation): Lo
     runs: 'wasm',
     reads: [xName],
     writes: [yName],
+    inPlace: [xName],
     emit(ctx) {
       const fn = emitUnary(ctx.module, activation);
       const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];

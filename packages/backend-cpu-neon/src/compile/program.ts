@@ -67,6 +67,11 @@ export interface LoweredOp {
   writes: string[];
   /** The single written value shares the storage of this read value: no step at all. */
   aliasOf?: string;
+  /**
+   * Reads the single written value may overwrite (each element read before the same element is
+   * written): compile gives them one buffer when this op is the read's last use.
+   */
+  inPlace?: string[];
   /** Bytes of zero row the op's indirection needs. */
   zeroBytes?: number;
   /** Bytes of arena the op needs for itself during its step. */

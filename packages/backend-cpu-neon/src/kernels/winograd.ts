@@ -62,6 +62,20 @@ function splatConstants(f: FunctionBuilder, P: readonly number[][]): (c: number)
   return (c) => made.get(c)!;
 }
 
+/** Locals both transforms use: the tile counter, the 4-aligned row bytes of `channels` (set here), a channel offset, an address, and the α² tile vectors. */
+function tileLocals(f: FunctionBuilder, channels: Local, positions: number) {
+  const locals = {
+    tile: f.local(I32, 'tile'),
+    rowBytes: f.local(I32, 'rowBytes'),
+    c: f.local(I32, 'c'),
+    q: f.local(I32, 'q'),
+    x: Array.from({ length: positions }, (_, k) => f.local(V128, `x${k}`)),
+    tmp: Array.from({ length: positions }, (_, k) => f.local(V128, `t${k}`)),
+  };
+  f.get(channels).i32(3).op('i32.add').i32(-4).op('i32.and').i32(2).op('i32.shl').set(locals.rowBytes);
+  return locals;
+}
+
 /**
  * Emits (once) the input transform; returns its name. Signature `(ind, tiles, channels, out, matrixBytes)`:
  * `ind` holds α² pointers per tile; tile t's row of matrix ξ is at out + ξ matrixBytes + t rowBytes, with
@@ -73,16 +87,10 @@ export function emitWinogradInput(m: ModuleBuilder, t: WinogradTransform): strin
   if (!f) return name;
   const [ind, tiles, channels, out, matrixBytes] = f.paramsNamed('ind', 'tiles', 'channels', 'out', 'matrixBytes');
   const positions = t.alpha * t.alpha;
-  const tile = f.local(I32, 'tile');
-  const rowBytes = f.local(I32, 'rowBytes');
-  const c = f.local(I32, 'c');
-  const q = f.local(I32, 'q');
+  const { tile, rowBytes, c, q, x, tmp } = tileLocals(f, channels, positions);
   const ptr = Array.from({ length: positions }, (_, i) => f.local(I32, `p${i}`));
-  const x = Array.from({ length: positions }, (_, i) => f.local(V128, `x${i}`));
-  const tmp = Array.from({ length: positions }, (_, i) => f.local(V128, `t${i}`));
   const constant = splatConstants(f, t.BT);
 
-  f.get(channels).i32(3).op('i32.add').i32(-4).op('i32.and').i32(2).op('i32.shl').set(rowBytes);
   f.i32(0).set(tile);
   f.doWhile(
     () => {
@@ -122,21 +130,15 @@ export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activ
   const [mats, tiles, channels, outPtrs, resPtrs, bias, matrixBytes] = f.paramsNamed('mats', 'tiles', 'channels', 'outPtrs', 'resPtrs', 'bias', 'matrixBytes');
   const positions = t.alpha * t.alpha;
   const pixels = t.m * t.m;
-  const tile = f.local(I32, 'tile');
-  const rowBytes = f.local(I32, 'rowBytes');
-  const c = f.local(I32, 'c');
-  const q = f.local(I32, 'q');
+  const { tile, rowBytes, c, q, x, tmp } = tileLocals(f, channels, positions);
   const left = f.local(I32, 'left');
   const ptr = f.local(I32, 'ptr');
   const i = f.local(I32, 'i');
-  const x = Array.from({ length: positions }, (_, k) => f.local(V128, `x${k}`));
-  const tmp = Array.from({ length: positions }, (_, k) => f.local(V128, `t${k}`));
   const y = Array.from({ length: pixels }, (_, k) => f.local(V128, `y${k}`));
   const b = f.local(V128, 'b');
   const temps = activationTemps(f);
   const constant = splatConstants(f, t.AT);
 
-  f.get(channels).i32(3).op('i32.add').i32(-4).op('i32.and').i32(2).op('i32.shl').set(rowBytes);
   f.i32(0).set(tile);
   f.doWhile(
     () => {
