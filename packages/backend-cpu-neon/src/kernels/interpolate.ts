@@ -24,7 +24,7 @@ export function emitWeightedGather(m: ModuleBuilder, target: KernelTarget): stri
         madd(f, target, x, w, acc);
       });
       f.get(out).get(c).i32(2).op('i32.shl', 'i32.add').set(i);
-      storePartial4(f, acc, i, left, t);
+      storePartial4(f, acc, i, left);
       f.get(left).i32(4).op('i32.sub').set(left);
     });
     f.get(ind).get(tapBytes).op('i32.add').set(ind);

@@ -53,7 +53,6 @@ export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
   const l: PixelLocals = { ip: f.local(I32, 'ip'), ipEnd: f.local(I32, 'ipEnd'), c: f.local(I32, 'c'), t: f.local(I32, 't'), x: f.local(I32, 'x') };
   const left = f.local(I32, 'left');
   const op = f.local(I32, 'op');
-  const i = f.local(I32, 'i');
   const accs = ['acc0', 'acc1', 'acc2', 'acc3'].map((n) => f.local(V128, n));
   const scale = f.local(V128, 'scale');
   const identity = f.local(V128, 'identity');
@@ -90,7 +89,7 @@ export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
           () => {
             reduceTaps(f, kind, l, identity, [accs[0]]);
             scaled(accs[0]);
-            storePartial4(f, accs[0], op, left, i);
+            storePartial4(f, accs[0], op, left);
             f.addTo(op, 16);
             f.addTo(l.c, 16);
           },
@@ -119,7 +118,6 @@ export function emitGlobalPool(m: ModuleBuilder, kind: PoolKind): string {
   const xEnd = f.local(I32, 'xEnd');
   const rowBytes = f.local(I32, 'rowBytes');
   const op = f.local(I32, 'op');
-  const i = f.local(I32, 'i');
   const acc = f.local(V128, 'acc');
 
   f.get(channels).i32(2).op('i32.shl').set(rowBytes);
@@ -142,7 +140,7 @@ export function emitGlobalPool(m: ModuleBuilder, kind: PoolKind): string {
             }),
           );
           if (kind === 'avg') f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
-          storePartial4(f, acc, op, left, i);
+          storePartial4(f, acc, op, left);
           f.addTo(op, 16);
           f.addTo(c, 16);
         },

@@ -22,7 +22,7 @@ export function emitReduce(m: ModuleBuilder, kind: ReduceKind): string {
   const f = m.add(name, i32s(5));
   if (!f) return name;
   const [x, out, outer, n, inner] = f.paramsNamed('x', 'out', 'outer', 'n', 'inner');
-  const [o, k, j, p, left, i, rowBytes] = ['o', 'k', 'j', 'p', 'left', 'i', 'rowBytes'].map((s) => f.local(I32, s));
+  const [o, k, j, p, left, rowBytes] = ['o', 'k', 'j', 'p', 'left', 'rowBytes'].map((s) => f.local(I32, s));
   const acc = f.local(V128, 'acc');
   const scale = () => {
     if (kind === 'mean') f.get(acc).f32x4(1).get(n).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
@@ -63,7 +63,7 @@ export function emitReduce(m: ModuleBuilder, kind: ReduceKind): string {
           });
           scale();
           f.get(out).get(j).op('i32.add').set(p);
-          storePartial4(f, acc, p, left, i);
+          storePartial4(f, acc, p, left);
           f.get(left).i32(4).op('i32.sub').set(left);
         });
         f.get(out).get(rowBytes).op('i32.add').set(out);

@@ -133,7 +133,6 @@ export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activ
   const { tile, rowBytes, c, q, x, tmp } = tileLocals(f, channels, positions);
   const left = f.local(I32, 'left');
   const ptr = f.local(I32, 'ptr');
-  const i = f.local(I32, 'i');
   const y = Array.from({ length: pixels }, (_, k) => f.local(V128, `y${k}`));
   const b = f.local(V128, 'b');
   const temps = activationTemps(f);
@@ -158,7 +157,7 @@ export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activ
             if (residual) f.get(y[k]).get(resPtrs).load('i32.load', 4 * k).get(c).op('i32.add').load('v128.load').op('f32x4.add').set(y[k]);
             emitActivation(f, y[k], activation, temps);
             f.get(outPtrs).load('i32.load', 4 * k).get(c).op('i32.add').set(ptr);
-            storePartial4(f, y[k], ptr, left, i);
+            storePartial4(f, y[k], ptr, left);
           }
           f.addTo(c, 16);
         },

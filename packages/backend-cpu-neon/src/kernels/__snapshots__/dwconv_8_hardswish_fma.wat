@@ -151,45 +151,83 @@
           i32.add
           local.set $q
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
           if $I4
             local.get $q
             local.get $acc0_0
             v128.store
-            local.get $q
-            local.get $acc0_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc0_0
-            v128.store
-            i32.const 16
-            local.get $acc0_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B5
-              loop $L6
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B5
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I5
+              local.get $q
+              local.get $acc0_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I6
                 local.get $q
+                local.get $acc0_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I7
+                  local.get $q
+                  local.get $acc0_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L6
+                i32.eq
+                if $I8
+                  local.get $q
+                  local.get $acc0_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I9
+              local.get $q
+              local.get $acc0_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I10
+                local.get $q
+                local.get $acc0_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I11
+                  local.get $q
+                  local.get $acc0_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I12
+                  local.get $q
+                  local.get $acc0_0
+                  v128.store32_lane 0
+                end
               end
             end
           end
@@ -224,45 +262,83 @@
           i32.add
           local.set $q
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
-          if $I7
+          if $I13
             local.get $q
             local.get $acc1_0
             v128.store
-            local.get $q
-            local.get $acc1_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc1_0
-            v128.store
-            i32.const 16
-            local.get $acc1_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B8
-              loop $L9
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B8
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I14
+              local.get $q
+              local.get $acc1_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I15
                 local.get $q
+                local.get $acc1_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I16
+                  local.get $q
+                  local.get $acc1_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L9
+                i32.eq
+                if $I17
+                  local.get $q
+                  local.get $acc1_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I18
+              local.get $q
+              local.get $acc1_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I19
+                local.get $q
+                local.get $acc1_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I20
+                  local.get $q
+                  local.get $acc1_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I21
+                  local.get $q
+                  local.get $acc1_0
+                  v128.store32_lane 0
+                end
               end
             end
           end
@@ -307,12 +383,12 @@
         br $L1
       end
     end
-    block $B10
-      loop $L11
+    block $B22
+      loop $L23
         local.get $p
         local.get $pixels
         i32.ge_s
-        br_if $B10
+        br_if $B22
         local.get $ip
         local.get $tapBytes
         i32.add
@@ -323,7 +399,7 @@
         local.set $c
         local.get $channels
         local.set $left
-        loop $L12
+        loop $L24
           local.get $wp
           v128.load
           local.set $acc0_0
@@ -336,7 +412,7 @@
           local.set $wp
           local.get $ip
           local.set $t
-          loop $L13
+          loop $L25
             local.get $t
             local.set $q
             local.get $q
@@ -377,7 +453,7 @@
             local.get $t
             local.get $ipEnd
             i32.ne
-            br_if $L13
+            br_if $L25
           end
           local.get $acc0_0
           v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab
@@ -410,45 +486,83 @@
           i32.add
           local.set $q
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
-          if $I14
+          if $I26
             local.get $q
             local.get $acc0_0
             v128.store
-            local.get $q
-            local.get $acc0_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc0_0
-            v128.store
-            i32.const 16
-            local.get $acc0_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B15
-              loop $L16
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B15
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I27
+              local.get $q
+              local.get $acc0_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I28
                 local.get $q
+                local.get $acc0_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I29
+                  local.get $q
+                  local.get $acc0_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L16
+                i32.eq
+                if $I30
+                  local.get $q
+                  local.get $acc0_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I31
+              local.get $q
+              local.get $acc0_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I32
+                local.get $q
+                local.get $acc0_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I33
+                  local.get $q
+                  local.get $acc0_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I34
+                  local.get $q
+                  local.get $acc0_0
+                  v128.store32_lane 0
+                end
               end
             end
           end
@@ -466,7 +580,7 @@
           local.tee $left
           i32.const 0
           i32.gt_s
-          br_if $L12
+          br_if $L24
         end
         local.get $op
         local.get $left
@@ -484,7 +598,7 @@
         i32.const 1
         i32.add
         local.set $p
-        br $L11
+        br $L23
       end
     end)
   (export "dwconv_2x8_hardswish_fma" (func $dwconv_2x8_hardswish_fma)))

@@ -184,52 +184,90 @@
         i32.add
         local.set $ptr
         local.get $left
-        i32.const 8
+        i32.const 4
         i32.ge_s
         if $I4
           local.get $ptr
           local.get $acc0_0
           v128.store
-          local.get $ptr
-          local.get $acc0_1
-          v128.store offset=16
-        else
-          i32.const 16
-          local.get $acc0_0
-          v128.store
-          i32.const 16
-          local.get $acc0_1
-          v128.store offset=16
-          i32.const 0
+          local.get $left
+          i32.const 4
+          i32.sub
           local.set $i
-          block $B5
-            loop $L6
-              local.get $i
-              local.get $left
-              i32.ge_s
-              br_if $B5
+          local.get $i
+          i32.const 4
+          i32.ge_s
+          if $I5
+            local.get $ptr
+            local.get $acc0_1
+            v128.store offset=16
+          else
+            local.get $i
+            i32.const 2
+            i32.ge_s
+            if $I6
               local.get $ptr
+              local.get $acc0_1
+              v128.store64_lane offset=16 0
               local.get $i
-              i32.const 2
-              i32.shl
-              i32.add
-              local.get $i
-              i32.const 2
-              i32.shl
-              f32.load offset=16
-              f32.store
+              i32.const 3
+              i32.eq
+              if $I7
+                local.get $ptr
+                local.get $acc0_1
+                v128.store32_lane offset=24 2
+              end
+            else
               local.get $i
               i32.const 1
-              i32.add
-              local.set $i
-              br $L6
+              i32.eq
+              if $I8
+                local.get $ptr
+                local.get $acc0_1
+                v128.store32_lane offset=16 0
+              end
+            end
+          end
+        else
+          local.get $left
+          i32.const 4
+          i32.ge_s
+          if $I9
+            local.get $ptr
+            local.get $acc0_0
+            v128.store
+          else
+            local.get $left
+            i32.const 2
+            i32.ge_s
+            if $I10
+              local.get $ptr
+              local.get $acc0_0
+              v128.store64_lane 0
+              local.get $left
+              i32.const 3
+              i32.eq
+              if $I11
+                local.get $ptr
+                local.get $acc0_0
+                v128.store32_lane offset=8 2
+              end
+            else
+              local.get $left
+              i32.const 1
+              i32.eq
+              if $I12
+                local.get $ptr
+                local.get $acc0_0
+                v128.store32_lane 0
+              end
             end
           end
         end
         local.get $valid
         i32.const 1
         i32.gt_s
-        if $I7
+        if $I13
           local.get $ostride
           i32.const 1
           i32.mul
@@ -239,45 +277,83 @@
           i32.add
           local.set $ptr
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
-          if $I8
+          if $I14
             local.get $ptr
             local.get $acc1_0
             v128.store
-            local.get $ptr
-            local.get $acc1_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc1_0
-            v128.store
-            i32.const 16
-            local.get $acc1_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B9
-              loop $L10
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B9
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I15
+              local.get $ptr
+              local.get $acc1_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I16
                 local.get $ptr
+                local.get $acc1_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I17
+                  local.get $ptr
+                  local.get $acc1_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L10
+                i32.eq
+                if $I18
+                  local.get $ptr
+                  local.get $acc1_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I19
+              local.get $ptr
+              local.get $acc1_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I20
+                local.get $ptr
+                local.get $acc1_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I21
+                  local.get $ptr
+                  local.get $acc1_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I22
+                  local.get $ptr
+                  local.get $acc1_0
+                  v128.store32_lane 0
+                end
               end
             end
           end
@@ -285,7 +361,7 @@
         local.get $valid
         i32.const 2
         i32.gt_s
-        if $I11
+        if $I23
           local.get $ostride
           i32.const 2
           i32.mul
@@ -295,45 +371,83 @@
           i32.add
           local.set $ptr
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
-          if $I12
+          if $I24
             local.get $ptr
             local.get $acc2_0
             v128.store
-            local.get $ptr
-            local.get $acc2_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc2_0
-            v128.store
-            i32.const 16
-            local.get $acc2_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B13
-              loop $L14
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B13
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I25
+              local.get $ptr
+              local.get $acc2_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I26
                 local.get $ptr
+                local.get $acc2_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I27
+                  local.get $ptr
+                  local.get $acc2_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L14
+                i32.eq
+                if $I28
+                  local.get $ptr
+                  local.get $acc2_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I29
+              local.get $ptr
+              local.get $acc2_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I30
+                local.get $ptr
+                local.get $acc2_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I31
+                  local.get $ptr
+                  local.get $acc2_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I32
+                  local.get $ptr
+                  local.get $acc2_0
+                  v128.store32_lane 0
+                end
               end
             end
           end
@@ -341,7 +455,7 @@
         local.get $valid
         i32.const 3
         i32.gt_s
-        if $I15
+        if $I33
           local.get $ostride
           i32.const 3
           i32.mul
@@ -351,45 +465,83 @@
           i32.add
           local.set $ptr
           local.get $left
-          i32.const 8
+          i32.const 4
           i32.ge_s
-          if $I16
+          if $I34
             local.get $ptr
             local.get $acc3_0
             v128.store
-            local.get $ptr
-            local.get $acc3_1
-            v128.store offset=16
-          else
-            i32.const 16
-            local.get $acc3_0
-            v128.store
-            i32.const 16
-            local.get $acc3_1
-            v128.store offset=16
-            i32.const 0
+            local.get $left
+            i32.const 4
+            i32.sub
             local.set $i
-            block $B17
-              loop $L18
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B17
+            local.get $i
+            i32.const 4
+            i32.ge_s
+            if $I35
+              local.get $ptr
+              local.get $acc3_1
+              v128.store offset=16
+            else
+              local.get $i
+              i32.const 2
+              i32.ge_s
+              if $I36
                 local.get $ptr
+                local.get $acc3_1
+                v128.store64_lane offset=16 0
                 local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
+                i32.const 3
+                i32.eq
+                if $I37
+                  local.get $ptr
+                  local.get $acc3_1
+                  v128.store32_lane offset=24 2
+                end
+              else
                 local.get $i
                 i32.const 1
-                i32.add
-                local.set $i
-                br $L18
+                i32.eq
+                if $I38
+                  local.get $ptr
+                  local.get $acc3_1
+                  v128.store32_lane offset=16 0
+                end
+              end
+            end
+          else
+            local.get $left
+            i32.const 4
+            i32.ge_s
+            if $I39
+              local.get $ptr
+              local.get $acc3_0
+              v128.store
+            else
+              local.get $left
+              i32.const 2
+              i32.ge_s
+              if $I40
+                local.get $ptr
+                local.get $acc3_0
+                v128.store64_lane 0
+                local.get $left
+                i32.const 3
+                i32.eq
+                if $I41
+                  local.get $ptr
+                  local.get $acc3_0
+                  v128.store32_lane offset=8 2
+                end
+              else
+                local.get $left
+                i32.const 1
+                i32.eq
+                if $I42
+                  local.get $ptr
+                  local.get $acc3_0
+                  v128.store32_lane 0
+                end
               end
             end
           end

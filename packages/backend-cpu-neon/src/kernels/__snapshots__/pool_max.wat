@@ -2,7 +2,7 @@
   (type $t0 (func (param i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory $env.memory 1))
   (func $pool_max (type $t0) (param $ind i32) (param $pixels i32) (param $taps i32) (param $out i32) (param $channels i32) (param $scales i32)
-    (local $p i32) (local $ip i32) (local $ipEnd i32) (local $c i32) (local $t i32) (local $x i32) (local $left i32) (local $op i32) (local $i i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $scale v128) (local $identity v128)
+    (local $p i32) (local $ip i32) (local $ipEnd i32) (local $c i32) (local $t i32) (local $x i32) (local $left i32) (local $op i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $scale v128) (local $identity v128)
     v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000
     local.set $identity
     local.get $ind
@@ -138,32 +138,29 @@
             local.get $acc0
             v128.store
           else
-            i32.const 16
-            local.get $acc0
-            v128.store
-            i32.const 0
-            local.set $i
-            block $B8
-              loop $L9
-                local.get $i
-                local.get $left
-                i32.ge_s
-                br_if $B8
+            local.get $left
+            i32.const 2
+            i32.ge_s
+            if $I8
+              local.get $op
+              local.get $acc0
+              v128.store64_lane 0
+              local.get $left
+              i32.const 3
+              i32.eq
+              if $I9
                 local.get $op
-                local.get $i
-                i32.const 2
-                i32.shl
-                i32.add
-                local.get $i
-                i32.const 2
-                i32.shl
-                f32.load offset=16
-                f32.store
-                local.get $i
-                i32.const 1
-                i32.add
-                local.set $i
-                br $L9
+                local.get $acc0
+                v128.store32_lane offset=8 2
+              end
+            else
+              local.get $left
+              i32.const 1
+              i32.eq
+              if $I10
+                local.get $op
+                local.get $acc0
+                v128.store32_lane 0
               end
             end
           end

@@ -2,7 +2,7 @@
   (type $t0 (func (param i32 i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory $env.memory 1))
   (func $winograd_out_2x2_relu_res (type $t0) (param $mats i32) (param $tiles i32) (param $channels i32) (param $outPtrs i32) (param $resPtrs i32) (param $bias i32) (param $matrixBytes i32)
-    (local $tile i32) (local $rowBytes i32) (local $c i32) (local $q i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $x4 v128) (local $x5 v128) (local $x6 v128) (local $x7 v128) (local $x8 v128) (local $x9 v128) (local $x10 v128) (local $x11 v128) (local $x12 v128) (local $x13 v128) (local $x14 v128) (local $x15 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $t5 v128) (local $t6 v128) (local $t7 v128) (local $t8 v128) (local $t9 v128) (local $t10 v128) (local $t11 v128) (local $t12 v128) (local $t13 v128) (local $t14 v128) (local $t15 v128) (local $left i32) (local $ptr i32) (local $i i32) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128) (local $b v128) (local $act_t0 v128) (local $act_t1 v128)
+    (local $tile i32) (local $rowBytes i32) (local $c i32) (local $q i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $x4 v128) (local $x5 v128) (local $x6 v128) (local $x7 v128) (local $x8 v128) (local $x9 v128) (local $x10 v128) (local $x11 v128) (local $x12 v128) (local $x13 v128) (local $x14 v128) (local $x15 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $t5 v128) (local $t6 v128) (local $t7 v128) (local $t8 v128) (local $t9 v128) (local $t10 v128) (local $t11 v128) (local $t12 v128) (local $t13 v128) (local $t14 v128) (local $t15 v128) (local $left i32) (local $ptr i32) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128) (local $b v128) (local $act_t0 v128) (local $act_t1 v128)
     local.get $channels
     i32.const 3
     i32.add
@@ -237,32 +237,29 @@
           local.get $y0
           v128.store
         else
-          i32.const 16
-          local.get $y0
-          v128.store
-          i32.const 0
-          local.set $i
-          block $B3
-            loop $L4
-              local.get $i
-              local.get $left
-              i32.ge_s
-              br_if $B3
+          local.get $left
+          i32.const 2
+          i32.ge_s
+          if $I3
+            local.get $ptr
+            local.get $y0
+            v128.store64_lane 0
+            local.get $left
+            i32.const 3
+            i32.eq
+            if $I4
               local.get $ptr
-              local.get $i
-              i32.const 2
-              i32.shl
-              i32.add
-              local.get $i
-              i32.const 2
-              i32.shl
-              f32.load offset=16
-              f32.store
-              local.get $i
-              i32.const 1
-              i32.add
-              local.set $i
-              br $L4
+              local.get $y0
+              v128.store32_lane offset=8 2
+            end
+          else
+            local.get $left
+            i32.const 1
+            i32.eq
+            if $I5
+              local.get $ptr
+              local.get $y0
+              v128.store32_lane 0
             end
           end
         end
@@ -290,37 +287,34 @@
         local.get $left
         i32.const 4
         i32.ge_s
-        if $I5
+        if $I6
           local.get $ptr
           local.get $y1
           v128.store
         else
-          i32.const 16
-          local.get $y1
-          v128.store
-          i32.const 0
-          local.set $i
-          block $B6
-            loop $L7
-              local.get $i
-              local.get $left
-              i32.ge_s
-              br_if $B6
+          local.get $left
+          i32.const 2
+          i32.ge_s
+          if $I7
+            local.get $ptr
+            local.get $y1
+            v128.store64_lane 0
+            local.get $left
+            i32.const 3
+            i32.eq
+            if $I8
               local.get $ptr
-              local.get $i
-              i32.const 2
-              i32.shl
-              i32.add
-              local.get $i
-              i32.const 2
-              i32.shl
-              f32.load offset=16
-              f32.store
-              local.get $i
-              i32.const 1
-              i32.add
-              local.set $i
-              br $L7
+              local.get $y1
+              v128.store32_lane offset=8 2
+            end
+          else
+            local.get $left
+            i32.const 1
+            i32.eq
+            if $I9
+              local.get $ptr
+              local.get $y1
+              v128.store32_lane 0
             end
           end
         end
@@ -348,37 +342,34 @@
         local.get $left
         i32.const 4
         i32.ge_s
-        if $I8
+        if $I10
           local.get $ptr
           local.get $y2
           v128.store
         else
-          i32.const 16
-          local.get $y2
-          v128.store
-          i32.const 0
-          local.set $i
-          block $B9
-            loop $L10
-              local.get $i
-              local.get $left
-              i32.ge_s
-              br_if $B9
+          local.get $left
+          i32.const 2
+          i32.ge_s
+          if $I11
+            local.get $ptr
+            local.get $y2
+            v128.store64_lane 0
+            local.get $left
+            i32.const 3
+            i32.eq
+            if $I12
               local.get $ptr
-              local.get $i
-              i32.const 2
-              i32.shl
-              i32.add
-              local.get $i
-              i32.const 2
-              i32.shl
-              f32.load offset=16
-              f32.store
-              local.get $i
-              i32.const 1
-              i32.add
-              local.set $i
-              br $L10
+              local.get $y2
+              v128.store32_lane offset=8 2
+            end
+          else
+            local.get $left
+            i32.const 1
+            i32.eq
+            if $I13
+              local.get $ptr
+              local.get $y2
+              v128.store32_lane 0
             end
           end
         end
@@ -406,37 +397,34 @@
         local.get $left
         i32.const 4
         i32.ge_s
-        if $I11
+        if $I14
           local.get $ptr
           local.get $y3
           v128.store
         else
-          i32.const 16
-          local.get $y3
-          v128.store
-          i32.const 0
-          local.set $i
-          block $B12
-            loop $L13
-              local.get $i
-              local.get $left
-              i32.ge_s
-              br_if $B12
+          local.get $left
+          i32.const 2
+          i32.ge_s
+          if $I15
+            local.get $ptr
+            local.get $y3
+            v128.store64_lane 0
+            local.get $left
+            i32.const 3
+            i32.eq
+            if $I16
               local.get $ptr
-              local.get $i
-              i32.const 2
-              i32.shl
-              i32.add
-              local.get $i
-              i32.const 2
-              i32.shl
-              f32.load offset=16
-              f32.store
-              local.get $i
-              i32.const 1
-              i32.add
-              local.set $i
-              br $L13
+              local.get $y3
+              v128.store32_lane offset=8 2
+            end
+          else
+            local.get $left
+            i32.const 1
+            i32.eq
+            if $I17
+              local.get $ptr
+              local.get $y3
+              v128.store32_lane 0
             end
           end
         end
