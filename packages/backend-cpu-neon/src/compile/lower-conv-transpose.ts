@@ -9,7 +9,7 @@ import { packGemm } from '../layout/pack.js';
 import { reusePacked } from '../layout/pack-cache.js';
 import type { GraphInfo } from './graph-info.js';
 import { gemmIndirection } from './indirection.js';
-import type { ConvEpilogue } from './lower-conv.js';
+import { type ConvEpilogue, foldedScaleAndBias } from './lower-conv.js';
 import type { LoweredOp } from './program.js';
 
 /** True for a 2-D, group-1 ConvTranspose with constant weights, stride == kernel, no padding. */
@@ -40,9 +40,7 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
   const [, M, KH, KW] = weights.dims;
   const wData = weights.data as Float32Array;
   const bias = bName ? (g.constant(bName)!.data as Float32Array) : undefined;
-  // Per output channel: the folded scale, and the bias after it.
-  const scale = epi.scale ?? new Float32Array(M).fill(1);
-  const biased = Float32Array.from({ length: M }, (_, m) => (bias ? bias[m] : 0) * scale[m] + (epi.shift?.[m] ?? 0));
+  const { scale, biased } = foldedScaleAndBias(M, bias, epi);
   const OW = W * KW;
   return {
     name: epi.names.join('+'),

@@ -29,6 +29,13 @@ export interface ConvEpilogue {
   shift?: Float32Array;
 }
 
+/** Per output channel of M: the scale folded into the weights, and the bias after it (bias * scale + shift). */
+export function foldedScaleAndBias(M: number, bias: Float32Array | undefined, epi: ConvEpilogue): { scale: Float32Array; biased: Float32Array } {
+  const scale = epi.scale ?? new Float32Array(M).fill(1);
+  const biased = Float32Array.from({ length: M }, (_, m) => (bias ? bias[m] : 0) * scale[m] + (epi.shift?.[m] ?? 0));
+  return { scale, biased };
+}
+
 /** True when `node` is a 2-D Conv this lowering takes: constant weights (and bias), float32 NHWC input. */
 export function isLowerableConv(node: Node, g: GraphInfo): boolean {
   const [x, w, b] = node.inputs;
@@ -60,9 +67,7 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
   const taps = KH * KW;
   const Mg = M / group;
   const depthwise = isDepthwise(node, g);
-  // Per output channel: the folded scale, and the bias after it.
-  const scale = epi.scale ?? new Float32Array(M).fill(1);
-  const biased = Float32Array.from({ length: M }, (_, m) => (bias ? bias[m] : 0) * scale[m] + (epi.shift?.[m] ?? 0));
+  const { scale, biased } = foldedScaleAndBias(M, bias, epi);
   const reads = [xName, ...(epi.residual ? [epi.residual] : [])];
   const base = { name: epi.names.join('+'), op: depthwise ? 'DepthwiseConv' : 'Conv', runs: 'wasm' as const, reads, writes: [epi.output], zeroBytes: Cg * 4 * group + 64 };
   const pixels = N * OH * OW;
