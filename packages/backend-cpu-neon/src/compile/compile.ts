@@ -5,7 +5,9 @@
 import { type Model, ResourceLimitError } from '@lastmile/core';
 import { RESERVED_BYTES, type KernelTarget } from '../kernels/common.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
+import { physicalDims } from '../layout/nhwc.js';
 import { planArena } from './arena.js';
+import { placeConcatParts } from './concat-placement.js';
 import { GraphInfo, storedBytes, type ValueDesc } from './graph-info.js';
 import { writeStored } from './lower-host.js';
 import { lowerGraph } from './lower.js';
@@ -65,6 +67,13 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
   };
   for (const op of ops) if (op.aliasOf) root.set(op.writes[0], op.aliasOf);
   shareInPlace(ops, model, inArena, rootOf, root);
+  const lastAxis = (name: string) => {
+    const v = graph.value(name);
+    return physicalDims(v.dims, v.layout).at(-1) ?? 1;
+  };
+  const pinned = new Set([...model.graph.inputs, ...model.graph.outputs].map((v) => v.name));
+  const concats = placeConcatParts(ops, pinned, inArena, lastAxis, root);
+  for (const [i, op] of ops.entries()) if (concats.emptied.has(op)) ops[i] = { ...op, runs: 'alias' };
 
   const lives = new Map<string, { bytes: number; from: number; to: number }>();
   const touch = (name: string, step: number, write: boolean) => {
@@ -109,6 +118,7 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
     threads,
     scratch: 0,
     place,
+    rowFloats: (name) => concats.rowFloats.get(name) ?? lastAxis(name),
     addressOf(name) {
       const constant = graph.constant(name);
       if (constant) {
@@ -123,7 +133,7 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
       }
       const at = rootAddress.get(rootOf(name));
       if (at === undefined) throw new ResourceLimitError(`cpu-neon: value '${name}' has no place in the arena`, { value: name });
-      return at;
+      return at + (concats.offsets.get(name) ?? 0);
     },
   };
   const binders = ops.map((op, i) => op.emit({ ...ctx, scratch: scratchAddress.get(i) ?? 0 }));

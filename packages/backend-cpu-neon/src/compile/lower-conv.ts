@@ -91,6 +91,8 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
 
   return {
     ...base,
+    // The residual is read at the output's row pitch.
+    stridedOutput: epi.residual === undefined,
     emit(ctx) {
       const fn = emitIgemm(ctx.module, ctx.target, { activation: epi.activation, residual: epi.residual !== undefined });
       const out = ctx.addressOf(epi.output);
@@ -101,7 +103,7 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
         const wAddr = ctx.place(packConvWeights(weights, m0, Mg, Cg, taps, scale, biased));
         const mr = gemmRows(ctx.target);
         const ind = ctx.place(tilePointers(windowPointers(win, source(ctx, gi * Cg)), pixels, taps, mr));
-        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: M, nc: Mg, res: res ? res + m0 * 4 : 0, mr };
+        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: ctx.rowFloats(epi.output), nc: Mg, res: res ? res + m0 * 4 : 0, mr };
         calls.push(...igemmChunks(call, Math.max(1, Math.round(ctx.threads / group))));
       }
       return { kernel: fn, calls };

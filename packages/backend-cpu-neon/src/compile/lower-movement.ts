@@ -1,6 +1,7 @@
 /**
- * Data movement: Concat as strided row copies along the stored axis, and the reshaping ops (Reshape,
- * Flatten, Squeeze, Unsqueeze) as aliases when the stored bytes do not change.
+ * Data movement: Concat as strided row copies along the stored axis (of the parts their producers did not
+ * write in place), and the reshaping ops (Reshape, Flatten, Squeeze, Unsqueeze) as aliases when the
+ * stored bytes do not change.
  */
 import { attr, type Node, normalizeAxis } from '@lastmile/core';
 import { emitCopyRows } from '../kernels/copy.js';
@@ -51,7 +52,12 @@ export function lowerConcat(node: Node, g: GraphInfo): LoweredOp {
   const stored = physicalDims(out.dims, out.layout);
   const rows = stored.slice(0, axis).reduce((p, d) => p * d, 1);
   const inner = stored.slice(axis + 1).reduce((p, d) => p * d, 1);
-  const parts = node.inputs.map((name) => ({ name, bytes: g.value(name).dims.length ? physicalDims(g.value(name).dims, out.layout)[axis] * inner * 4 : 0 }));
+  let offset = 0;
+  const parts = node.inputs.map((name) => {
+    const bytes = g.value(name).dims.length ? physicalDims(g.value(name).dims, out.layout)[axis] * inner * 4 : 0;
+    offset += bytes;
+    return { name, bytes, offset: offset - bytes };
+  });
   const outRow = stored[axis] * inner * 4;
   return {
     name: node.name,
@@ -59,15 +65,15 @@ export function lowerConcat(node: Node, g: GraphInfo): LoweredOp {
     runs: 'wasm',
     reads: node.inputs.filter((n) => !g.constant(n)),
     writes: [out.name],
+    concatRows: axis === stored.length - 1 ? { parts: parts.filter((p) => p.bytes > 0) } : undefined,
     emit(ctx) {
       const fn = emitCopyRows(ctx.module);
       const base = ctx.addressOf(out.name);
-      let offset = 0;
       const calls = parts
-        .filter((p) => p.bytes > 0)
+        // A part its producer wrote straight into the output (compile's concat placement) is in place already.
+        .filter((p) => p.bytes > 0 && ctx.addressOf(p.name) !== base + p.offset)
         .flatMap((p) => {
-          const [src, dst] = [ctx.addressOf(p.name), base + offset];
-          offset += p.bytes;
+          const [src, dst] = [ctx.addressOf(p.name), base + p.offset];
           const threads = Math.max(1, Math.round((ctx.threads * p.bytes) / outRow));
           return rangeChunks(rows, threads, (rows * p.bytes) / 4, (r0, n) => [src + r0 * p.bytes, p.bytes, dst + r0 * outRow, outRow, n, p.bytes]);
         });

@@ -61,12 +61,14 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
     writes: [epi.output],
     zeroBytes: Math.max(cRow, mRow) + 64,
     scratchBytes,
+    stridedOutput: true,
     emit(ctx) {
       const x = ctx.addressOf(xName);
       const out = ctx.addressOf(epi.output);
       const res = epi.residual ? ctx.addressOf(epi.residual) : 0;
       const [V, Mats] = [ctx.scratch, ctx.scratch + positions * inMatrix];
       const dump = Mats + positions * outMatrix;
+      const pitch = ctx.rowFloats(epi.output) * 4;
 
       // Per tile: α² input pixel pointers, and m² output (and residual) pixel pointers.
       const inPtrs = new Int32Array(tiles * positions);
@@ -85,9 +87,9 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
             for (let i = 0; i < m; i++) {
               for (let j = 0; j < m; j++) {
                 const [oy, ox] = [ty * m + i, tx * m + j];
-                const pixel = oy < OH && ox < OW ? ((n * OH + oy) * OW + ox) * M * 4 : -1;
-                outPtrs[tile * m * m + i * m + j] = pixel < 0 ? dump : out + pixel;
-                if (res) resPtrs[tile * m * m + i * m + j] = pixel < 0 ? ctx.zeroRow : res + pixel;
+                const pixel = oy < OH && ox < OW ? (n * OH + oy) * OW + ox : -1;
+                outPtrs[tile * m * m + i * m + j] = pixel < 0 ? dump : out + pixel * pitch;
+                if (res) resPtrs[tile * m * m + i * m + j] = pixel < 0 ? ctx.zeroRow : res + pixel * M * 4;
               }
             }
           }
@@ -101,8 +103,8 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
       const transformIn = emitWinogradInput(ctx.module, t);
       const gemm = emitIgemm(ctx.module, ctx.target, { activation: NO_ACTIVATION, residual: false });
       const transformOut = emitWinogradOutput(ctx.module, t, epi.activation, res !== 0);
-      const work = tiles * positions * C;
-      const inCalls = rangeChunks(tiles, ctx.threads, work, (t0, count) => [inInd + t0 * positions * 4, count, C, V + t0 * cRow, inMatrix]);
+      // A transformed element costs about 2α additions (two passes of α-term sums).
+      const inCalls = rangeChunks(tiles, ctx.threads, tiles * positions * C * 2 * alpha, (t0, count) => [inInd + t0 * positions * 4, count, C, V + t0 * cRow, inMatrix]);
       // α² independent GEMMs: split each only when they are fewer than the threads.
       const perGemm = Math.max(1, Math.ceil(ctx.threads / positions));
       const mr = gemmRows(ctx.target);
@@ -110,7 +112,7 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
         const rows = gemmIndirection(tiles, 1, mr, (row) => V + xi * inMatrix + row * cRow);
         return igemmChunks({ ind: ctx.place(rows), rows: tiles, taps: 1, cbytes: C * 4, w: ctx.place(packed), out: Mats + xi * outMatrix, ostride: mRow / 4, nc: M, res: 0, mr }, perGemm);
       });
-      const outCalls = rangeChunks(tiles, ctx.threads, tiles * positions * M, (t0, count) => [
+      const outCalls = rangeChunks(tiles, ctx.threads, tiles * positions * M * 2 * alpha, (t0, count) => [
         Mats + t0 * mRow,
         count,
         M,

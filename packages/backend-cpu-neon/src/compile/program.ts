@@ -53,6 +53,11 @@ export interface EmitContext {
   threads: number;
   /** Address of the op's own scratch (`scratchBytes`), valid during its step only. */
   scratch: number;
+  /**
+   * Floats from one row of a value's last stored axis to the next: that axis's length, or the row of the
+   * Concat output the value is written straight into (see `LoweredOp.stridedOutput`).
+   */
+  rowFloats(name: string): number;
 }
 
 /** A node (or fused group of nodes) lowered for this backend. */
@@ -72,6 +77,13 @@ export interface LoweredOp {
    * written): compile gives them one buffer when this op is the read's last use.
    */
   inPlace?: string[];
+  /**
+   * Writes its single output at the row pitch `rowFloats` gives, so a Concat along the last stored axis
+   * may have it write straight into its own output.
+   */
+  stridedOutput?: boolean;
+  /** A Concat along the last stored axis: the byte offset of each input within a row of the output. */
+  concatRows?: { parts: { name: string; offset: number }[] };
   /** Bytes of zero row the op's indirection needs. */
   zeroBytes?: number;
   /** Bytes of arena the op needs for itself during its step. */
