@@ -182,5 +182,9 @@ describe('the arm64 tile (6x8 with FMA, 5x8 without) runs every igemm path', () 
     await expectMatchesReference(oneNode('Gemm', { a: r.floatTensor([13, 9]) }, { b: r.floatTensor([9, 11]), c: r.floatTensor([11]) }, ['a', 'b', 'c'], {}), arm);
     await expectMatchesReference({ inputs: { a: r.floatTensor([2, 7, 5]), b: r.floatTensor([2, 5, 9]) }, nodes: [makeNode('MatMul', ['a', 'b'], ['y'], {}, 'mm')], outputs: ['y'] }, arm);
     await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([1, 6, 5, 7]) }, { W: r.floatTensor([6, 4, 2, 2]) }, ['x', 'W'], { strides: a.ints([2, 2]) }), arm);
+    // A one-channel head (its KW taps share a GEMM tile) and a 3x2 kernel with 3 channels and a bias.
+    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([2, 10, 3, 9]) }, { W: r.floatTensor([10, 1, 2, 2]) }, ['x', 'W'], { strides: a.ints([2, 2]) }), arm);
+    const w32 = { W: r.floatTensor([5, 3, 3, 2]), B: r.floatTensor([3]) };
+    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([1, 5, 4, 6]) }, w32, ['x', 'W', 'B'], { strides: a.ints([3, 2]) }), arm);
   });
 });

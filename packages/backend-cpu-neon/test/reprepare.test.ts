@@ -84,7 +84,7 @@ describe('re-preparing new input shapes on cpu-neon', () => {
     );
   });
 
-  it('ConvTranspose taps, a Gemm with bias and a MatMul by a constant are reused', async () => {
+  it('ConvTranspose kernel rows, a Gemm with bias and a MatMul by a constant are reused', async () => {
     const r = rng(2);
     await expectSecondCompileReuses(
       {
@@ -97,8 +97,8 @@ describe('re-preparing new input shapes on cpu-neon', () => {
         ],
         outputs: ['up', 'mm'],
       },
-      // Four kernel taps, the Gemm, the MatMul.
-      6,
+      // Two kernel rows, the Gemm, the MatMul.
+      4,
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * ConvTranspose whose stride equals its kernel (no overlap, no padding: the upsampling layers of FPN
- * heads) as GEMMs: for each kernel tap and input row, the igemm kernel writes W output pixels spaced
- * `stride` apart. Epilogue folding (per-channel affine, BatchNorm, activation) is shared with Conv.
+ * heads) as GEMMs: for each kernel row and input row, the igemm kernel writes the KW x M outputs of each
+ * of W input pixels. Epilogue folding (per-channel affine, BatchNorm, activation) is shared with Conv.
  */
 import { attr, type Node } from '@lastmile/core';
 import { emitIgemm, gemmRows } from '../kernels/gemm.js';
@@ -59,15 +59,17 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
       const pointers = new Int32Array(rows * rowTiles * mr);
       for (let r = 0; r < rows; r++) pointers.set(gemmIndirection(W, 1, mr, (col) => x + (r * W + col) * C * 4), r * rowTiles * mr);
       const ind = ctx.place(pointers);
+      // One GEMM per kernel row: an input pixel's KW taps x M channels are adjacent in the output row, so
+      // they are the GEMM's columns (KW x M of them: a 1-channel head fills 2 of 8 lanes, not 1).
+      const columns = KW * M;
       const calls: number[][] = [];
       for (let ky = 0; ky < KH; ky++) {
-        for (let kx = 0; kx < KW; kx++) {
-          // W is [C, M, KH, KW]: B(c, m) for this tap.
-          const source = { weights: wData, params: `conv-transpose ${C} ${M} ${KH} ${KW} ${ky} ${kx}`, folded: [scale, biased] };
-          const packed = ctx.place(reusePacked(source, () => packGemm(C, M, (c, m) => wData[((c * M + m) * KH + ky) * KW + kx] * scale[m], (m) => biased[m])));
-          for (let r = 0; r < rows; r++) {
-            calls.push([ind + r * rowTiles * mr * 4, W, 1, C * 4, packed, out + ((r * KH + ky) * OW + kx) * M * 4, KW * M * 4, M, 0]);
-          }
+        // W is [C, M, KH, KW]: B(c, kx M + m) for this kernel row.
+        const source = { weights: wData, params: `conv-transpose ${C} ${M} ${KH} ${KW} row ${ky}`, folded: [scale, biased] };
+        const weightAt = (c: number, col: number) => wData[((c * M + (col % M)) * KH + ky) * KW + Math.floor(col / M)] * scale[col % M];
+        const packed = ctx.place(reusePacked(source, () => packGemm(C, columns, weightAt, (col) => biased[col % M])));
+        for (let r = 0; r < rows; r++) {
+          calls.push([ind + r * rowTiles * mr * 4, W, 1, C * 4, packed, out + (r * KH + ky) * OW * M * 4, columns * 4, columns, 0]);
         }
       }
       return { kernel: fn, calls };
