@@ -8,13 +8,12 @@ import {
   type Node,
   SeededRandom,
   type Tensor,
-  elementAsNumber,
   emptyGraph,
   evaluateGraph,
-  formatShape,
   inferShapes,
   makeNode,
 } from '@lastmile/core';
+import { expectClose } from '@lastmile/testing';
 import { expect } from 'vitest';
 import { compileProgram } from '../src/compile/compile.js';
 import { NeonExecutable } from '../src/executable.js';
@@ -61,19 +60,6 @@ export async function expectMatchesReference(c: GraphCase, options: { rtol?: num
     return steps.map((s) => `${s.op}:${s.runs}`);
   } finally {
     await executable.dispose();
-  }
-}
-
-/** Asserts `ours` equals `expected` within tolerance, NaN at the same places. */
-export function expectClose(ours: Tensor, expected: Tensor, rtol: number, atol: number, label: string): void {
-  expect(formatShape(ours.dims), `${label} dims`).toBe(formatShape(expected.dims));
-  for (let i = 0; i < expected.size; i++) {
-    const [a, b] = [elementAsNumber(ours, i), elementAsNumber(expected, i)];
-    if (Number.isNaN(a) || Number.isNaN(b)) {
-      if (Number.isNaN(a) !== Number.isNaN(b)) throw new Error(`${label}[${i}]: ours ${a}, expected ${b}`);
-      continue;
-    }
-    if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) throw new Error(`${label}[${i}]: ours ${a}, expected ${b}`);
   }
 }
 

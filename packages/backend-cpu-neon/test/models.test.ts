@@ -3,36 +3,30 @@
  * (rtol 1e-3 / atol 1e-4), with every step on a SIMD kernel (none on the host).
  */
 import { readFileSync } from 'node:fs';
-import { SeededRandom, Session, Tensor } from '@lastmile/core';
+import type { Backend } from '@lastmile/core';
 import { type ArchitectureName, buildModelBytes, ppocrModelPath } from '@lastmile/models';
-import * as ort from 'onnxruntime-node';
+import { expectModelMatchesOrt, type ModelCheckOptions } from '@lastmile/testing';
 import { describe, expect, it } from 'vitest';
 import { backend, type CpuNeonExecutable } from '../src/index.js';
-import { expectClose } from './harness.js';
 
-async function expectModelMatchesOrt(model: Uint8Array, inputName: string, dims: number[], seed: number): Promise<void> {
-  const x = new SeededRandom(seed).floatTensor(dims, 0, 1);
-  const reference = await ort.InferenceSession.create(model);
-  const expected = await reference.run({ [inputName]: new ort.Tensor('float32', x.data, dims) });
+/** Compares on cpu-neon alone, then checks the whole model was one partition with no step on the host. */
+function onNeonOnly(): ModelCheckOptions {
   const compiled: CpuNeonExecutable[] = [];
-  const watched = { ...backend, compile: async (...args: Parameters<typeof backend.compile>) => {
-    const executable = (await backend.compile(...args)) as CpuNeonExecutable;
-    compiled.push(executable);
-    return executable;
-  } };
-  const session = await Session.init(model, { backends: [watched] });
-  try {
-    const ours = await session.run({ [inputName]: x });
-    expect(session.partitions.length).toBe(1);
-    expect(compiled[0].describe().filter((s) => s.runs === 'host').map((s) => `${s.op} ${s.name}`)).toEqual([]);
-    for (const name of reference.outputNames) {
-      const e = expected[name];
-      expectClose(ours[name], new Tensor('float32', e.data as Float32Array, e.dims as number[]), 1e-3, 1e-4, name);
-    }
-  } finally {
-    await session.destroy();
-    await reference.release();
-  }
+  const watched: Backend = {
+    ...backend,
+    compile: async (...args) => {
+      const executable = (await backend.compile(...args)) as CpuNeonExecutable;
+      compiled.push(executable);
+      return executable;
+    },
+  };
+  return {
+    backends: [watched],
+    check: ({ session }) => {
+      expect(session.partitions.length).toBe(1);
+      expect(compiled[0].describe().filter((s) => s.runs === 'host').map((s) => `${s.op} ${s.name}`)).toEqual([]);
+    },
+  };
 }
 
 describe('torchvision-style CNNs on cpu-neon', () => {
@@ -45,12 +39,12 @@ describe('torchvision-style CNNs on cpu-neon', () => {
   ];
   for (const [name, resolution] of cases) {
     it(`${name} at ${resolution}x${resolution} matches onnxruntime-node`, () =>
-      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7));
+      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, onNeonOnly()));
   }
 });
 
 describe('PP-OCR models (trained) on cpu-neon', () => {
-  it('det matches onnxruntime-node at 1x3x160x224', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1));
-  it('rec matches onnxruntime-node at 1x3x48x160', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2));
-  it('cls matches onnxruntime-node at 2x3x48x192', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3));
+  it('det matches onnxruntime-node at 1x3x160x224', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1, onNeonOnly()));
+  it('rec matches onnxruntime-node at 1x3x48x160', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2, onNeonOnly()));
+  it('cls matches onnxruntime-node at 2x3x48x192', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3, onNeonOnly()));
 });

@@ -3,14 +3,15 @@
  * session hands over are the same arrays each time, and what was packed from them is reused. Results
  * at every shape still match onnxruntime-node and the reference.
  */
-import { a, makeNode, SeededRandom, Session, Tensor } from '@lastmile/core';
+import { a, makeNode, SeededRandom, Session } from '@lastmile/core';
 import { buildModel } from '@lastmile/models';
 import { encodeModel } from '@lastmile/onnx';
+import { expectClose, fromOrt, toOrt } from '@lastmile/testing';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { packStats } from '../src/layout/pack-cache.js';
 import { backend } from '../src/index.js';
-import { expectClose, expectMatchesReference, type GraphCase, rng } from './harness.js';
+import { expectMatchesReference, type GraphCase, rng } from './harness.js';
 
 /** Packings computed and reused while `work` runs. */
 async function packsDuring(work: () => Promise<unknown>): Promise<{ packed: number; reused: number }> {
@@ -41,9 +42,9 @@ describe('re-preparing new input shapes on cpu-neon', () => {
         packs.push(await packsDuring(() => session.prepare({ input: dims })));
         const x = new SeededRandom(i).floatTensor(dims, 0, 1);
         const ours = await session.run({ input: x });
-        const expected = (await reference.run({ input: new ort.Tensor('float32', x.data, dims) })).output;
+        const expected = (await reference.run({ input: toOrt(x) })).output;
         expect(session.partitions.length).toBe(1);
-        expectClose(ours.output, new Tensor('float32', expected.data as Float32Array, expected.dims as number[]), 1e-3, 1e-4, `output at ${dims.join('x')}`);
+        expectClose(ours.output, fromOrt(expected), 1e-3, 1e-4, `output at ${dims.join('x')}`);
       }
       // 52 convolutions (17 of them depthwise) and the classifier.
       expect(packs).toEqual([

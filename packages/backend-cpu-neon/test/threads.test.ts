@@ -4,11 +4,12 @@
  */
 import { a, isLastmileError, makeNode, SeededRandom, Session, type Tensor } from '@lastmile/core';
 import { buildModelBytes } from '@lastmile/models';
+import { expectClose } from '@lastmile/testing';
 import { describe, expect, it } from 'vitest';
 import type { NeonExecutable } from '../src/executable.js';
 import { backend } from '../src/index.js';
 import { CRASH_ON_CLAIM } from '../src/threads/control.js';
-import { caseModel, expectClose } from './harness.js';
+import { caseModel } from './harness.js';
 
 async function runWithThreads(bytes: Uint8Array, x: Tensor, threads: number): Promise<Record<string, Tensor>> {
   const session = await Session.init(bytes, { backends: [backend], threads });

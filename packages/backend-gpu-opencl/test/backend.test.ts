@@ -4,12 +4,13 @@
  */
 import { a, BackendError, emptyGraph, ErrorCodes, evaluateGraph, isLastmileError, makeNode, type Model, SeededRandom, Session, type SessionEvent } from '@lastmile/core';
 import { buildModelBytes } from '@lastmile/models';
+import { expectClose, expectModelMatchesOrt } from '@lastmile/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenCL } from '../src/cl/api.js';
 import { libraryCandidates } from '../src/cl/library.js';
 import { chooseDevice, listDevices } from '../src/device/devices.js';
 import { backend, liveObjects, OPENCL_LIBRARY_ENV } from '../src/index.js';
-import { expectClose, expectModelMatchesOrt, onDevice, cpu } from './support.js';
+import { cpu, onDevice, openclThenCpu } from './support.js';
 
 afterEach(() => {
   delete process.env[OPENCL_LIBRARY_ENV];
@@ -49,6 +50,7 @@ describe('sessions without OpenCL', () => {
   it('without OpenCL run on the CPU, after a backend-skipped notice naming the missing library', async () => {
     process.env[OPENCL_LIBRARY_ENV] = '/nonexistent/libOpenCL.so';
     await expectModelMatchesOrt(buildModelBytes('mobilenetV3Small', { resolution: 64, numClasses: 10 }), 'input', [1, 3, 64, 64], 5, {
+      backends: openclThenCpu,
       check: ({ events, session }) => {
         const skipped = events.find((e): e is Extract<SessionEvent, { type: 'backend-skipped' }> => e.type === 'backend-skipped');
         expect(skipped?.backend).toBe('gpu-opencl');
@@ -103,6 +105,7 @@ onDevice('sessions on the OpenCL device', () => {
 
   it('match onnxruntime-node within fp16 tolerance with precision fp16 (fp16 storage)', () =>
     expectModelMatchesOrt(buildModelBytes('mobilenetV2', { resolution: 64, numClasses: 10 }), 'input', [1, 3, 64, 64], 9, {
+      backends: openclThenCpu,
       precision: 'fp16',
       check: ({ session }) => expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl']),
     }));

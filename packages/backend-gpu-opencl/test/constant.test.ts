@@ -3,9 +3,10 @@
  * reach the backend: they are uploaded once as weights, at fp32 and fp16, with fallback off.
  */
 import { a, emptyGraph, evaluateGraph, makeNode, type Model, SeededRandom, Session } from '@lastmile/core';
+import { expectClose } from '@lastmile/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backend, liveObjects } from '../src/index.js';
-import { expectClose, onDevice } from './support.js';
+import { onDevice } from './support.js';
 
 afterEach(() => {
   expect(liveObjects().total).toBe(0);

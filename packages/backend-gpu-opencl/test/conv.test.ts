@@ -3,8 +3,9 @@
  * activation, and ConvTranspose, against the reference kernels in fp32 and fp16.
  */
 import { a, type Attribute, LASTMILE_DOMAIN } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
+import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
 interface WindowCase {

@@ -2,8 +2,9 @@
  * The unary ops, the broadcasting binary ops and BatchNormalization against the reference kernels.
  */
 import { a, Tensor } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
+import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
 const positive = (seed: number, dims: number[]) => {

@@ -2,8 +2,9 @@
  * MatMul, Gemm, Softmax / LogSoftmax and the reductions against the reference kernels.
  */
 import { a, Tensor } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
+import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
 const ints = (values: number[]) => constant(new Tensor('int64', values.map((v) => BigInt(v)), [values.length]));

@@ -4,12 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ArchitectureName, buildModelBytes, ppocrModelPath } from '@lastmile/models';
+import { expectModelMatchesOrt, type ModelCheckOptions } from '@lastmile/testing';
 import { expect, it } from 'vitest';
-import { expectModelMatchesOrt, onDevice } from './support.js';
+import { onDevice, openclThenCpu } from './support.js';
 
-const onOpenCL = (run: { session: { assignment?: { nodes: { backend: string; op: string }[] } } }) => {
-  const declined = run.session.assignment?.nodes.filter((n) => n.backend !== 'gpu-opencl') ?? [];
-  expect(declined.map((n) => n.op)).toEqual([]);
+/** Compares with gpu-opencl first, then checks that no node went to the CPU. */
+const onOpenCL: ModelCheckOptions = {
+  backends: openclThenCpu,
+  check: ({ session }) => {
+    const declined = session.assignment?.nodes.filter((n) => n.backend !== 'gpu-opencl') ?? [];
+    expect(declined.map((n) => n.op)).toEqual([]);
+  },
 };
 
 onDevice('bench CNNs on gpu-opencl', () => {
@@ -22,12 +27,12 @@ onDevice('bench CNNs on gpu-opencl', () => {
   ];
   for (const [name, resolution] of cases) {
     it(`${name} at ${resolution}x${resolution} matches onnxruntime-node, every node on OpenCL`, () =>
-      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, { check: onOpenCL }));
+      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, onOpenCL));
   }
 });
 
 onDevice('PP-OCR models on gpu-opencl', () => {
-  it('det matches onnxruntime-node at 1x3x96x128', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 96, 128], 1, { check: onOpenCL }));
-  it('rec matches onnxruntime-node at 1x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 96], 2, { check: onOpenCL }));
-  it('cls matches onnxruntime-node at 2x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 96], 3, { check: onOpenCL }));
+  it('det matches onnxruntime-node at 1x3x96x128', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 96, 128], 1, onOpenCL));
+  it('rec matches onnxruntime-node at 1x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 96], 2, onOpenCL));
+  it('cls matches onnxruntime-node at 2x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 96], 3, onOpenCL));
 });

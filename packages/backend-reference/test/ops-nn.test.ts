@@ -3,8 +3,9 @@
  * over several combinations per op.
  */
 import { a, SeededRandom, Tensor, type Attribute, type TensorType } from '@lastmile/core';
+import { constant, expectClose, runReference } from '@lastmile/testing';
 import { describe, expect, it } from 'vitest';
-import { constant, expectClose, expectOpMatchesOrt, runOrt, runOurs } from './harness.js';
+import { expectOpMatchesOrt, runOrt } from './harness.js';
 
 const rng = new SeededRandom(20240612);
 const floats = (dims: number[], lo = -1, hi = 1) => rng.floatTensor(dims, lo, hi);
@@ -179,7 +180,7 @@ describe('Conv vs onnxruntime', () => {
     for (const [activation, params, attrs] of activations) {
       const extra = activation === 'Clip' ? [constant(f32([params[0]], [])), constant(f32([params[1]], []))] : [];
       const [expected] = await runOrt({ op: activation, opset: 14, inputs: [conv, ...extra], attributes: attrs });
-      const [ours] = runOurs({
+      const [ours] = runReference({
         op: 'FusedConv',
         domain: 'lastmile',
         opset: 1,
@@ -322,6 +323,6 @@ describe('Softmax, LogSoftmax and reductions vs onnxruntime', () => {
 
 describe('guarded failures', () => {
   it('our errors are typed where onnxruntime refuses', () => {
-    expect(() => runOurs({ op: 'Conv', inputs: [floats([1, 3, 4, 4]), floats([2, 2, 3, 3])] })).toThrow(/channels/);
+    expect(() => runReference({ op: 'Conv', inputs: [floats([1, 3, 4, 4]), floats([2, 2, 3, 3])] })).toThrow(/channels/);
   });
 });

@@ -3,8 +3,9 @@
  * combinations per op.
  */
 import { a, floatToHalf, SeededRandom, Tensor, type TensorType } from '@lastmile/core';
+import { constant } from '@lastmile/testing';
 import { describe, it } from 'vitest';
-import { constant, expectOpMatchesOrt } from './harness.js';
+import { expectOpMatchesOrt } from './harness.js';
 
 const rng = new SeededRandom(20240611);
 const floats = (dims: number[], lo = -1, hi = 1) => rng.floatTensor(dims, lo, hi);

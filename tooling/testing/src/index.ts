@@ -1,0 +1,7 @@
+/**
+ * What the packages' tests share. Test-only: it imports vitest and onnxruntime-node (root dev dependencies).
+ */
+export { expectClose } from './close.js';
+export { expectModelMatchesOrt, type ModelCheckOptions, type ModelRun } from './models.js';
+export { caseFeeds, caseNode, constant, isConstant, runReference, singleNodeModel, type CaseInput, type ConstantInput, type OpCase } from './one-node.js';
+export { fromOrt, toOrt } from './ort.js';
