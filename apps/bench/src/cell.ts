@@ -37,7 +37,7 @@ export interface Repeatable {
 }
 
 /** Runs until warm: at least `minWarmupMs` since the first run began, then until steady, within its caps. */
-export async function warmUp(runner: Repeatable, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
+async function warmUp(runner: Repeatable, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
   const start = performance.now();
   const cap = start + Math.min(method.maxWarmupMs, method.maxCellMs / 4);
   const times = [firstRunMs];
@@ -51,7 +51,7 @@ export async function warmUp(runner: Repeatable, method: Method, firstRunMs: num
 }
 
 /** Timed runs: at least `minRuns` and `minTimedMs`, cut short (and marked) when the budget binds; never fewer than one. */
-export async function timedRuns(runner: Repeatable, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
+async function timedRuns(runner: Repeatable, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < method.minRuns || performance.now() - start < method.minTimedMs) {
@@ -60,6 +60,28 @@ export async function timedRuns(runner: Repeatable, method: Method, budgetEnd: n
     samples.push((await timed(() => runner.run()))[1]);
   }
   return { samples, budgetBound: false };
+}
+
+/**
+ * The timed part of a cell whose first run passed: warm-up, then the timed runs within the cell's budget,
+ * with the cores they kept busy; the fields of an 'ok' result from firstRunMs on.
+ */
+export async function measureRuns(runner: Repeatable, method: Method, firstRunMs: number) {
+  const budgetEnd = performance.now() + method.maxCellMs;
+  const warm = await warmUp(runner, method, firstRunMs, budgetEnd);
+  const before = cpuSnapshot();
+  const { samples, budgetBound } = await timedRuns(runner, method, budgetEnd);
+  const cores = coresBusy(before, cpuSnapshot());
+  return {
+    firstRunMs,
+    warmupRuns: warm.runs,
+    warmupMs: warm.ms,
+    samples,
+    summary: summarize(samples),
+    budgetBound,
+    ownCores: cores.own,
+    foreignCores: cores.foreign,
+  };
 }
 
 async function profileOnce(request: CellRequest, bytes: Uint8Array, deps: CellDeps): Promise<CellResult['profile']> {
@@ -91,24 +113,7 @@ export async function measureCell(request: CellRequest, deps: CellDeps = { creat
     const [outputs, firstRunMs] = await timed(() => runner.run());
     const verdict = compareOutputs(expected, outputs, FLOAT_TOLERANCE);
     if (!verdict.ok) return { status: 'wrong', reason: verdict.problems.join('; '), verdict, createMs, firstRunMs };
-    const budgetEnd = performance.now() + method.maxCellMs;
-    const warm = await warmUp(runner, method, firstRunMs, budgetEnd);
-    const before = cpuSnapshot();
-    const { samples, budgetBound } = await timedRuns(runner, method, budgetEnd);
-    const cores = coresBusy(before, cpuSnapshot());
-    result = {
-      status: 'ok',
-      verdict,
-      createMs,
-      firstRunMs,
-      warmupRuns: warm.runs,
-      warmupMs: warm.ms,
-      samples,
-      summary: summarize(samples),
-      budgetBound,
-      ownCores: cores.own,
-      foreignCores: cores.foreign,
-    };
+    result = { status: 'ok', verdict, createMs, ...(await measureRuns(runner, method, firstRunMs)) };
   } catch (error) {
     return { status: 'failed', reason: `run failed: ${message(error)}` };
   } finally {

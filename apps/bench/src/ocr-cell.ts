@@ -7,11 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { createOcr as createDefaultOcr, type Ocr } from '@lastmile/ocr';
 import { decodeImage, type StageTiming } from '@lastmile/vision';
-import { timed, timedRuns, warmUp } from './cell.js';
-import { coresBusy, cpuSnapshot } from './cpu-load.js';
+import { measureRuns, timed } from './cell.js';
 import { ocrOptionsOf, partMedians } from './ocr-pipeline.js';
 import type { CellResult, OcrCellRequest } from './protocol.js';
-import { summarize } from './stats.js';
 
 export interface OcrCellDeps {
   createOcr: typeof createDefaultOcr;
@@ -47,24 +45,8 @@ export async function measureOcrCell(request: OcrCellRequest, deps: OcrCellDeps 
     if (JSON.stringify(lines) !== JSON.stringify(request.expectedLines)) {
       return { status: 'wrong', reason: `read ${JSON.stringify(lines)}, onnxruntime-node reads ${JSON.stringify(request.expectedLines)}`, createMs, firstRunMs };
     }
-    const budgetEnd = performance.now() + method.maxCellMs;
-    const warm = await warmUp(pipeline, method, firstRunMs, budgetEnd);
-    const before = cpuSnapshot();
-    const { samples, budgetBound } = await timedRuns(pipeline, method, budgetEnd);
-    const cores = coresBusy(before, cpuSnapshot());
-    return {
-      status: 'ok',
-      createMs,
-      firstRunMs,
-      warmupRuns: warm.runs,
-      warmupMs: warm.ms,
-      samples,
-      summary: summarize(samples),
-      budgetBound,
-      ownCores: cores.own,
-      foreignCores: cores.foreign,
-      stages: partMedians(runs.slice(-samples.length)),
-    };
+    const measured = await measureRuns(pipeline, method, firstRunMs);
+    return { status: 'ok', createMs, ...measured, stages: partMedians(runs.slice(-measured.samples.length)) };
   } catch (error) {
     return { status: 'failed', reason: `run failed: ${message(error)}` };
   } finally {

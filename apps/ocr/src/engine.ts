@@ -4,10 +4,9 @@
  * only when asked for so that production use does not need them installed. All run the same pre- and
  * post-processing; only the model runs differ.
  */
-import { performance } from 'node:perf_hooks';
 import { BackendUnavailableError, InputError, Tensor, type SessionOptions } from '@lastmile/core';
 import { encodeModel } from '@lastmile/onnx';
-import { pipeline, type Folding, type PipelineSpec, type StageTiming } from '@lastmile/vision';
+import { pipeline, runStages, type Folding, type PipelineSpec, type StageTiming } from '@lastmile/vision';
 
 /** Who runs the models. */
 export type EngineName = 'lastmile' | 'onnxruntime' | 'onnxruntime-web';
@@ -97,24 +96,17 @@ async function ortPipeline<I, O>(spec: PipelineSpec<I, O>, ort: OrtLike, engine:
   const inputName = session.inputNames[0];
   return {
     backends: [engine],
-    async run(input) {
-      const timings: StageTiming[] = [];
-      const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-        const start = performance.now();
-        const value = await work();
-        timings.push({ stage, ms: performance.now() - start });
-        return value;
-      };
-      let value: unknown = input;
-      for (const s of spec.pre) value = await timed(s.name, () => s.run(value as never));
-      const outputs = await timed('model', async () => {
-        const feed = value as Tensor<'float32'>;
-        const result = await session.run({ [inputName]: new ort.Tensor('float32', feed.data, [...feed.dims]) });
-        return Object.fromEntries(Object.entries(result).map(([name, t]) => [name, new Tensor('float32', t.data as Float32Array, [...t.dims])]));
-      });
-      const output = await timed('post', () => spec.post(outputs, input));
-      return { output, timings };
-    },
+    run: (input) =>
+      runStages(
+        input,
+        spec.pre,
+        async (feed) => {
+          const x = feed as Tensor<'float32'>;
+          const result = await session.run({ [inputName]: new ort.Tensor('float32', x.data, [...x.dims]) });
+          return Object.fromEntries(Object.entries(result).map(([name, t]) => [name, new Tensor('float32', t.data as Float32Array, [...t.dims])]));
+        },
+        spec.post,
+      ),
     dispose: () => session.release(),
   };
 }

@@ -11,6 +11,7 @@ export * from './ir/graph.js';
 export * from './ir/attributes.js';
 export type { OpDef, OpContext, InferInput } from './ops/op.js';
 export { findOp, opFor, supportedOps } from './ops/registry.js';
+export { resizeInputCoordinate, resizeNearestIndex, type ResizeCoordinateMode, type ResizeNearestMode } from './ops/tensor/resize.js';
 export * from './backend/contract.js';
 export * from './random.js';
 export { validateGraph, isControlFlow, subgraphsOf, implicitInputs, nodeReads } from './ir/validate.js';

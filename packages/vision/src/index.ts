@@ -21,5 +21,5 @@ export { boxScoreFast, dbBoxes, miniBox, unclip, type DbOptions, type TextBox } 
 export { convexHull, minAreaRect, polygonArea, polygonLength, type RotatedRect } from './db/polygon.js';
 export { regionOutlines } from './db/regions.js';
 export { foldInputAffine, type FoldResult } from './fold-normalize.js';
-export { normalizeStep, pipeline, step, type Folding, type NormalizeStep, type Pipeline, type PipelineSpec, type StageTiming, type Step } from './pipeline.js';
+export { normalizeStep, pipeline, runStages, step, type Folding, type NormalizeStep, type Pipeline, type PipelineSpec, type StageTiming, type Step } from './pipeline.js';
 export { drawPolygon } from './draw.js';

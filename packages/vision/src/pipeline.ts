@@ -93,6 +93,30 @@ export interface Pipeline<I, O> {
   dispose(): Promise<void>;
 }
 
+/**
+ * Runs `input` through the stages of a pipeline, timing each: the `pre` steps in order, `model` on their
+ * result, then `post` on the model's outputs and `input`. Timings in stage order: each pre step, 'model', 'post'.
+ */
+export async function runStages<I, O>(
+  input: I,
+  pre: readonly Step<never, unknown>[],
+  model: (feed: unknown) => Promise<Record<string, Tensor>>,
+  post: PipelineSpec<I, O>['post'],
+): Promise<{ output: O; timings: StageTiming[] }> {
+  const timings: StageTiming[] = [];
+  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const value = await work();
+    timings.push({ stage, ms: performance.now() - start });
+    return value;
+  };
+  let value: unknown = input;
+  for (const s of pre) value = await timed(s.name, () => s.run(value as never));
+  const outputs = await timed('model', () => model(value));
+  const output = await timed('post', () => post(outputs, input));
+  return { output, timings };
+}
+
 function isNormalizeStep(s: Step<never, unknown> | undefined): s is NormalizeStep & Step<never, unknown> {
   return s !== undefined && typeof (s as Partial<NormalizeStep>).folded === 'function';
 }
@@ -125,20 +149,7 @@ export async function pipeline<I, O>(spec: PipelineSpec<I, O>): Promise<Pipeline
   return {
     session,
     folding,
-    async run(input) {
-      const timings: StageTiming[] = [];
-      const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-        const start = performance.now();
-        const value = await work();
-        timings.push({ stage, ms: performance.now() - start });
-        return value;
-      };
-      let value: unknown = input;
-      for (const s of pre) value = await timed(s.name, () => s.run(value as never));
-      const outputs = await timed('model', () => session.run({ [inputName]: value as Tensor }));
-      const output = await timed('post', () => spec.post(outputs, input));
-      return { output, timings };
-    },
+    run: (input) => runStages(input, pre, (feed) => session.run({ [inputName]: feed as Tensor }), spec.post),
     dispose: () => session.destroy(),
   };
 }

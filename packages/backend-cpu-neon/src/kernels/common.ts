@@ -1,6 +1,6 @@
 /**
  * Pieces every kernel generator shares: the reserved start of memory, multiply-add (relaxed FMA or
- * mul+add), and stores of a partial vector at the end of a row.
+ * mul+add), stores of a partial vector at the end of a row, and the loop over a row's channel vectors.
  */
 import type { Features } from '../wasm/features.js';
 import { type FunctionBuilder, I32, type Local } from '../wasm/module-builder.js';
@@ -52,6 +52,23 @@ export function storePartial8(f: FunctionBuilder, v0: Local, v1: Local, ptr: Loc
 /** Stores the first `count` (1..4, an i32 local) floats of v at `ptr`. */
 export function storePartial4(f: FunctionBuilder, v: Local, ptr: Local, count: Local): void {
   storeFirst(f, v, ptr, count, 0);
+}
+
+/**
+ * Emits `c = 0; left = channels; do { body(); c += 16 } while ((left -= 4) > 0)`: a row's channels four at
+ * a time, `c` their byte offset and `left` the channels not yet stored, so that the body stores the last,
+ * partial vector with {@link storePartial4}. Runs the body once even for no channels.
+ */
+export function forChannelVectors(f: FunctionBuilder, channels: Local, c: Local, left: Local, body: () => void): void {
+  f.i32(0).set(c);
+  f.get(channels).set(left);
+  f.doWhile(
+    () => {
+      body();
+      f.addTo(c, 16);
+    },
+    () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+  );
 }
 
 /** The i32 parameter types of a kernel with `n` pointer/size parameters. */

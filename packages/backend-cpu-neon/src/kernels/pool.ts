@@ -4,7 +4,7 @@
  * zero row and a per-pixel scale (1/count) divides. Global pools reduce all pixels of each image.
  */
 import { type FunctionBuilder, type Local, type ModuleBuilder, I32, V128 } from '../wasm/module-builder.js';
-import { i32s, storePartial4 } from './common.js';
+import { forChannelVectors, i32s, storePartial4 } from './common.js';
 
 export type PoolKind = 'max' | 'avg';
 
@@ -125,27 +125,21 @@ export function emitGlobalPool(m: ModuleBuilder, kind: PoolKind): string {
   f.i32(0).set(n);
   f.doWhile(
     () => {
-      f.i32(0).set(c);
-      f.get(channels).set(left);
-      f.doWhile(
-        () => {
-          f.get(input).get(c).op('i32.add').tee(x).load('v128.load').set(acc);
-          f.get(x).get(rowBytes).get(pixels).op('i32.mul', 'i32.add').set(xEnd);
-          f.block(() =>
-            f.loop(() => {
-              f.get(x).get(rowBytes).op('i32.add').tee(x).get(xEnd).op('i32.ge_u').brIf(1);
-              f.get(x).load('v128.load');
-              combine(f, kind, acc);
-              f.br(0);
-            }),
-          );
-          if (kind === 'avg') f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
-          storePartial4(f, acc, op, left);
-          f.addTo(op, 16);
-          f.addTo(c, 16);
-        },
-        () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
-      );
+      forChannelVectors(f, channels, c, left, () => {
+        f.get(input).get(c).op('i32.add').tee(x).load('v128.load').set(acc);
+        f.get(x).get(rowBytes).get(pixels).op('i32.mul', 'i32.add').set(xEnd);
+        f.block(() =>
+          f.loop(() => {
+            f.get(x).get(rowBytes).op('i32.add').tee(x).get(xEnd).op('i32.ge_u').brIf(1);
+            f.get(x).load('v128.load');
+            combine(f, kind, acc);
+            f.br(0);
+          }),
+        );
+        if (kind === 'avg') f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
+        storePartial4(f, acc, op, left);
+        f.addTo(op, 16);
+      });
       f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
       f.get(input).get(rowBytes).get(pixels).op('i32.mul', 'i32.add').set(input);
     },

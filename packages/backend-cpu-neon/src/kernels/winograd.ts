@@ -10,7 +10,7 @@
 import type { WinogradTransform } from '../layout/winograd.js';
 import { type FunctionBuilder, type Local, type ModuleBuilder, I32, V128 } from '../wasm/module-builder.js';
 import { type Activation, activationKey, activationTemps, emitActivation } from './activation.js';
-import { i32s, storePartial4 } from './common.js';
+import { forChannelVectors, i32s, storePartial4 } from './common.js';
 
 /** Pushes Σ coeffs[k] x[k] (v128) onto the stack; constants other than ±1 come from `constant`. */
 function combine(f: FunctionBuilder, coeffs: readonly number[], x: readonly Local[], constant: (c: number) => Local): void {
@@ -141,28 +141,22 @@ export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activ
   f.i32(0).set(tile);
   f.doWhile(
     () => {
-      f.i32(0).set(c);
-      f.get(channels).set(left);
-      f.doWhile(
-        () => {
-          f.get(mats).get(c).op('i32.add').set(q);
-          for (let k = 0; k < positions; k++) {
-            f.get(q).load('v128.load').set(x[k]);
-            if (k < positions - 1) f.get(q).get(matrixBytes).op('i32.add').set(q);
-          }
-          sandwich(f, t.AT, x, tmp, y, constant);
-          f.get(bias).get(c).op('i32.add').load('v128.load').set(b);
-          for (let k = 0; k < pixels; k++) {
-            f.get(y[k]).get(b).op('f32x4.add').set(y[k]);
-            if (residual) f.get(y[k]).get(resPtrs).load('i32.load', 4 * k).get(c).op('i32.add').load('v128.load').op('f32x4.add').set(y[k]);
-            emitActivation(f, y[k], activation, temps);
-            f.get(outPtrs).load('i32.load', 4 * k).get(c).op('i32.add').set(ptr);
-            storePartial4(f, y[k], ptr, left);
-          }
-          f.addTo(c, 16);
-        },
-        () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
-      );
+      forChannelVectors(f, channels, c, left, () => {
+        f.get(mats).get(c).op('i32.add').set(q);
+        for (let k = 0; k < positions; k++) {
+          f.get(q).load('v128.load').set(x[k]);
+          if (k < positions - 1) f.get(q).get(matrixBytes).op('i32.add').set(q);
+        }
+        sandwich(f, t.AT, x, tmp, y, constant);
+        f.get(bias).get(c).op('i32.add').load('v128.load').set(b);
+        for (let k = 0; k < pixels; k++) {
+          f.get(y[k]).get(b).op('f32x4.add').set(y[k]);
+          if (residual) f.get(y[k]).get(resPtrs).load('i32.load', 4 * k).get(c).op('i32.add').load('v128.load').op('f32x4.add').set(y[k]);
+          emitActivation(f, y[k], activation, temps);
+          f.get(outPtrs).load('i32.load', 4 * k).get(c).op('i32.add').set(ptr);
+          storePartial4(f, y[k], ptr, left);
+        }
+      });
       f.addTo(outPtrs, pixels * 4);
       if (residual) f.addTo(resPtrs, pixels * 4);
       f.get(mats).get(rowBytes).op('i32.add').set(mats);

@@ -3,26 +3,27 @@
  * row and column are computed here in float32 steps as onnxruntime does (so nearest picks agree at exact
  * halves), and the kernel only blends the tabled input pixels.
  */
-import { attr, type Node } from '@lastmile/core';
+import { attr, type Node, type ResizeCoordinateMode, type ResizeNearestMode, resizeInputCoordinate, resizeNearestIndex } from '@lastmile/core';
 import { arg, constantNumbers, dimsOf, type GraphView, type Lowered, product } from './steps.js';
 
 const f = Math.fround;
 
-const COORDINATE_MODES = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'];
-const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+const COORDINATE_MODES: ResizeCoordinateMode[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'];
+const NEAREST_MODES: ResizeNearestMode[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
 
+/** The node's modes as written; refuseResize lets only those the kernel runs through. */
 interface Settings {
   linear: boolean;
-  coordinates: string;
-  nearest: string;
+  coordinates: ResizeCoordinateMode;
+  nearest: ResizeNearestMode;
 }
 
 function settings(node: Node, view: GraphView): Settings {
   const modern = node.opType === 'Resize' && view.opset >= 11;
   return {
     linear: attr.string(node, 'mode', 'nearest') === 'linear',
-    coordinates: modern ? attr.string(node, 'coordinate_transformation_mode', 'half_pixel') : 'asymmetric',
-    nearest: modern ? attr.string(node, 'nearest_mode', 'round_prefer_floor') : 'simple',
+    coordinates: modern ? (attr.string(node, 'coordinate_transformation_mode', 'half_pixel') as ResizeCoordinateMode) : 'asymmetric',
+    nearest: modern ? (attr.string(node, 'nearest_mode', 'round_prefer_floor') as ResizeNearestMode) : 'simple',
   };
 }
 
@@ -54,34 +55,6 @@ export function refuseResize(node: Node, view: GraphView): string | undefined {
   return undefined;
 }
 
-function originalCoordinate(mode: string, x: number, scale: number, outLen: number, inLen: number): number {
-  switch (mode) {
-    case 'asymmetric':
-      return f(x / scale);
-    case 'pytorch_half_pixel':
-      return outLen > 1 ? f(f(f(x + 0.5) / scale) - 0.5) : 0;
-    case 'align_corners':
-      return outLen === 1 ? 0 : f(f(x * (inLen - 1)) / (outLen - 1));
-    default:
-      return f(f(f(x + 0.5) / scale) - 0.5);
-  }
-}
-
-function nearestIndex(mode: string, x: number, scale: number): number {
-  switch (mode) {
-    case 'simple':
-      return scale < 1 ? Math.ceil(x) : Math.trunc(x);
-    case 'floor':
-      return Math.floor(x);
-    case 'ceil':
-      return Math.ceil(x);
-    case 'round_prefer_ceil':
-      return Math.sign(x) * Math.round(Math.abs(x));
-    default:
-      return x === Math.trunc(x) + 0.5 ? Math.floor(x) : Math.sign(x) * Math.round(Math.abs(x));
-  }
-}
-
 /** Two taps (index, weight) per output coordinate of one axis. */
 function axisTaps(s: Settings, scale: number, outLen: number, inLen: number): { index: number[]; weight: number[] } {
   const index: number[] = [];
@@ -90,9 +63,9 @@ function axisTaps(s: Settings, scale: number, outLen: number, inLen: number): { 
   const clamp = (i: number) => Math.min(Math.max(i, 0), last);
   for (let o = 0; o < outLen; o++) {
     // onnxruntime leaves unscaled axes untouched.
-    const x = scale === 1 ? o : originalCoordinate(s.coordinates, o, scale, outLen, inLen);
+    const x = scale === 1 ? o : resizeInputCoordinate(s.coordinates, o, scale, outLen, inLen);
     if (!s.linear) {
-      const i = clamp(nearestIndex(s.nearest, x, scale));
+      const i = clamp(resizeNearestIndex(s.nearest, x, scale));
       index.push(i, i);
       weight.push(1, 0);
       continue;

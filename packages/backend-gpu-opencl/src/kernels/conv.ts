@@ -22,6 +22,19 @@ export const CONV_SOURCE = /* c */ `
 #define G_CG g.se
 #define G_MG g.sf
 
+/* The weights at offset k of four output channels' filters, which start at rows.s0 to rows.s3. */
+float4 conv_weights4(__global const store_t* w, int4 rows, int k) {
+  return (float4)(LOAD(w, rows.s0 + k), LOAD(w, rows.s1 + k), LOAD(w, rows.s2 + k), LOAD(w, rows.s3 + k));
+}
+
+/* Stores output channels 0 to live - 1 (live is 1 to 4) of acc, activated: channel j at y[yb + j * plane]. */
+void conv_store4(__global store_t* y, int yb, int plane, int live, float4 acc, int act, float p0, float p1) {
+  STORE(y, yb, activate(acc.s0, act, p0, p1));
+  if (live > 1) STORE(y, yb + plane, activate(acc.s1, act, p0, p1));
+  if (live > 2) STORE(y, yb + 2 * plane, activate(acc.s2, act, p0, p1));
+  if (live > 3) STORE(y, yb + 3 * plane, activate(acc.s3, act, p0, p1));
+}
+
 /* Four output channels of one group per work-item, so each input value is loaded once for four.
    n = N * group * ceil((M / group) / 4) * OH * OW. */
 __kernel void conv2d(__global const store_t* x, __global const store_t* w, __global const store_t* bias, __global store_t* y,
@@ -38,7 +51,7 @@ __kernel void conv2d(__global const store_t* x, __global const store_t* w, __glo
   int oh = p / G_OW, ow = p % G_OW;
   int ih0 = oh * G_SH - G_PH, iw0 = ow * G_SW - G_PW;
   int ksize = G_CG * G_KH * G_KW;
-  int w0 = m0 * ksize, w1 = (m0 + min(1, live - 1)) * ksize, w2 = (m0 + min(2, live - 1)) * ksize, w3 = (m0 + min(3, live - 1)) * ksize;
+  int4 rows = (int4)(m0 * ksize, (m0 + min(1, live - 1)) * ksize, (m0 + min(2, live - 1)) * ksize, (m0 + min(3, live - 1)) * ksize);
   float4 acc = (float4)(LOAD(bias, m0), LOAD(bias, m0 + min(1, live - 1)), LOAD(bias, m0 + min(2, live - 1)), LOAD(bias, m0 + min(3, live - 1)));
   for (int c = 0; c < G_CG; c++) {
     int xb = (b * G_C + grp * G_CG + c) * G_H * G_W;
@@ -50,15 +63,11 @@ __kernel void conv2d(__global const store_t* x, __global const store_t* w, __glo
         if (iw < 0 || iw >= G_W) continue;
         float v = LOAD(x, xb + ih * G_W + iw);
         int k = (c * G_KH + kh) * G_KW + kw;
-        acc += v * (float4)(LOAD(w, w0 + k), LOAD(w, w1 + k), LOAD(w, w2 + k), LOAD(w, w3 + k));
+        acc += v * conv_weights4(w, rows, k);
       }
     }
   }
-  int yb = (b * G_M + m0) * ohw + p;
-  STORE(y, yb, activate(acc.s0, act, p0, p1));
-  if (live > 1) STORE(y, yb + ohw, activate(acc.s1, act, p0, p1));
-  if (live > 2) STORE(y, yb + 2 * ohw, activate(acc.s2, act, p0, p1));
-  if (live > 3) STORE(y, yb + 3 * ohw, activate(acc.s3, act, p0, p1));
+  conv_store4(y, (b * G_M + m0) * ohw + p, ohw, live, acc, act, p0, p1);
 }
 
 /* One input channel per output channel (group == C == M). */
@@ -96,16 +105,12 @@ __kernel void conv2d_1x1(__global const store_t* x, __global const store_t* w, _
   int live = min(4, G_M - oc);
   float4 acc = (float4)(LOAD(bias, oc), live > 1 ? LOAD(bias, oc + 1) : 0.0f, live > 2 ? LOAD(bias, oc + 2) : 0.0f, live > 3 ? LOAD(bias, oc + 3) : 0.0f);
   int xb = b * G_C * hw + p;
-  int w0 = oc * G_C, w1 = min(oc + 1, G_M - 1) * G_C, w2 = min(oc + 2, G_M - 1) * G_C, w3 = min(oc + 3, G_M - 1) * G_C;
+  int4 rows = (int4)(oc * G_C, min(oc + 1, G_M - 1) * G_C, min(oc + 2, G_M - 1) * G_C, min(oc + 3, G_M - 1) * G_C);
   for (int c = 0; c < G_C; c++) {
     float v = LOAD(x, xb + c * hw);
-    acc += v * (float4)(LOAD(w, w0 + c), LOAD(w, w1 + c), LOAD(w, w2 + c), LOAD(w, w3 + c));
+    acc += v * conv_weights4(w, rows, c);
   }
-  int yb = (b * G_M + oc) * hw + p;
-  STORE(y, yb, activate(acc.s0, act, p0, p1));
-  if (live > 1) STORE(y, yb + hw, activate(acc.s1, act, p0, p1));
-  if (live > 2) STORE(y, yb + 2 * hw, activate(acc.s2, act, p0, p1));
-  if (live > 3) STORE(y, yb + 3 * hw, activate(acc.s3, act, p0, p1));
+  conv_store4(y, (b * G_M + oc) * hw + p, hw, live, acc, act, p0, p1);
 }
 
 /* Transposed: W is [C, M/group, KH, KW]; each output gathers the inputs whose window covers it. */

@@ -18,7 +18,8 @@ import { attributeError, checkInputCount, checkOutputSize, checkType, elements, 
 const f = Math.fround;
 
 type Mode = 'nearest' | 'linear' | 'cubic';
-type CoordinateMode =
+/** Resize's `coordinate_transformation_mode`: how an output coordinate maps back to the input. */
+export type ResizeCoordinateMode =
   | 'half_pixel'
   | 'half_pixel_symmetric'
   | 'pytorch_half_pixel'
@@ -26,12 +27,13 @@ type CoordinateMode =
   | 'asymmetric'
   | 'tf_half_pixel_for_nn'
   | 'tf_crop_and_resize';
-type NearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil' | 'simple';
+/** Resize's `nearest_mode`, plus 'simple': the rounding of Upsample and opset-10 Resize. */
+export type ResizeNearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil' | 'simple';
 
 interface Settings {
   mode: Mode;
-  coordinates: CoordinateMode;
-  nearest: NearestMode;
+  coordinates: ResizeCoordinateMode;
+  nearest: ResizeNearestMode;
   cubicA: number;
   excludeOutside: boolean;
   /** Linear and cubic filters stretched by 1/scale when downscaling (opset 18). */
@@ -51,12 +53,12 @@ function settings(ctx: OpContext, rank: number | undefined): Settings {
   const isResize = node.opType === 'Resize';
   const modern = isResize && opset >= 11;
   const mode = oneOf<Mode>(ctx, 'mode', attr.string(node, 'mode', 'nearest'), ['nearest', 'linear', 'cubic']);
-  const coordinateModes: CoordinateMode[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
+  const coordinateModes: ResizeCoordinateMode[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
   if (opset >= 19) coordinateModes.push('half_pixel_symmetric');
   if (opset < 13) coordinateModes.push('tf_half_pixel_for_nn');
   const coordinates = modern ? oneOf(ctx, 'coordinate_transformation_mode', attr.string(node, 'coordinate_transformation_mode', 'half_pixel'), coordinateModes) : 'asymmetric';
   const nearest = modern
-    ? oneOf<NearestMode>(ctx, 'nearest_mode', attr.string(node, 'nearest_mode', 'round_prefer_floor'), ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'])
+    ? oneOf<ResizeNearestMode>(ctx, 'nearest_mode', attr.string(node, 'nearest_mode', 'round_prefer_floor'), ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'])
     : 'simple';
   const excludeOutside = modern && attr.int(node, 'exclude_outside', 0) !== 0;
   if (excludeOutside && mode !== 'cubic') throw attributeError(ctx, 'exclude_outside', `may be 1 only in cubic mode, mode is ${mode}`, { got: 1 });
@@ -138,8 +140,12 @@ function outputPlan(ctx: OpContext, s: Settings, inDims: readonly number[], scal
   };
 }
 
-/** The input coordinate of output coordinate `x` along one axis, in float32 as onnxruntime computes it. */
-function originalCoordinate(mode: CoordinateMode, x: number, scale: number, outLen: number, inLen: number, roiStart: number, roiEnd: number): number {
+/**
+ * The input coordinate of output coordinate `x` along one axis of a Resize from `inLen` to `outLen` by
+ * `scale`, in float32 step by step as onnxruntime computes it (so that nearest picks agree at exact
+ * halves). `roiStart` and `roiEnd` (ONNX's default region: 0 to 1) matter only for tf_crop_and_resize.
+ */
+export function resizeInputCoordinate(mode: ResizeCoordinateMode, x: number, scale: number, outLen: number, inLen: number, roiStart = 0, roiEnd = 1): number {
   switch (mode) {
     case 'asymmetric':
       return f(x / scale);
@@ -165,7 +171,8 @@ function originalCoordinate(mode: CoordinateMode, x: number, scale: number, outL
   }
 }
 
-function nearestIndex(mode: NearestMode, x: number, scale: number): number {
+/** The input index a nearest-neighbour Resize takes for input coordinate `x` (unclamped), rounded by `mode`. */
+export function resizeNearestIndex(mode: ResizeNearestMode, x: number, scale: number): number {
   switch (mode) {
     case 'simple':
       return scale < 1 ? Math.ceil(x) : Math.trunc(x);
@@ -237,7 +244,7 @@ function axisTaps(s: Settings, scale: number, outLen: number, inLen: number, roi
     // onnxruntime leaves unscaled axes untouched, except where a crop box moves them (and its
     // anti-aliasing kernel leaves them untouched even then).
     const identity = scale === 1 && (s.antialias || s.coordinates !== 'tf_crop_and_resize');
-    const x = identity ? xOut : originalCoordinate(s.coordinates, xOut, scale, outLen, inLen, roiStart, roiEnd);
+    const x = identity ? xOut : resizeInputCoordinate(s.coordinates, xOut, scale, outLen, inLen, roiStart, roiEnd);
     if (s.coordinates === 'tf_crop_and_resize' && (x < 0 || x > last)) {
       out.push(null);
       continue;
@@ -246,7 +253,7 @@ function axisTaps(s: Settings, scale: number, outLen: number, inLen: number, roi
       // onnxruntime copies an axis whose length does not change, whatever its scale.
       out.push(outLen === inLen ? { index: [xOut], weight: [1] } : antialiasTaps(s, x, scale, inLen));
     } else if (s.mode === 'nearest') {
-      out.push({ index: [clamp(nearestIndex(s.nearest, x, scale))], weight: [1] });
+      out.push({ index: [clamp(resizeNearestIndex(s.nearest, x, scale))], weight: [1] });
     } else if (s.mode === 'linear') {
       const v = f(Math.min(Math.max(x, 0), last));
       const x1 = Math.min(Math.trunc(v), last);
