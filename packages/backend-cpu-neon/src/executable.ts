@@ -52,6 +52,8 @@ export class NeonExecutable implements CpuNeonExecutable {
         workers: parallel.threads - 1,
         relaxedSimd: detectFeatures().relaxedSimd,
       });
+      // Workers boot (tens of ms) while the session finishes preparing, not during the first run.
+      this.#pool.start();
     } else {
       this.#runChunk = () => undefined;
     }

@@ -49,12 +49,14 @@ describe('threads', () => {
     }
   });
 
-  it('splits a large convolution into shared chunks and runs them on the pool', async () => {
+  it('starts its worker when compiled, splits a large convolution into shared chunks and runs them on the pool', async () => {
     const { model, feeds } = bigConv(1);
     const serial = (await backend.compile({ id: 0, model }, { threads: 1 })) as NeonExecutable;
     const shared = (await backend.compile({ id: 0, model }, { threads: 2 })) as NeonExecutable;
     try {
       expect(serial.pool).toBeUndefined();
+      // The worker boots while the session is still being prepared, not in the first run.
+      expect(shared.pool?.size).toBe(1);
       const expected = await serial.run(feeds);
       // The worker takes part (on a busy machine the pool may run a few runs without it, then tries again).
       for (let i = 0; i < 200 && !(shared.pool!.workerChunks > 0 && i >= 3); i++) expectClose((await shared.run(feeds)).y, expected.y, 0, 0, 'y');

@@ -74,6 +74,11 @@ export class WorkerPool {
     this.#options = options;
   }
 
+  /** Starts the workers now (they start at the first shared region otherwise). */
+  start(): void {
+    if (this.#workers.length === 0 && !this.#crashed && !this.#closed) this.#spawn();
+  }
+
   /** Worker threads alive or starting. */
   get size(): number {
     return this.#workers.length;
@@ -102,7 +107,7 @@ export class WorkerPool {
       for (let i = 0; i < chunks; i++) run(at + 1 + i * CHUNK_WORDS);
       return true;
     }
-    if (this.#workers.length === 0 && !this.#crashed && !this.#closed) this.#spawn();
+    this.start();
     const c = this.#control;
     const generation = (Atomics.load(c, GEN) + 1) | 0;
     const tag = tagOf(generation);
