@@ -18,6 +18,7 @@ export { validateGraph, isControlFlow, subgraphsOf, implicitInputs, nodeReads } 
 export { inferShapes, isDeterministic, DEFAULT_MAX_TENSOR_BYTES, MAX_PROPAGATED_ELEMENTS, type InferOptions } from './ir/infer.js';
 export { evaluateGraph, type EvaluateOptions } from './ir/interpret.js';
 export { opsetFor } from './ir/node-context.js';
+export { caseFeeds, caseNode, caseTensors, constant, singleNodeModel, type CaseInput, type ConstantInput, type OneNodeCase } from './ir/one-node.js';
 export { foldConstants, MAX_FOLDED_BYTES } from './passes/fold-constants.js';
 export { removeDeadNodes } from './passes/remove-dead-nodes.js';
 export { removeIdentities } from './passes/remove-identities.js';
