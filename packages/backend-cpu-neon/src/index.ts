@@ -39,7 +39,9 @@ export const backend: Backend = {
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
     const program = await compileProgram(partition.model, { features: detectFeatures() }, threadCount(options.threads));
-    return new NeonExecutable(program, options.profiling === true);
+    const executable = new NeonExecutable(program, options.profiling === true);
+    await executable.ready();
+    return executable;
   },
 };
 
