@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readImage } from '@lastmile/vision';
+import { decodeImage, encodeJpeg, readImage, rotate } from '@lastmile/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcr, type Ocr, type OcrResult } from './ocr.js';
 
@@ -43,6 +43,22 @@ describe.each(Object.keys(known))('%s', (file) => {
 
   it('reports the backends that took nodes: every node of the three models runs on cpu-neon', () => {
     expect(engines[0].backends).toEqual({ det: ['cpu-neon'], cls: ['cpu-neon'], rec: ['cpu-neon'] });
+  });
+});
+
+describe('photos', () => {
+  it('reads a sideways JPEG upright by its EXIF orientation (6: turn 90° clockwise), as cv2.imread would', async () => {
+    const sample = await readImage(join(app, 'samples/sample.png'));
+    const jpeg = encodeJpeg(rotate(sample, 270), 95);
+    // An APP1 "Exif" segment after SOI: big-endian TIFF, IFD0 with one SHORT entry, orientation 6.
+    const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+    const photo = Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2, ...exif, ...jpeg.subarray(2)]);
+    const ocr = await createOcr();
+    try {
+      expect((await ocr.recognize(decodeImage(photo))).lines.map((l) => l.text)).toEqual(known['samples/sample.png'].lines);
+    } finally {
+      await ocr.dispose();
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import jpegJs from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeJpeg, encodePng, readImage, writeImage } from './codec.js';
 import { headerSize, imageFormat } from './header.js';
-import { createImage } from './image.js';
+import { orient } from './geometry.js';
+import { convertColor, createImage } from './image.js';
 
 /** A 3x2 RGB test image with distinct values. */
 const rgb = createImage(3, 2, 'rgb', Uint8Array.from({ length: 18 }, (_, i) => i * 13));
@@ -116,9 +117,13 @@ describe('JPEG decoding (libjpeg as WebAssembly, jpeg-js for what it refuses)', 
     expect(sha256(decodeImage(fixture('rgb-420')).data)).toBe('dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53');
   });
 
-  it('ignores the EXIF orientation, as before: pixels in stored order', () => {
-    const rotated = withExifOrientation(fixture('rgb-420'), 6);
-    expect(decodeImage(rotated)).toEqual(decodeImage(fixture('rgb-420')));
+  it('turns a JPEG as its EXIF orientation says, unless asked for stored order', () => {
+    const stored = decodeImage(fixture('rgb-420'));
+    for (const o of [2, 3, 6, 8] as const) expect(decodeImage(withExifOrientation(fixture('rgb-420'), o))).toEqual(orient(stored, o));
+    const turned = decodeImage(withExifOrientation(fixture('rgb-420'), 6));
+    expect([turned.width, turned.height]).toEqual([stored.height, stored.width]);
+    expect(decodeImage(withExifOrientation(fixture('rgb-420'), 6), { orientation: 'stored' })).toEqual(stored);
+    expect(decodeImage(withExifOrientation(fixture('rgb-420'), 6), { order: 'bgr' })).toEqual(convertColor(turned, 'bgr'));
   });
 });
 

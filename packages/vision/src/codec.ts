@@ -10,6 +10,8 @@ import { extname } from 'node:path';
 import { ResourceLimitError } from '@lastmile/core';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { jpegOrientation } from './exif.js';
+import { orient } from './geometry.js';
 import { headerSize, imageFormat, type ImageFormat } from './header.js';
 import { ImageError } from './image-error.js';
 import { decodeJpegWasm } from './jpeg-wasm.js';
@@ -26,6 +28,11 @@ export interface DecodeOptions {
   order?: ColorOrder;
   /** Name of the source, for messages (readImage sets the path). */
   file?: string;
+  /**
+   * 'exif' (default) turns a JPEG as its EXIF orientation says, as cv2.imread (and so PaddleOCR) and
+   * browsers do: a phone photo comes upright. 'stored' keeps the pixels in stored order.
+   */
+  orientation?: 'exif' | 'stored';
   maxSide?: number;
   maxPixels?: number;
 }
@@ -43,7 +50,8 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Ima
   if (size === undefined) throw new ImageError(`${file}: truncated or malformed ${format} header`, { file, format });
   checkSize(size, format, file, options);
   const rgb = format === 'png' ? decodePng(bytes, file) : decodeJpeg(bytes, file, size);
-  return convertColor(rgb, options.order ?? 'rgb');
+  const upright = format === 'jpeg' && options.orientation !== 'stored' ? orient(rgb, jpegOrientation(bytes)) : rgb;
+  return convertColor(upright, options.order ?? 'rgb');
 }
 
 /** Reads and decodes an image file; errors name the path. */

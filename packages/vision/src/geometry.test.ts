@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crop, letterbox, rotate } from './geometry.js';
+import { crop, letterbox, orient, rotate, type Orientation } from './geometry.js';
 import { convertColor, createImage } from './image.js';
 import { cropQuad, invertHomography, perspectiveTransform, warpPerspective, type Quad } from './perspective.js';
 
@@ -18,6 +18,27 @@ describe('crop, rotate, letterbox, color order', () => {
     expect([...rotate(small, 180).data]).toEqual([6, 5, 4, 3, 2, 1]);
     expect([...rotate(small, 270).data]).toEqual([3, 6, 2, 5, 1, 4]);
     expect(rotate(rotate(rotate(rotate(small, 90), 90), 90), 90)).toEqual(small);
+  });
+
+  it('turns by each EXIF orientation (Pillow exif_transpose order), and refuses others', () => {
+    const expected: Record<Orientation, [number, number, number[]]> = {
+      1: [3, 2, [1, 2, 3, 4, 5, 6]],
+      2: [3, 2, [3, 2, 1, 6, 5, 4]],
+      3: [3, 2, [6, 5, 4, 3, 2, 1]],
+      4: [3, 2, [4, 5, 6, 1, 2, 3]],
+      5: [2, 3, [1, 4, 2, 5, 3, 6]],
+      6: [2, 3, [4, 1, 5, 2, 6, 3]],
+      7: [2, 3, [6, 3, 5, 2, 4, 1]],
+      8: [2, 3, [3, 6, 2, 5, 1, 4]],
+    };
+    for (const [o, [w, h, data]] of Object.entries(expected)) {
+      const turned = orient(small, Number(o) as Orientation);
+      expect([turned.width, turned.height, ...turned.data], `orientation ${o}`).toEqual([w, h, ...data]);
+    }
+    const rgb = createImage(2, 1, 'rgb', Uint8Array.of(1, 2, 3, 4, 5, 6));
+    expect([...orient(rgb, 6).data]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...orient(rgb, 2).data]).toEqual([4, 5, 6, 1, 2, 3]);
+    expect(() => orient(small, 9 as Orientation)).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
   });
 
   it('letterboxes keeping the aspect ratio, centered on the fill color', () => {

@@ -11,7 +11,8 @@ export { channels, channelsOf, convertColor, createImage, type ColorOrder, type 
 export { imageFormat, headerSize, type ImageFormat } from './header.js';
 export { decodeImage, encodeJpeg, encodePng, readImage, writeImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type DecodeOptions } from './codec.js';
 export { resize, type Interpolation } from './resize.js';
-export { crop, letterbox, rotate, type Letterboxed, type Rect, type Rotation } from './geometry.js';
+export { crop, letterbox, orient, rotate, type Letterboxed, type Orientation, type Rect, type Rotation } from './geometry.js';
+export { jpegOrientation } from './exif.js';
 export { cropQuad, invertHomography, perspectiveTransform, warpPerspective, type Homography, type Point, type Quad } from './perspective.js';
 export { affineOf, chwToHwc, hwcToChw, imageToTensor, imagesToTensor, type BatchLayout, type ChannelAffine, type Normalization } from './layout.js';
 export { softmax, topK, type Ranked } from './classify.js';
