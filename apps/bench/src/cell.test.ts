@@ -95,6 +95,26 @@ describe('measuring one cell', () => {
     expect(counts.disposed).toBe(2);
   });
 
+  it('profiles warm runs: the runs before are not recorded, and each node gets its median', async () => {
+    // Per session: run 1 is cold, runs 2-5 warm up, runs 6-10 are profiled.
+    const convMs = [100, 1, 1, 1, 1, 5, 3, 9, 3, 4];
+    const deps = {
+      createRunner: async (): Promise<Runner> => {
+        let runs = 0;
+        return {
+          async run() {
+            runs++;
+            return { y: { type: 'float32', dims: [2], data: new Float32Array([1, -2]) } };
+          },
+          profile: () => [{ name: 'conv1', op: 'Conv', ms: convMs[runs - 1] ?? 0 }],
+          dispose: async () => undefined,
+        };
+      },
+    };
+    const result = await measureCell(request({ profile: true, method: { ...method, minRuns: 2, minTimedMs: 0, minWarmupMs: 0 } }), deps);
+    expect(result.profile?.top).toEqual([{ name: 'conv1', op: 'Conv', ms: 4, share: 1 }]);
+  });
+
   it('turns a failing session creation or run into a failed cell', async () => {
     const failing = { createRunner: async (): Promise<Runner> => Promise.reject(new Error('no device')) };
     expect(await measureCell(request(), failing)).toEqual({ status: 'failed', reason: 'session creation failed: no device' });

@@ -4,11 +4,12 @@
  * are steady, then the timed runs, within the cell's time budget.
  */
 import { readFile } from 'node:fs/promises';
+import type { ProfileEntry } from '@lastmile/core';
 import { FLOAT_TOLERANCE, compareOutputs } from './compare.js';
 import { coresBusy, cpuSnapshot } from './cpu-load.js';
 import { makeFeeds } from './feeds.js';
 import { readOutputs } from './outputs-file.js';
-import { summarizeProfile } from './profile.js';
+import { medianProfile, summarizeProfile } from './profile.js';
 import type { CellRequest, CellResult, Method } from './protocol.js';
 import { createRunner as createDefaultRunner, type Runner } from './runners.js';
 import { isSteady, summarize } from './stats.js';
@@ -84,12 +85,29 @@ export async function measureRuns(runner: Repeatable, method: Method, firstRunMs
   };
 }
 
-async function profileOnce(request: CellRequest, bytes: Uint8Array, deps: CellDeps): Promise<CellResult['profile']> {
+/**
+ * The profile comes from warm runs: a first run is cold (baseline-compiled code, caches, threads
+ * starting) and would blame the wrong layers. Up to PROFILE_RUNS runs warm up and as many are profiled,
+ * each batch within PROFILE_BATCH_MS (at least one run each, so slow contestants cost two runs).
+ */
+const PROFILE_RUNS = 5;
+const PROFILE_BATCH_MS = 1000;
+
+async function profileWarm(request: CellRequest, bytes: Uint8Array, deps: CellDeps): Promise<CellResult['profile']> {
   const feeds = makeFeeds(request.inputs, request.seed);
   const runner = await deps.createRunner(request.contestant, bytes, feeds, { profiling: true, projectRoot: request.projectRoot });
+  const batch = async (each: () => void) => {
+    const end = performance.now() + PROFILE_BATCH_MS;
+    for (let i = 0; i < PROFILE_RUNS && (i === 0 || performance.now() < end); i++) {
+      await runner.run();
+      each();
+    }
+  };
   try {
-    await runner.run();
-    const entries = runner.profile?.() ?? [];
+    await batch(() => undefined);
+    const runs: ProfileEntry[][] = [];
+    await batch(() => runs.push(runner.profile?.() ?? []));
+    const entries = medianProfile(runs);
     return entries.length > 0 ? summarizeProfile(entries, PROFILE_TOP_N) : undefined;
   } finally {
     await runner.dispose();
@@ -122,7 +140,7 @@ export async function measureCell(request: CellRequest, deps: CellDeps = { creat
   if (request.profile && request.contestant.family === 'lastmile') {
     // A profile that cannot be taken leaves the timings standing.
     try {
-      result.profile = await profileOnce(request, bytes, deps);
+      result.profile = await profileWarm(request, bytes, deps);
     } catch (error) {
       result.profileError = message(error);
     }

@@ -36,7 +36,8 @@ function method(report: BenchReport): string {
     `and is marked. Contestants are interleaved and their order rotates each pass; of ${report.passes} pass${report.passes === 1 ? '' : 'es'} the`,
     `one with the lowest median counts. GFLOP/s = 2 x MACs / median time (MACs of Conv, Gemm and MatMul). Inputs are uniform in [0, 1)`,
     `from seed ${report.seed}; the CNNs have seeded random weights, the PP-OCR models are the trained ones. A cell is marked noisy when other`,
-    `processes kept more than 0.25 cores busy during its timed runs (from /proc/stat) or its p90/p10 exceeds 1.25.`,
+    `processes kept more than 0.25 cores busy during its timed runs (from /proc/stat) or its p90/p10 exceeds 1.25. Per-layer`,
+    `profiles come from a separate session with profiling on: per node, the median of up to 5 runs after up to 5 warm-up runs.`,
   ].join('\n');
 }
 

@@ -45,3 +45,13 @@ export function summarizeProfile(entries: readonly ProfileEntry[], topN: number)
   const byOp = [...ops].map(([op, r]) => ({ op, count: r.count, ms: r.ms, share: share(r.ms) })).sort((a, b) => b.ms - a.ms);
   return { totalMs, nodes: entries.length, top, byOp, simulated: entries.some((e) => e.simulated === true) };
 }
+
+/** Per node (by position; every run lists the same steps), the median of its times over `runs`. */
+export function medianProfile(runs: readonly (readonly ProfileEntry[])[]): ProfileEntry[] {
+  const [first] = runs;
+  if (first === undefined) return [];
+  return first.map((entry, i) => {
+    const times = runs.map((r) => r[i]?.ms ?? entry.ms).sort((a, b) => a - b);
+    return { ...entry, ms: times[times.length >> 1] };
+  });
+}
