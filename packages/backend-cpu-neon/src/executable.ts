@@ -52,16 +52,11 @@ export class NeonExecutable implements CpuNeonExecutable {
         workers: parallel.threads - 1,
         relaxedSimd: detectFeatures().relaxedSimd,
       });
-      // Workers boot (tens of ms) now, not during the first run; `ready()` waits for them.
-      void this.#pool.start();
+      // Workers boot (tens of ms) while the session finishes preparing, not during the first run.
+      this.#pool.start();
     } else {
       this.#runChunk = () => undefined;
     }
-  }
-
-  /** Settles when the worker threads, if any, are up: the first run then has them all. */
-  async ready(): Promise<void> {
-    await this.#pool?.start();
   }
 
   /** The worker pool, when some step is shared between threads (tests inspect and fault it). */

@@ -39,9 +39,7 @@ export const backend: Backend = {
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
     const program = await compileProgram(partition.model, { features: detectFeatures() }, threadCount(options.threads));
-    const executable = new NeonExecutable(program, options.profiling === true);
-    await executable.ready();
-    return executable;
+    return new NeonExecutable(program, options.profiling === true);
   },
 };
 

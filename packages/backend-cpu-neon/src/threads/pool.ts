@@ -50,8 +50,6 @@ export class WorkerPool {
   readonly #control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   #workers: Worker[] = [];
   #crashed: Error | undefined;
-  /** Settles when the workers of the latest spawn are up (or gone). */
-  #booted: Promise<void> = Promise.resolve();
   #onCrash: (() => void) | undefined;
   #closed = false;
   /** Whether the current run shares its regions with the workers, and when it started. */
@@ -76,13 +74,9 @@ export class WorkerPool {
     this.#options = options;
   }
 
-  /**
-   * Starts the workers now (they start at the first shared region otherwise); the promise settles when
-   * each has instantiated the module and waits for work, or has died (the next run reports that).
-   */
-  start(): Promise<void> {
+  /** Starts the workers now (they start at the first shared region otherwise). */
+  start(): void {
     if (this.#workers.length === 0 && !this.#crashed && !this.#closed) this.#spawn();
-    return this.#booted;
   }
 
   /** Worker threads alive or starting. */
@@ -265,20 +259,6 @@ export class WorkerPool {
       });
       this.#workers.push(worker);
     }
-    const workers = [...this.#workers];
-    // Referenced while booting, so a caller awaiting start() keeps the process alive until they are up.
-    for (const w of workers) w.ref();
-    this.#booted = Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.once('message', () => resolve());
-            w.once('exit', () => resolve());
-          }),
-      ),
-    ).then(() => {
-      for (const w of workers) w.unref();
-    });
   }
 
   /** Stops the survivors and returns the error the run in flight fails with; the next region respawns. */

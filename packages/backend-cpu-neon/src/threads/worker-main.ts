@@ -33,12 +33,11 @@ export function workerMain(): void {
   // Node's eval scripts put `require` on globalThis; reading it from there keeps bundlers (esbuild turns a
   // bare `require` into its own shim, which this source text would not carry along) out of the way.
   const load = (globalThis as unknown as { require: (id: string) => unknown }).require;
-  const { workerData, parentPort } = load('node:worker_threads') as { workerData: WorkerData; parentPort: { postMessage(message: string): void } };
+  const { workerData } = load('node:worker_threads') as { workerData: WorkerData };
   // The flag is process-wide, but set it before this isolate instantiates anything, as the main thread did.
   if (workerData.relaxedSimd) (load('node:v8') as { setFlagsFromString(flags: string): void }).setFlagsFromString('--experimental-wasm-relaxed-simd');
   const { GEN, REGION, CLAIM, DONE, QUIT, CRASH_ON_CLAIM, WORKER_CHUNKS, SLEEPERS, ACTIVE, CHUNK_WORDS } = workerData.words;
   const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
-  parentPort.postMessage('ready');
   const fns = workerData.kernels.map((name) => instance.exports[name] as (...args: number[]) => void);
   const control = new Int32Array(workerData.control);
   const plan = new Int32Array(workerData.plan);
