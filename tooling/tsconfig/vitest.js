@@ -7,7 +7,7 @@ export function packageTestConfig(extra = {}) {
     resolve: { conditions: ['@lastmile/source'] },
     ssr: { resolve: { conditions: ['@lastmile/source'] } },
     test: {
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      include: ['src/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
       ...extra,

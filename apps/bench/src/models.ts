@@ -1,5 +1,5 @@
 /**
- * The models a bench runs: torchvision CNNs built by tooling/models with seeded weights, the trained
+ * The models a bench runs: torchvision CNNs built by packages/models with seeded weights, the trained
  * PP-OCR models, and any ONNX file. Preparing one writes its bytes and onnxruntime-node's outputs on the
  * seeded feeds into the work folder, where every cell's child reads them.
  */

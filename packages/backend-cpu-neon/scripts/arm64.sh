@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cpu-neon on an aarch64 Node under qemu-user, where V8 emits NEON, against what x86 computes:
 #  1. the smoke test (scripts/smoke.mjs: kernels and MobileNetV2 against core's reference, 1 and 2 threads);
-#  2. the conformance kit (apps/conformance) on every generated op case and model case. The host's node
+#  2. the conformance kit (packages/conformance) on every generated op case and model case. The host's node
 #     generates the suites (expected outputs from onnxruntime-node, installed for the host only); the
 #     aarch64 node runs them with the kit's own CLI and fails on any case that does not pass.
 # Installs nothing: it is given the paths.
@@ -21,7 +21,7 @@ qemu=$(command -v "$1" || echo "$1")
 node=$2
 sysroot=${3:-/usr/aarch64-linux-gnu}
 cd "$(dirname "$0")/.."
-conformance=../../apps/conformance/dist/cli.js
+conformance=../../packages/conformance/dist/cli.js
 for path in "$qemu" "$node" "$sysroot" dist/index.js "$conformance"; do
   [ -e "$path" ] || { echo "arm64.sh: $path not found" >&2; exit 2; }
 done

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ErrorCodes, evaluateGraph, SeededRandom, Tensor } from '@lastmile/core';
 import protobuf from 'protobufjs/minimal.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { batchNorm, convolution } from '../test/caffe-reference.js';
-import { caffemodelBytes, checkNet, expectClose, expectLastmileError, randomBlob, randomInput, runBoth, type TestBlob } from '../test/support.js';
+import { batchNorm, convolution } from './caffe-reference.js';
+import { caffemodelBytes, checkNet, expectClose, expectLastmileError, randomBlob, randomInput, runBoth, type TestBlob } from './support.js';
 import { caffe } from './generated/caffe.js';
 import { type CaffeWarning, decodeCaffe, loadCaffe } from './index.js';
 

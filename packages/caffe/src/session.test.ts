@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session, Tensor } from '@lastmile/core';
 import { afterAll, expect, it } from 'vitest';
-import { caffemodelBytes } from '../test/support.js';
+import { caffemodelBytes } from './support.js';
 
 // A user project with this package installed: Session finds the importer there by content.
 const root = mkdtempSync(join(tmpdir(), 'lastmile-caffe-session-'));

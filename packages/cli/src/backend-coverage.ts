@@ -35,6 +35,8 @@ export async function backendCoverage(model: Model, spec: string, shapes: Record
     ...base,
     // Only the backend under study may fail to load; the reference catch-all is passed as an object.
     backends: alone ? [spec] : [spec, referenceBackend],
+    // Every node the backend takes stays on it: coverage is what it takes, not the plan's island moves.
+    minPartitionNodes: 1,
     onEvent: (event) => {
       if (event.type === 'backend-skipped') skipped = event.reason;
       // The studied backend is probed first.

@@ -3,7 +3,7 @@
  * its own, with no fallback): session creation (init + prepare), the first run, warm-up runs for a time
  * budget, then N timed runs reported as median, p10 and p90.
  */
-import { type Model, Session, isLastmileError } from '@lastmile/core';
+import { DEFAULT_BACKENDS, type Model, Session, isLastmileError } from '@lastmile/core';
 import { type CommandContext, parseBackendList, sessionOptions } from './context.js';
 import { toJson } from './json-output.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -19,7 +19,7 @@ import { parseShapeOptions } from './shape-options.js';
 export interface BenchOptions {
   input: string[];
   shape: string[];
-  backends: string;
+  backends?: string;
   runs: string;
   warmupMs: string;
   threads?: string;
@@ -40,12 +40,12 @@ export interface BenchResult {
 }
 
 export async function benchCommand(modelPath: string, options: BenchOptions, ctx: CommandContext): Promise<number> {
-  const backends = parseBackendList(options.backends);
+  const backends = options.backends === undefined ? [...DEFAULT_BACKENDS] : parseBackendList(options.backends);
   const runs = parseCount(options.runs, '--runs', 1);
   const warmupMs = parseCount(options.warmupMs, '--warmup-ms');
   const threads = options.threads === undefined ? undefined : parseCount(options.threads, '--threads', 1);
   const seed = parseCount(options.seed, '--seed');
-  const model = await loadModelFile(modelPath);
+  const model = await loadModelFile(modelPath, ctx);
   const fed = await loadInputs(model.graph.inputs, { specs: options.input, shapes: parseShapeOptions(options.shape, model.graph.inputs), seed, notice: ctx.notice });
 
   const results: BenchRow[] = [];

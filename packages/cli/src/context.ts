@@ -2,8 +2,9 @@
  * What every command gets: the global options and where to write. Results go to stdout (as JSON with
  * --json), notices and progress to stderr.
  */
-import type { SessionEvent, SessionOptions } from '@lastmile/core';
+import type { PackageSearch, SessionEvent, SessionOptions } from '@lastmile/core';
 import { UsageError } from './exit-codes.js';
+import { parseCount } from './numbers.js';
 import { oneLine } from './text.js';
 
 /** Options shared by every command. */
@@ -16,6 +17,8 @@ export interface GlobalOptions {
 /** A command's view of the terminal and the global options. */
 export interface CommandContext {
   readonly json: boolean;
+  /** --verbose: progress as notices too (compiled partitions), for logs where no bar is drawn. */
+  readonly verbose: boolean;
   /** Where backends are looked up; undefined: core's default (see `defaultProjectRoot`). */
   readonly projectRoot: string | undefined;
   /** Writes a result line (or text) to stdout. */
@@ -28,10 +31,16 @@ export interface CommandContext {
 export function processContext(options: GlobalOptions): CommandContext {
   return {
     json: options.json === true,
+    verbose: options.verbose === true,
     projectRoot: options.projectRoot,
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     notice: (text) => process.stderr.write(`notice: ${text}\n`),
   };
+}
+
+/** `--min-partition-nodes n` as a session option (absent: the library's default). */
+export function partitionOption(text: string | undefined): Pick<SessionOptions, 'minPartitionNodes'> {
+  return text === undefined ? {} : { minPartitionNodes: parseCount(text, '--min-partition-nodes', 1) };
 }
 
 /** Parses `--backends a,b`: names in priority order, at least one, none twice. */
@@ -43,10 +52,19 @@ export function parseBackendList(text: string): string[] {
   return names;
 }
 
-/** Session options common to the commands: project root, and session events shown as notices. */
+/**
+ * Where the commands look for backends and importers: the project root, then the CLI's own install, so
+ * the packages installed with it are found however it was installed (npm, pnpm, npx, globally).
+ */
+export function packageSearch(ctx: CommandContext): PackageSearch {
+  return { ...(ctx.projectRoot !== undefined ? { projectRoot: ctx.projectRoot } : {}), resolveFrom: [import.meta.url] };
+}
+
+/** Session options common to the commands: where packages are found, and session events shown as notices. */
 export function sessionOptions(ctx: CommandContext, extra: SessionOptions = {}): SessionOptions {
   const onEvent = (event: SessionEvent) => {
     if (event.type === 'backend-skipped') ctx.notice(`backend ${event.backend} skipped: ${oneLine(event.reason)}`);
+    extra.onEvent?.(event);
   };
-  return { ...(ctx.projectRoot !== undefined ? { projectRoot: ctx.projectRoot } : {}), onEvent, ...extra };
+  return { ...packageSearch(ctx), ...extra, onEvent };
 }

@@ -3,10 +3,10 @@
  * whether it is installed and loads, and what its probe() found. A simulator is shown as SIMULATED and an
  * emulation as EMULATED, so nobody mistakes simulated timings for the device's.
  */
-import { type ProbeResult, isLastmileError, resolveBackend } from '@lastmile/core';
-import type { CommandContext } from './context.js';
+import { type PackageSearch, type ProbeResult, isLastmileError, resolveBackend, searchRoots } from '@lastmile/core';
+import { type CommandContext, packageSearch } from './context.js';
 import { toJson } from './json-output.js';
-import { type KnownBackend, knownBackends, projectRoot } from './installed-backends.js';
+import { type KnownBackend, knownBackends } from './installed-backends.js';
 import { oneLine } from './text.js';
 
 /** How long a probe may take before it is reported as hung (a native driver can block). */
@@ -36,19 +36,19 @@ export interface DevicesResult {
 }
 
 export async function devicesCommand(ctx: CommandContext): Promise<void> {
-  const root = projectRoot(ctx.projectRoot);
+  const search = packageSearch(ctx);
   const backends: DeviceReport[] = [];
-  for (const known of knownBackends(root)) backends.push(await deviceReport(known, root));
-  const result: DevicesResult = { projectRoot: root, backends };
+  for (const known of knownBackends(search)) backends.push(await deviceReport(known, search));
+  const result: DevicesResult = { projectRoot: searchRoots(search)[0], backends };
   ctx.out(ctx.json ? toJson(result) : formatDevices(result));
 }
 
-async function deviceReport(known: KnownBackend, root: string): Promise<DeviceReport> {
+async function deviceReport(known: KnownBackend, search: PackageSearch): Promise<DeviceReport> {
   const row: DeviceReport = { backend: known.spec, package: known.packageName, builtin: known.builtin, installed: known.installed !== undefined, status: 'not-installed' };
   if (known.installed === undefined) return row;
   row.version = known.installed.version;
   try {
-    const backend = await resolveBackend(known.spec, { projectRoot: root });
+    const backend = await resolveBackend(known.spec, search);
     const probe = await withTimeout(Promise.resolve(backend.probe()), PROBE_TIMEOUT_MS, `probe() did not answer within ${PROBE_TIMEOUT_MS} ms`);
     row.status = probe.available === true ? 'available' : 'unavailable';
     row.kind = probe.kind;
@@ -86,7 +86,7 @@ function formatDevices(r: DevicesResult): string {
     const kind = b.kind === undefined ? '-' : KIND_LABEL[b.kind] ?? b.kind;
     const what =
       b.status === 'not-installed'
-        ? `not installed (npm install ${b.package})`
+        ? `not installed: add it with npm install ${b.package}`
         : [b.device, b.reason].filter((s) => s !== undefined && s !== '').map((s) => oneLine(String(s))).join(': ');
     lines.push(`${b.backend.padEnd(width)}  ${b.status.padEnd(13)}  ${kind.padEnd(9)}  ${what}`);
   }

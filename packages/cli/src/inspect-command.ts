@@ -2,12 +2,12 @@
  * `lastmile inspect <model>`: the graph summary, then for each backend which nodes it would take and why
  * it declines the others, and with several backends the plan the partitioner makes over all of them.
  */
-import { BackendUnavailableError, type Model, type PartitionSummary, Session } from '@lastmile/core';
+import { BackendUnavailableError, DEFAULT_MIN_PARTITION_NODES, type Model, type NodeAssignment, type PartitionSummary, Session } from '@lastmile/core';
 import { type Coverage, backendCoverage } from './backend-coverage.js';
-import { type CommandContext, parseBackendList, sessionOptions } from './context.js';
+import { type CommandContext, packageSearch, parseBackendList, partitionOption, sessionOptions } from './context.js';
 import { toJson } from './json-output.js';
 import { UsageError } from './exit-codes.js';
-import { knownBackends, projectRoot } from './installed-backends.js';
+import { knownBackends } from './installed-backends.js';
 import { loadModelFile } from './model-file.js';
 import { type ModelSummary, formatModelSummary, summarizeModel } from './model-summary.js';
 import { concreteShape, parseShapeOptions } from './shape-options.js';
@@ -17,6 +17,7 @@ import { formatDims, oneLine } from './text.js';
 export interface InspectOptions {
   backends?: string;
   shape: string[];
+  minPartitionNodes?: string;
 }
 
 /** The --json result of `lastmile inspect`. */
@@ -25,14 +26,18 @@ export interface InspectResult extends ModelSummary {
   /** The input shapes the backends were asked about; null when symbolic dims had no --shape. */
   shapes: Record<string, number[]> | null;
   backends: Coverage[];
-  /** The partitions over the available backends of --backends in their order, when there are several. */
-  plan?: { backends: string[]; partitions: PartitionSummary[] };
+  /**
+   * The partitions over the available backends of --backends in their order, when there are several,
+   * with the nodes moved off islands smaller than `minPartitionNodes`.
+   */
+  plan?: { backends: string[]; minPartitionNodes: number; partitions: PartitionSummary[]; moved: NodeAssignment[] };
 }
 
 export async function inspectCommand(modelPath: string, options: InspectOptions, ctx: CommandContext): Promise<void> {
   const explicit = options.backends !== undefined;
+  const partitioning = partitionOption(options.minPartitionNodes);
   const specs = options.backends !== undefined ? parseBackendList(options.backends) : installedSpecs(ctx);
-  const model = await loadModelFile(modelPath);
+  const model = await loadModelFile(modelPath, ctx);
   const shapes = inputShapes(model, parseShapeOptions(options.shape, model.graph.inputs), ctx);
   const result: InspectResult = { model: modelPath, ...summarizeModel(model), shapes, backends: [] };
   if (shapes !== null) {
@@ -44,14 +49,14 @@ export async function inspectCommand(modelPath: string, options: InspectOptions,
       throw new BackendUnavailableError(`no usable backend:\n${failures.map((f) => `  ${f.backend}: ${f.reason}`).join('\n')}`, { failures });
     }
     // The plan needs a priority order, which only an explicit --backends gives.
-    if (explicit && usable.length > 1) result.plan = await planOver(model, usable.map((c) => c.backend), shapes, ctx);
+    if (explicit && usable.length > 1) result.plan = await planOver(model, usable.map((c) => c.backend), shapes, partitioning, ctx);
   }
   ctx.out(ctx.json ? toJson(result) : formatInspect(result));
 }
 
 /** Every installed backend the project knows, when --backends is not given. */
 function installedSpecs(ctx: CommandContext): string[] {
-  const specs = knownBackends(projectRoot(ctx.projectRoot)).filter((b) => b.installed !== undefined).map((b) => b.spec);
+  const specs = knownBackends(packageSearch(ctx)).filter((b) => b.installed !== undefined).map((b) => b.spec);
   if (specs.length === 0) throw new UsageError('no backend is installed in the project; install one (e.g. @lastmile/backend-reference) or name one with --backends');
   return specs;
 }
@@ -71,11 +76,18 @@ function inputShapes(model: Model, given: ReadonlyMap<string, number[]>, ctx: Co
   return shapes;
 }
 
-async function planOver(model: Model, backends: string[], shapes: Record<string, number[]>, ctx: CommandContext): Promise<InspectResult['plan']> {
-  const session = await Session.init(model, sessionOptions(ctx, { backends }));
+async function planOver(
+  model: Model,
+  backends: string[],
+  shapes: Record<string, number[]>,
+  partitioning: ReturnType<typeof partitionOption>,
+  ctx: CommandContext,
+): Promise<InspectResult['plan']> {
+  const session = await Session.init(model, sessionOptions(ctx, { backends, ...partitioning }));
   try {
     await session.prepare(shapes);
-    return { backends, partitions: [...session.partitions] };
+    const moved = (session.assignment?.nodes ?? []).filter((n) => n.movedFrom !== undefined);
+    return { backends, minPartitionNodes: partitioning.minPartitionNodes ?? DEFAULT_MIN_PARTITION_NODES, partitions: [...session.partitions], moved };
   } finally {
     await session.destroy();
   }
@@ -109,8 +121,10 @@ function formatInspect(r: InspectResult): string {
     for (const c of r.backends) lines.push(...formatCoverage(c));
   }
   if (r.plan) {
-    lines.push('', `plan over ${r.plan.backends.join(', ')} (first that takes a node runs it):`);
+    const rule = `first that takes a node runs it; pieces under ${r.plan.minPartitionNodes} nodes move to a neighbour's backend`;
+    lines.push('', `plan over ${r.plan.backends.join(', ')} (${rule}):`);
     for (const p of r.plan.partitions) lines.push(`  partition ${p.id}: ${p.backend}, ${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}`);
+    for (const n of r.plan.moved) lines.push(`  moved ${n.node} (${n.op}) from ${n.movedFrom?.backend} to ${n.backend}: ${n.movedFrom?.reason}`);
   }
   return lines.join('\n');
 }

@@ -38,7 +38,16 @@ describe('lastmile inspect (built CLI as a process)', () => {
       ].join('\n'),
     );
     expect(r.stdout).toMatch(/^ {2}takes 2 of 2 nodes$/m);
-    expect(r.stdout).toContain(['plan over lastmile-backend-fakesim, reference (first that takes a node runs it):', '  partition 0: reference, 1 node', '  partition 1: lastmile-backend-fakesim, 1 node'].join('\n'));
+    // A one-node piece on the simulator is not worth two boundaries: the plan moves it to reference.
+    expect(r.stdout).toContain(
+      [
+        "plan over lastmile-backend-fakesim, reference (first that takes a node runs it; pieces under 4 nodes move to a neighbour's backend):",
+        '  partition 0: reference, 2 nodes',
+        '  moved relu (Relu) from lastmile-backend-fakesim to reference: an island of 1 node after a reference partition (fewer than 4)',
+      ].join('\n'),
+    );
+    const kept = await lastmile(['inspect', conv, '--project-root', project, '--backends', 'lastmile-backend-fakesim,reference', '--min-partition-nodes', '1']);
+    expect(kept.stdout).toContain(['  partition 0: reference, 1 node', '  partition 1: lastmile-backend-fakesim, 1 node'].join('\n'));
   });
 
   it('writes the same facts as JSON', async () => {
@@ -67,9 +76,10 @@ describe('lastmile inspect (built CLI as a process)', () => {
       },
       expect.objectContaining({ backend: 'reference', available: true, nodeCount: 2, taken: 2, declined: [] }),
     ]);
-    expect(result.plan?.partitions.map((p) => [p.backend, p.nodes])).toEqual([
-      ['reference', ['conv']],
-      ['lastmile-backend-fakesim', ['relu']],
+    expect(result.plan?.partitions.map((p) => [p.backend, p.nodes])).toEqual([['reference', ['conv', 'relu']]]);
+    expect(result.plan?.minPartitionNodes).toBe(4);
+    expect(result.plan?.moved).toEqual([
+      expect.objectContaining({ node: 'relu', backend: 'reference', movedFrom: { backend: 'lastmile-backend-fakesim', reason: expect.stringMatching(/^an island of 1 node/) } }),
     ]);
   });
 
@@ -77,13 +87,16 @@ describe('lastmile inspect (built CLI as a process)', () => {
     const r = await lastmile(['inspect', conv, '--project-root', project, '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as InspectResult;
-    expect(result.backends.map((b) => [b.backend, b.available])).toEqual([
+    // cpu-neon and gpu-opencl are found beside the CLI (its development install); gpu-opencl is usable
+    // where the machine has an OpenCL platform.
+    expect(result.backends.filter((b) => b.backend !== 'gpu-opencl').map((b) => [b.backend, b.available])).toEqual([
       ['reference', true],
+      ['cpu-neon', true],
       ['lastmile-backend-broken', false],
       ['lastmile-backend-fakesim', true],
     ]);
     expect(result.plan).toBeUndefined();
-    expect(result.backends[1].reason).toMatch(/package 'lastmile-backend-broken' is not a valid lastmile backend: expected an object exported as 'backend', got undefined/);
+    expect(result.backends.find((b) => b.backend === 'lastmile-backend-broken')?.reason).toMatch(/package 'lastmile-backend-broken' is not a valid lastmile backend: expected an object exported as 'backend', got undefined/);
   });
 
   it('describes the PP-OCR classifier: symbolic dims, its ops and Constant-node weights', async () => {

@@ -1,10 +1,11 @@
 /**
  * Which backends a project has: the built-in short names, plus third-party packages the project root's
- * package.json depends on that declare themselves with a `lastmile.backend` field.
+ * package.json depends on that declare themselves with a `lastmile.backend` field, or that the project
+ * itself is. Packages are found as sessions find them: the project root, then the CLI's own install.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_BACKENDS, type InstalledPackage, defaultProjectRoot, findInstalledPackage } from '@lastmile/core';
+import { BUILTIN_BACKENDS, type InstalledPackage, type PackageSearch, findInstalledPackage, searchRoots } from '@lastmile/core';
 
 /** A backend the project could name. */
 export interface KnownBackend {
@@ -16,11 +17,6 @@ export interface KnownBackend {
   installed?: { dir: string; version: string };
 }
 
-/** The project root commands resolve backends from. */
-export function projectRoot(given: string | undefined): string {
-  return given ?? defaultProjectRoot();
-}
-
 function dependencyNames(root: string): string[] {
   let manifest: Record<string, unknown>;
   try {
@@ -28,7 +24,7 @@ function dependencyNames(root: string): string[] {
   } catch {
     return [];
   }
-  const names = new Set<string>();
+  const names = new Set<string>(typeof manifest.name === 'string' ? [manifest.name] : []);
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
     const deps = manifest[field];
     if (typeof deps === 'object' && deps !== null) for (const name of Object.keys(deps)) names.add(name);
@@ -37,9 +33,9 @@ function dependencyNames(root: string): string[] {
 }
 
 // An unreadable package.json counts as not installed here; resolving the backend reports it in full.
-function findPackage(name: string, root: string): InstalledPackage | undefined {
+function findPackage(name: string, roots: readonly string[]): InstalledPackage | undefined {
   try {
-    return findInstalledPackage(name, root);
+    return findInstalledPackage(name, roots);
   } catch {
     return undefined;
   }
@@ -51,18 +47,19 @@ function isDeclaredBackend(manifest: Record<string, unknown>): boolean {
 }
 
 /** Every built-in backend (installed or not) and every installed third-party one, built-ins first. */
-export function knownBackends(root: string): KnownBackend[] {
+export function knownBackends(search: PackageSearch): KnownBackend[] {
+  const roots = searchRoots(search);
   const describe = (spec: string, packageName: string, builtin: boolean): KnownBackend => {
-    const pkg = findPackage(packageName, root);
+    const pkg = findPackage(packageName, roots);
     const version = typeof pkg?.manifest.version === 'string' ? pkg.manifest.version : '?';
     return { spec, packageName, builtin, ...(pkg ? { installed: { dir: pkg.dir, version } } : {}) };
   };
   const builtins = Object.entries(BUILTIN_BACKENDS).map(([spec, packageName]) => describe(spec, packageName, true));
   const firstParty = new Set(Object.values(BUILTIN_BACKENDS));
-  const thirdParty = dependencyNames(root)
+  const thirdParty = dependencyNames(roots[0])
     .filter((name) => !firstParty.has(name))
     .filter((name) => {
-      const pkg = findPackage(name, root);
+      const pkg = findPackage(name, roots);
       return pkg !== undefined && isDeclaredBackend(pkg.manifest);
     })
     .sort()

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { isLastmileError } from '@lastmile/core';
+import { DEFAULT_BACKENDS, DEFAULT_MIN_PARTITION_NODES, isLastmileError } from '@lastmile/core';
 import { benchCommand, type BenchOptions } from './bench-command.js';
 import { type CommandContext, type GlobalOptions, processContext } from './context.js';
 import { devicesCommand } from './devices-command.js';
@@ -35,7 +35,7 @@ export function createProgram(finish: (code: number) => void): Command {
     .version(version(), '-V, --version')
     .option('--json', 'machine-readable JSON on stdout (errors too)')
     .option('--verbose', 'show error details and stack traces')
-    .option('--project-root <dir>', 'folder whose node_modules holds the backends (default: the project of the lastmile install)')
+    .option('--project-root <dir>', 'folder whose node_modules holds the backends, searched before the CLI\'s own install (default: the current project)')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -54,8 +54,9 @@ export function createProgram(finish: (code: number) => void): Command {
       [],
     )
     .option('--shape <name=dims>', 'shape of a random input or size of an image input, like x=1x3x224x224; repeatable', collect, [])
-    .option('--backends <list>', 'backends by priority, comma-separated', 'reference')
+    .option('--backends <list>', `backends by priority, comma-separated (default: ${DEFAULT_BACKENDS.join(',')}, as the library: those installed)`)
     .option('--no-fallback', 'fail instead of running nodes the first backend declines on later ones')
+    .option('--min-partition-nodes <n>', `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`)
     .option('--output-dir <dir>', 'save each output as <dir>/<name>.npy')
     .option('--seed <n>', 'seed of random inputs', '0')
     .option('--threads <n>', 'worker threads for CPU backends')
@@ -70,6 +71,7 @@ export function createProgram(finish: (code: number) => void): Command {
     .description('summarize a model (inputs, outputs, ops, opsets, weights) and show which nodes each backend takes and why not')
     .argument('<model>', 'ONNX model file')
     .option('--backends <list>', 'backends to ask, comma-separated (default: every installed one)')
+    .option('--min-partition-nodes <n>', `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`)
     .option('--shape <name=dims>', 'input shape to ask the backends about, like x=1x3x224x224; repeatable', collect, [])
     .action(async (model: string, options: InspectOptions, command: Command) => {
       await inspectCommand(model, options, context(command));
@@ -88,7 +90,7 @@ export function createProgram(finish: (code: number) => void): Command {
     .command('bench')
     .description('quick latency of a model per backend: session creation, first run, median/p10/p90 of N runs')
     .argument('<model>', 'ONNX model file')
-    .option('--backends <list>', 'backends to measure one by one, comma-separated', 'reference')
+    .option('--backends <list>', `backends to measure one by one, comma-separated (default: ${DEFAULT_BACKENDS.join(',')})`)
     .option('--runs <n>', 'timed runs per backend', '10')
     .option('--warmup-ms <ms>', 'time spent on untimed runs after the first one', '200')
     .option('--threads <n>', 'worker threads for CPU backends')

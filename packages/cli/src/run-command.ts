@@ -3,13 +3,14 @@
  * backends, prints each output's shape, dtype, first values and min/max/mean, and saves them as .npy.
  */
 import { type AssignmentReport, Session, type Tensor } from '@lastmile/core';
-import { type CommandContext, parseBackendList, sessionOptions } from './context.js';
+import { type CommandContext, parseBackendList, partitionOption, sessionOptions } from './context.js';
 import { toJson } from './json-output.js';
 import { loadModelFile } from './model-file.js';
 import { loadInputs } from './model-inputs.js';
-import { saveTensors } from './output-files.js';
+import { checkOutputDir, saveTensors } from './output-files.js';
 import { parseShapeOptions } from './shape-options.js';
 import { parseCount } from './numbers.js';
+import { compileProgress } from './progress.js';
 import { formatDims } from './text.js';
 import { formatTensorSummary, summarizeTensor, type TensorSummary } from './tensor-summary.js';
 
@@ -17,8 +18,9 @@ import { formatTensorSummary, summarizeTensor, type TensorSummary } from './tens
 export interface RunOptions {
   input: string[];
   shape: string[];
-  backends: string;
+  backends?: string;
   fallback: boolean;
+  minPartitionNodes?: string;
   outputDir?: string;
   seed: string;
   threads?: string;
@@ -35,19 +37,29 @@ export interface RunResult {
 }
 
 export async function runCommand(modelPath: string, options: RunOptions, ctx: CommandContext): Promise<void> {
-  const backends = parseBackendList(options.backends);
+  const backends = options.backends === undefined ? undefined : parseBackendList(options.backends);
   const seed = parseCount(options.seed, '--seed');
+  const partitioning = partitionOption(options.minPartitionNodes);
   const threads = options.threads === undefined ? undefined : parseCount(options.threads, '--threads', 1);
-  const model = await loadModelFile(modelPath);
+  if (options.outputDir !== undefined) await checkOutputDir(options.outputDir);
+  const model = await loadModelFile(modelPath, ctx);
   const shapes = parseShapeOptions(options.shape, model.graph.inputs);
   const fed = await loadInputs(model.graph.inputs, { specs: options.input, shapes, seed, notice: ctx.notice });
 
   let started = performance.now();
-  const session = await Session.init(model, sessionOptions(ctx, { backends, fallback: options.fallback, ...(threads !== undefined ? { threads } : {}) }));
+  const compiling = compileProgress(ctx);
+  const session = await Session.init(
+    model,
+    sessionOptions(ctx, { ...(backends !== undefined ? { backends } : {}), fallback: options.fallback, ...partitioning, ...(threads !== undefined ? { threads } : {}), onEvent: compiling.onEvent }),
+  );
   const initMs = performance.now() - started;
   try {
     started = performance.now();
-    await session.prepare(Object.fromEntries(fed.map((f) => [f.name, [...f.tensor.dims]])));
+    try {
+      await session.prepare(Object.fromEntries(fed.map((f) => [f.name, [...f.tensor.dims]])));
+    } finally {
+      compiling.stop();
+    }
     const prepareMs = performance.now() - started;
     started = performance.now();
     const outputs = await session.run(Object.fromEntries(fed.map((f) => [f.name, f.tensor])));

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Tensor } from '@lastmile/core';
 import { encodeTensor } from '@lastmile/onnx';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,9 @@ describe('lastmile run (built CLI as a process)', () => {
     const r = await lastmile(['run', conv]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^input +x +float32\[1x3x8x8\] +from random \(seed 0\)$/m);
-    expect(r.stdout).toMatch(/^partitions +reference \(\d+ nodes?\)$/m);
+    // No --backends: the library's default order, cpu-neon (installed with the CLI here) then reference.
+    expect(r.stdout).toMatch(/^backends +cpu-neon, reference$/m);
+    expect(r.stdout).toMatch(/^partitions +cpu-neon \(\d+ nodes?\)$/m);
     expect(r.stdout).toMatch(/^y +float32\[1x4x8x8\] +min 0 +max [\d.]+ +mean [\d.]+\n +\[[\d., e-]+, \.\.\.\]$/m);
     expect(r.stderr).toBe('');
   });
@@ -79,7 +82,7 @@ describe('lastmile run (built CLI as a process)', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(Object.keys(result)).toEqual(['model', 'backends', 'inputs', 'partitions', 'timings', 'outputs']);
-    expect(result.backends).toEqual(['reference']);
+    expect(result.backends).toEqual(['cpu-neon', 'reference']);
     expect(result.outputs).toHaveLength(1);
     const [p] = result.outputs;
     expect(p).toMatchObject({ name: 'softmax_0.tmp_0', dtype: 'float32', shape: [1, 2], nanCount: 0 });
@@ -88,9 +91,13 @@ describe('lastmile run (built CLI as a process)', () => {
   });
 
   it('runs on a third-party simulator backend, falling back to reference for what it declines', async () => {
-    const r = await lastmile(['run', conv, '--project-root', fakeProject(), '--backends', 'lastmile-backend-fakesim,reference']);
+    const args = ['run', conv, '--project-root', fakeProject(), '--backends', 'lastmile-backend-fakesim,reference'];
+    const r = await lastmile([...args, '--min-partition-nodes', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^partitions +reference \(1 node\) -> lastmile-backend-fakesim \(1 node\)$/m);
+    // By default a one-node piece is not worth its boundaries: it runs on the neighbouring backend.
+    const merged = await lastmile(args);
+    expect(merged.stdout).toMatch(/^partitions +reference \(2 nodes\)$/m);
   });
 });
 
@@ -131,19 +138,29 @@ describe('lastmile run: errors and exit codes', () => {
   });
 
   it.each([
-    [['--shape', 'x=1x3xeightx8'], /--shape 'x=1x3xeightx8': dims must be non-negative integers joined by 'x'/],
+    [['--shape', 'x=1x3xeightx8'], /--shape 'x=1x3xeightx8': dims '1x3xeightx8' must be positive integers joined by 'x'/],
     [['--shape', 'x=1x3x8'], /--shape 'x=1x3x8' does not fit input 'x', declared 1x3x8x8/],
     [['--shape', 'y=1x3x8x8'], /--shape 'y=1x3x8x8': the model has no input 'y' \(its inputs are 'x'\)/],
     [['--input', 'x=random', '--input', 'x=random'], /--input is given twice for input 'x'/],
     [['--backends', 'reference,,cpu-neon'], /--backends 'reference,,cpu-neon' must be names separated by commas/],
     [['--seed', '-1'], /--seed must be an integer >= 0, got '-1'/],
+    [['--min-partition-nodes', '0'], /--min-partition-nodes must be an integer >= 1, got '0'/],
     [['--shape', 'x=100000x100000x3x8'], /does not fit input 'x'/],
+    [['--shape', 'x=1x0x8x8'], /--shape 'x=1x0x8x8': dims '1x0x8x8': a dim of 0 leaves the tensor empty/],
+    [['--output-dir', fileURLToPath(import.meta.url)], /--output-dir '.*run\.test\.ts' exists and is not a folder/],
   ])('exits 2 for bad options %j', async (args, message) => {
     const r = await lastmile(['run', conv, ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lastmile: usage error: /m);
     expect(r.stderr).toMatch(message);
     noStack(r.stderr);
+  });
+
+  it('reports each compiled partition with --verbose (a bar on a terminal), on stderr only', async () => {
+    const r = await lastmile(['run', conv, '--verbose', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^notice: compiled partition 1\/1 on cpu-neon \(\d+ nodes?\) in \d+ ms$/m);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
 
   it('exits 2 when symbolic dims other than the batch have no --shape', async () => {

@@ -1,11 +1,9 @@
 /**
  * `--shape name=1x3x224x224`: parsing, and the concrete shape each input gets for a run.
  */
-import type { Dim, ValueInfo } from '@lastmile/core';
+import { type Dim, type ValueInfo, parseDims } from '@lastmile/core';
 import { UsageError } from './exit-codes.js';
 import { formatDims } from './text.js';
-
-const DIMS = /^\d+(?:[x,]\d+)*$/;
 
 /**
  * Splits `name=value`. Without a name, the value belongs to the model's only input; `what` names the
@@ -24,22 +22,18 @@ export function splitNamed(spec: string, inputs: readonly ValueInfo[], what: str
 
 const quoted = (inputs: readonly ValueInfo[]) => inputs.map((i) => `'${i.name}'`).join(', ') || 'none';
 
-/** Parses dims written `1x3x224x224` (or with commas); an empty string is a scalar. */
-export function parseDims(text: string, spec: string): number[] {
-  if (text === '') return [];
-  if (!DIMS.test(text)) throw new UsageError(`--shape '${spec}': dims must be non-negative integers joined by 'x', like 1x3x224x224`);
-  const dims = text.split(/[x,]/).map(Number);
-  if (dims.some((d) => !Number.isSafeInteger(d))) throw new UsageError(`--shape '${spec}': a dim is too large`);
-  return dims;
-}
-
 /** The `--shape` options by input name, each checked against the input's declared rank and fixed dims. */
 export function parseShapeOptions(specs: readonly string[], inputs: readonly ValueInfo[]): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   for (const spec of specs) {
     const { name, value } = splitNamed(spec, inputs, '--shape');
     if (shapes.has(name)) throw new UsageError(`--shape is given twice for input '${name}'`);
-    const dims = parseDims(value, spec);
+    let dims: number[];
+    try {
+      dims = parseDims(value);
+    } catch (error) {
+      throw new UsageError(`--shape '${spec}': ${(error as Error).message}`);
+    }
     const declared = inputs.find((i) => i.name === name)?.shape;
     if (declared !== undefined) {
       const fits = declared.length === dims.length && declared.every((d, axis) => typeof d !== 'number' || d === dims[axis]);

@@ -88,3 +88,16 @@ export function isStatic(dims: readonly Dim[]): dims is number[] {
 export function formatShape(dims: readonly Dim[]): string {
   return dims.length === 0 ? 'scalar' : dims.join('x');
 }
+
+/**
+ * Parses dims as tools take them on a command line: `1x3x224x224` (commas also accepted, `1,3,224,224`),
+ * each a positive integer; the empty string is a scalar. Throws ShapeError naming what was wrong.
+ */
+export function parseDims(text: string): number[] {
+  if (text === '') return [];
+  if (!/^\d+(?:[x,]\d+)*$/.test(text)) throw new ShapeError(`dims '${text}' must be positive integers joined by 'x', like 1x3x224x224`, { text });
+  const dims = text.split(/[x,]/).map(Number);
+  const bad = dims.find((d) => !Number.isSafeInteger(d) || d === 0);
+  if (bad !== undefined) throw new ShapeError(`dims '${text}': ${bad === 0 ? 'a dim of 0 leaves the tensor empty' : 'a dim is too large'}`, { text });
+  return dims;
+}

@@ -21,7 +21,7 @@ import {
   validateGraph,
 } from '@lastmile/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { encodeProto, expectAlive, expectError, floatBytes, goodModel, goodProto, initializerProto } from '../test/fixtures.js';
+import { encodeProto, expectAlive, expectError, floatBytes, goodModel, goodProto, initializerProto } from './fixtures.js';
 import { onnx } from './generated/onnx.js';
 import { numberToLong } from './int64.js';
 import { decodeModel, encodeModel, loadModel } from './index.js';

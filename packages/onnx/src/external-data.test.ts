@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, ExternalDataError, ModelLimitError, TensorDataError } from '@lastmile/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeProto, expectAlive, expectError, floatBytes } from '../test/fixtures.js';
+import { encodeProto, expectAlive, expectError, floatBytes } from './fixtures.js';
 import type { onnx } from './generated/onnx.js';
 import { numberToLong } from './int64.js';
 import { decodeModel, loadModel } from './index.js';

@@ -6,7 +6,7 @@ import { a, emptyGraph, floatToHalf, makeNode, Tensor } from '@lastmile/core';
 import type { Graph, Model } from '@lastmile/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeProto, initializerProto, model } from '../test/fixtures.js';
+import { encodeProto, initializerProto, model } from './fixtures.js';
 import type { onnx } from './generated/onnx.js';
 import { numberToLong } from './int64.js';
 import { decodeModel, encodeModel, loadModel, SUPPORTED_OPSETS } from './index.js';

@@ -5,7 +5,7 @@
 import { a, emptyGraph, isLastmileError, makeNode, Tensor } from '@lastmile/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { model } from '../test/fixtures.js';
+import { model } from './fixtures.js';
 import { decodeModel, encodeModel } from './index.js';
 
 function baseModel(): Uint8Array {

@@ -1,7 +1,7 @@
 import { SeededRandom, Tensor } from '@lastmile/core';
 import { describe, expect, it } from 'vitest';
-import { batchNorm, convolution, deconvolution, innerProduct, lrnAcrossChannels } from '../../test/caffe-reference.js';
-import { checkNet, randomBlob, randomInput } from '../../test/support.js';
+import { batchNorm, convolution, deconvolution, innerProduct, lrnAcrossChannels } from '../caffe-reference.js';
+import { checkNet, randomBlob, randomInput } from '../support.js';
 
 /** A prototxt with one Input layer `data` of `dims` followed by `layers`. */
 const net = (dims: number[], layers: string, extraInputs = '') =>
@@ -61,7 +61,7 @@ describe('InnerProduct', () => {
     const b = randomBlob(rng, [3]);
     const x = randomInput(24, [2, 6]);
     const proto = net([2, 6], 'layer { name: "fc" type: "InnerProduct" bottom: "data" top: "fc" inner_product_param { num_output: 3 } }');
-    const { caffemodelBytes } = await import('../../test/support.js');
+    const { caffemodelBytes } = await import('../support.js');
     const { caffe } = await import('../generated/caffe.js');
     const { decodeCaffe } = await import('../load.js');
     const legacy = caffe.NetParameter.encode({

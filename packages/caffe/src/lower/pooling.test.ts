@@ -1,7 +1,7 @@
 import { SeededRandom } from '@lastmile/core';
 import { describe, expect, it } from 'vitest';
-import { pooling } from '../../test/caffe-reference.js';
-import { checkNet, randomInput } from '../../test/support.js';
+import { pooling } from '../caffe-reference.js';
+import { checkNet, randomInput } from '../support.js';
 
 describe("Pooling with Caffe's output size", () => {
   // Fixed-seed sweep over sizes, kernels, strides and pads; each case is checked against a port of

@@ -1,6 +1,6 @@
 import { ErrorCodes } from '@lastmile/core';
 import { describe, expect, it } from 'vitest';
-import { expectLastmileError } from '../../test/support.js';
+import { expectLastmileError } from '../support.js';
 import { parsePrototxt } from './parse.js';
 
 describe('prototxt parser', () => {

@@ -92,8 +92,26 @@ export interface Backend {
   readonly name: string;
   /** True when `compile` needs `calibration` samples (quantizing NPUs and DSPs). */
   readonly requiresCalibration?: boolean;
+  /**
+   * Whether the device is there, and what it is: hardware, a simulator, an emulation or plain software
+   * (simulators must say so: every figure they produce is simulated). A session skips a backend whose
+   * probe says unavailable, with its `reason`; `lastmile devices` prints the answer. It must not throw
+   * for a missing device, and should answer quickly: it runs once per session.
+   */
   probe(): ProbeResult | Promise<ProbeResult>;
+  /**
+   * Whether this backend runs `node` as it stands (op, domain, opset, attributes, and the types and
+   * shapes `context` gives), with a reason people can read when not. The partitioner asks it of every
+   * node before compiling; a node declined here goes to a later backend, or, with fallback off, fails
+   * the session listing every reason. Must be synchronous and free of side effects.
+   */
   supports(node: Node, context: SupportContext): Support;
+  /**
+   * Compiles one partition (a self-contained model whose inputs and outputs are its boundary, every
+   * node one this backend said it supports) into an executable: pack weights, lay out memory, generate
+   * kernels, quantize with `options.calibration` where the device needs it. Called once per partition
+   * and input-shape signature; the result is cached by the session and disposed with it.
+   */
   compile(partition: Partition, options: CompileOptions): Promise<Executable>;
   /** Loads what `Executable.serialize` wrote. */
   load?(bytes: Uint8Array, options: CompileOptions): Promise<Executable>;

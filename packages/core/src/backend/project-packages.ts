@@ -1,12 +1,13 @@
 /**
- * Finding and importing packages (backends, importers) installed in the user's project. Resolution starts
- * from the project root and looks only in `node_modules` folders of the root and its ancestors: never from
- * core's own folder, the model's folder or the working directory (unless that is the root), never through
- * NODE_PATH or global folders, so a stray `node_modules` cannot shadow an installed backend.
+ * Finding and importing packages (backends, importers) installed for the user. Resolution looks only in
+ * `node_modules` folders: those of the project root and its ancestors first, then those above each folder
+ * a tool names as its own (`resolveFrom`: the CLI's install, wherever npm, pnpm, npx or a global install
+ * put it), never through NODE_PATH, global folders, the model's folder or a path or URL given as a name. A
+ * project whose own package.json bears the name asked for is that package (a backend run in its folder).
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BackendUnavailableError } from '../errors.js';
 
 /**
@@ -36,6 +37,35 @@ export function projectRootOf(options: { projectRoot?: string }): string {
   return options.projectRoot === undefined ? defaultProjectRoot() : resolve(options.projectRoot);
 }
 
+/** Where packages are looked up. */
+export interface PackageSearch {
+  /** The folder whose node_modules (and its ancestors') are searched first; default {@link defaultProjectRoot}. */
+  projectRoot?: string;
+  /**
+   * Folders or `file:` URLs searched after the project root, each from its real path up: a tool passes
+   * its own `import.meta.url` so the packages it depends on, or that were installed beside it (npx,
+   * pnpm, a global install), are found wherever it was installed.
+   */
+  resolveFrom?: readonly string[];
+}
+
+/** The folders a search starts from, in order: the project root, then each `resolveFrom` place's real folder. */
+export function searchRoots(search: PackageSearch): string[] {
+  const roots = [projectRootOf(search)];
+  for (const place of search.resolveFrom ?? []) {
+    const path = place.startsWith('file:') ? fileURLToPath(place) : resolve(place);
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      continue;
+    }
+    const folder = isFile(real) ? dirname(real) : real;
+    if (!roots.includes(folder)) roots.push(folder);
+  }
+  return roots;
+}
+
 function nearestPackageDir(start: string): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
@@ -51,15 +81,35 @@ export interface InstalledPackage {
   manifest: Record<string, unknown>;
 }
 
-/** Finds `name` in the node_modules of `root` or an ancestor; undefined when it is not installed. */
-export function findInstalledPackage(name: string, root: string): InstalledPackage | undefined {
-  for (let dir = root; ; dir = dirname(dir)) {
-    const manifestPath = join(dir, 'node_modules', name, 'package.json');
-    if (isFile(manifestPath)) {
-      const pkgDir = realpathSync(dirname(manifestPath));
-      return { name, dir: pkgDir, manifest: readManifest(name, join(pkgDir, 'package.json')) };
+/**
+ * Finds `name`: the first root (a folder, or the roots of a search in order) that is itself that package,
+ * or has it in the node_modules of the root or an ancestor; undefined when it is not installed.
+ */
+export function findInstalledPackage(name: string, roots: string | readonly string[]): InstalledPackage | undefined {
+  for (const root of typeof roots === 'string' ? [roots] : roots) {
+    const self = ownManifest(root);
+    if (self?.name === name) return { name, dir: realpathSync(root), manifest: self };
+    for (let dir = root; ; dir = dirname(dir)) {
+      const manifestPath = join(dir, 'node_modules', name, 'package.json');
+      if (isFile(manifestPath)) {
+        const pkgDir = realpathSync(dirname(manifestPath));
+        return { name, dir: pkgDir, manifest: readManifest(name, join(pkgDir, 'package.json')) };
+      }
+      if (dirname(dir) === dir) break;
     }
-    if (dirname(dir) === dir) return undefined;
+  }
+  return undefined;
+}
+
+// The root's own package.json, when it is a readable object: a root that is not a package is simply not a match.
+function ownManifest(root: string): Record<string, unknown> | undefined {
+  const path = join(root, 'package.json');
+  if (!isFile(path)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

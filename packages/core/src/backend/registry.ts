@@ -7,13 +7,10 @@
 import { BackendUnavailableError, PluginError } from '../errors.js';
 import { parseBackendSpec } from './backend-spec.js';
 import { BACKEND_API_VERSION, type Backend } from './contract.js';
-import { findInstalledPackage, importInstalledPackage, projectRootOf, type InstalledPackage } from './project-packages.js';
+import { findInstalledPackage, importInstalledPackage, type InstalledPackage, type PackageSearch, searchRoots } from './project-packages.js';
 
-/** Where discovery looks. */
-export interface ResolveOptions {
-  /** The folder whose node_modules (and its ancestors') hold backends; default: see `defaultProjectRoot`. */
-  projectRoot?: string;
-}
+/** Where discovery looks: the project root, then the places a tool names as its own (see `PackageSearch`). */
+export type ResolveOptions = PackageSearch;
 
 /** A backend spec: a name, or a descriptor passed directly. */
 export type BackendSpec = string | Backend;
@@ -22,14 +19,14 @@ export type BackendSpec = string | Backend;
 export async function resolveBackend(spec: BackendSpec, options: ResolveOptions = {}): Promise<Backend> {
   if (typeof spec === 'object' && spec !== null) return validateBackend(spec, 'the Backend object passed');
   const parsed = parseBackendSpec(spec);
-  const root = projectRootOf(options);
-  const pkg = findInstalledPackage(parsed.packageName, root);
+  const roots = searchRoots(options);
+  const pkg = findInstalledPackage(parsed.packageName, roots);
   if (pkg === undefined) {
-    throw new BackendUnavailableError(`backend '${spec}' is not installed: no ${parsed.packageName} in node_modules of ${root} or its parents`, {
-      backend: spec,
-      package: parsed.packageName,
-      projectRoot: root,
-    });
+    const where = roots.join(', ');
+    throw new BackendUnavailableError(
+      `backend '${spec}' is not installed: no ${parsed.packageName} in node_modules of ${where} or their parents; add it with \`npm install ${parsed.packageName}\``,
+      { backend: spec, package: parsed.packageName, projectRoot: roots[0], searched: roots, install: `npm install ${parsed.packageName}` },
+    );
   }
   const declared = declaredBackendName(pkg);
   const module = await importInstalledPackage(pkg);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKEND_API_VERSION, type Backend } from '../backend/contract.js';
-import { GraphError, UnsupportedOpError } from '../errors.js';
+import { GraphError, InputError, UnsupportedOpError } from '../errors.js';
 import { a } from '../ir/attributes.js';
 import { emptyGraph, makeNode, type Model } from '../ir/graph.js';
 import { inferShapes } from '../ir/infer.js';
@@ -39,6 +39,18 @@ function branchy(): Model {
   );
   return inferShapes(validateGraph({ irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() }));
 }
+
+/** x -> ops[0] -> ops[1] -> ... -> y, node i named `${op}${i}`. */
+function chain(...ops: string[]): Model {
+  const g = emptyGraph('chain');
+  g.inputs.push({ name: 'v0', type: 'float32', shape: [2, 3] });
+  ops.forEach((op, i) => g.nodes.push(makeNode(op, [`v${i}`], [`v${i + 1}`], {}, `${op}${i}`)));
+  g.outputs.push({ name: `v${ops.length}`, type: 'float32' });
+  return inferShapes(validateGraph({ irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() }));
+}
+
+/** Each partition as backend:node count. */
+const plan = (partitions: { backend: Backend; nodes: unknown[] }[]) => partitions.map((p) => `${p.backend.name}:${p.nodes.length}`);
 
 describe('partitionModel', () => {
   it('groups ready nodes of one backend before switching, so partitions stay acyclic', () => {
@@ -129,5 +141,67 @@ describe('partitionModel', () => {
     };
     partitionModel(m, [spy]);
     expect(seen).toEqual([[13, { type: 'float32', shape: [1, 4] }, { type: 'float32', shape: [1, 4] }, { type: 'float', value: 0.2 }]]);
+  });
+
+  it('moves a one-node island between two pieces of a later backend there, and says so', () => {
+    const { partitions, report } = partitionModel(chain('Abs', 'Abs', 'Relu', 'Abs', 'Abs'), [claims('npu', ['Relu']), claims('cpu', ['Abs', 'Relu'])]);
+    expect(plan(partitions)).toEqual(['cpu:5']);
+    const reason = 'an island of 1 node between cpu partitions (fewer than 4)';
+    // npu took Relu, so no backend before cpu declined it: movedFrom, not declinedBy, says why it is not on npu.
+    expect(report.nodes[2]).toEqual({ node: 'Relu2', op: 'Relu', backend: 'cpu', declinedBy: [], movedFrom: { backend: 'npu', reason } });
+    expect(report.nodes[0]).toEqual({ node: 'Abs0', op: 'Abs', backend: 'cpu', declinedBy: [{ backend: 'npu', reason: 'no Abs' }] });
+    expect(formatAssignment(report).split('\n')[3]).toBe(`Relu2  Relu  cpu  (moved from npu: ${reason})`);
+  });
+
+  it('with minPartitionNodes 1, keeps every node on the first backend that takes it', () => {
+    const { partitions, report } = partitionModel(chain('Abs', 'Abs', 'Relu', 'Abs', 'Abs'), [claims('npu', ['Relu']), claims('cpu', ['Abs', 'Relu'])], {
+      minPartitionNodes: 1,
+    });
+    expect(plan(partitions)).toEqual(['cpu:2', 'npu:1', 'cpu:2']);
+    expect(report.nodes.filter((n) => 'movedFrom' in n)).toEqual([]);
+  });
+
+  it('keeps an island of minPartitionNodes nodes or more, and moves a smaller one at the edge of the graph', () => {
+    const backends = [claims('npu', ['Relu']), claims('cpu', ['Abs', 'Relu'])];
+    expect(plan(partitionModel(chain('Abs', 'Relu', 'Relu', 'Relu', 'Relu', 'Abs'), backends).partitions)).toEqual(['cpu:1', 'npu:4', 'cpu:1']);
+    expect(plan(partitionModel(chain('Abs', 'Relu', 'Relu', 'Relu', 'Relu', 'Abs'), backends, { minPartitionNodes: 5 }).partitions)).toEqual(['cpu:6']);
+    const { partitions, report } = partitionModel(chain('Relu', 'Relu', 'Abs'), backends);
+    expect(plan(partitions)).toEqual(['cpu:3']);
+    expect(report.nodes[0].movedFrom).toEqual({ backend: 'npu', reason: 'an island of 2 nodes before a cpu partition (fewer than 4)' });
+  });
+
+  it('never moves a graph that is one partition, however small', () => {
+    const backends = [claims('npu', ['Relu']), claims('cpu', ['Abs', 'Relu'])];
+    expect(plan(partitionModel(chain('Relu'), backends).partitions)).toEqual(['npu:1']);
+    expect(plan(partitionModel(chain('Relu', 'Relu'), backends, { minPartitionNodes: 10 }).partitions)).toEqual(['npu:2']);
+  });
+
+  it('keeps an island that no later backend takes whole', () => {
+    const backends = [claims('npu', ['Relu', 'Neg']), claims('cpu', ['Abs', 'Relu'])];
+    const { partitions, report } = partitionModel(chain('Abs', 'Relu', 'Neg', 'Abs'), backends);
+    expect(plan(partitions)).toEqual(['cpu:1', 'npu:2', 'cpu:1']);
+    expect(report.nodes[1]).toEqual({ node: 'Relu1', op: 'Relu', backend: 'npu', declinedBy: [] });
+  });
+
+  it('moves an island to the backend of its neighbours, not merely a later one, and again when that one is an island', () => {
+    // Relu: npu, then gpu and cpu could take it; its neighbours run on cpu, so it goes there and not to gpu.
+    const three = [claims('npu', ['Relu']), claims('gpu', ['Relu']), claims('cpu', ['Neg', 'Relu'])];
+    expect(partitionModel(chain('Neg', 'Relu', 'Neg'), three).report.nodes[1]).toMatchObject({ backend: 'cpu', movedFrom: { backend: 'npu' } });
+    // Relu moves to its gpu neighbours while they, islands too, move to cpu; the next round takes it on to cpu.
+    const { partitions, report } = partitionModel(chain('Neg', 'Abs', 'Relu', 'Abs', 'Neg'), [
+      claims('npu', ['Relu']),
+      claims('gpu', ['Abs', 'Relu']),
+      claims('cpu', ['Neg', 'Abs', 'Relu']),
+    ]);
+    expect(plan(partitions)).toEqual(['cpu:5']);
+    expect(report.nodes[2].movedFrom).toEqual({
+      backend: 'npu',
+      reason: 'an island of 1 node between gpu partitions (fewer than 4); then on gpu, an island of 1 node between cpu partitions (fewer than 4)',
+    });
+    expect(report.nodes[1]).toMatchObject({ backend: 'cpu', declinedBy: [{ backend: 'npu', reason: 'no Abs' }], movedFrom: { backend: 'gpu' } });
+  });
+
+  it('refuses a minPartitionNodes that is not a positive integer', () => {
+    for (const bad of [0, 1.5, Number.NaN]) expect(() => partitionModel(chain('Relu'), [claims('npu', ['Relu'])], { minPartitionNodes: bad })).toThrow(InputError);
   });
 });

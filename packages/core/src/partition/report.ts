@@ -16,6 +16,11 @@ export interface NodeAssignment {
   backend: string;
   /** The backends earlier in the priority list that declined it, with their reasons. */
   declinedBy: Refusal[];
+  /**
+   * Set when the node left the first backend that takes it: that backend, and why (it was part of a
+   * partition too small to pay for its boundaries; see `PartitionOptions.minPartitionNodes`).
+   */
+  movedFrom?: { backend: string; reason: string };
 }
 
 /** One partition of the plan. */
@@ -43,7 +48,8 @@ export function formatAssignment(report: AssignmentReport): string {
   const lines = [`${'node'.padEnd(nodeWidth)}  ${'op'.padEnd(opWidth)}  backend`];
   for (const n of report.nodes) {
     const declined = n.declinedBy.length ? `  (declined by ${n.declinedBy.map((r) => `${r.backend}: ${r.reason}`).join('; ')})` : '';
-    lines.push(`${n.node.padEnd(nodeWidth)}  ${n.op.padEnd(opWidth)}  ${n.backend}${declined}`);
+    const moved = n.movedFrom ? `  (moved from ${n.movedFrom.backend}: ${n.movedFrom.reason})` : '';
+    lines.push(`${n.node.padEnd(nodeWidth)}  ${n.op.padEnd(opWidth)}  ${n.backend}${declined}${moved}`);
   }
   lines.push('');
   for (const p of report.partitions) {

@@ -4,6 +4,7 @@
  * that are not backends) are errors, not skips: they are mistakes or attacks, never a missing device.
  */
 import type { Backend } from '../backend/contract.js';
+import type { PackageSearch } from '../backend/project-packages.js';
 import { BackendClaims, resolveBackend, type BackendSpec } from '../backend/registry.js';
 import { BackendUnavailableError, ErrorCodes, isLastmileError } from '../errors.js';
 import type { SessionEvent } from './options.js';
@@ -16,7 +17,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 /** The usable backends, in the given priority order; BackendUnavailableError listing every failure when none is. */
 export async function selectBackends(
   specs: readonly BackendSpec[],
-  projectRoot: string | undefined,
+  search: PackageSearch,
   emit: (event: SessionEvent) => void,
 ): Promise<Backend[]> {
   const claims = new BackendClaims();
@@ -30,7 +31,7 @@ export async function selectBackends(
     const label = specLabel(spec);
     let backend: Backend;
     try {
-      backend = await resolveBackend(spec, { projectRoot });
+      backend = await resolveBackend(spec, { projectRoot: search.projectRoot, resolveFrom: search.resolveFrom });
     } catch (error) {
       if (isLastmileError(error, ErrorCodes.Plugin)) throw error;
       skip(label, message(error));

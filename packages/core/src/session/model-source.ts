@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { findInstalledPackage, importInstalledPackage } from '../backend/project-packages.js';
+import { findInstalledPackage, importInstalledPackage, type PackageSearch, searchRoots } from '../backend/project-packages.js';
 import { ModelFormatError, PluginError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
 import type { SessionEvent } from './options.js';
@@ -28,7 +28,7 @@ async function readHead(path: string): Promise<Uint8Array> {
   try {
     file = await open(path, 'r');
   } catch (cause) {
-    throw new ModelFormatError(`cannot open model file ${path}: ${(cause as Error).message}`, { path }, { cause });
+    throw new ModelFormatError(`cannot read model file '${path}' (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { path }, { cause });
   }
   try {
     const buffer = new Uint8Array(SNIFF_BYTES);
@@ -54,9 +54,9 @@ export function isCaffeModelSource(value: unknown): value is CaffeModelSource {
 
 type Importer = (...args: unknown[]) => unknown;
 
-/** The importer function `exportName` of package `name` installed in `projectRoot`; undefined when not installed. */
-async function importerFunction(name: string, exportName: string, projectRoot: string): Promise<Importer | undefined> {
-  const pkg = findInstalledPackage(name, projectRoot);
+/** The importer function `exportName` of package `name` where `search` finds it; undefined when not installed. */
+async function importerFunction(name: string, exportName: string, search: PackageSearch): Promise<Importer | undefined> {
+  const pkg = findInstalledPackage(name, searchRoots(search));
   if (pkg === undefined) return undefined;
   const module = await importInstalledPackage(pkg);
   const fn = module[exportName];
@@ -76,16 +76,17 @@ function siblingCaffemodel(prototxt: string): string | undefined {
 
 async function importCaffe(
   source: CaffeModelSource,
-  projectRoot: string,
+  search: PackageSearch,
   importOptions: Readonly<Record<string, unknown>>,
   emit: (event: SessionEvent) => void,
 ): Promise<Model> {
-  const loadCaffe = await importerFunction(CAFFE_IMPORTER, 'loadCaffe', projectRoot);
+  const loadCaffe = await importerFunction(CAFFE_IMPORTER, 'loadCaffe', search);
   if (loadCaffe === undefined) {
-    throw new ModelFormatError(`the model is a Caffe net (prototxt); reading it needs ${CAFFE_IMPORTER}, which is not installed in ${projectRoot} (or its parents)`, {
+    const roots = searchRoots(search);
+    throw new ModelFormatError(`the model is a Caffe net (prototxt); reading it needs ${CAFFE_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${CAFFE_IMPORTER}`, {
       format: 'caffe-prototxt',
       importer: CAFFE_IMPORTER,
-      projectRoot,
+      projectRoot: roots[0],
       ...(typeof source.prototxt === 'string' && !/[\n{]/.test(source.prototxt) ? { path: source.prototxt } : {}),
     });
   }
@@ -97,23 +98,27 @@ async function importCaffe(
 /**
  * Imports a model from bytes, a path or Caffe's `{ prototxt, caffemodel }`: ONNX with the `@lastmile/onnx`,
  * Caffe (a prototxt by content, with the sibling .caffemodel of a path) with the `@lastmile/caffe`
- * installed in `projectRoot`.
+ * where `search` finds them.
  */
 export async function importModel(
   source: Uint8Array | string | CaffeModelSource,
-  projectRoot: string,
-  importOptions: Readonly<Record<string, unknown>>,
-  emit: (event: SessionEvent) => void,
+  search: PackageSearch = {},
+  importOptions: Readonly<Record<string, unknown>> = {},
+  emit: (event: SessionEvent) => void = () => undefined,
 ): Promise<Model> {
-  if (isCaffeModelSource(source)) return importCaffe(source, projectRoot, importOptions, emit);
+  if (isCaffeModelSource(source)) return importCaffe(source, search, importOptions, emit);
   const head = typeof source === 'string' ? await readHead(source) : source.subarray(0, SNIFF_BYTES);
   if (looksLikeCaffePrototxt(head)) {
     const caffemodel = typeof source === 'string' ? siblingCaffemodel(source) : undefined;
-    return importCaffe(caffemodel === undefined ? { prototxt: source } : { prototxt: source, caffemodel }, projectRoot, importOptions, emit);
+    return importCaffe(caffemodel === undefined ? { prototxt: source } : { prototxt: source, caffemodel }, search, importOptions, emit);
   }
-  const loadModel = await importerFunction(ONNX_IMPORTER, 'loadModel', projectRoot);
+  const loadModel = await importerFunction(ONNX_IMPORTER, 'loadModel', search);
   if (loadModel === undefined) {
-    throw new PluginError(`reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${projectRoot} (or its parents)`, { package: ONNX_IMPORTER, projectRoot });
+    const roots = searchRoots(search);
+    throw new PluginError(`reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${ONNX_IMPORTER}`, {
+      package: ONNX_IMPORTER,
+      projectRoot: roots[0],
+    });
   }
   const model = (await loadModel(source, importOptions)) as Model;
   emit({ type: 'model-imported', format: 'onnx', importer: ONNX_IMPORTER });

@@ -18,6 +18,12 @@ export interface SessionOptions {
   backends?: readonly (string | Backend)[];
   /** Let nodes the first backend declines run on later ones (default true). */
   fallback?: boolean;
+  /**
+   * With fallback, the fewest nodes a partition needs to stay on its backend (default 4): smaller pieces
+   * move to a later backend beside them that takes them, since each boundary costs a copy through the
+   * host. 1 keeps every node on the first backend that takes it. See `PartitionOptions.minPartitionNodes`.
+   */
+  minPartitionNodes?: number;
   /** Graph optimization at init: 'basic' (default) or 'none'. */
   optimization?: OptimizeOptions['level'];
   threads?: number;
@@ -28,8 +34,13 @@ export interface SessionOptions {
   calibration?: readonly Record<string, Tensor>[];
   /** Settings for one backend, by backend name, passed to its `compile` as `deviceOptions`. */
   backendOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Where backends and importers are looked up; see `defaultProjectRoot`. */
+  /** Where backends and importers are looked up first; see `defaultProjectRoot`. */
   projectRoot?: string;
+  /**
+   * Places searched after the project root (folders or `file:` URLs, each from its real path up): an app
+   * or tool passes its own `import.meta.url` so the backends and importers installed with it are found.
+   */
+  resolveFrom?: readonly string[];
   /** Largest tensor, in bytes, shape inference accepts. */
   maxTensorBytes?: number;
   /** Most compiled plans (one per input-shape signature) kept; the least recently used is disposed. Default 8. */

@@ -53,7 +53,7 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
   const inferred = inferNamingBackends(ctx, inputShapes);
   // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
   const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
-  const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback });
+  const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback, minPartitionNodes: options.minPartitionNodes });
   emit({ type: 'partitioned', signature, report });
   const samples = calibrationSamples(ctx, partitions, inputShapes);
   const lastCalibrated = partitions.findLastIndex((p) => p.backend.requiresCalibration);

@@ -4,7 +4,6 @@
  * queued and never see each other's values, and destroy() frees executables only after the run in flight.
  */
 import type { Backend, ProfileEntry } from '../backend/contract.js';
-import { projectRootOf } from '../backend/project-packages.js';
 import { InputError, ModelFormatError, SessionClosedError, SessionStateError } from '../errors.js';
 import type { Model, ValueInfo } from '../ir/graph.js';
 import type { AssignmentReport, PartitionSummary } from '../partition/report.js';
@@ -52,12 +51,12 @@ export class Session {
     let source: Model;
     if (isModel(model)) source = model;
     else if (model instanceof Uint8Array || typeof model === 'string' || isCaffeModelSource(model)) {
-      source = await importModel(model, projectRootOf(options), options.importOptions ?? {}, emit);
+      source = await importModel(model, options, options.importOptions ?? {}, emit);
     }
     else throw new ModelFormatError(`Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`, { got: typeof model });
     // optimize() validates first (topological order, GraphError on malformed graphs).
     const optimized = optimize(source, { level: options.optimization });
-    const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options.projectRoot, emit);
+    const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options, emit);
     return new Session(optimized, backends, options, emit);
   }
 

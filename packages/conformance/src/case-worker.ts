@@ -1,0 +1,52 @@
+/**
+ * The worker thread one case runs in: it resolves the backend by name from the project root (then the
+ * kit's own install), runs the
+ * model once per feed set and posts the outputs back. A case that hangs or crashes here takes only this
+ * thread with it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InputError, Session } from '@lastmile/core';
+import { loadModel } from '@lastmile/onnx';
+import { fromWire, toWireError, type WorkerReply, type WorkerTask } from './worker-protocol.js';
+
+async function runTask(task: WorkerTask): Promise<WorkerReply> {
+  const backends = task.fallback && task.backend !== 'reference' ? [task.backend, 'reference'] : [task.backend];
+  // No graph optimization: the backend must run the nodes as the case wrote them (no folding or fusion).
+  // The kit imports the model itself: the project under test needs its backend, not an ONNX importer.
+  const model = await loadModel(task.modelPath);
+  const session = await Session.init(model, {
+    backends,
+    fallback: task.fallback,
+    optimization: 'none',
+    projectRoot: task.projectRoot,
+    // Then the kit's own install: the reference backend that fallback and --compare-to use comes with it.
+    resolveFrom: [import.meta.url],
+    ...(task.precision !== undefined ? { precision: task.precision } : {}),
+  });
+  try {
+    const outputs = [];
+    for (const set of task.feeds) {
+      if (set.length !== session.inputs.length) {
+        throw new InputError(`the data set has ${set.length} inputs, the model takes ${session.inputs.length}`, {
+          expected: session.inputs.map((i) => i.name),
+          got: set.length,
+        });
+      }
+      const feeds = Object.fromEntries(session.inputs.map((info, k) => [info.name, fromWire(set[k])]));
+      const result = await session.run(feeds);
+      outputs.push(session.outputs.map((o) => result[o.name]));
+    }
+    const fallbackNodes = session.assignment?.nodes.filter((n) => n.backend !== session.backends[0].name).length ?? 0;
+    return { kind: 'done', outputs, outputNames: session.outputs.map((o) => o.name), fallbackNodes };
+  } finally {
+    await session.destroy();
+  }
+}
+
+const port = parentPort;
+if (port !== null) {
+  runTask(workerData as WorkerTask).then(
+    (reply) => port.postMessage(reply),
+    (error: unknown) => port.postMessage({ kind: 'error', error: toWireError(error) } satisfies WorkerReply),
+  );
+}

@@ -1,0 +1,85 @@
+import { SerializationError, Session, evaluateGraph, inferShapes, partitionModel, validateGraph } from '@lastmile/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { convInput, convNet, cpuBackend, expectAlive, sameValues } from './fixtures.js';
+import { createTestDevice, quantParams } from './test-device.js';
+
+/** A copy of `bytes` with one byte changed. */
+function patch(bytes: Uint8Array, index: number, value: number): Uint8Array {
+  const copy = bytes.slice();
+  copy[index] = value;
+  return copy;
+}
+
+afterEach(async () => {
+  await expectAlive();
+});
+
+const calibration = [1, 2, 3].map((seed) => ({ x: convInput(seed) }));
+// minPartitionNodes: 1 keeps convNet's 2- and 3-node pieces on the device, where these tests need them.
+
+async function compiledFirstPartition() {
+  const device = createTestDevice();
+  const model = inferShapes(validateGraph(convNet()));
+  const { partitions } = partitionModel(model, [device.backend, cpuBackend()], { minPartitionNodes: 1 });
+  const executable = await device.backend.compile(partitions[0], { calibration });
+  return { device, model, partition: partitions[0], executable };
+}
+
+describe('the test device', () => {
+  it('refuses to compile without calibration', async () => {
+    const device = createTestDevice();
+    const { partitions } = partitionModel(inferShapes(validateGraph(convNet())), [device.backend, cpuBackend()], { minPartitionNodes: 1 });
+    await expect(device.backend.compile(partitions[0], {})).rejects.toThrow(/test-npu quantizes to int8 and needs calibration samples/);
+  });
+
+  it('quantizes per tensor with a zero point that maps 0 exactly', () => {
+    expect(quantParams(-1, 3)).toEqual({ scale: 4 / 255, zeroPoint: Math.round(-128 + 255 / 4) });
+    expect(quantParams(2, 2)).toEqual({ scale: 2 / 255, zeroPoint: -128 });
+    expect(quantParams(0, 0)).toEqual({ scale: 1, zeroPoint: -128 });
+  });
+
+  it('serializes a compiled partition, loads it back and gives the same outputs', async () => {
+    const { device, model, executable } = await compiledFirstPartition();
+    const x = convInput(42);
+    const before = await executable.run({ x });
+    const bytes = executable.serialize!();
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('LMTD');
+    const loaded = await device.backend.load!(bytes, {});
+    const after = await loaded.run({ x });
+    expect(sameValues(after.r1, before.r1)).toBe(true);
+    // And it is close to the float result: int8 fake-quant, not garbage.
+    const truth = evaluateGraph(model, { x }, { keep: ['r1'] }).r1;
+    expect(Math.max(...(after.r1.data as Float32Array).map((v, i) => Math.abs(v - (truth.data[i] as number))))).toBeLessThan(0.02);
+    expect(device.stats.liveBuffers).toBe(4); // w1 and b1, uploaded by each of the two executables
+    loaded.dispose();
+    await executable.dispose();
+    expect(device.stats.liveBuffers).toBe(0);
+    await expect(loaded.run({ x })).rejects.toThrow(/used after dispose/);
+  });
+
+  it.each([
+    ['truncated header', (b: Uint8Array) => b.subarray(0, 10), /at least 16 bytes, got 10/],
+    ['wrong magic', (b: Uint8Array) => patch(b, 0, 0x58), /magic 'XMTD'/],
+    ['newer version', (b: Uint8Array) => patch(b, 4, 2), /version 2 is not 1/],
+    ['cut payload', (b: Uint8Array) => b.subarray(0, b.length - 5), /declares \d+ payload bytes, has \d+/],
+    ['flipped payload byte', (b: Uint8Array) => patch(b, 40, b[40] ^ 0x20), /checksum mismatch/],
+    ['empty', () => new Uint8Array(0), /got 0/],
+  ])('refuses corrupt bytes (%s) with SerializationError', async (_, corrupt, message) => {
+    const { device, executable } = await compiledFirstPartition();
+    const bytes = executable.serialize!();
+    const error = await device.backend.load!(corrupt(bytes), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SerializationError);
+    expect((error as Error).message).toMatch(message);
+    await executable.dispose();
+    expect(device.stats.liveBuffers).toBe(0);
+  });
+
+  it('runs a whole session and frees its activations after every run', async () => {
+    const device = createTestDevice();
+    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    for (let i = 0; i < 5; i++) await session.run({ x: convInput(i) });
+    expect(device.stats.liveBuffers).toBe(3);
+    await session.destroy();
+    expect(device.stats.liveBuffers).toBe(0);
+  });
+});
