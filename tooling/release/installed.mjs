@@ -6,7 +6,16 @@
 //   node tooling/release/installed.mjs [--keep]      (after `npx -y pnpm@10 build`)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,9 +44,18 @@ async function step(name, fn) {
 
 function run(command, args, cwd, options = {}) {
   try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    return execFileSync(command, args, {
+      cwd,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    });
   } catch (error) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${error.status}:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) exited ${error.status}:\n${error.stdout ?? ''}${error.stderr ?? ''}`,
+    );
   }
 }
 const npx = (args, cwd) => run('npx', args, cwd);
@@ -70,14 +88,23 @@ const listing = (tarball) => run('tar', ['tzf', tarball], work).split('\n').filt
 await step('every tarball has its built entry points, LICENSE and README, and no sources or tests', () => {
   for (const [name, tarball] of tarballs) {
     const files = listing(tarball);
-    for (const needed of ['package/package.json', 'package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts']) {
+    for (const needed of [
+      'package/package.json',
+      'package/LICENSE',
+      'package/README.md',
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+    ]) {
       assert.ok(files.includes(needed), `${name}: ${needed} missing from the tarball`);
     }
     const stray = files.filter((f) => /^package\/(src|test)\//.test(f) || f.endsWith('.test.js'));
     assert.deepEqual(stray, [], `${name}: ships sources or tests`);
     const manifest = JSON.parse(run('tar', ['xzOf', tarball, 'package/package.json'], work));
     assert.ok(!JSON.stringify(manifest).includes('workspace:'), `${name}: a workspace: range was left in the manifest`);
-    assert.ok(!JSON.stringify(manifest.exports).includes('@lastmile/source'), `${name}: exports still point at the sources`);
+    assert.ok(
+      !JSON.stringify(manifest.exports).includes('@lastmile/source'),
+      `${name}: exports still point at the sources`,
+    );
   }
 });
 
@@ -86,8 +113,16 @@ await step('publint finds nothing to fix in any tarball', async () => {
   const { formatMessage } = await import(require.resolve('publint/utils'));
   for (const [name, tarball] of tarballs) {
     const buffer = readFileSync(tarball);
-    const { messages, pkg } = await publint({ pack: { tarball: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) }, level: 'suggestion', strict: true });
-    assert.deepEqual(messages.map((m) => formatMessage(m, pkg)), [], `${name}: publint`);
+    const { messages, pkg } = await publint({
+      pack: { tarball: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) },
+      level: 'suggestion',
+      strict: true,
+    });
+    assert.deepEqual(
+      messages.map((m) => formatMessage(m, pkg)),
+      [],
+      `${name}: publint`,
+    );
   }
 });
 
@@ -124,10 +159,15 @@ function install(dir, manager, specs, dev = false) {
   for (const spec of specs) {
     const name = byPath.get(spec);
     if (name !== undefined) direct.add(name);
-    const [registryName, version] = name === undefined ? [spec.slice(0, spec.lastIndexOf('@')), spec.slice(spec.lastIndexOf('@') + 1)] : [name, `file:${spec}`];
+    const [registryName, version] =
+      name === undefined
+        ? [spec.slice(0, spec.lastIndexOf('@')), spec.slice(spec.lastIndexOf('@') + 1)]
+        : [name, `file:${spec}`];
     manifest[field] = { ...manifest[field], [registryName]: version };
   }
-  const overrides = Object.fromEntries([...tarballs].map(([name, path]) => [name, manager === 'npm' && direct.has(name) ? `$${name}` : `file:${path}`]));
+  const overrides = Object.fromEntries(
+    [...tarballs].map(([name, path]) => [name, manager === 'npm' && direct.has(name) ? `$${name}` : `file:${path}`]),
+  );
   if (manager === 'npm') manifest.overrides = overrides;
   else manifest.pnpm = { overrides };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -149,7 +189,12 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 await step("npm: the README's library example with core + onnx + cpu-neon only", () => {
   const dir = project('library-npm');
-  install(dir, 'npm', [tarballOf('@lastmile/core'), tarballOf('@lastmile/onnx'), tarballOf('@lastmile/backend-cpu-neon'), PPOCR_MODELS]);
+  install(dir, 'npm', [
+    tarballOf('@lastmile/core'),
+    tarballOf('@lastmile/onnx'),
+    tarballOf('@lastmile/backend-cpu-neon'),
+    PPOCR_MODELS,
+  ]);
   clsModel(dir);
   const [example] = markdownBlocks(section(readme, '## The lifecycle'), 'ts');
   assert.ok(example?.includes('Session.init'), "README's lifecycle section has no ts example");
@@ -171,14 +216,23 @@ for (const manager of ['npm', 'pnpm']) {
     assert.equal(statusOf(devices, 'cpu-neon'), 'available');
     assert.equal(statusOf(devices, 'gpu-opencl'), 'not-installed');
     const text = npx(['lastmile', 'devices'], dir);
-    assert.match(text, /^gpu-opencl +not-installed +- +not installed: add it with npm install @lastmile\/backend-gpu-opencl$/m);
+    assert.match(
+      text,
+      /^gpu-opencl +not-installed +- +not installed: add it with npm install @lastmile\/backend-gpu-opencl$/m,
+    );
     const inspect = json(npx(['lastmile', 'inspect', model, '--shape', 'x=1x3x48x192', '--json'], dir));
-    assert.deepEqual(inspect.backends.map((b) => [b.backend, b.available, b.taken === b.nodeCount]), [
-      ['reference', true, true],
-      ['cpu-neon', true, true],
-    ]);
+    assert.deepEqual(
+      inspect.backends.map((b) => [b.backend, b.available, b.taken === b.nodeCount]),
+      [
+        ['reference', true, true],
+        ['cpu-neon', true, true],
+      ],
+    );
     const result = json(npx(['lastmile', 'run', model, '--shape', 'x=1x3x48x192', '--json'], dir));
-    assert.deepEqual(result.partitions.map((p) => p.backend), ['cpu-neon']);
+    assert.deepEqual(
+      result.partitions.map((p) => p.backend),
+      ['cpu-neon'],
+    );
     assert.ok(Math.abs(result.outputs[0].first[0] + result.outputs[0].first[1] - 1) < 1e-5);
     if (manager === 'pnpm') {
       const viaPnpm = json(npx([...PNPM, 'exec', 'lastmile', 'devices', '--json'], dir));
@@ -192,16 +246,31 @@ for (const manager of ['npm', 'pnpm']) {
     const model = clsModel(dir);
     const store = join(dir, 'node_modules', manager === 'pnpm' ? '.pnpm' : '');
     const installed = readdirSync(store);
-    const names = manager === 'pnpm' ? installed : [...installed.filter((n) => !n.startsWith('@')), ...installed.filter((n) => n.startsWith('@')).flatMap((s) => readdirSync(join(store, s)).map((n) => `${s}/${n}`))];
+    const names =
+      manager === 'pnpm'
+        ? installed
+        : [
+            ...installed.filter((n) => !n.startsWith('@')),
+            ...installed
+              .filter((n) => n.startsWith('@'))
+              .flatMap((s) => readdirSync(join(store, s)).map((n) => `${s}/${n}`)),
+          ];
     for (const unwanted of ['backend-cpu-neon', 'backend-gpu-opencl', 'koffi', 'onnxruntime']) {
-      assert.deepEqual(names.filter((n) => n.includes(unwanted)), [], `${unwanted} was installed with the CLI`);
+      assert.deepEqual(
+        names.filter((n) => n.includes(unwanted)),
+        [],
+        `${unwanted} was installed with the CLI`,
+      );
     }
     assert.deepEqual(nativeFiles(join(dir, 'node_modules')), [], 'a native addon was installed with the CLI');
     const devices = json(npx(['lastmile', 'devices', '--json'], dir));
     assert.equal(statusOf(devices, 'reference'), 'available');
     assert.equal(statusOf(devices, 'cpu-neon'), 'not-installed');
     const result = json(npx(['lastmile', 'run', model, '--shape', 'x=1x3x48x192', '--json'], dir));
-    assert.deepEqual(result.partitions.map((p) => p.backend), ['reference']);
+    assert.deepEqual(
+      result.partitions.map((p) => p.backend),
+      ['reference'],
+    );
   });
 }
 
@@ -229,8 +298,14 @@ for (const manager of ['npm', 'pnpm']) {
     const dir = project(`kit-${manager}`, json(files.get('package.json')));
     writeFileSync(join(dir, 'index.js'), files.get('index.js'));
     writeFileSync(join(dir, 'expectations.json'), files.get('expectations.json'));
-    const commands = markdownBlocks(guide, 'sh').flatMap((block) => block.split('\n')).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
-    assert.deepEqual(commands.filter((c) => c.startsWith('npm install')), ['npm install @lastmile/core', 'npm install --save-dev @lastmile/conformance onnxruntime-node']);
+    const commands = markdownBlocks(guide, 'sh')
+      .flatMap((block) => block.split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    assert.deepEqual(
+      commands.filter((c) => c.startsWith('npm install')),
+      ['npm install @lastmile/core', 'npm install --save-dev @lastmile/conformance onnxruntime-node'],
+    );
     install(dir, manager, [tarballOf('@lastmile/core')]);
     install(dir, manager, [tarballOf('@lastmile/conformance'), 'onnxruntime-node@1.30.0'], true);
     const runs = commands.filter((c) => c.startsWith('npx lastmile-conformance'));

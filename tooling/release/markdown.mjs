@@ -21,7 +21,8 @@ function blocks(markdown) {
     const indent = open[1].length;
     const body = [];
     let j = i + 1;
-    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]); j++) body.push(lines[j].slice(Math.min(indent, lines[j].search(/\S|$/))));
+    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]); j++)
+      body.push(lines[j].slice(Math.min(indent, lines[j].search(/\S|$/))));
     found.push({ lang: open[2], code: `${body.join('\n')}\n`, line: i });
     i = j;
   }

@@ -14,10 +14,16 @@ function targets(value) {
   return Object.entries(value).flatMap(([key, inner]) => (key === '@lastmile/source' ? [] : targets(inner)));
 }
 const published = { ...manifest, ...(manifest.publishConfig ?? {}) };
-const files = [...new Set([published.main, published.types, ...targets(published.bin), ...targets(published.exports)].filter(Boolean))];
+const files = [
+  ...new Set(
+    [published.main, published.types, ...targets(published.bin), ...targets(published.exports)].filter(Boolean),
+  ),
+];
 const missing = files.filter((file) => !existsSync(resolve(dir, file)));
 if (missing.length > 0) {
-  console.error(`prepack: ${manifest.name} is not built: ${missing.join(', ')} missing. Run \`npx -y pnpm@10 build\` first.`);
+  console.error(
+    `prepack: ${manifest.name} is not built: ${missing.join(', ')} missing. Run \`npx -y pnpm@10 build\` first.`,
+  );
   process.exit(1);
 }
 copyFileSync(resolve(dir, '../../LICENSE'), join(dir, 'LICENSE'));

@@ -33,7 +33,9 @@ describe('prepack', () => {
     const dir = fakePackage(manifest);
     const result = spawnSync(process.execPath, [PREPACK], { cwd: dir, encoding: 'utf8' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('@lastmile/fake is not built: ./dist/index.js, ./dist/index.d.ts, ./dist/cli.js missing');
+    expect(result.stderr).toContain(
+      '@lastmile/fake is not built: ./dist/index.js, ./dist/index.d.ts, ./dist/cli.js missing',
+    );
     expect(existsSync(join(dir, 'LICENSE'))).toBe(false);
   });
 
@@ -47,7 +49,9 @@ describe('prepack', () => {
 });
 
 describe('the release plan', () => {
-  const published = readdirSync(join(ROOT, 'packages')).map((folder) => JSON.parse(readFileSync(join(ROOT, 'packages', folder, 'package.json'), 'utf8')));
+  const published = readdirSync(join(ROOT, 'packages')).map((folder) =>
+    JSON.parse(readFileSync(join(ROOT, 'packages', folder, 'package.json'), 'utf8')),
+  );
 
   it('publishes packages/* only, each with the license, repository and files a user needs', () => {
     for (const m of published) {
@@ -60,9 +64,22 @@ describe('the release plan', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
   });
 
+  it('ships READMEs whose links work on npm: no link relative to the repository', () => {
+    for (const folder of readdirSync(join(ROOT, 'packages'))) {
+      const readme = readFileSync(join(ROOT, 'packages', folder, 'README.md'), 'utf8');
+      const relative = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
+        .map((m) => m[1])
+        .filter((target) => !/^[a-z]+:/.test(target));
+      expect(relative, `packages/${folder}/README.md`).toEqual([]);
+    }
+  });
+
   it('moves every published package to 0.1.0 together and no private one', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'lastmile-changesets-')), 'status.json');
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'changeset'), ['status', '--output', out], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'changeset'), ['status', '--output', out], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     const { releases } = JSON.parse(readFileSync(out, 'utf8'));
     const moved = releases.filter((r) => r.newVersion !== r.oldVersion);
     expect(moved.map((r) => r.name).sort()).toEqual(published.map((m) => m.name).sort());
