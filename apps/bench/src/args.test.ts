@@ -5,9 +5,22 @@ import { parseBenchArgs, parseShapes } from './args.js';
 describe('bench options', () => {
   it('defaults to the full set: six models at full size, 3 passes, 20 runs and 2 s a cell, 60 s budget', () => {
     const o = parseBenchArgs([]);
-    expect(o.models.map((m) => m.id)).toEqual(['mobilenetV2', 'resnet18', 'squeezenet11', 'ppocr-det', 'ppocr-rec', 'ppocr-cls']);
+    expect(o.models.map((m) => m.id)).toEqual([
+      'mobilenetV2',
+      'resnet18',
+      'squeezenet11',
+      'ppocr-det',
+      'ppocr-rec',
+      'ppocr-cls',
+    ]);
     expect(o.models[3].source).toEqual({ kind: 'ppocr', which: 'det', dims: [1, 3, 640, 640] });
-    expect(o.method).toEqual({ minWarmupMs: 1000, maxWarmupMs: 10_000, minRuns: 20, minTimedMs: 2000, maxCellMs: 60_000 });
+    expect(o.method).toEqual({
+      minWarmupMs: 1000,
+      maxWarmupMs: 10_000,
+      minRuns: 20,
+      minTimedMs: 2000,
+      maxCellMs: 60_000,
+    });
     expect([o.passes, o.profile, o.quick]).toEqual([3, true, false]);
     expect(o.ocr).toBe(true);
   });
@@ -29,8 +42,25 @@ describe('bench options', () => {
   });
 
   it('adds ONNX files with their input shapes, and filters contestants', () => {
-    const o = parseBenchArgs(['--models', 'none', '--model', '/m/yolo.onnx', '--shape', 'images=1x3x640x640', '--contestants', 'reference,ort-web', '--max-cell-seconds', '5']);
-    expect(o.models).toEqual([{ id: 'yolo', label: 'yolo.onnx', source: { kind: 'file', path: '/m/yolo.onnx', shapes: { images: [1, 3, 640, 640] } } }]);
+    const o = parseBenchArgs([
+      '--models',
+      'none',
+      '--model',
+      '/m/yolo.onnx',
+      '--shape',
+      'images=1x3x640x640',
+      '--contestants',
+      'reference,ort-web',
+      '--max-cell-seconds',
+      '5',
+    ]);
+    expect(o.models).toEqual([
+      {
+        id: 'yolo',
+        label: 'yolo.onnx',
+        source: { kind: 'file', path: '/m/yolo.onnx', shapes: { images: [1, 3, 640, 640] } },
+      },
+    ]);
     expect(o.contestants).toEqual(['reference', 'ort-web']);
     expect(o.method.maxCellMs).toBe(5000);
   });

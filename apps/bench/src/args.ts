@@ -47,7 +47,10 @@ function positiveNumber(option: string, text: string | undefined, fallback: numb
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new InputError(`--${option} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got '${text}'`, { option, got: text });
+    throw new InputError(
+      `--${option} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got '${text}'`,
+      { option, got: text },
+    );
   }
   return value;
 }
@@ -59,7 +62,10 @@ export function parseShapes(texts: readonly string[]): Record<string, number[]> 
     const match = /^([^=]+)=(\d+(?:x\d+)*)$/.exec(text.trim());
     const dims = match?.[2].split('x').map(Number);
     if (match === null || dims === undefined || dims.some((d) => d < 1)) {
-      throw new InputError(`--shape '${text}' is not name=DIMxDIM... with positive dims (e.g. x=1x3x224x224)`, { option: 'shape', got: text });
+      throw new InputError(`--shape '${text}' is not name=DIMxDIM... with positive dims (e.g. x=1x3x224x224)`, {
+        option: 'shape',
+        got: text,
+      });
     }
     shapes[match[1]] = dims;
   }
@@ -94,19 +100,27 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       help: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length > 0) throw new InputError(`unexpected argument '${positionals[0]}' (models are added with --model)`, { got: positionals });
+  if (positionals.length > 0)
+    throw new InputError(`unexpected argument '${positionals[0]}' (models are added with --model)`, {
+      got: positionals,
+    });
   const quick = values.quick;
   const builtins = builtinModels(quick);
   const wanted = list(values.models);
   if (wanted !== undefined) {
     const unknown = wanted.filter((id) => id !== 'none' && id !== OCR_SUBJECT && !builtins.some((m) => m.id === id));
-    if (unknown.length > 0) throw new InputError(`--models: unknown ${unknown.map((id) => `'${id}'`).join(', ')}`, { got: unknown, expected: [...builtins.map((m) => m.id), OCR_SUBJECT] });
+    if (unknown.length > 0)
+      throw new InputError(`--models: unknown ${unknown.map((id) => `'${id}'`).join(', ')}`, {
+        got: unknown,
+        expected: [...builtins.map((m) => m.id), OCR_SUBJECT],
+      });
   }
   const models = wanted === undefined ? builtins : builtins.filter((m) => wanted.includes(m.id));
   const ocr = wanted === undefined || wanted.includes(OCR_SUBJECT);
   const shapes = parseShapes(values.shape);
   for (const path of values.model) models.push(fileModel(path, shapes, new Set(models.map((m) => m.id))));
-  if (models.length === 0 && !ocr) throw new InputError('no models to run: --models none needs at least one --model file.onnx', { option: 'models' });
+  if (models.length === 0 && !ocr)
+    throw new InputError('no models to run: --models none needs at least one --model file.onnx', { option: 'models' });
 
   const maxCellMs = positiveNumber('max-cell-seconds', values['max-cell-seconds'], quick ? 15 : 60) * 1000;
   return {

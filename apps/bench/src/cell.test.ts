@@ -90,8 +90,16 @@ describe('measuring one cell', () => {
 
   it('takes a per-layer profile of lastmile contestants in a separate session', async () => {
     const { counts, deps } = fakeRunner([1, -2]);
-    const result = await measureCell(request({ profile: true, method: { ...method, minRuns: 2, minTimedMs: 0, minWarmupMs: 0 } }), deps);
-    expect(result.profile).toMatchObject({ totalMs: 4, nodes: 2, top: [{ name: 'conv1', share: 0.75 }, { name: 'relu1' }], byOp: [{ op: 'Conv', count: 1 }, { op: 'Relu' }] });
+    const result = await measureCell(
+      request({ profile: true, method: { ...method, minRuns: 2, minTimedMs: 0, minWarmupMs: 0 } }),
+      deps,
+    );
+    expect(result.profile).toMatchObject({
+      totalMs: 4,
+      nodes: 2,
+      top: [{ name: 'conv1', share: 0.75 }, { name: 'relu1' }],
+      byOp: [{ op: 'Conv', count: 1 }, { op: 'Relu' }],
+    });
     expect(counts.disposed).toBe(2);
   });
 
@@ -111,15 +119,24 @@ describe('measuring one cell', () => {
         };
       },
     };
-    const result = await measureCell(request({ profile: true, method: { ...method, minRuns: 2, minTimedMs: 0, minWarmupMs: 0 } }), deps);
+    const result = await measureCell(
+      request({ profile: true, method: { ...method, minRuns: 2, minTimedMs: 0, minWarmupMs: 0 } }),
+      deps,
+    );
     expect(result.profile?.top).toEqual([{ name: 'conv1', op: 'Conv', ms: 4, share: 1 }]);
   });
 
   it('turns a failing session creation or run into a failed cell', async () => {
     const failing = { createRunner: async (): Promise<Runner> => Promise.reject(new Error('no device')) };
-    expect(await measureCell(request(), failing)).toEqual({ status: 'failed', reason: 'session creation failed: no device' });
+    expect(await measureCell(request(), failing)).toEqual({
+      status: 'failed',
+      reason: 'session creation failed: no device',
+    });
     const crashing = {
-      createRunner: async (): Promise<Runner> => ({ run: () => Promise.reject(new Error('kernel crashed')), dispose: async () => undefined }),
+      createRunner: async (): Promise<Runner> => ({
+        run: () => Promise.reject(new Error('kernel crashed')),
+        dispose: async () => undefined,
+      }),
     };
     expect(await measureCell(request(), crashing)).toEqual({ status: 'failed', reason: 'run failed: kernel crashed' });
   });

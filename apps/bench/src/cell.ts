@@ -38,7 +38,12 @@ export interface Repeatable {
 }
 
 /** Runs until warm: at least `minWarmupMs` since the first run began, then until steady, within its caps. */
-async function warmUp(runner: Repeatable, method: Method, firstRunMs: number, budgetEnd: number): Promise<{ runs: number; ms: number }> {
+async function warmUp(
+  runner: Repeatable,
+  method: Method,
+  firstRunMs: number,
+  budgetEnd: number,
+): Promise<{ runs: number; ms: number }> {
   const start = performance.now();
   const cap = start + Math.min(method.maxWarmupMs, method.maxCellMs / 4);
   const times = [firstRunMs];
@@ -52,7 +57,11 @@ async function warmUp(runner: Repeatable, method: Method, firstRunMs: number, bu
 }
 
 /** Timed runs: at least `minRuns` and `minTimedMs`, cut short (and marked) when the budget binds; never fewer than one. */
-async function timedRuns(runner: Repeatable, method: Method, budgetEnd: number): Promise<{ samples: number[]; budgetBound: boolean }> {
+async function timedRuns(
+  runner: Repeatable,
+  method: Method,
+  budgetEnd: number,
+): Promise<{ samples: number[]; budgetBound: boolean }> {
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < method.minRuns || performance.now() - start < method.minTimedMs) {
@@ -95,7 +104,10 @@ const PROFILE_BATCH_MS = 1000;
 
 async function profileWarm(request: CellRequest, bytes: Uint8Array, deps: CellDeps): Promise<CellResult['profile']> {
   const feeds = makeFeeds(request.inputs, request.seed);
-  const runner = await deps.createRunner(request.contestant, bytes, feeds, { profiling: true, projectRoot: request.projectRoot });
+  const runner = await deps.createRunner(request.contestant, bytes, feeds, {
+    profiling: true,
+    projectRoot: request.projectRoot,
+  });
   const batch = async (each: () => void) => {
     const end = performance.now() + PROFILE_BATCH_MS;
     for (let i = 0; i < PROFILE_RUNS && (i === 0 || performance.now() < end); i++) {
@@ -114,7 +126,10 @@ async function profileWarm(request: CellRequest, bytes: Uint8Array, deps: CellDe
   }
 }
 
-export async function measureCell(request: CellRequest, deps: CellDeps = { createRunner: createDefaultRunner }): Promise<CellResult> {
+export async function measureCell(
+  request: CellRequest,
+  deps: CellDeps = { createRunner: createDefaultRunner },
+): Promise<CellResult> {
   const { method } = request;
   const bytes = new Uint8Array(await readFile(request.modelPath));
   const expected = await readOutputs(request.expectedPath);
@@ -122,7 +137,9 @@ export async function measureCell(request: CellRequest, deps: CellDeps = { creat
   let runner: Runner;
   let createMs: number;
   try {
-    [runner, createMs] = await timed(() => deps.createRunner(request.contestant, bytes, feeds, { projectRoot: request.projectRoot }));
+    [runner, createMs] = await timed(() =>
+      deps.createRunner(request.contestant, bytes, feeds, { projectRoot: request.projectRoot }),
+    );
   } catch (error) {
     return { status: 'failed', reason: `session creation failed: ${message(error)}` };
   }

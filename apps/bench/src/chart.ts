@@ -21,7 +21,10 @@ function points(report: BenchReport): Point[] {
     const median = medianOf(cell);
     const s = cell.best.summary;
     if (median === undefined || s === undefined) continue;
-    const label = cell.model === OCR_SUBJECT && report.ocr?.cells.includes(cell) ? 'OCR pipeline (end to end)' : report.models.find((m) => m.id === cell.model)?.label;
+    const label =
+      cell.model === OCR_SUBJECT && report.ocr?.cells.includes(cell)
+        ? 'OCR pipeline (end to end)'
+        : report.models.find((m) => m.id === cell.model)?.label;
     out.push({ model: label ?? cell.model, contestant: cell.contestant, median, p10: s.p10, p90: s.p90 });
   }
   return out;
@@ -38,7 +41,11 @@ function decades(values: readonly number[]): [number, number] {
 export function latencySpec(report: BenchReport): vl.TopLevelSpec {
   const values = points(report);
   const [floor, ceiling] = decades(values.flatMap((p) => [p.p10, p.p90]));
-  const y = { type: 'quantitative' as const, scale: { type: 'log' as const, domain: [floor, ceiling] }, title: 'median latency (ms)' };
+  const y = {
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, domain: [floor, ceiling] },
+    title: 'median latency (ms)',
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Median latency per model (ms, log scale; rules: p10-p90) - ${report.machine.cpu}, ${report.machine.cores} cores`,
@@ -47,7 +54,13 @@ export function latencySpec(report: BenchReport): vl.TopLevelSpec {
     height: 320,
     encoding: {
       // Models in run order; long labels slanted and right-aligned under their group.
-      x: { field: 'model', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30, labelAlign: 'right', labelBaseline: 'top' } },
+      x: {
+        field: 'model',
+        type: 'nominal',
+        title: null,
+        sort: null,
+        axis: { labelAngle: -30, labelAlign: 'right', labelBaseline: 'top' },
+      },
       xOffset: { field: 'contestant', type: 'nominal' },
       color: { field: 'contestant', type: 'nominal', title: 'contestant' },
     },

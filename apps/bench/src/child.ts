@@ -13,7 +13,12 @@ async function measure(request: AnyCellRequest): Promise<CellResult> {
 export function serveOneCell(): void {
   process.once('message', (request: AnyCellRequest) => {
     measure(request)
-      .catch((error: unknown): CellResult => ({ status: 'failed', reason: error instanceof Error ? error.message : String(error) }))
+      .catch(
+        (error: unknown): CellResult => ({
+          status: 'failed',
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      )
       .then((result) => process.send?.(result, () => process.exit(0)));
   });
 }

@@ -48,7 +48,8 @@ async function writeOutputs(report: BenchReport, options: BenchOptions, context:
 }
 
 /** Exit status of a finished run: 1 when a model or cell failed or was wrong. */
-const exitCode = (report: BenchReport) => (report.cells.some((c) => c.status !== 'ok') || report.models.some((m) => m.error) ? 1 : 0);
+const exitCode = (report: BenchReport) =>
+  report.cells.some((c) => c.status !== 'ok') || report.models.some((m) => m.error) ? 1 : 0;
 
 async function rewriteReports(path: string, options: BenchOptions, context: CliContext): Promise<number> {
   let report: BenchReport;
@@ -84,7 +85,13 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     const run = await runBench(
       {
         models: options.models,
-        ocr: options.ocr ? { imagePath: sampleImagePath(), label: relative(resolve(context.benchRoot, '..', '..'), sampleImagePath()), onePerEngine: options.quick } : undefined,
+        ocr: options.ocr
+          ? {
+              imagePath: sampleImagePath(),
+              label: relative(resolve(context.benchRoot, '..', '..'), sampleImagePath()),
+              onePerEngine: options.quick,
+            }
+          : undefined,
         contestants: options.contestants,
         method: options.method,
         passes: options.passes,
@@ -94,7 +101,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         workDir,
         cores: machine.cores,
       },
-      { runCell: (request) => spawnCell(context.entry, request, options.cellTimeoutMs), onProgress: (e) => progress.onProgress(e) },
+      {
+        runCell: (request) => spawnCell(context.entry, request, options.cellTimeoutMs),
+        onProgress: (e) => progress.onProgress(e),
+      },
     );
     progress.stop();
     const report: BenchReport = {
@@ -113,7 +123,11 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     return exitCode(report);
   } catch (error) {
     progress.stop();
-    context.stderr.write(isLastmileError(error) ? `error ${error.code}: ${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    context.stderr.write(
+      isLastmileError(error)
+        ? `error ${error.code}: ${error.message}\n`
+        : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   } finally {
     await rm(workDir, { recursive: true, force: true });

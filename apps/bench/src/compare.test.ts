@@ -44,7 +44,11 @@ describe('the correctness gate', () => {
 
   it('compares integer outputs exactly enough', () => {
     const ints = { idx: { type: 'int64', dims: [2], data: new BigInt64Array([3n, 9n]) } };
-    expect(compareOutputs(ints, { idx: { type: 'int64', dims: [2], data: new BigInt64Array([3n, 9n]) } }).ok).toBe(true);
-    expect(compareOutputs(ints, { idx: { type: 'int64', dims: [2], data: new BigInt64Array([3n, 8n]) } }).ok).toBe(false);
+    expect(compareOutputs(ints, { idx: { type: 'int64', dims: [2], data: new BigInt64Array([3n, 9n]) } }).ok).toBe(
+      true,
+    );
+    expect(compareOutputs(ints, { idx: { type: 'int64', dims: [2], data: new BigInt64Array([3n, 8n]) } }).ok).toBe(
+      false,
+    );
   });
 });

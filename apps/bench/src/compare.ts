@@ -38,7 +38,11 @@ export interface Verdict {
 const asNumber = (v: number | bigint): number => (typeof v === 'bigint' ? Number(v) : v);
 
 /** Checks every expected output: present, same dims, and each element within `atol + rtol * |expected|`. */
-export function compareOutputs(expected: Readonly<Record<string, OutputValue>>, got: Readonly<Record<string, OutputValue>>, tolerance: Tolerance = FLOAT_TOLERANCE): Verdict {
+export function compareOutputs(
+  expected: Readonly<Record<string, OutputValue>>,
+  got: Readonly<Record<string, OutputValue>>,
+  tolerance: Tolerance = FLOAT_TOLERANCE,
+): Verdict {
   const problems: string[] = [];
   let worst: WorstElement | undefined;
   for (const [name, want] of Object.entries(expected)) {
@@ -64,9 +68,13 @@ export function compareOutputs(expected: Readonly<Record<string, OutputValue>>, 
       // NaN against a number, or infinities that differ, count as infinitely far.
       const excess = e === g ? 0 : Number.isFinite(g - e) ? Math.abs(g - e) / bound : Number.POSITIVE_INFINITY;
       if (excess > 1) failures++;
-      if (excess > 1 && (worst === undefined || excess > worst.excess)) worst = { output: name, index: i, expected: e, got: g, excess };
+      if (excess > 1 && (worst === undefined || excess > worst.excess))
+        worst = { output: name, index: i, expected: e, got: g, excess };
     }
-    if (failures > 0) problems.push(`output '${name}': ${failures} of ${want.data.length} elements outside rtol ${tolerance.rtol} / atol ${tolerance.atol}`);
+    if (failures > 0)
+      problems.push(
+        `output '${name}': ${failures} of ${want.data.length} elements outside rtol ${tolerance.rtol} / atol ${tolerance.atol}`,
+      );
   }
   return problems.length === 0 ? { ok: true, problems } : { ok: false, problems, worst };
 }

@@ -27,11 +27,19 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** The contestants of one lastmile backend. */
 export function backendContestants(name: string): ContestantSpec[] {
   if (!THREADED_BACKENDS.has(name)) return [{ id: name, label: `lastmile ${name}`, family: 'lastmile', backend: name }];
-  return THREAD_COUNTS.map((threads) => ({ id: `${name}-${threads}t`, label: `lastmile ${name} ${threads}t`, family: 'lastmile', backend: name, threads }));
+  return THREAD_COUNTS.map((threads) => ({
+    id: `${name}-${threads}t`,
+    label: `lastmile ${name} ${threads}t`,
+    family: 'lastmile',
+    backend: name,
+    threads,
+  }));
 }
 
 /** Tries every first-party backend: those installed where `projectRoot` resolves and available on this machine compete. */
-export async function discoverBackends(projectRoot: string): Promise<{ contestants: ContestantSpec[]; skipped: Skipped[] }> {
+export async function discoverBackends(
+  projectRoot: string,
+): Promise<{ contestants: ContestantSpec[]; skipped: Skipped[] }> {
   const contestants: ContestantSpec[] = [];
   const skipped: Skipped[] = [];
   for (const name of Object.keys(BUILTIN_BACKENDS)) {
@@ -40,7 +48,11 @@ export async function discoverBackends(projectRoot: string): Promise<{ contestan
       const probe = await backend.probe();
       if (!probe.available) skipped.push({ id: name, reason: `probe: ${probe.reason ?? 'not available'}` });
       // Quantizing backends match their own integer contract, not float onnxruntime within 1e-3.
-      else if (backend.requiresCalibration) skipped.push({ id: name, reason: 'quantizing backend: compared bit-exactly against its own contract, not against float onnxruntime' });
+      else if (backend.requiresCalibration)
+        skipped.push({
+          id: name,
+          reason: 'quantizing backend: compared bit-exactly against its own contract, not against float onnxruntime',
+        });
       else contestants.push(...backendContestants(name));
     } catch (error) {
       skipped.push({ id: name, reason: message(error) });
@@ -50,12 +62,19 @@ export async function discoverBackends(projectRoot: string): Promise<{ contestan
 }
 
 /** The contestants `filter` names, by id or by id without its thread suffix (`ort-web` is both thread counts). */
-export function selectContestants(all: readonly ContestantSpec[], filter: readonly string[] | undefined, skipped: readonly Skipped[] = []): ContestantSpec[] {
+export function selectContestants(
+  all: readonly ContestantSpec[],
+  filter: readonly string[] | undefined,
+  skipped: readonly Skipped[] = [],
+): ContestantSpec[] {
   if (filter === undefined || filter.length === 0) return [...all];
   const matches = (spec: ContestantSpec, f: string) => spec.id === f || spec.id.replace(/-\d+t$/, '') === f;
   const unknown = filter.filter((f) => !all.some((spec) => matches(spec, f)) && !skipped.some((s) => s.id === f));
   if (unknown.length > 0) {
-    throw new InputError(`--contestants: unknown ${unknown.map((f) => `'${f}'`).join(', ')}`, { got: unknown, expected: all.map((s) => s.id) });
+    throw new InputError(`--contestants: unknown ${unknown.map((f) => `'${f}'`).join(', ')}`, {
+      got: unknown,
+      expected: all.map((s) => s.id),
+    });
   }
   return all.filter((spec) => filter.some((f) => matches(spec, f)));
 }

@@ -12,5 +12,9 @@ export interface Feed {
 }
 
 export function makeFeeds(inputs: readonly ModelInput[], seed: number): Feed[] {
-  return inputs.map((input, i) => ({ name: input.name, dims: [...input.dims], data: new SeededRandom(seed + i).floatTensor(input.dims, 0, 1).data }));
+  return inputs.map((input, i) => ({
+    name: input.name,
+    dims: [...input.dims],
+    data: new SeededRandom(seed + i).floatTensor(input.dims, 0, 1).data,
+  }));
 }

@@ -18,7 +18,11 @@ export function formatMacs(macs: number): string {
 }
 
 /** A plain-text table with columns padded to their widest cell; `right` columns are right-aligned. */
-export function textTable(headers: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+export function textTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -29,7 +33,11 @@ export function textTable(headers: readonly string[], rows: readonly (readonly s
 }
 
 /** A GitHub Markdown table; `|` inside cells is escaped. */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): string {
   const cell = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rule = headers.map((_, i) => (right.has(i) ? '---:' : '---'));
   return [headers, rule, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');

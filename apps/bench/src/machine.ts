@@ -20,7 +20,10 @@ function packageVersion(name: string): string {
   try {
     for (let dir = dirname(createRequire(import.meta.url).resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
       try {
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
         if (manifest.name === name && manifest.version) return manifest.version;
       } catch {
         // no package.json at this level
@@ -40,6 +43,9 @@ export function describeMachine(): MachineInfo {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
-    versions: { 'onnxruntime-node': packageVersion('onnxruntime-node'), 'onnxruntime-web': packageVersion('onnxruntime-web') },
+    versions: {
+      'onnxruntime-node': packageVersion('onnxruntime-node'),
+      'onnxruntime-web': packageVersion('onnxruntime-web'),
+    },
   };
 }

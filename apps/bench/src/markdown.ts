@@ -15,7 +15,9 @@ export interface MarkdownOptions {
 
 function matrix(report: BenchReport, value: (model: string, contestant: string) => string): string {
   const headers = ['model', ...report.contestants.map((c) => c.id)];
-  const rows = report.models.filter((m) => !m.error).map((m) => [m.label, ...report.contestants.map((c) => value(m.id, c.id))]);
+  const rows = report.models
+    .filter((m) => !m.error)
+    .map((m) => [m.label, ...report.contestants.map((c) => value(m.id, c.id))]);
   return markdownTable(headers, rows, new Set(report.contestants.map((_, i) => i + 1)));
 }
 
@@ -47,10 +49,24 @@ function profiles(report: BenchReport): string[] {
     const p = cell.best.profile;
     if (p === undefined) continue;
     const label = report.models.find((m) => m.id === cell.model)?.label ?? cell.model;
-    out.push(`<details><summary>${cell.contestant} on ${label}: ${p.nodes} nodes, ${formatMs(p.totalMs)} ms profiled${p.simulated ? ' (modelled)' : ''}</summary>\n`);
-    out.push(markdownTable(['node', 'op', 'ms', 'share'], p.top.map((r) => [r.name, r.op, formatMs(r.ms), `${(r.share * 100).toFixed(1)}%`]), new Set([2, 3])));
+    out.push(
+      `<details><summary>${cell.contestant} on ${label}: ${p.nodes} nodes, ${formatMs(p.totalMs)} ms profiled${p.simulated ? ' (modelled)' : ''}</summary>\n`,
+    );
+    out.push(
+      markdownTable(
+        ['node', 'op', 'ms', 'share'],
+        p.top.map((r) => [r.name, r.op, formatMs(r.ms), `${(r.share * 100).toFixed(1)}%`]),
+        new Set([2, 3]),
+      ),
+    );
     out.push('');
-    out.push(markdownTable(['op', 'nodes', 'ms', 'share'], p.byOp.map((r) => [r.op, String(r.count), formatMs(r.ms), `${(r.share * 100).toFixed(1)}%`]), new Set([1, 2, 3])));
+    out.push(
+      markdownTable(
+        ['op', 'nodes', 'ms', 'share'],
+        p.byOp.map((r) => [r.op, String(r.count), formatMs(r.ms), `${(r.share * 100).toFixed(1)}%`]),
+        new Set([1, 2, 3]),
+      ),
+    );
     out.push('\n</details>\n');
   }
   return out;
@@ -60,7 +76,10 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
   const { machine } = report;
   const lines: string[] = [];
   lines.push(`# Benchmarks${report.quick ? ' (quick smoke run: small inputs, few runs)' : ''}`, '');
-  lines.push(`Run on ${report.date.slice(0, 10)} (${report.date}), ${Math.round(report.durationS)} s in all${report.command ? `, by \`${report.command}\`` : ''}.`, '');
+  lines.push(
+    `Run on ${report.date.slice(0, 10)} (${report.date}), ${Math.round(report.durationS)} s in all${report.command ? `, by \`${report.command}\`` : ''}.`,
+    '',
+  );
   lines.push(
     markdownTable(
       ['machine', ''],
@@ -76,15 +95,24 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
     '',
   );
   if (machine.cores <= 2) {
-    lines.push(`> **Timings on ${machine.cores} cores are noisy**: a 2-thread contestant competes with the bench itself and anything else`);
-    lines.push('> on the machine. Compare contestants within this run only, and treat differences under ~10% as noise.', '');
+    lines.push(
+      `> **Timings on ${machine.cores} cores are noisy**: a 2-thread contestant competes with the bench itself and anything else`,
+    );
+    lines.push(
+      '> on the machine. Compare contestants within this run only, and treat differences under ~10% as noise.',
+      '',
+    );
   }
   lines.push('## Method', '', method(report), '');
   lines.push('## Models', '');
   lines.push(
     markdownTable(
       ['model', 'inputs', 'MACs'],
-      report.models.map((m) => [m.label, m.error ? `not run: ${m.error}` : (m.inputs ?? []).map((i) => `${i.name} ${i.dims.join('x')}`).join(', '), m.macs !== undefined ? formatMacs(m.macs) : 'n/a']),
+      report.models.map((m) => [
+        m.label,
+        m.error ? `not run: ${m.error}` : (m.inputs ?? []).map((i) => `${i.name} ${i.dims.join('x')}`).join(', '),
+        m.macs !== undefined ? formatMacs(m.macs) : 'n/a',
+      ]),
       new Set([2]),
     ),
     '',
@@ -99,7 +127,8 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
     matrix(report, (model, contestant) => {
       const cell = cellOf(report, model, contestant);
       const s = cell?.best.summary;
-      if (cell === undefined || cell.status !== 'ok' || s === undefined) return statusMark(report, model, contestant) ?? '-';
+      if (cell === undefined || cell.status !== 'ok' || s === undefined)
+        return statusMark(report, model, contestant) ?? '-';
       const marks = `${cell.best.budgetBound ? ' b' : ''}${cell.noise.length > 0 ? ' ~' : ''}`;
       return `${formatMs(s.median)} (${formatMs(s.p10)}-${formatMs(s.p90)})${marks}`;
     }),
@@ -117,13 +146,19 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
     '',
   );
   const peers = report.contestants.filter((c) => c.family !== 'lastmile');
-  const ratios = ratioRows(report).filter((r) => report.contestants.find((c) => c.id === r.contestant)?.family === 'lastmile');
+  const ratios = ratioRows(report).filter(
+    (r) => report.contestants.find((c) => c.id === r.contestant)?.family === 'lastmile',
+  );
   if (ratios.length > 0 && peers.length > 0) {
     lines.push('## lastmile against each peer (median time ratio)', '');
     lines.push(
       markdownTable(
         ['model', 'contestant', ...peers.map((p) => `vs ${p.id}`)],
-        ratios.map((r) => [report.models.find((m) => m.id === r.model)?.label ?? r.model, r.contestant, ...peers.map((p) => (r.ratios[p.id] !== undefined ? formatRatio(r.ratios[p.id]) : '-'))]),
+        ratios.map((r) => [
+          report.models.find((m) => m.id === r.model)?.label ?? r.model,
+          r.contestant,
+          ...peers.map((p) => (r.ratios[p.id] !== undefined ? formatRatio(r.ratios[p.id]) : '-')),
+        ]),
       ),
       '',
     );
@@ -133,7 +168,9 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
   lines.push(
     matrix(report, (model, contestant) => {
       const b = cellOf(report, model, contestant)?.best;
-      return b?.createMs !== undefined && b.firstRunMs !== undefined ? `${formatMs(b.createMs)} / ${formatMs(b.firstRunMs)}` : (statusMark(report, model, contestant) ?? '-');
+      return b?.createMs !== undefined && b.firstRunMs !== undefined
+        ? `${formatMs(b.createMs)} / ${formatMs(b.firstRunMs)}`
+        : (statusMark(report, model, contestant) ?? '-');
     }),
     '',
   );
@@ -163,6 +200,7 @@ export function markdownReport(report: BenchReport, options: MarkdownOptions = {
     '',
   );
   const profileLines = profiles(report);
-  if (profileLines.length > 0) lines.push('## Per-layer profiles of lastmile backends (slowest nodes, then time per op)', '', ...profileLines);
+  if (profileLines.length > 0)
+    lines.push('## Per-layer profiles of lastmile backends (slowest nodes, then time per op)', '', ...profileLines);
   return `${lines.join('\n').trimEnd()}\n`;
 }

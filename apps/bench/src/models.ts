@@ -39,8 +39,16 @@ export interface PreparedModel {
   expectedPath: string;
 }
 
-const cnn = (id: ArchitectureName, label: string, resolution: number): ModelSpec => ({ id, label: `${label} ${resolution}x${resolution}`, source: { kind: 'architecture', name: id, resolution } });
-const ppocr = (which: PpocrModel, label: string, dims: number[]): ModelSpec => ({ id: `ppocr-${which}`, label: `${label} ${dims.slice(2).join('x')}`, source: { kind: 'ppocr', which, dims } });
+const cnn = (id: ArchitectureName, label: string, resolution: number): ModelSpec => ({
+  id,
+  label: `${label} ${resolution}x${resolution}`,
+  source: { kind: 'architecture', name: id, resolution },
+});
+const ppocr = (which: PpocrModel, label: string, dims: number[]): ModelSpec => ({
+  id: `ppocr-${which}`,
+  label: `${label} ${dims.slice(2).join('x')}`,
+  source: { kind: 'ppocr', which, dims },
+});
 
 /** The default set: full size, or the small sizes of a `--quick` smoke run. */
 export function builtinModels(quick: boolean): ModelSpec[] {
@@ -67,19 +75,29 @@ export function fileModel(path: string, shapes: Record<string, number[]>, taken:
 function concreteInputs(model: Model, id: string, given: Record<string, number[]>): ModelInput[] {
   const unknown = Object.keys(given).filter((name) => !model.graph.inputs.some((i) => i.name === name));
   if (unknown.length > 0) {
-    throw new InputError(`model '${id}': --shape names ${unknown.map((n) => `'${n}'`).join(', ')}, not an input`, { model: id, got: unknown, expected: model.graph.inputs.map((i) => i.name) });
+    throw new InputError(`model '${id}': --shape names ${unknown.map((n) => `'${n}'`).join(', ')}, not an input`, {
+      model: id,
+      got: unknown,
+      expected: model.graph.inputs.map((i) => i.name),
+    });
   }
   return model.graph.inputs.map((input) => {
     if (input.type !== 'float32') {
-      throw new InputError(`model '${id}': input '${input.name}' is ${input.type}; the bench feeds float32 inputs only`, { model: id, input: input.name, expected: 'float32', got: input.type });
+      throw new InputError(
+        `model '${id}': input '${input.name}' is ${input.type}; the bench feeds float32 inputs only`,
+        { model: id, input: input.name, expected: 'float32', got: input.type },
+      );
     }
     const dims = given[input.name] ?? input.shape;
     if (dims === undefined || !dims.every((d): d is number => typeof d === 'number' && d > 0)) {
-      throw new InputError(`model '${id}': input '${input.name}' has shape [${(input.shape ?? ['?']).join(',')}]; give its dims with --shape ${input.name}=1x3x224x224`, {
-        model: id,
-        input: input.name,
-        got: input.shape,
-      });
+      throw new InputError(
+        `model '${id}': input '${input.name}' has shape [${(input.shape ?? ['?']).join(',')}]; give its dims with --shape ${input.name}=1x3x224x224`,
+        {
+          model: id,
+          input: input.name,
+          got: input.shape,
+        },
+      );
     }
     return { name: input.name, dims: [...dims] };
   });
@@ -93,7 +111,9 @@ function countMacs(model: Model, inputs: readonly ModelInput[]): { macs?: number
   }
 }
 
-async function loadSpec(spec: ModelSpec): Promise<{ bytes: Uint8Array; model: Model; given: Record<string, number[]> }> {
+async function loadSpec(
+  spec: ModelSpec,
+): Promise<{ bytes: Uint8Array; model: Model; given: Record<string, number[]> }> {
   const { source } = spec;
   switch (source.kind) {
     case 'architecture': {
@@ -113,12 +133,23 @@ async function loadSpec(spec: ModelSpec): Promise<{ bytes: Uint8Array; model: Mo
 }
 
 /** onnxruntime-node's outputs on the seeded feeds: what every contestant must reproduce. */
-async function expectedOutputs(bytes: Uint8Array, inputs: readonly ModelInput[], seed: number): Promise<Record<string, OutputValue>> {
+async function expectedOutputs(
+  bytes: Uint8Array,
+  inputs: readonly ModelInput[],
+  seed: number,
+): Promise<Record<string, OutputValue>> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    const feeds = Object.fromEntries(makeFeeds(inputs, seed).map((f) => [f.name, new ort.Tensor('float32', f.data, f.dims)]));
+    const feeds = Object.fromEntries(
+      makeFeeds(inputs, seed).map((f) => [f.name, new ort.Tensor('float32', f.data, f.dims)]),
+    );
     const outputs = await session.run(feeds);
-    return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> }]));
+    return Object.fromEntries(
+      Object.entries(outputs).map(([name, t]) => [
+        name,
+        { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> },
+      ]),
+    );
   } finally {
     await session.release();
   }

@@ -17,13 +17,18 @@ export interface OcrCellDeps {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function measureOcrCell(request: OcrCellRequest, deps: OcrCellDeps = { createOcr: createDefaultOcr }): Promise<CellResult> {
+export async function measureOcrCell(
+  request: OcrCellRequest,
+  deps: OcrCellDeps = { createOcr: createDefaultOcr },
+): Promise<CellResult> {
   const { method } = request;
   const bytes = new Uint8Array(await readFile(request.imagePath));
   let ocr: Ocr;
   let createMs: number;
   try {
-    [ocr, createMs] = await timed(() => deps.createOcr({ ...ocrOptionsOf(request.contestant), projectRoot: request.projectRoot }));
+    [ocr, createMs] = await timed(() =>
+      deps.createOcr({ ...ocrOptionsOf(request.contestant), projectRoot: request.projectRoot }),
+    );
   } catch (error) {
     return { status: 'failed', reason: `pipeline creation failed: ${message(error)}` };
   }
@@ -43,7 +48,12 @@ export async function measureOcrCell(request: OcrCellRequest, deps: OcrCellDeps 
     const [first, firstRunMs] = await timed(() => pipeline.run());
     const lines = first.lines.map((l) => l.text);
     if (JSON.stringify(lines) !== JSON.stringify(request.expectedLines)) {
-      return { status: 'wrong', reason: `read ${JSON.stringify(lines)}, onnxruntime-node reads ${JSON.stringify(request.expectedLines)}`, createMs, firstRunMs };
+      return {
+        status: 'wrong',
+        reason: `read ${JSON.stringify(lines)}, onnxruntime-node reads ${JSON.stringify(request.expectedLines)}`,
+        createMs,
+        firstRunMs,
+      };
     }
     const measured = await measureRuns(pipeline, method, firstRunMs);
     return { status: 'ok', createMs, ...measured, stages: partMedians(runs.slice(-measured.samples.length)) };

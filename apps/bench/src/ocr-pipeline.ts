@@ -13,7 +13,19 @@ import { median } from './stats.js';
 
 /** The parts of an OCR run the report splits it into, and the pipeline stages each sums. */
 export const OCR_PARTS: readonly { part: string; stages: readonly string[] }[] = [
-  { part: 'pre-processing', stages: ['decode', 'det.resize', 'det.normalize', 'crop', 'cls.resize', 'cls.normalize', 'rec.resize', 'rec.normalize'] },
+  {
+    part: 'pre-processing',
+    stages: [
+      'decode',
+      'det.resize',
+      'det.normalize',
+      'crop',
+      'cls.resize',
+      'cls.normalize',
+      'rec.resize',
+      'rec.normalize',
+    ],
+  },
   { part: 'det', stages: ['det.model'] },
   { part: 'DB post', stages: ['det.post'] },
   { part: 'cls', stages: ['cls.model', 'cls.post'] },
@@ -23,7 +35,10 @@ export const OCR_PARTS: readonly { part: string; stages: readonly string[] }[] =
 
 /** Each part's time in one run. */
 export function partsOf(timings: readonly StageTiming[]): StageMedian[] {
-  return OCR_PARTS.map(({ part, stages }) => ({ stage: part, ms: timings.filter((t) => stages.includes(t.stage)).reduce((sum, t) => sum + t.ms, 0) }));
+  return OCR_PARTS.map(({ part, stages }) => ({
+    stage: part,
+    ms: timings.filter((t) => stages.includes(t.stage)).reduce((sum, t) => sum + t.ms, 0),
+  }));
 }
 
 /** Each part's median over runs. */
@@ -52,14 +67,20 @@ const TOO_SLOW = new Set(['reference']);
  * The contestants of the OCR pipeline among `all`; with `onePerEngine` (a quick run) only the fewest
  * threads of each engine (one lastmile backend, onnxruntime-node, onnxruntime-web).
  */
-export function ocrContestants(all: readonly ContestantSpec[], onePerEngine: boolean): { contestants: ContestantSpec[]; skipped: Skipped[] } {
+export function ocrContestants(
+  all: readonly ContestantSpec[],
+  onePerEngine: boolean,
+): { contestants: ContestantSpec[]; skipped: Skipped[] } {
   const skipped: Skipped[] = [];
   const seen = new Set<string>();
   const contestants: ContestantSpec[] = [];
   const byThreads = [...all].sort((a, b) => (a.threads ?? 0) - (b.threads ?? 0));
   for (const c of byThreads) {
     if (c.family === 'lastmile' && TOO_SLOW.has(c.backend ?? c.id)) {
-      skipped.push({ id: c.id, reason: 'not run on the OCR pipeline: the naive reference backend takes about 30 s a run' });
+      skipped.push({
+        id: c.id,
+        reason: 'not run on the OCR pipeline: the naive reference backend takes about 30 s a run',
+      });
       continue;
     }
     const engine = `${c.family}:${c.backend ?? ''}`;

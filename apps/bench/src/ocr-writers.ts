@@ -19,12 +19,15 @@ const partMs = (cell: CellOutcome, part: string): string => {
 function ratioTo(ocr: OcrRecord, cell: CellOutcome, peer: string): string {
   const ours = medianOf(cell);
   const theirs = medianOf(ocr.cells.find((c) => c.contestant === peer));
-  return ours !== undefined && theirs !== undefined && peer !== cell.contestant ? formatRatio(timeRatio(ours, theirs)) : '-';
+  return ours !== undefined && theirs !== undefined && peer !== cell.contestant
+    ? formatRatio(timeRatio(ours, theirs))
+    : '-';
 }
 
 function describe(ocr: OcrRecord): string {
   const size = ocr.width !== undefined && ocr.height !== undefined ? ` (${ocr.width}x${ocr.height})` : '';
-  const lines = ocr.lines !== undefined ? `, ${ocr.lines.length} lines: ${ocr.lines.map((l) => JSON.stringify(l)).join(', ')}` : '';
+  const lines =
+    ocr.lines !== undefined ? `, ${ocr.lines.length} lines: ${ocr.lines.map((l) => JSON.stringify(l)).join(', ')}` : '';
   return `\`${ocr.image}\`${size}${lines}`;
 }
 
@@ -43,7 +46,9 @@ export function ocrMarkdown(report: BenchReport): string[] {
     '',
   );
   if (ocr.error !== undefined) return [...out, `Not run: ${ocr.error}`, ''];
-  const peers = report.contestants.filter((c) => c.family !== 'lastmile' && ocr.contestants.includes(c.id)).map((c) => c.id);
+  const peers = report.contestants
+    .filter((c) => c.family !== 'lastmile' && ocr.contestants.includes(c.id))
+    .map((c) => c.id);
   const family = (id: string) => report.contestants.find((c) => c.id === id)?.family;
   out.push(
     markdownTable(
@@ -88,7 +93,13 @@ export function ocrTerminal(report: BenchReport): string[] {
   return [
     '',
     `OCR pipeline on ${ocr.image}${ocr.width !== undefined ? ` (${ocr.width}x${ocr.height})` : ''}, end to end (ms; parts are medians):`,
-    textTable(['contestant', 'median ms', 'p10-p90', 'runs', ...ocr.parts, `vs ${TERMINAL_BASELINE}`, 'notes'], rows, right),
-    ...ocr.skipped.map((s) => `not run on the OCR pipeline: ${s.id}: ${s.reason.replace(/^not run on the OCR pipeline: /, '')}`),
+    textTable(
+      ['contestant', 'median ms', 'p10-p90', 'runs', ...ocr.parts, `vs ${TERMINAL_BASELINE}`, 'notes'],
+      rows,
+      right,
+    ),
+    ...ocr.skipped.map(
+      (s) => `not run on the OCR pipeline: ${s.id}: ${s.reason.replace(/^not run on the OCR pipeline: /, '')}`,
+    ),
   ];
 }

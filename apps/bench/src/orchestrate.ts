@@ -9,7 +9,14 @@ import { loadavg } from 'node:os';
 import { discoverBackends, PEERS, selectContestants, type Skipped } from './contestants.js';
 import { type ModelSpec, type PreparedModel, prepareModel } from './models.js';
 import { OCR_PARTS, ocrContestants, ocrReference } from './ocr-pipeline.js';
-import { type AnyCellRequest, type CellResult, type CellStatus, type ContestantSpec, type Method, OCR_SUBJECT } from './protocol.js';
+import {
+  type AnyCellRequest,
+  type CellResult,
+  type CellStatus,
+  type ContestantSpec,
+  type Method,
+  OCR_SUBJECT,
+} from './protocol.js';
 
 export interface BenchConfig {
   models: readonly ModelSpec[];
@@ -33,7 +40,15 @@ export interface BenchConfig {
 export type ProgressEvent =
   | { type: 'preparing'; model: string }
   | { type: 'cell'; model: string; contestant: string; pass: number; done: number; total: number }
-  | { type: 'cell-done'; model: string; contestant: string; pass: number; status: CellStatus; done: number; total: number };
+  | {
+      type: 'cell-done';
+      model: string;
+      contestant: string;
+      pass: number;
+      status: CellStatus;
+      done: number;
+      total: number;
+    };
 
 export interface BenchDeps {
   runCell(request: AnyCellRequest): Promise<CellResult>;
@@ -111,10 +126,13 @@ export const NOISE = {
 /** Why a cell's timings may not be trusted: other load on the machine, or a wide spread of run times. */
 export function noiseReasons(result: CellResult, load: number, cores: number): string[] {
   const reasons: string[] = [];
-  if (result.foreignCores !== undefined && result.foreignCores > NOISE.foreignCores) reasons.push(`other processes kept ${result.foreignCores.toFixed(2)} cores busy`);
-  if (result.foreignCores === undefined && load > cores) reasons.push(`load average ${load.toFixed(2)} on ${cores} cores`);
+  if (result.foreignCores !== undefined && result.foreignCores > NOISE.foreignCores)
+    reasons.push(`other processes kept ${result.foreignCores.toFixed(2)} cores busy`);
+  if (result.foreignCores === undefined && load > cores)
+    reasons.push(`load average ${load.toFixed(2)} on ${cores} cores`);
   const s = result.summary;
-  if (s !== undefined && s.runs >= 5 && s.p10 > 0 && s.p90 / s.p10 > NOISE.spread) reasons.push(`wide spread (p90/p10 = ${(s.p90 / s.p10).toFixed(2)})`);
+  if (s !== undefined && s.runs >= 5 && s.p10 > 0 && s.p90 / s.p10 > NOISE.spread)
+    reasons.push(`wide spread (p90/p10 = ${(s.p90 / s.p10).toFixed(2)})`);
   return reasons;
 }
 
@@ -136,7 +154,9 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<BenchRun> {
   const discovered = await discoverBackends(config.projectRoot);
   const contestants = selectContestants([...discovered.contestants, ...PEERS], config.contestants, discovered.skipped);
-  const skipped = discovered.skipped.filter((s) => config.contestants === undefined || config.contestants.length === 0 || config.contestants.includes(s.id));
+  const skipped = discovered.skipped.filter(
+    (s) => config.contestants === undefined || config.contestants.length === 0 || config.contestants.includes(s.id),
+  );
 
   const models: ModelRecord[] = [];
   const prepared: PreparedModel[] = [];
@@ -145,7 +165,13 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
     try {
       const model = await prepareModel(spec, config.workDir, config.seed);
       prepared.push(model);
-      models.push({ id: model.id, label: model.label, inputs: model.inputs, macs: model.macs, macsError: model.macsError });
+      models.push({
+        id: model.id,
+        label: model.label,
+        inputs: model.inputs,
+        macs: model.macs,
+        macsError: model.macsError,
+      });
     } catch (error) {
       models.push({ id: spec.id, label: spec.label, error: message(error) });
     }
@@ -172,7 +198,13 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
     const { imagePath, label, onePerEngine } = config.ocr;
     deps.onProgress?.({ type: 'preparing', model: OCR_SUBJECT });
     const chosen = ocrContestants(contestants, onePerEngine);
-    ocr = { image: label, parts: OCR_PARTS.map((p) => p.part), contestants: chosen.contestants.map((c) => c.id), skipped: chosen.skipped, cells: [] };
+    ocr = {
+      image: label,
+      parts: OCR_PARTS.map((p) => p.part),
+      contestants: chosen.contestants.map((c) => c.id),
+      skipped: chosen.skipped,
+      cells: [],
+    };
     try {
       const reference = await ocrReference(imagePath);
       Object.assign(ocr, reference);
@@ -180,7 +212,14 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
         kind: 'ocr',
         id: OCR_SUBJECT,
         contestants: chosen.contestants,
-        request: (contestant) => ({ kind: 'ocr', imagePath, expectedLines: reference.lines, contestant, method: config.method, projectRoot: config.projectRoot }),
+        request: (contestant) => ({
+          kind: 'ocr',
+          imagePath,
+          expectedLines: reference.lines,
+          contestant,
+          method: config.method,
+          projectRoot: config.projectRoot,
+        }),
       });
     } catch (error) {
       ocr.error = message(error);
@@ -207,12 +246,29 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
         const result = await deps.runCell(subject.request(contestant, pass));
         const loadAfter = loadavg()[0];
         done++;
-        deps.onProgress?.({ type: 'cell-done', model: subject.id, contestant: contestant.id, pass, status: result.status, done, total });
+        deps.onProgress?.({
+          type: 'cell-done',
+          model: subject.id,
+          contestant: contestant.id,
+          pass,
+          status: result.status,
+          done,
+          total,
+        });
         if (result.status !== 'ok' || result.budgetBound) finished.add(k);
         results.set(k, [...(results.get(k) ?? []), { ...result, pass }]);
         records.set(k, [
           ...(records.get(k) ?? []),
-          { pass, status: result.status, median: result.summary?.median, runs: result.summary?.runs, budgetBound: result.budgetBound, loadBefore, loadAfter, foreignCores: result.foreignCores },
+          {
+            pass,
+            status: result.status,
+            median: result.summary?.median,
+            runs: result.summary?.runs,
+            budgetBound: result.budgetBound,
+            loadBefore,
+            loadAfter,
+            foreignCores: result.foreignCores,
+          },
         ]);
       }
     }
@@ -236,7 +292,10 @@ export async function runBench(config: BenchConfig, deps: BenchDeps): Promise<Be
         reason: best.reason,
         best: profile === undefined ? best : { ...best, profile },
         passes: passRecords,
-        noise: best.status === 'ok' ? noiseReasons(best, Math.max(record?.loadBefore ?? 0, record?.loadAfter ?? 0), config.cores) : [],
+        noise:
+          best.status === 'ok'
+            ? noiseReasons(best, Math.max(record?.loadBefore ?? 0, record?.loadAfter ?? 0), config.cores)
+            : [],
       });
     }
     return cells;

@@ -36,9 +36,17 @@ export async function writeOutputs(path: string, outputs: Readonly<Record<string
   for (const [name, value] of Object.entries(outputs)) {
     const data = value.data;
     if (!isStoredType(value.type) || !ArrayBuffer.isView(data)) {
-      throw new ModelFormatError(`output '${name}' of type ${value.type} cannot be stored as expected output`, { value: name, expected: Object.keys(ARRAYS), got: value.type });
+      throw new ModelFormatError(`output '${name}' of type ${value.type} cannot be stored as expected output`, {
+        value: name,
+        expected: Object.keys(ARRAYS),
+        got: value.type,
+      });
     }
-    stored[name] = { type: value.type, dims: [...value.dims], base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
+    stored[name] = {
+      type: value.type,
+      dims: [...value.dims],
+      base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    };
   }
   await writeFile(path, JSON.stringify(stored));
 }
@@ -47,7 +55,12 @@ export async function readOutputs(path: string): Promise<Record<string, OutputVa
   const stored = JSON.parse(await readFile(path, 'utf8')) as Record<string, StoredOutput>;
   const outputs: Record<string, OutputValue> = {};
   for (const [name, { type, dims, base64 }] of Object.entries(stored)) {
-    if (!isStoredType(type)) throw new ModelFormatError(`${path}: output '${name}' has unknown type ${String(type)}`, { path, value: name, got: type });
+    if (!isStoredType(type))
+      throw new ModelFormatError(`${path}: output '${name}' has unknown type ${String(type)}`, {
+        path,
+        value: name,
+        got: type,
+      });
     const bytes = Buffer.from(base64, 'base64');
     // Copy into a fresh, aligned buffer: Buffer's pool offset need not suit 8-byte element types.
     const buffer = new Uint8Array(bytes).buffer;

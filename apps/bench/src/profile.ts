@@ -42,7 +42,9 @@ export function summarizeProfile(entries: readonly ProfileEntry[], topN: number)
     row.ms += e.ms;
     ops.set(e.op, row);
   }
-  const byOp = [...ops].map(([op, r]) => ({ op, count: r.count, ms: r.ms, share: share(r.ms) })).sort((a, b) => b.ms - a.ms);
+  const byOp = [...ops]
+    .map(([op, r]) => ({ op, count: r.count, ms: r.ms, share: share(r.ms) }))
+    .sort((a, b) => b.ms - a.ms);
   return { totalMs, nodes: entries.length, top, byOp, simulated: entries.some((e) => e.simulated === true) };
 }
 

@@ -20,12 +20,20 @@ export function createProgress({ stream, ci }: ProgressOptions): Progress {
     return {
       onProgress(event) {
         if (event.type === 'preparing') stream.write(`preparing ${event.model}\n`);
-        if (event.type === 'cell-done') stream.write(`[${event.done}/${event.total}] pass ${event.pass + 1} ${event.model} ${event.contestant}: ${event.status}\n`);
+        if (event.type === 'cell-done')
+          stream.write(
+            `[${event.done}/${event.total}] pass ${event.pass + 1} ${event.model} ${event.contestant}: ${event.status}\n`,
+          );
       },
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar({ stream, format: 'bench [{bar}] {value}/{total} cells | {cell}', hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    stream,
+    format: 'bench [{bar}] {value}/{total} cells | {cell}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   let started = false;
   return {
     onProgress(event) {
@@ -35,7 +43,9 @@ export function createProgress({ stream, ci }: ProgressOptions): Progress {
         started = true;
       }
       bar.setTotal(event.total);
-      bar.update(event.done, { cell: event.type === 'cell' ? `pass ${event.pass + 1}: ${event.model} on ${event.contestant}` : '' });
+      bar.update(event.done, {
+        cell: event.type === 'cell' ? `pass ${event.pass + 1}: ${event.model} on ${event.contestant}` : '',
+      });
     },
     stop() {
       if (started) bar.stop();

@@ -22,7 +22,9 @@ export interface RunnerOptions {
 
 /** The part of onnxruntime's API (node and web share it) the runners use. */
 interface OrtSessionLike {
-  run(feeds: Record<string, unknown>): Promise<Record<string, { type: string; dims: readonly number[]; data: unknown }>>;
+  run(
+    feeds: Record<string, unknown>,
+  ): Promise<Record<string, { type: string; dims: readonly number[]; data: unknown }>>;
   release(): Promise<void>;
 }
 
@@ -31,7 +33,8 @@ function ortRunner(session: OrtSessionLike, feeds: Record<string, unknown>): Run
     async run() {
       const outputs = await session.run(feeds);
       const values: Record<string, OutputValue> = {};
-      for (const [name, t] of Object.entries(outputs)) values[name] = { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> };
+      for (const [name, t] of Object.entries(outputs))
+        values[name] = { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> };
       return values;
     },
     dispose: () => session.release(),
@@ -40,7 +43,12 @@ function ortRunner(session: OrtSessionLike, feeds: Record<string, unknown>): Run
 
 async function ortNodeRunner(bytes: Uint8Array, feeds: readonly Feed[], threads: number): Promise<Runner> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
   return ortRunner(session, Object.fromEntries(feeds.map((f) => [f.name, new ort.Tensor('float32', f.data, f.dims)])));
 }
 
@@ -49,11 +57,19 @@ async function ortWebRunner(bytes: Uint8Array, feeds: readonly Feed[], threads: 
   // Process-global and read when the wasm module first loads: one thread count per process.
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.simd = true;
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
   return ortRunner(session, Object.fromEntries(feeds.map((f) => [f.name, new ort.Tensor('float32', f.data, f.dims)])));
 }
 
-async function lastmileRunner(bytes: Uint8Array, feeds: readonly Feed[], spec: ContestantSpec, options: RunnerOptions): Promise<Runner> {
+async function lastmileRunner(
+  bytes: Uint8Array,
+  feeds: readonly Feed[],
+  spec: ContestantSpec,
+  options: RunnerOptions,
+): Promise<Runner> {
   const session = await Session.init(bytes, {
     backends: [spec.backend ?? spec.id],
     fallback: false,
@@ -67,7 +83,8 @@ async function lastmileRunner(bytes: Uint8Array, feeds: readonly Feed[], spec: C
     async run() {
       const outputs = await session.run(tensors);
       const values: Record<string, OutputValue> = {};
-      for (const [name, t] of Object.entries(outputs)) values[name] = { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> };
+      for (const [name, t] of Object.entries(outputs))
+        values[name] = { type: t.type, dims: [...t.dims], data: t.data as ArrayLike<number | bigint> };
       return values;
     },
     profile: () => session.profile(),
@@ -76,7 +93,12 @@ async function lastmileRunner(bytes: Uint8Array, feeds: readonly Feed[], spec: C
 }
 
 /** Creates the contestant's session on `bytes` (the time this takes is the cell's session-creation time). */
-export function createRunner(spec: ContestantSpec, bytes: Uint8Array, feeds: readonly Feed[], options: RunnerOptions = {}): Promise<Runner> {
+export function createRunner(
+  spec: ContestantSpec,
+  bytes: Uint8Array,
+  feeds: readonly Feed[],
+  options: RunnerOptions = {},
+): Promise<Runner> {
   switch (spec.family) {
     case 'ort-node':
       return ortNodeRunner(bytes, feeds, spec.threads ?? 1);

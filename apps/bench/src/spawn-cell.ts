@@ -13,14 +13,21 @@ const STDERR_TAIL = 2000;
 export function spawnCell(entry: string, request: AnyCellRequest, timeoutMs: number): Promise<CellResult> {
   return new Promise((resolve) => {
     // No inherited execArgv: a test runner's loader flags must not reach the measured process.
-    const child = fork(entry, [CELL_FLAG], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry, [CELL_FLAG], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
     let stderr = '';
     let result: CellResult | undefined;
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
     });
     const timer = setTimeout(() => {
-      result ??= { status: 'failed', reason: `the cell's process ran past ${Math.round(timeoutMs / 1000)} s and was stopped` };
+      result ??= {
+        status: 'failed',
+        reason: `the cell's process ran past ${Math.round(timeoutMs / 1000)} s and was stopped`,
+      };
       child.kill('SIGKILL');
     }, timeoutMs);
     child.on('message', (message: CellResult) => {
@@ -32,7 +39,12 @@ export function spawnCell(entry: string, request: AnyCellRequest, timeoutMs: num
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      resolve(result ?? { status: 'failed', reason: `the cell's process exited (${signal ?? `code ${code}`}) without a result${tail ? `: ${tail}` : ''}` });
+      resolve(
+        result ?? {
+          status: 'failed',
+          reason: `the cell's process exited (${signal ?? `code ${code}`}) without a result${tail ? `: ${tail}` : ''}`,
+        },
+      );
     });
     child.send(request);
   });

@@ -16,9 +16,11 @@ export interface Summary {
 }
 
 function sortedCopy(samples: readonly number[], what: string): number[] {
-  if (samples.length === 0) throw new InputError(`${what} of an empty sample`, { expected: 'at least one value', got: 0 });
+  if (samples.length === 0)
+    throw new InputError(`${what} of an empty sample`, { expected: 'at least one value', got: 0 });
   const bad = samples.find((v) => !Number.isFinite(v));
-  if (bad !== undefined) throw new InputError(`${what}: the sample holds ${bad}`, { expected: 'finite numbers', got: bad });
+  if (bad !== undefined)
+    throw new InputError(`${what}: the sample holds ${bad}`, { expected: 'finite numbers', got: bad });
   return [...samples].sort((a, b) => a - b);
 }
 
@@ -31,7 +33,8 @@ function percentileOfSorted(sorted: readonly number[], p: number): number {
 
 /** The p-th percentile (0..100) of `samples`. */
 export function percentile(samples: readonly number[], p: number): number {
-  if (!(p >= 0 && p <= 100)) throw new InputError(`percentile must be within 0..100, got ${p}`, { expected: '0..100', got: p });
+  if (!(p >= 0 && p <= 100))
+    throw new InputError(`percentile must be within 0..100, got ${p}`, { expected: '0..100', got: p });
   return percentileOfSorted(sortedCopy(samples, 'percentile'), p);
 }
 

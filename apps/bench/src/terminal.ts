@@ -28,7 +28,22 @@ export function terminalReport(report: BenchReport): string {
       cellNotes(cell).join('; '),
     ];
   });
-  const table = textTable(['model', 'contestant', 'median ms', 'p10-p90', 'runs', 'GFLOP/s', `vs ${BASELINE}`, 'create ms', 'first ms', 'notes'], rows, new Set([2, 3, 4, 5, 7, 8]));
+  const table = textTable(
+    [
+      'model',
+      'contestant',
+      'median ms',
+      'p10-p90',
+      'runs',
+      'GFLOP/s',
+      `vs ${BASELINE}`,
+      'create ms',
+      'first ms',
+      'notes',
+    ],
+    rows,
+    new Set([2, 3, 4, 5, 7, 8]),
+  );
   const lines = report.cells.length > 0 ? [table] : [];
   for (const model of report.models) if (model.error) lines.push(`model ${model.id} not run: ${model.error}`);
   lines.push(...ocrTerminal(report));

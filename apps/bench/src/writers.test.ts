@@ -7,16 +7,41 @@ import { type BenchReport, gflopsOf, ratioRows } from './report.js';
 import { summarize } from './stats.js';
 import { terminalReport } from './terminal.js';
 
-function cell(model: string, contestant: string, times: number[] | 'wrong', extra: Partial<CellOutcome['best']> = {}): CellOutcome {
+function cell(
+  model: string,
+  contestant: string,
+  times: number[] | 'wrong',
+  extra: Partial<CellOutcome['best']> = {},
+): CellOutcome {
   if (times === 'wrong') {
-    return { model, contestant, status: 'wrong', reason: "output 'output': 5 of 1000 elements outside rtol 0.001 / atol 0.0001", best: { status: 'wrong', pass: 0 }, passes: [], noise: [] };
+    return {
+      model,
+      contestant,
+      status: 'wrong',
+      reason: "output 'output': 5 of 1000 elements outside rtol 0.001 / atol 0.0001",
+      best: { status: 'wrong', pass: 0 },
+      passes: [],
+      noise: [],
+    };
   }
   const summary = summarize(times);
   return {
     model,
     contestant,
     status: 'ok',
-    best: { status: 'ok', pass: 0, samples: times, summary, createMs: 50, firstRunMs: 2 * summary.median, warmupRuns: 4, warmupMs: 1000, ownCores: 1, foreignCores: 0, ...extra },
+    best: {
+      status: 'ok',
+      pass: 0,
+      samples: times,
+      summary,
+      createMs: 50,
+      firstRunMs: 2 * summary.median,
+      warmupRuns: 4,
+      warmupMs: 1000,
+      ownCores: 1,
+      foreignCores: 0,
+      ...extra,
+    },
     passes: [{ pass: 0, status: 'ok', median: summary.median, runs: times.length, loadBefore: 0.1, loadAfter: 0.9 }],
     noise: [],
   };
@@ -27,7 +52,14 @@ const report: BenchReport = {
   date: '2026-01-02T03:04:05.000Z',
   durationS: 42,
   quick: false,
-  machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.0.0', versions: { 'onnxruntime-node': '1.30.0' } },
+  machine: {
+    cpu: 'Test CPU',
+    cores: 2,
+    memoryGiB: 8,
+    os: 'linux',
+    node: 'v20.0.0',
+    versions: { 'onnxruntime-node': '1.30.0' },
+  },
   method: { minWarmupMs: 1000, maxWarmupMs: 10_000, minRuns: 20, minTimedMs: 2000, maxCellMs: 60_000 },
   passes: 3,
   seed: 7,
@@ -83,8 +115,13 @@ describe('report writers', () => {
   it('derives GFLOP/s and ratios against each peer', () => {
     expect(gflopsOf(report, report.cells[1])).toBeCloseTo(90.7, 6);
     const rows = ratioRows(report);
-    expect(rows.find((r) => r.model === 'resnet18' && r.contestant === 'reference')?.ratios).toEqual({ 'ort-node-1t': 100, 'ort-web-2t': 50 });
-    expect(rows.find((r) => r.model === 'resnet18' && r.contestant === 'ort-node-1t')?.ratios).toEqual({ 'ort-web-2t': 0.5 });
+    expect(rows.find((r) => r.model === 'resnet18' && r.contestant === 'reference')?.ratios).toEqual({
+      'ort-node-1t': 100,
+      'ort-web-2t': 50,
+    });
+    expect(rows.find((r) => r.model === 'resnet18' && r.contestant === 'ort-node-1t')?.ratios).toEqual({
+      'ort-web-2t': 0.5,
+    });
     expect(rows.some((r) => r.model === 'ppocr-cls' && r.contestant === 'reference')).toBe(false);
   });
 
@@ -111,7 +148,9 @@ describe('report writers', () => {
     const text = terminalReport(report);
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^model\s+contestant\s+median ms\s+p10-p90\s+runs\s+GFLOP\/s\s+vs ort-node-1t/);
-    expect(lines.find((l) => l.startsWith('resnet18   reference'))).toMatch(/4000\s+3920-4080\s+3\s+0\.91\s+100x slower .*time budget bound \(3 runs\)/);
+    expect(lines.find((l) => l.startsWith('resnet18   reference'))).toMatch(
+      /4000\s+3920-4080\s+3\s+0\.91\s+100x slower .*time budget bound \(3 runs\)/,
+    );
     expect(text).toMatch(/ppocr-cls\s+reference\s+-.*WRONG: output 'output'/);
     expect(text).toContain('not run: cpu-neon: not installed');
   });

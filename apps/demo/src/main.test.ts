@@ -28,7 +28,9 @@ describe('the demo (built dist/main.js, run as a process)', () => {
   });
 
   it('reports a missing model file with a typed error and exit code 1', async () => {
-    const failure = await run(process.execPath, [main, '/nonexistent/model.onnx']).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, [main, '/nonexistent/model.onnx']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toMatch(/^error LM_\w+: .*\/nonexistent\/model\.onnx/m);
   });

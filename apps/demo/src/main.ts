@@ -5,7 +5,16 @@
  *   node apps/demo/dist/main.js [model.onnx] [--backends cpu-neon,reference] [--nodes]
  */
 import { parseArgs } from 'node:util';
-import { type AssignmentReport, SeededRandom, Session, type SessionEvent, formatAssignment, formatShape, isLastmileError, isStatic } from '@lastmile/core';
+import {
+  type AssignmentReport,
+  SeededRandom,
+  Session,
+  type SessionEvent,
+  formatAssignment,
+  formatShape,
+  isLastmileError,
+  isStatic,
+} from '@lastmile/core';
 import { ppocrModelPath } from '@lastmile/models';
 
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(1)} ms`;
@@ -34,7 +43,9 @@ async function main(): Promise<void> {
   });
   const modelPath = positionals[0] ?? ppocrModelPath('cls');
   const backends = values.backends.split(',').map((b) => b.trim());
-  console.log(`lastmile demo\nmodel:    ${modelPath}${positionals[0] ? '' : ' (built-in: PP-OCR text direction classifier)'}`);
+  console.log(
+    `lastmile demo\nmodel:    ${modelPath}${positionals[0] ? '' : ' (built-in: PP-OCR text direction classifier)'}`,
+  );
 
   const onEvent = (e: SessionEvent) => {
     if (e.type === 'backend-skipped') console.log(`notice:   backend ${e.backend} skipped: ${e.reason}`);
@@ -71,12 +82,18 @@ async function main(): Promise<void> {
 
   for (const output of session.outputs) {
     const t = session.getTensor(output.name); // NN_GetTensor
-    const head = Array.from(t.data.slice(0, 8) as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? v.toString() : v.toFixed(4)));
-    console.log(`output:   ${output.name} ${t.type}[${formatShape(t.dims)}] = [${head.join(', ')}${t.size > 8 ? ', ...' : ''}]`);
+    const head = Array.from(t.data.slice(0, 8) as ArrayLike<number | bigint>, (v) =>
+      typeof v === 'bigint' ? v.toString() : v.toFixed(4),
+    );
+    console.log(
+      `output:   ${output.name} ${t.type}[${formatShape(t.dims)}] = [${head.join(', ')}${t.size > 8 ? ', ...' : ''}]`,
+    );
   }
   if (!positionals[0] && isStatic(session.getTensor(session.outputs[0].name).dims)) {
     const p = session.getTensor(session.outputs[0].name).data as Float32Array;
-    console.log(`answer:   text direction ${p[1] > p[0] ? '180' : '0'} degrees (p = ${Math.max(p[0], p[1]).toFixed(3)}, on a random image)`);
+    console.log(
+      `answer:   text direction ${p[1] > p[0] ? '180' : '0'} degrees (p = ${Math.max(p[0], p[1]).toFixed(3)}, on a random image)`,
+    );
   }
   await session.destroy(); // NN_Destroy
 }

@@ -25,7 +25,11 @@ export interface EnginePipeline<I, O> {
 }
 
 /** Opens `spec` on `engine`; `session` options apply to lastmile, its `threads` to every engine. */
-export async function openPipeline<I, O>(spec: PipelineSpec<I, O>, engine: EngineName, session: SessionOptions = {}): Promise<EnginePipeline<I, O>> {
+export async function openPipeline<I, O>(
+  spec: PipelineSpec<I, O>,
+  engine: EngineName,
+  session: SessionOptions = {},
+): Promise<EnginePipeline<I, O>> {
   if (engine === 'lastmile') {
     const opened = await pipeline({ ...spec, session: { ...session, ...spec.session } });
     return {
@@ -40,8 +44,16 @@ export async function openPipeline<I, O>(spec: PipelineSpec<I, O>, engine: Engin
     };
   }
   const ort = engine === 'onnxruntime' ? await loadOrtNode() : await loadOrtWeb(session.threads);
-  const options = engine === 'onnxruntime' && session.threads !== undefined ? { intraOpNumThreads: session.threads, interOpNumThreads: 1 } : {};
-  return ortPipeline(spec, ort, engine, engine === 'onnxruntime-web' ? { ...options, executionProviders: ['wasm'] } : options);
+  const options =
+    engine === 'onnxruntime' && session.threads !== undefined
+      ? { intraOpNumThreads: session.threads, interOpNumThreads: 1 }
+      : {};
+  return ortPipeline(
+    spec,
+    ort,
+    engine,
+    engine === 'onnxruntime-web' ? { ...options, executionProviders: ['wasm'] } : options,
+  );
 }
 
 /** The part of onnxruntime's API that onnxruntime-node and onnxruntime-web share and the engine uses. */
@@ -63,7 +75,11 @@ async function importOptional(name: string, engine: EngineName): Promise<Record<
   try {
     return (await import(name)) as Record<string, unknown>;
   } catch (error) {
-    throw new BackendUnavailableError(`--engine ${engine} needs the ${name} package (npm install ${name})`, { backend: engine }, { cause: error });
+    throw new BackendUnavailableError(
+      `--engine ${engine} needs the ${name} package (npm install ${name})`,
+      { backend: engine },
+      { cause: error },
+    );
   }
 }
 
@@ -82,7 +98,10 @@ async function loadOrtWeb(threads: number | undefined): Promise<OrtLike> {
   const ort = (await importOptional('onnxruntime-web', 'onnxruntime-web')) as unknown as OrtWeb;
   const wanted = threads ?? webThreads ?? 1;
   if (webThreads !== undefined && wanted !== webThreads) {
-    throw new InputError(`onnxruntime-web's thread count is set once per process: it runs with ${webThreads}, asked for ${wanted}`, { engine: 'onnxruntime-web', expected: webThreads, got: wanted });
+    throw new InputError(
+      `onnxruntime-web's thread count is set once per process: it runs with ${webThreads}, asked for ${wanted}`,
+      { engine: 'onnxruntime-web', expected: webThreads, got: wanted },
+    );
   }
   ort.env.wasm.numThreads = wanted;
   ort.env.wasm.simd = true;
@@ -90,9 +109,17 @@ async function loadOrtWeb(threads: number | undefined): Promise<OrtLike> {
   return ort;
 }
 
-async function ortPipeline<I, O>(spec: PipelineSpec<I, O>, ort: OrtLike, engine: EngineName, options: Record<string, unknown>): Promise<EnginePipeline<I, O>> {
+async function ortPipeline<I, O>(
+  spec: PipelineSpec<I, O>,
+  ort: OrtLike,
+  engine: EngineName,
+  options: Record<string, unknown>,
+): Promise<EnginePipeline<I, O>> {
   const model = spec.model;
-  const session = await ort.InferenceSession.create(typeof model === 'string' || model instanceof Uint8Array ? model : encodeModel(model), options);
+  const session = await ort.InferenceSession.create(
+    typeof model === 'string' || model instanceof Uint8Array ? model : encodeModel(model),
+    options,
+  );
   const inputName = session.inputNames[0];
   return {
     backends: [engine],
@@ -103,7 +130,12 @@ async function ortPipeline<I, O>(spec: PipelineSpec<I, O>, ort: OrtLike, engine:
         async (feed) => {
           const x = feed as Tensor<'float32'>;
           const result = await session.run({ [inputName]: new ort.Tensor('float32', x.data, [...x.dims]) });
-          return Object.fromEntries(Object.entries(result).map(([name, t]) => [name, new Tensor('float32', t.data as Float32Array, [...t.dims])]));
+          return Object.fromEntries(
+            Object.entries(result).map(([name, t]) => [
+              name,
+              new Tensor('float32', t.data as Float32Array, [...t.dims]),
+            ]),
+          );
         },
         spec.post,
       ),

@@ -50,7 +50,9 @@ describe('pnpm ocr', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`error LM_INPUT: ${bad}: not a PNG or JPEG image`);
     expect((await ocr('--engine', 'tflite')).code).toBe(2);
-    expect((await ocr('--engine', 'tflite')).stderr).toContain("unknown engine 'tflite' (lastmile, onnxruntime, onnxruntime-web)");
+    expect((await ocr('--engine', 'tflite')).stderr).toContain(
+      "unknown engine 'tflite' (lastmile, onnxruntime, onnxruntime-web)",
+    );
     expect((await ocr('--threads', '0')).code).toBe(2);
     expect((await ocr('--det-limit', 'x')).code).toBe(2);
     expect((await ocr('--bogus')).code).toBe(2);

@@ -41,7 +41,11 @@ export interface Output {
 }
 
 /** Runs the command; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
@@ -76,13 +80,17 @@ export async function main(argv: readonly string[], out: Output = process.stdout
   const file = positionals[0] ?? sampleImagePath();
   const notices: string[] = [];
   const onEvent = (event: SessionEvent) => {
-    if (event.type === 'backend-skipped') notices.push(`note: backend ${event.backend} skipped (${event.reason.split('\n')[0]})`);
+    if (event.type === 'backend-skipped')
+      notices.push(`note: backend ${event.backend} skipped (${event.reason.split('\n')[0]})`);
   };
   try {
     const image = await readImage(file);
     const ocr = await createOcr({
       engine,
-      backends: values.backend?.split(',').map((b) => b.trim()).filter(Boolean),
+      backends: values.backend
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       threads,
       classify: !values['no-cls'],
       wordGaps: !values['no-word-gaps'],
@@ -91,14 +99,18 @@ export async function main(argv: readonly string[], out: Output = process.stdout
     });
     try {
       const result = await ocr.recognize(image);
-      const annotated = values.annotate ?? join(tmpdir(), 'lastmile-ocr', `${basename(file, extname(file))}.annotated.png`);
+      const annotated =
+        values.annotate ?? join(tmpdir(), 'lastmile-ocr', `${basename(file, extname(file))}.annotated.png`);
       await mkdir(dirname(annotated), { recursive: true });
       await writeImage(annotated, annotate(image, result.lines));
       if (values.json) {
         out.write(`${toJson(file, result, engine, ocr.backends)}\n`);
       } else {
         for (const notice of new Set(notices)) err.write(`${notice}\n`);
-        const header = engine !== 'lastmile' ? `engine ${engine}` : `backends det: ${ocr.backends.det.join('+')}, cls: ${ocr.backends.cls.join('+') || 'off'}, rec: ${ocr.backends.rec.join('+')}`;
+        const header =
+          engine !== 'lastmile'
+            ? `engine ${engine}`
+            : `backends det: ${ocr.backends.det.join('+')}, cls: ${ocr.backends.cls.join('+') || 'off'}, rec: ${ocr.backends.rec.join('+')}`;
         out.write(`${formatReport(file, result, header)}\n\nannotated image: ${annotated}\n`);
       }
       return 0;

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcr, type Ocr, type OcrResult } from './ocr.js';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-const known = JSON.parse(readFileSync(join(app, 'fixtures', 'known-text.json'), 'utf8')) as Record<string, { lines: string[] }>;
+const known = JSON.parse(readFileSync(join(app, 'fixtures', 'known-text.json'), 'utf8')) as Record<
+  string,
+  { lines: string[] }
+>;
 
 describe.each(Object.keys(known))('%s', (file) => {
   let lastmile: OcrResult;
@@ -30,13 +33,26 @@ describe.each(Object.keys(known))('%s', (file) => {
   it("equals onnxruntime's output: same text, boxes within a pixel, confidences within 1e-3", () => {
     expect(lastmile.lines.map((l) => l.text)).toEqual(onnxruntime.lines.map((l) => l.text));
     lastmile.lines.forEach((line, i) => {
-      line.box.flat().forEach((v, k) => expect(Math.abs(v - onnxruntime.lines[i].box.flat()[k])).toBeLessThanOrEqual(1));
+      line.box
+        .flat()
+        .forEach((v, k) => expect(Math.abs(v - onnxruntime.lines[i].box.flat()[k])).toBeLessThanOrEqual(1));
       expect(line.confidence).toBeCloseTo(onnxruntime.lines[i].confidence, 3);
     });
   });
 
   it('times every stage, with the normalization folded into each model', () => {
-    expect(lastmile.timings.map((t) => t.stage)).toEqual(expect.arrayContaining(['det.resize', 'det.normalize', 'det.model', 'det.post', 'crop', 'cls.model', 'rec.model', 'rec.post']));
+    expect(lastmile.timings.map((t) => t.stage)).toEqual(
+      expect.arrayContaining([
+        'det.resize',
+        'det.normalize',
+        'det.model',
+        'det.post',
+        'crop',
+        'cls.model',
+        'rec.model',
+        'rec.post',
+      ]),
+    );
     expect(engines[0].folding.det).toMatchObject({ folded: true });
     expect(engines[0].folding.rec).toMatchObject({ folded: true });
   });
@@ -51,11 +67,16 @@ describe('photos', () => {
     const sample = await readImage(join(app, 'samples/sample.png'));
     const jpeg = encodeJpeg(rotate(sample, 270), 95);
     // An APP1 "Exif" segment after SOI: big-endian TIFF, IFD0 with one SHORT entry, orientation 6.
-    const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+    const exif = [
+      0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0,
+      0, 0, 0,
+    ];
     const photo = Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2, ...exif, ...jpeg.subarray(2)]);
     const ocr = await createOcr();
     try {
-      expect((await ocr.recognize(decodeImage(photo))).lines.map((l) => l.text)).toEqual(known['samples/sample.png'].lines);
+      expect((await ocr.recognize(decodeImage(photo))).lines.map((l) => l.text)).toEqual(
+        known['samples/sample.png'].lines,
+      );
     } finally {
       await ocr.dispose();
     }
@@ -76,6 +97,9 @@ describe('word gaps', () => {
 
 describe('bad input', () => {
   it('a missing dictionary is a typed error naming the file', async () => {
-    await expect(createOcr({ dictionary: '/no/such/keys.txt' })).rejects.toMatchObject({ code: 'LM_INPUT', details: { file: '/no/such/keys.txt' } });
+    await expect(createOcr({ dictionary: '/no/such/keys.txt' })).rejects.toMatchObject({
+      code: 'LM_INPUT',
+      details: { file: '/no/such/keys.txt' },
+    });
   });
 });

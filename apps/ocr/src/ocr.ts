@@ -6,9 +6,26 @@
 import { performance } from 'node:perf_hooks';
 import type { SessionEvent } from '@lastmile/core';
 import { ppocrDictionaryPath, ppocrModelPath } from '@lastmile/models';
-import { cropQuad, loadDictionary, rotate, type Folding, type Image, type Quad, type StageTiming } from '@lastmile/vision';
+import {
+  cropQuad,
+  loadDictionary,
+  rotate,
+  type Folding,
+  type Image,
+  type Quad,
+  type StageTiming,
+} from '@lastmile/vision';
 import { openPipeline, type EngineName, type EnginePipeline } from './engine.js';
-import { BATCH, CLS_THRESHOLD, DET_LIMIT_SIDE, DROP_SCORE, SPACE_THRESHOLD, bigEnough, byAspect, sortBoxes } from './ppocr.js';
+import {
+  BATCH,
+  CLS_THRESHOLD,
+  DET_LIMIT_SIDE,
+  DROP_SCORE,
+  SPACE_THRESHOLD,
+  bigEnough,
+  byAspect,
+  sortBoxes,
+} from './ppocr.js';
 import { clsSpec, detSpec, recSpec, type Direction } from './stages.js';
 import type { Decoded, TextBox } from '@lastmile/vision';
 
@@ -69,16 +86,31 @@ export interface Ocr {
 /** Opens the three PP-OCR models on the chosen engine. */
 export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
   const engine = options.engine ?? 'lastmile';
-  const session = { backends: options.backends ?? ['cpu-neon', 'reference'], threads: options.threads, projectRoot: options.projectRoot, onEvent: options.onEvent };
+  const session = {
+    backends: options.backends ?? ['cpu-neon', 'reference'],
+    threads: options.threads,
+    projectRoot: options.projectRoot,
+    onEvent: options.onEvent,
+  };
   const dictionary = await loadDictionary(options.dictionary ?? ppocrDictionaryPath());
   const classify = options.classify ?? true;
   const opened: EnginePipeline<never, unknown>[] = [];
   try {
-    const det = await openPipeline(detSpec(ppocrModelPath('det'), options.detLimitSide ?? DET_LIMIT_SIDE), engine, session);
+    const det = await openPipeline(
+      detSpec(ppocrModelPath('det'), options.detLimitSide ?? DET_LIMIT_SIDE),
+      engine,
+      session,
+    );
     opened.push(det as EnginePipeline<never, unknown>);
     const cls = classify ? await openPipeline(clsSpec(ppocrModelPath('cls')), engine, session) : undefined;
     if (cls) opened.push(cls as EnginePipeline<never, unknown>);
-    const rec = await openPipeline(recSpec(ppocrModelPath('rec'), dictionary, { spaceThreshold: options.wordGaps === false ? undefined : SPACE_THRESHOLD }), engine, session);
+    const rec = await openPipeline(
+      recSpec(ppocrModelPath('rec'), dictionary, {
+        spaceThreshold: options.wordGaps === false ? undefined : SPACE_THRESHOLD,
+      }),
+      engine,
+      session,
+    );
     opened.push(rec as EnginePipeline<never, unknown>);
     return {
       engine,
@@ -103,7 +135,12 @@ function account(into: Map<string, number>, prefix: string, timings: readonly St
 }
 
 /** Runs `pipe` over `items` in batches of similar aspect ratio; results in the items' order. */
-async function inBatches<R>(items: readonly Image[], pipe: EnginePipeline<readonly Image[], R[]>, stage: string, times: Map<string, number>): Promise<R[]> {
+async function inBatches<R>(
+  items: readonly Image[],
+  pipe: EnginePipeline<readonly Image[], R[]>,
+  stage: string,
+  times: Map<string, number>,
+): Promise<R[]> {
   const order = byAspect(items);
   const results: R[] = new Array(items.length);
   for (let start = 0; start < order.length; start += BATCH) {
@@ -144,7 +181,15 @@ async function recognize(
   }
   const texts = crops.length > 0 ? await inBatches(crops, rec, 'rec', times) : [];
   const lines = boxes
-    .map((b, i): TextLine => ({ text: texts[i].text, confidence: texts[i].score, box: b.quad, boxScore: b.score, angle: angles[i] }))
+    .map(
+      (b, i): TextLine => ({
+        text: texts[i].text,
+        confidence: texts[i].score,
+        box: b.quad,
+        boxScore: b.score,
+        angle: angles[i],
+      }),
+    )
     .filter((line) => line.confidence >= DROP_SCORE);
   return {
     width: image.width,

@@ -5,9 +5,19 @@
 import type { Normalization, Quad } from '@lastmile/vision';
 
 /** Detection input: BGR, ImageNet mean/std on pixels / 255. */
-export const DET_NORMALIZATION: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255, order: 'bgr' };
+export const DET_NORMALIZATION: Normalization = {
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+  scale: 1 / 255,
+  order: 'bgr',
+};
 /** Classifier and recognizer input: BGR, (x / 255 - 0.5) / 0.5. */
-export const REC_NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], scale: 1 / 255, order: 'bgr' };
+export const REC_NORMALIZATION: Normalization = {
+  mean: [0.5, 0.5, 0.5],
+  std: [0.5, 0.5, 0.5],
+  scale: 1 / 255,
+  order: 'bgr',
+};
 
 /** Height of classifier and recognizer inputs. */
 export const LINE_HEIGHT = 48;
@@ -36,7 +46,11 @@ function roundHalfEven(v: number): number {
 }
 
 /** DetResizeForTest (limit_type 'max'): the det input size, each side a multiple of 32 (at least 32). */
-export function detInputSize(width: number, height: number, limitSide = DET_LIMIT_SIDE): { width: number; height: number } {
+export function detInputSize(
+  width: number,
+  height: number,
+  limitSide = DET_LIMIT_SIDE,
+): { width: number; height: number } {
   const ratio = Math.max(width, height) > limitSide ? limitSide / Math.max(width, height) : 1;
   const side = (v: number) => Math.max(roundHalfEven(Math.trunc(v * ratio) / 32) * 32, 32);
   return { width: side(width), height: side(height) };
@@ -60,7 +74,8 @@ export function sortBoxes<T extends { quad: Quad }>(boxes: readonly T[]): T[] {
   for (let i = 0; i < sorted.length - 1; i++) {
     for (let j = i; j >= 0; j--) {
       const [a, b] = [sorted[j], sorted[j + 1]];
-      if (Math.abs(b.quad[0][1] - a.quad[0][1]) < 10 && b.quad[0][0] < a.quad[0][0]) [sorted[j], sorted[j + 1]] = [b, a];
+      if (Math.abs(b.quad[0][1] - a.quad[0][1]) < 10 && b.quad[0][0] < a.quad[0][0])
+        [sorted[j], sorted[j + 1]] = [b, a];
       else break;
     }
   }
@@ -75,5 +90,7 @@ export function bigEnough(quad: Quad): boolean {
 
 /** Indices of `items` in order of aspect ratio (width / height), as PaddleOCR batches crops. */
 export function byAspect(items: readonly { width: number; height: number }[]): number[] {
-  return items.map((_, i) => i).sort((p, q) => items[p].width / items[p].height - items[q].width / items[q].height || p - q);
+  return items
+    .map((_, i) => i)
+    .sort((p, q) => items[p].width / items[p].height - items[q].width / items[q].height || p - q);
 }

@@ -16,12 +16,26 @@ import {
   type PipelineSpec,
   type TextBox,
 } from '@lastmile/vision';
-import { CLS_WIDTH, DET_NORMALIZATION, LINE_HEIGHT, REC_MIN_WIDTH, REC_NORMALIZATION, detInputSize, lineWidth, recBatchWidth } from './ppocr.js';
+import {
+  CLS_WIDTH,
+  DET_NORMALIZATION,
+  LINE_HEIGHT,
+  REC_MIN_WIDTH,
+  REC_NORMALIZATION,
+  detInputSize,
+  lineWidth,
+  recBatchWidth,
+} from './ppocr.js';
 
 /** The only output of a model, by position (PP-OCR's output names are exporter-made). */
 function onlyOutput(outputs: Record<string, Tensor>, model: string): Tensor {
   const values = Object.values(outputs);
-  if (values.length !== 1) throw new ShapeError(`the ${model} model should have one output, it has ${values.length}`, { model, expected: 1, got: values.length });
+  if (values.length !== 1)
+    throw new ShapeError(`the ${model} model should have one output, it has ${values.length}`, {
+      model,
+      expected: 1,
+      got: values.length,
+    });
   return values[0];
 }
 
@@ -51,20 +65,35 @@ export function clsSpec(model: string): PipelineSpec<readonly Image[], Direction
   return {
     model,
     pre: [
-      step('resize', (crops: readonly Image[]) => crops.map((c) => resize(c, lineWidth(c.width, c.height, CLS_WIDTH), LINE_HEIGHT, 'bilinear'))),
+      step('resize', (crops: readonly Image[]) =>
+        crops.map((c) => resize(c, lineWidth(c.width, c.height, CLS_WIDTH), LINE_HEIGHT, 'bilinear')),
+      ),
       normalizeStep(REC_NORMALIZATION, { minWidth: CLS_WIDTH }),
     ],
     post: (outputs) => {
       const probs = onlyOutput(outputs, 'cls');
       const data = probs.data as Float32Array;
-      if (probs.dims.length !== 2 || probs.dims[1] !== 2) throw new ShapeError(`the cls model should give [N, 2], got [${probs.dims.join(', ')}]`, { model: 'cls', expected: '[N, 2]', got: probs.dims });
-      return Array.from({ length: probs.dims[0] }, (_, i): Direction => (data[2 * i + 1] > data[2 * i] ? { label: '180', score: data[2 * i + 1] } : { label: '0', score: data[2 * i] }));
+      if (probs.dims.length !== 2 || probs.dims[1] !== 2)
+        throw new ShapeError(`the cls model should give [N, 2], got [${probs.dims.join(', ')}]`, {
+          model: 'cls',
+          expected: '[N, 2]',
+          got: probs.dims,
+        });
+      return Array.from(
+        { length: probs.dims[0] },
+        (_, i): Direction =>
+          data[2 * i + 1] > data[2 * i] ? { label: '180', score: data[2 * i + 1] } : { label: '0', score: data[2 * i] },
+      );
     },
   };
 }
 
 /** Recognition of a batch of crops (height 48, width by aspect ratio up to the batch width), CTC-decoded. */
-export function recSpec(model: string, dictionary: readonly string[], ctc: CtcOptions = {}): PipelineSpec<readonly Image[], Decoded[]> {
+export function recSpec(
+  model: string,
+  dictionary: readonly string[],
+  ctc: CtcOptions = {},
+): PipelineSpec<readonly Image[], Decoded[]> {
   return {
     model,
     pre: [

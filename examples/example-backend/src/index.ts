@@ -5,7 +5,15 @@
  *
  * @packageDocumentation
  */
-import { BACKEND_API_VERSION, type Backend, BackendError, type Executable, type Model, type Node, type Tensor } from '@lastmile/core';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  BackendError,
+  type Executable,
+  type Model,
+  type Node,
+  type Tensor,
+} from '@lastmile/core';
 import { mapBinary, mapUnary } from './kernels.js';
 
 type Kernel = (inputs: Tensor[]) => Tensor;
@@ -37,7 +45,12 @@ class ExampleExecutable implements Executable {
     for (const node of model.graph.nodes) {
       const inputs = node.inputs.map((name) => {
         const t = values.get(name);
-        if (t === undefined) throw new BackendError(`node '${node.name}' reads '${name}', which has no value`, { backend: NAME, node: node.name, value: name });
+        if (t === undefined)
+          throw new BackendError(`node '${node.name}' reads '${name}', which has no value`, {
+            backend: NAME,
+            node: node.name,
+            value: name,
+          });
         return t;
       });
       values.set(node.outputs[0], KERNELS[node.opType](inputs));
@@ -50,7 +63,8 @@ class ExampleExecutable implements Executable {
   }
 }
 
-const isFloat32 = (node: Node, valueType: (name: string) => { type: string } | undefined) => node.inputs.every((name) => valueType(name)?.type === 'float32');
+const isFloat32 = (node: Node, valueType: (name: string) => { type: string } | undefined) =>
+  node.inputs.every((name) => valueType(name)?.type === 'float32');
 
 /** The backend descriptor, found by its package name: `backends: ['lastmile-backend-example']`. */
 export const backend: Backend = {
@@ -58,8 +72,10 @@ export const backend: Backend = {
   name: NAME,
   probe: () => ({ available: true, kind: 'software', device: 'example kernels in plain TypeScript' }),
   supports(node, context) {
-    if (node.domain !== '' || !Object.hasOwn(KERNELS, node.opType)) return { supported: false, reason: `${node.opType} is not one of ${Object.keys(KERNELS).join(', ')}` };
-    if (!isFloat32(node, (name) => context.valueType(name))) return { supported: false, reason: `${node.opType} runs on float32 only` };
+    if (node.domain !== '' || !Object.hasOwn(KERNELS, node.opType))
+      return { supported: false, reason: `${node.opType} is not one of ${Object.keys(KERNELS).join(', ')}` };
+    if (!isFloat32(node, (name) => context.valueType(name)))
+      return { supported: false, reason: `${node.opType} runs on float32 only` };
     return { supported: true };
   },
   async compile(partition) {

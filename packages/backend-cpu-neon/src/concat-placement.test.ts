@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { expectMatchesReference, type GraphCase, rng } from './harness.js';
 
 const conv = (x: string, w: string, y: string, k: number, extra: Record<string, ReturnType<typeof a.int>> = {}): Node =>
-  makeNode('Conv', [x, w, `${w}_b`], [y], { kernel_shape: a.ints([k, k]), pads: a.ints(Array(4).fill(k >> 1)), ...extra }, `conv_${y}`);
+  makeNode(
+    'Conv',
+    [x, w, `${w}_b`],
+    [y],
+    { kernel_shape: a.ints([k, k]), pads: a.ints(Array(4).fill(k >> 1)), ...extra },
+    `conv_${y}`,
+  );
 
 /** Weights and bias of a k x k convolution from c to m channels, under `w` and `w_b`. */
 function weights(seed: number, w: string, c: number, m: number, k: number): Record<string, Tensor> {
@@ -20,7 +26,11 @@ function weights(seed: number, w: string, c: number, m: number, k: number): Reco
 function fire(h: number, w: number, c: number, squeeze: number, expand: number): GraphCase {
   return {
     inputs: { x: rng(1).floatTensor([1, c, h, w]) },
-    constants: { ...weights(2, 'ws', c, squeeze, 1), ...weights(3, 'we1', squeeze, expand, 1), ...weights(4, 'we3', squeeze, expand, 3) },
+    constants: {
+      ...weights(2, 'ws', c, squeeze, 1),
+      ...weights(3, 'we1', squeeze, expand, 1),
+      ...weights(4, 'we3', squeeze, expand, 3),
+    },
     nodes: [
       conv('x', 'ws', 's', 1),
       makeNode('Relu', ['s'], ['sr'], {}, 'relu_s'),
@@ -73,7 +83,10 @@ describe('Concat parts written in place', () => {
 
   it('does not place parts of a Concat along another axis, or parts that are graph outputs', async () => {
     const base = fire(8, 10, 16, 8, 16);
-    const alongHeight = { ...base, nodes: base.nodes.map((n) => (n.opType === 'Concat' ? { ...n, attributes: new Map([['axis', a.int(2)]]) } : n)) };
+    const alongHeight = {
+      ...base,
+      nodes: base.nodes.map((n) => (n.opType === 'Concat' ? { ...n, attributes: new Map([['axis', a.int(2)]]) } : n)),
+    };
     expect((await expectMatchesReference(alongHeight, { rtol: 1e-3, atol: 1e-4 })).at(-1)).toBe('Concat:wasm');
     const partIsOutput = { ...base, outputs: ['y', 'e3r'] };
     expect((await expectMatchesReference(partIsOutput, { rtol: 1e-3, atol: 1e-4 })).at(-1)).toBe('Concat:wasm');

@@ -36,7 +36,10 @@ const shapes: ConvShape[] = [
   { c: 1, m: 1, h: 3, w: 3, k: [1, 1] },
 ];
 
-function convCase({ n = 1, c, m, h, w, k, stride = 1, pad = [0, 0, 0, 0], dilation = 1, group = 1, bias = true, autoPad }: ConvShape, seed: number) {
+function convCase(
+  { n = 1, c, m, h, w, k, stride = 1, pad = [0, 0, 0, 0], dilation = 1, group = 1, bias = true, autoPad }: ConvShape,
+  seed: number,
+) {
   const r = rng(seed);
   const attributes = {
     kernel_shape: a.ints(k),
@@ -83,7 +86,15 @@ describe('Conv on cpu-neon matches the reference', () => {
     const scalar = (v: number) => new Tensor('float32', [v], []);
     const steps = await expectMatchesReference({
       inputs: { x },
-      constants: { W: r.floatTensor([9, 5, 3, 3]), B: r.floatTensor([9]), s: r.floatTensor([9, 1, 1]), t: scalar(0.5), three: scalar(3), zero: scalar(0), six: scalar(6) },
+      constants: {
+        W: r.floatTensor([9, 5, 3, 3]),
+        B: r.floatTensor([9]),
+        s: r.floatTensor([9, 1, 1]),
+        t: scalar(0.5),
+        three: scalar(3),
+        zero: scalar(0),
+        six: scalar(6),
+      },
       nodes: [
         makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
         makeNode('Mul', ['s', 'c'], ['m'], {}, 'scale'),
@@ -108,8 +119,15 @@ describe('Conv on cpu-neon matches the reference', () => {
     ['Tanh', []],
   ] as [string, number[]][]) {
     it(`runs FusedConv with ${activation}`, async () => {
-      const { x, constants, attributes, order } = convCase({ c: 7, m: 11, h: 5, w: 6, k: [3, 3], pad: [1, 1, 1, 1] }, 9);
-      const fused = { ...attributes, activation: a.string(activation), ...(params.length ? { activation_params: a.floats(params) } : {}) };
+      const { x, constants, attributes, order } = convCase(
+        { c: 7, m: 11, h: 5, w: 6, k: [3, 3], pad: [1, 1, 1, 1] },
+        9,
+      );
+      const fused = {
+        ...attributes,
+        activation: a.string(activation),
+        ...(params.length ? { activation_params: a.floats(params) } : {}),
+      };
       await expectMatchesReference(oneNode('FusedConv', { x }, constants, order, fused, 'lastmile'));
     });
   }
@@ -130,7 +148,10 @@ describe('3x3 stride-1 convolutions through Winograd match the reference', () =>
   winograd.forEach((shape, i) => {
     it(`${JSON.stringify(shape)}`, async () => {
       const { x, constants, attributes, order } = convCase(shape, 300 + i);
-      const steps = await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), { rtol: 1e-4, atol: 1e-4 });
+      const steps = await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), {
+        rtol: 1e-4,
+        atol: 1e-4,
+      });
       expect(steps).toEqual(['WinogradConv:wasm']);
     });
   });
@@ -170,21 +191,60 @@ describe('3x3 stride-1 convolutions through Winograd match the reference', () =>
 describe('the arm64 tile (6x8 with FMA, 5x8 without) runs every igemm path', () => {
   const arm = { arch: 'arm64' };
   it('direct, grouped, Winograd and fused-residual convolutions', async () => {
-    const cases: ConvShape[] = [shapes[0], shapes[3], shapes[8], { c: 16, m: 20, h: 9, w: 13, k: [3, 3], pad: [1, 1, 1, 1] }, { c: 12, m: 10, h: 4, w: 5, k: [3, 3] }];
+    const cases: ConvShape[] = [
+      shapes[0],
+      shapes[3],
+      shapes[8],
+      { c: 16, m: 20, h: 9, w: 13, k: [3, 3], pad: [1, 1, 1, 1] },
+      { c: 12, m: 10, h: 4, w: 5, k: [3, 3] },
+    ];
     for (const [i, shape] of cases.entries()) {
       const { x, constants, attributes, order } = convCase(shape, 400 + i);
-      await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), { ...arm, rtol: 1e-4, atol: 1e-4 });
+      await expectMatchesReference(oneNode('Conv', { x }, constants, order, attributes), {
+        ...arm,
+        rtol: 1e-4,
+        atol: 1e-4,
+      });
     }
   });
 
   it('Gemm, MatMul of two runtime tensors and ConvTranspose', async () => {
     const r = rng(410);
-    await expectMatchesReference(oneNode('Gemm', { a: r.floatTensor([13, 9]) }, { b: r.floatTensor([9, 11]), c: r.floatTensor([11]) }, ['a', 'b', 'c'], {}), arm);
-    await expectMatchesReference({ inputs: { a: r.floatTensor([2, 7, 5]), b: r.floatTensor([2, 5, 9]) }, nodes: [makeNode('MatMul', ['a', 'b'], ['y'], {}, 'mm')], outputs: ['y'] }, arm);
-    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([1, 6, 5, 7]) }, { W: r.floatTensor([6, 4, 2, 2]) }, ['x', 'W'], { strides: a.ints([2, 2]) }), arm);
+    await expectMatchesReference(
+      oneNode(
+        'Gemm',
+        { a: r.floatTensor([13, 9]) },
+        { b: r.floatTensor([9, 11]), c: r.floatTensor([11]) },
+        ['a', 'b', 'c'],
+        {},
+      ),
+      arm,
+    );
+    await expectMatchesReference(
+      {
+        inputs: { a: r.floatTensor([2, 7, 5]), b: r.floatTensor([2, 5, 9]) },
+        nodes: [makeNode('MatMul', ['a', 'b'], ['y'], {}, 'mm')],
+        outputs: ['y'],
+      },
+      arm,
+    );
+    await expectMatchesReference(
+      oneNode('ConvTranspose', { x: r.floatTensor([1, 6, 5, 7]) }, { W: r.floatTensor([6, 4, 2, 2]) }, ['x', 'W'], {
+        strides: a.ints([2, 2]),
+      }),
+      arm,
+    );
     // A one-channel head (its KW taps share a GEMM tile) and a 3x2 kernel with 3 channels and a bias.
-    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([2, 10, 3, 9]) }, { W: r.floatTensor([10, 1, 2, 2]) }, ['x', 'W'], { strides: a.ints([2, 2]) }), arm);
+    await expectMatchesReference(
+      oneNode('ConvTranspose', { x: r.floatTensor([2, 10, 3, 9]) }, { W: r.floatTensor([10, 1, 2, 2]) }, ['x', 'W'], {
+        strides: a.ints([2, 2]),
+      }),
+      arm,
+    );
     const w32 = { W: r.floatTensor([5, 3, 3, 2]), B: r.floatTensor([3]) };
-    await expectMatchesReference(oneNode('ConvTranspose', { x: r.floatTensor([1, 5, 4, 6]) }, w32, ['x', 'W', 'B'], { strides: a.ints([3, 2]) }), arm);
+    await expectMatchesReference(
+      oneNode('ConvTranspose', { x: r.floatTensor([1, 5, 4, 6]) }, w32, ['x', 'W', 'B'], { strides: a.ints([3, 2]) }),
+      arm,
+    );
   });
 });

@@ -43,7 +43,19 @@ export class NeonExecutable implements CpuNeonExecutable {
     if (parallel) {
       const { plan } = parallel;
       const fns = parallel.kernels.map((name) => program.runtime.kernels[name]);
-      this.#runChunk = (o) => fns[plan[o]](plan[o + 1], plan[o + 2], plan[o + 3], plan[o + 4], plan[o + 5], plan[o + 6], plan[o + 7], plan[o + 8], plan[o + 9], plan[o + 10]);
+      this.#runChunk = (o) =>
+        fns[plan[o]](
+          plan[o + 1],
+          plan[o + 2],
+          plan[o + 3],
+          plan[o + 4],
+          plan[o + 5],
+          plan[o + 6],
+          plan[o + 7],
+          plan[o + 8],
+          plan[o + 9],
+          plan[o + 10],
+        );
       this.#pool = new WorkerPool({
         module: parallel.module,
         memory: program.runtime.memory,
@@ -80,7 +92,11 @@ export class NeonExecutable implements CpuNeonExecutable {
     const { runtime, graph, addresses } = p;
     for (const info of this.inputs) {
       const tensor = inputs[info.name];
-      if (tensor === undefined) throw new BackendError(`cpu-neon: input '${info.name}' was not given`, { backend: 'cpu-neon', value: info.name });
+      if (tensor === undefined)
+        throw new BackendError(`cpu-neon: input '${info.name}' was not given`, {
+          backend: 'cpu-neon',
+          value: info.name,
+        });
       const at = addresses.get(info.name);
       if (at === undefined) runtime.host.set(info.name, tensor);
       else writeStored(runtime, graph.value(info.name), at, tensor);
@@ -95,8 +111,15 @@ export class NeonExecutable implements CpuNeonExecutable {
     const out: Record<string, Tensor> = {};
     for (const info of this.outputs) {
       const at = addresses.get(info.name);
-      const value = at !== undefined ? readStored(runtime, graph.value(info.name), at) : (runtime.host.get(info.name) ?? graph.constant(info.name));
-      if (value === undefined) throw new BackendError(`cpu-neon: output '${info.name}' was not computed`, { backend: 'cpu-neon', value: info.name });
+      const value =
+        at !== undefined
+          ? readStored(runtime, graph.value(info.name), at)
+          : (runtime.host.get(info.name) ?? graph.constant(info.name));
+      if (value === undefined)
+        throw new BackendError(`cpu-neon: output '${info.name}' was not computed`, {
+          backend: 'cpu-neon',
+          value: info.name,
+        });
       out[info.name] = value;
     }
     runtime.host.clear();
@@ -147,4 +170,3 @@ export class NeonExecutable implements CpuNeonExecutable {
     await this.#pool?.close();
   }
 }
-

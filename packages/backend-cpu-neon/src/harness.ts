@@ -45,7 +45,10 @@ export function caseModel(c: GraphCase): Model {
  * Runs the case on cpu-neon (as one partition) and on the reference; asserts they agree and, unless
  * `host` is set, that no step fell back to the host.
  */
-export async function expectMatchesReference(c: GraphCase, options: { rtol?: number; atol?: number; host?: boolean; arch?: string } = {}): Promise<string[]> {
+export async function expectMatchesReference(
+  c: GraphCase,
+  options: { rtol?: number; atol?: number; host?: boolean; arch?: string } = {},
+): Promise<string[]> {
   const model = caseModel(c);
   const expected = evaluateGraph(model, c.inputs);
   // `arch` generates the kernels (tile shapes) of another machine; wasm runs them the same here.
@@ -54,9 +57,14 @@ export async function expectMatchesReference(c: GraphCase, options: { rtol?: num
     : ((await backend.compile({ id: 0, model }, {})) as CpuNeonExecutable);
   try {
     const ours = await executable.run(c.inputs);
-    for (const name of c.outputs) expectClose(ours[name], expected[name], options.rtol ?? 1e-4, options.atol ?? 1e-5, name);
+    for (const name of c.outputs)
+      expectClose(ours[name], expected[name], options.rtol ?? 1e-4, options.atol ?? 1e-5, name);
     const steps = executable.describe();
-    if (!options.host) expect(steps.filter((s) => s.runs === 'host').map((s) => s.op), 'steps run on the host').toEqual([]);
+    if (!options.host)
+      expect(
+        steps.filter((s) => s.runs === 'host').map((s) => s.op),
+        'steps run on the host',
+      ).toEqual([]);
     return steps.map((s) => `${s.op}:${s.runs}`);
   } finally {
     await executable.dispose();

@@ -9,7 +9,15 @@
 // @types/node 20 declares no WebAssembly global; packages that typecheck this source need the declarations too.
 /// <reference path="./wasm/webassembly.d.ts" />
 import { arch, availableParallelism, cpus } from 'node:os';
-import { BACKEND_API_VERSION, type Backend, type CompileOptions, type Executable, findOp, InputError, type Partition } from '@lastmile/core';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  type CompileOptions,
+  type Executable,
+  findOp,
+  InputError,
+  type Partition,
+} from '@lastmile/core';
 import { compileProgram } from './compile/compile.js';
 import { NeonExecutable } from './executable.js';
 import { detectFeatures } from './wasm/features.js';
@@ -34,7 +42,8 @@ export const backend: Backend = {
   supports(node, context) {
     const op = findOp(node.domain, node.opType);
     if (!op) return { supported: false, reason: `no kernel for ${node.domain ? `${node.domain}.` : ''}${node.opType}` };
-    if (context.opset < op.sinceVersion) return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
+    if (context.opset < op.sinceVersion)
+      return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
     return { supported: true };
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
@@ -49,7 +58,10 @@ const DEFAULT_MAX_THREADS = 8;
 function threadCount(threads: number | undefined): number {
   if (threads === undefined) return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new InputError(`cpu-neon: threads must be an integer from 1 to 256, got ${threads}`, { expected: '1..256', got: threads });
+    throw new InputError(`cpu-neon: threads must be an integer from 1 to 256, got ${threads}`, {
+      expected: '1..256',
+      got: threads,
+    });
   }
   return threads;
 }

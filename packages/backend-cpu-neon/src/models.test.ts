@@ -24,7 +24,12 @@ function onNeonOnly(): ModelCheckOptions {
     backends: [watched],
     check: ({ session }) => {
       expect(session.partitions.length).toBe(1);
-      expect(compiled[0].describe().filter((s) => s.runs === 'host').map((s) => `${s.op} ${s.name}`)).toEqual([]);
+      expect(
+        compiled[0]
+          .describe()
+          .filter((s) => s.runs === 'host')
+          .map((s) => `${s.op} ${s.name}`),
+      ).toEqual([]);
     },
   };
 }
@@ -39,12 +44,21 @@ describe('torchvision-style CNNs on cpu-neon', () => {
   ];
   for (const [name, resolution] of cases) {
     it(`${name} at ${resolution}x${resolution} matches onnxruntime-node`, () =>
-      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, onNeonOnly()));
+      expectModelMatchesOrt(
+        buildModelBytes(name, { resolution, numClasses: 100 }),
+        'input',
+        [1, 3, resolution, resolution],
+        7,
+        onNeonOnly(),
+      ));
   }
 });
 
 describe('PP-OCR models (trained) on cpu-neon', () => {
-  it('det matches onnxruntime-node at 1x3x160x224', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1, onNeonOnly()));
-  it('rec matches onnxruntime-node at 1x3x48x160', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2, onNeonOnly()));
-  it('cls matches onnxruntime-node at 2x3x48x192', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3, onNeonOnly()));
+  it('det matches onnxruntime-node at 1x3x160x224', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 160, 224], 1, onNeonOnly()));
+  it('rec matches onnxruntime-node at 1x3x48x160', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 160], 2, onNeonOnly()));
+  it('cls matches onnxruntime-node at 2x3x48x192', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 192], 3, onNeonOnly()));
 });

@@ -13,7 +13,8 @@ import { backend } from './index.js';
 const npuWithout = (ops: string[]): Backend => ({
   ...backend,
   name: 'npu',
-  supports: (node, context) => (ops.includes(node.opType) ? { supported: false, reason: `no ${node.opType}` } : backend.supports(node, context)),
+  supports: (node, context) =>
+    ops.includes(node.opType) ? { supported: false, reason: `no ${node.opType}` } : backend.supports(node, context),
 });
 
 const x = new SeededRandom(5).floatTensor([1, 3, 64, 96], 0, 1);
@@ -22,7 +23,11 @@ async function run(backends: Backend[], minPartitionNodes?: number) {
   const session = await Session.init(ppocrModelPath('det'), { backends, minPartitionNodes });
   try {
     const outputs = await session.run({ x });
-    return { outputs, partitions: session.partitions.map((p) => `${p.backend}:${p.nodeCount}`), report: session.assignment };
+    return {
+      outputs,
+      partitions: session.partitions.map((p) => `${p.backend}:${p.nodeCount}`),
+      report: session.assignment,
+    };
   } finally {
     await session.destroy();
   }
@@ -32,7 +37,10 @@ describe('PP-OCR det on a partial backend and cpu-neon', () => {
   // An NPU without ConvTranspose; and one that also lacks a standalone BatchNormalization (it folds BN into convs only).
   const cases: [string[], string[]][] = [
     [['ConvTranspose'], ['npu:321', 'cpu-neon:1', 'npu:3', 'cpu-neon:1', 'npu:2']],
-    [['ConvTranspose', 'BatchNormalization'], ['npu:321', 'cpu-neon:1', 'npu:1', 'cpu-neon:1', 'npu:1', 'cpu-neon:1', 'npu:2']],
+    [
+      ['ConvTranspose', 'BatchNormalization'],
+      ['npu:321', 'cpu-neon:1', 'npu:1', 'cpu-neon:1', 'npu:1', 'cpu-neon:1', 'npu:2'],
+    ],
   ];
   for (const [declined, firstFit] of cases) {
     it(`without ${declined.join(', ')}: islands move to cpu-neon, leaving at most 3 partitions and the same outputs`, async () => {

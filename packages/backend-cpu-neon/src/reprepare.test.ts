@@ -38,7 +38,10 @@ describe('re-preparing new input shapes on cpu-neon', () => {
     const reference = await ort.InferenceSession.create(bytes);
     try {
       const packs: { packed: number; reused: number }[] = [];
-      for (const [i, dims] of [[1, 3, 96, 96], [1, 3, 128, 160]].entries()) {
+      for (const [i, dims] of [
+        [1, 3, 96, 96],
+        [1, 3, 128, 160],
+      ].entries()) {
         packs.push(await packsDuring(() => session.prepare({ input: dims })));
         const x = new SeededRandom(i).floatTensor(dims, 0, 1);
         const ours = await session.run({ input: x });
@@ -72,7 +75,12 @@ describe('re-preparing new input shapes on cpu-neon', () => {
     await expectSecondCompileReuses(
       {
         inputs: { x: r.floatTensor([1, 5, 6, 7]) },
-        constants: { W: r.floatTensor([9, 5, 3, 3]), B: r.floatTensor([9]), s1: r.floatTensor([1, 9, 1, 1]), s2: r.floatTensor([1, 9, 1, 1]) },
+        constants: {
+          W: r.floatTensor([9, 5, 3, 3]),
+          B: r.floatTensor([9]),
+          s1: r.floatTensor([1, 9, 1, 1]),
+          s2: r.floatTensor([1, 9, 1, 1]),
+        },
         nodes: [
           makeNode('Conv', ['x', 'W', 'B'], ['c1'], { pads: a.ints([1, 1, 1, 1]), strides: a.ints([2, 2]) }, 'conv1'),
           makeNode('Mul', ['c1', 's1'], ['y1'], {}, 'scale1'),
@@ -90,9 +98,20 @@ describe('re-preparing new input shapes on cpu-neon', () => {
     await expectSecondCompileReuses(
       {
         inputs: { x: r.floatTensor([1, 6, 3, 5]), v: r.floatTensor([3, 12]) },
-        constants: { T: r.floatTensor([6, 4, 2, 2]), G: r.floatTensor([7, 12]), C: r.floatTensor([7]), M: r.floatTensor([7, 5]) },
+        constants: {
+          T: r.floatTensor([6, 4, 2, 2]),
+          G: r.floatTensor([7, 12]),
+          C: r.floatTensor([7]),
+          M: r.floatTensor([7, 5]),
+        },
         nodes: [
-          makeNode('ConvTranspose', ['x', 'T'], ['up'], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) }, 'up'),
+          makeNode(
+            'ConvTranspose',
+            ['x', 'T'],
+            ['up'],
+            { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) },
+            'up',
+          ),
           makeNode('Gemm', ['v', 'G', 'C'], ['g'], { transB: a.int(1), alpha: a.float(0.5), beta: a.float(2) }, 'gemm'),
           makeNode('MatMul', ['g', 'M'], ['mm'], {}, 'matmul'),
         ],

@@ -25,7 +25,11 @@ function bigConv(seed: number) {
   const r = new SeededRandom(seed);
   const model = caseModel({
     inputs: { x: r.floatTensor([1, 32, 64, 64]) },
-    constants: { W: r.floatTensor([48, 32, 3, 3], -0.1, 0.1), B: r.floatTensor([48]), V: r.floatTensor([32, 48, 3, 3], -0.1, 0.1) },
+    constants: {
+      W: r.floatTensor([48, 32, 3, 3], -0.1, 0.1),
+      B: r.floatTensor([48]),
+      V: r.floatTensor([32, 48, 3, 3], -0.1, 0.1),
+    },
     nodes: [
       makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
       makeNode('Relu', ['c'], ['r'], {}, 'relu'),
@@ -59,7 +63,8 @@ describe('threads', () => {
       expect(shared.pool?.size).toBe(1);
       const expected = await serial.run(feeds);
       // The worker takes part (on a busy machine the pool may run a few runs without it, then tries again).
-      for (let i = 0; i < 200 && !(shared.pool!.workerChunks > 0 && i >= 3); i++) expectClose((await shared.run(feeds)).y, expected.y, 0, 0, 'y');
+      for (let i = 0; i < 200 && !(shared.pool!.workerChunks > 0 && i >= 3); i++)
+        expectClose((await shared.run(feeds)).y, expected.y, 0, 0, 'y');
       expect(shared.pool?.size).toBe(1);
       expect(shared.pool?.workerChunks).toBeGreaterThan(0);
     } finally {
@@ -105,7 +110,8 @@ describe('threads', () => {
       expect((crash as Error).message).toMatch(/exited with code 3/);
       expect(Atomics.load(pool.control, CRASH_ON_CLAIM)).toBe(0);
       // The next shared run starts a new worker (a busy machine may first run a few without it).
-      for (let i = 0; i < 200 && !(pool.size === 1 && i >= 3); i++) expectClose((await executable.run(feeds)).y, expected.y, 0, 0, 'y after the crash');
+      for (let i = 0; i < 200 && !(pool.size === 1 && i >= 3); i++)
+        expectClose((await executable.run(feeds)).y, expected.y, 0, 0, 'y after the crash');
       expect(pool.size).toBe(1);
     } finally {
       await executable.dispose();

@@ -2,7 +2,19 @@
  * The backend as sessions see it: probe, fallback to the CPU without OpenCL, partition fallback for
  * declined ops, device options, profiling, typed errors from the bindings, and release of every object.
  */
-import { a, BackendError, emptyGraph, ErrorCodes, evaluateGraph, isLastmileError, makeNode, type Model, SeededRandom, Session, type SessionEvent } from '@lastmile/core';
+import {
+  a,
+  BackendError,
+  emptyGraph,
+  ErrorCodes,
+  evaluateGraph,
+  isLastmileError,
+  makeNode,
+  type Model,
+  SeededRandom,
+  Session,
+  type SessionEvent,
+} from '@lastmile/core';
 import { buildModelBytes } from '@lastmile/models';
 import { expectClose, expectModelMatchesOrt } from '@lastmile/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,7 +33,11 @@ afterEach(() => {
 function modelWithLrn(): Model {
   const graph = emptyGraph('lrn');
   graph.inputs.push({ name: 'x', type: 'float32', shape: [1, 4, 5, 5] });
-  graph.nodes.push(makeNode('Relu', ['x'], ['r']), makeNode('LRN', ['r'], ['l'], { size: a.int(3) }), makeNode('Sigmoid', ['l'], ['y']));
+  graph.nodes.push(
+    makeNode('Relu', ['x'], ['r']),
+    makeNode('LRN', ['r'], ['l'], { size: a.int(3) }),
+    makeNode('Sigmoid', ['l'], ['y']),
+  );
   graph.outputs.push({ name: 'y', type: 'float32', shape: [1, 4, 5, 5] });
   return { irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() };
 }
@@ -49,15 +65,23 @@ describe('probe() without OpenCL', () => {
 describe('sessions without OpenCL', () => {
   it('without OpenCL run on the CPU, after a backend-skipped notice naming the missing library', async () => {
     process.env[OPENCL_LIBRARY_ENV] = '/nonexistent/libOpenCL.so';
-    await expectModelMatchesOrt(buildModelBytes('mobilenetV3Small', { resolution: 64, numClasses: 10 }), 'input', [1, 3, 64, 64], 5, {
-      backends: openclThenCpu,
-      check: ({ events, session }) => {
-        const skipped = events.find((e): e is Extract<SessionEvent, { type: 'backend-skipped' }> => e.type === 'backend-skipped');
-        expect(skipped?.backend).toBe('gpu-opencl');
-        expect(skipped?.reason).toMatch(/no OpenCL library could be loaded.*\/nonexistent\/libOpenCL\.so/);
-        expect(session.partitions.map((p) => p.backend)).toEqual(['cpu-neon']);
+    await expectModelMatchesOrt(
+      buildModelBytes('mobilenetV3Small', { resolution: 64, numClasses: 10 }),
+      'input',
+      [1, 3, 64, 64],
+      5,
+      {
+        backends: openclThenCpu,
+        check: ({ events, session }) => {
+          const skipped = events.find(
+            (e): e is Extract<SessionEvent, { type: 'backend-skipped' }> => e.type === 'backend-skipped',
+          );
+          expect(skipped?.backend).toBe('gpu-opencl');
+          expect(skipped?.reason).toMatch(/no OpenCL library could be loaded.*\/nonexistent\/libOpenCL\.so/);
+          expect(session.partitions.map((p) => p.backend)).toEqual(['cpu-neon']);
+        },
       },
-    });
+    );
   });
 });
 
@@ -79,12 +103,17 @@ onDevice('sessions on the OpenCL device', () => {
   });
 
   it('report per-kernel device times from OpenCL events when profiling', async () => {
-    const session = await Session.init(buildModelBytes('squeezenet11', { resolution: 64, numClasses: 10 }), { backends: [backend], profiling: true });
+    const session = await Session.init(buildModelBytes('squeezenet11', { resolution: 64, numClasses: 10 }), {
+      backends: [backend],
+      profiling: true,
+    });
     try {
       await session.run({ input: new SeededRandom(1).floatTensor([1, 3, 64, 64]) });
       const profile = session.profile();
       expect(profile.length).toBeGreaterThan(20);
-      expect(new Set(profile.map((e) => e.op))).toEqual(new Set(['FusedConv', 'MaxPool', 'Concat', 'GlobalAveragePool']));
+      expect(new Set(profile.map((e) => e.op))).toEqual(
+        new Set(['FusedConv', 'MaxPool', 'Concat', 'GlobalAveragePool']),
+      );
       expect(profile.every((e) => e.ms >= 0 && !e.simulated)).toBe(true);
     } finally {
       await session.destroy();
@@ -96,7 +125,10 @@ onDevice('sessions on the OpenCL device', () => {
     const x = new SeededRandom(2).floatTensor([1, 3, 64, 64]);
     const results = [];
     for (const workGroupSize of [1, 16, 256]) {
-      const session = await Session.init(model, { backends: [backend], backendOptions: { 'gpu-opencl': { workGroupSize, device: 'pthread', platform: 0, cacheDir: false } } });
+      const session = await Session.init(model, {
+        backends: [backend],
+        backendOptions: { 'gpu-opencl': { workGroupSize, device: 'pthread', platform: 0, cacheDir: false } },
+      });
       results.push((await session.run({ input: x })).output);
       await session.destroy();
     }
@@ -105,19 +137,31 @@ onDevice('sessions on the OpenCL device', () => {
   });
 
   it('match onnxruntime-node within fp16 tolerance with precision fp16 (fp16 storage)', () =>
-    expectModelMatchesOrt(buildModelBytes('mobilenetV2', { resolution: 64, numClasses: 10 }), 'input', [1, 3, 64, 64], 9, {
-      backends: openclThenCpu,
-      precision: 'fp16',
-      check: ({ session }) => expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl']),
-    }));
+    expectModelMatchesOrt(
+      buildModelBytes('mobilenetV2', { resolution: 64, numClasses: 10 }),
+      'input',
+      [1, 3, 64, 64],
+      9,
+      {
+        backends: openclThenCpu,
+        precision: 'fp16',
+        check: ({ session }) => expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl']),
+      },
+    ));
 });
 
 const partition = { id: 0, model: modelWithLrn() };
 
 describe('option errors', () => {
   it('refuse bad device options by name', async () => {
-    await expect(backend.compile(partition, { deviceOptions: { workGroupSize: 0 } })).rejects.toMatchObject({ code: ErrorCodes.Input, details: { option: 'workGroupSize' } });
-    await expect(backend.compile(partition, { deviceOptions: { devcie: 1 } })).rejects.toMatchObject({ code: ErrorCodes.Input, details: { option: 'devcie' } });
+    await expect(backend.compile(partition, { deviceOptions: { workGroupSize: 0 } })).rejects.toMatchObject({
+      code: ErrorCodes.Input,
+      details: { option: 'workGroupSize' },
+    });
+    await expect(backend.compile(partition, { deviceOptions: { devcie: 1 } })).rejects.toMatchObject({
+      code: ErrorCodes.Input,
+      details: { option: 'devcie' },
+    });
     await expect(backend.compile(partition, { precision: 'int8' })).rejects.toThrow(/fp32 or fp16, not int8/);
   });
 });
@@ -142,10 +186,18 @@ onDevice('device errors', () => {
         }
       })();
       expect(tooBig).toBeInstanceOf(BackendError);
-      expect((tooBig as BackendError).details).toMatchObject({ call: 'clCreateBuffer', status: expect.stringMatching(/^CL_(INVALID_BUFFER_SIZE|MEM_OBJECT_ALLOCATION_FAILURE|OUT_OF_HOST_MEMORY)$/) });
-      const program = cl.createProgramFromSource(context, '__kernel void broken(__global float* x) { x[0] = undeclared; }');
+      expect((tooBig as BackendError).details).toMatchObject({
+        call: 'clCreateBuffer',
+        status: expect.stringMatching(/^CL_(INVALID_BUFFER_SIZE|MEM_OBJECT_ALLOCATION_FAILURE|OUT_OF_HOST_MEMORY)$/),
+      });
+      const program = cl.createProgramFromSource(
+        context,
+        '__kernel void broken(__global float* x) { x[0] = undeclared; }',
+      );
       try {
-        expect(() => cl.buildProgram(program, device.handle, '')).toThrow(/clBuildProgram failed with CL_BUILD_PROGRAM_FAILURE \(-11\)[\s\S]*undeclared/);
+        expect(() => cl.buildProgram(program, device.handle, '')).toThrow(
+          /clBuildProgram failed with CL_BUILD_PROGRAM_FAILURE \(-11\)[\s\S]*undeclared/,
+        );
       } finally {
         cl.release('program', program);
       }

@@ -19,14 +19,22 @@ function modelWithLargeConstant(): Model {
   const graph = emptyGraph('large_constant');
   graph.inputs.push({ name: 'x', type: 'float32', shape: DIMS });
   const value = new SeededRandom(7).floatTensor(DIMS);
-  graph.nodes.push(makeNode('Constant', [], ['c'], { value: a.tensor(value) }), makeNode('Add', ['x', 'c'], ['s']), makeNode('Relu', ['s'], ['y']));
+  graph.nodes.push(
+    makeNode('Constant', [], ['c'], { value: a.tensor(value) }),
+    makeNode('Add', ['x', 'c'], ['s']),
+    makeNode('Relu', ['s'], ['y']),
+  );
   graph.outputs.push({ name: 'y', type: 'float32', shape: DIMS });
   return { irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() };
 }
 
 describe('Constant support', () => {
   it('takes a tensor value and declines the other forms', () => {
-    const context = { opset: 17, valueType: () => ({ type: 'float32' as const, shape: [2] }), constant: () => undefined };
+    const context = {
+      opset: 17,
+      valueType: () => ({ type: 'float32' as const, shape: [2] }),
+      constant: () => undefined,
+    };
     expect(backend.supports(makeNode('Constant', [], ['c'], { value_floats: a.floats([1, 2]) }), context)).toEqual({
       supported: false,
       reason: "gpu-opencl takes Constant only with a tensor 'value' (core folds the other forms)",
@@ -35,11 +43,19 @@ describe('Constant support', () => {
 });
 
 onDevice('a large Constant node on the OpenCL device', () => {
-  for (const [precision, tolerance] of [['fp32', 1e-6], ['fp16', 1e-2]] as const) {
+  for (const [precision, tolerance] of [
+    ['fp32', 1e-6],
+    ['fp16', 1e-2],
+  ] as const) {
     it(`is uploaded as a weight and read by the next kernel (${precision}, fallback off)`, async () => {
       const model = modelWithLargeConstant();
       const x = new SeededRandom(8).floatTensor(DIMS);
-      const session = await Session.init(model, { backends: [backend], fallback: false, optimization: 'none', precision });
+      const session = await Session.init(model, {
+        backends: [backend],
+        fallback: false,
+        optimization: 'none',
+        precision,
+      });
       try {
         const out = await session.run({ x });
         expect(session.assignment?.nodes.map((n) => [n.op, n.backend])).toEqual([

@@ -17,9 +17,11 @@ describe('withDriverLock', () => {
   });
 
   it('releases the lock when the work throws', () => {
-    expect(() => withDriverLock(() => {
-      throw new Error('discovery failed');
-    })).toThrow(/discovery failed/);
+    expect(() =>
+      withDriverLock(() => {
+        throw new Error('discovery failed');
+      }),
+    ).toThrow(/discovery failed/);
     expect(withDriverLock(() => 'again')).toBe('again');
   });
 

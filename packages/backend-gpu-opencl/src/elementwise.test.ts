@@ -9,14 +9,24 @@ import { onDevice } from './support.js';
 
 const positive = (seed: number, dims: number[]) => {
   const t = rand(seed, dims);
-  return new Tensor('float32', (t.data as Float32Array).map((v) => Math.abs(v) + 0.1), dims);
+  return new Tensor(
+    'float32',
+    (t.data as Float32Array).map((v) => Math.abs(v) + 0.1),
+    dims,
+  );
 };
 
 onDevice('on the OpenCL device', () => {
   holdDevice();
 
   describe('unary ops on gpu-opencl match the reference', () => {
-    const cases: { op: string; attributes?: Record<string, ReturnType<typeof a.float>>; positive?: boolean; opset?: number; bounds?: [number, number] }[] = [
+    const cases: {
+      op: string;
+      attributes?: Record<string, ReturnType<typeof a.float>>;
+      positive?: boolean;
+      opset?: number;
+      bounds?: [number, number];
+    }[] = [
       { op: 'Relu' },
       { op: 'LeakyRelu', attributes: { alpha: a.float(0.2) } },
       { op: 'Sigmoid' },
@@ -35,9 +45,20 @@ onDevice('on the OpenCL device', () => {
     for (const [i, c] of cases.entries()) {
       it(`${c.op}${c.opset ? ` opset ${c.opset}` : ''}`, () => {
         const x = c.positive ? positive(i, [2, 3, 5, 7]) : rand(i, [2, 3, 5, 7]).reshape([2, 3, 5, 7]);
-        const scaled = new Tensor('float32', (x.data as Float32Array).map((v) => v * 4), x.dims);
-        const bounds = c.bounds ? [constant(new Tensor('float32', [c.bounds[0]], [])), constant(new Tensor('float32', [c.bounds[1]], []))] : [];
-        return expectOpMatchesReference({ op: c.op, opset: c.opset, inputs: [c.positive ? x : scaled, ...bounds], attributes: c.attributes });
+        const scaled = new Tensor(
+          'float32',
+          (x.data as Float32Array).map((v) => v * 4),
+          x.dims,
+        );
+        const bounds = c.bounds
+          ? [constant(new Tensor('float32', [c.bounds[0]], [])), constant(new Tensor('float32', [c.bounds[1]], []))]
+          : [];
+        return expectOpMatchesReference({
+          op: c.op,
+          opset: c.opset,
+          inputs: [c.positive ? x : scaled, ...bounds],
+          attributes: c.attributes,
+        });
       });
     }
   });
@@ -48,14 +69,27 @@ onDevice('on the OpenCL device', () => {
     for (const op of ['Relu', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Sigmoid', 'Tanh', 'Abs', 'Neg']) {
       it(op, () => expectOpMatchesReference({ op, inputs: [edges] }));
     }
-    it('Clip', () => expectOpMatchesReference({ op: 'Clip', inputs: [edges, constant(new Tensor('float32', [-1], [])), constant(new Tensor('float32', [1], []))] }));
+    it('Clip', () =>
+      expectOpMatchesReference({
+        op: 'Clip',
+        inputs: [edges, constant(new Tensor('float32', [-1], [])), constant(new Tensor('float32', [1], []))],
+      }));
   });
 
   describe('binary ops on gpu-opencl broadcast as the reference does', () => {
     const shapes: [number[], number[]][] = [
-      [[2, 3, 4, 5], [2, 3, 4, 5]],
-      [[2, 3, 4, 5], [3, 1, 1]],
-      [[1, 4, 1, 6], [3, 1, 5, 1]],
+      [
+        [2, 3, 4, 5],
+        [2, 3, 4, 5],
+      ],
+      [
+        [2, 3, 4, 5],
+        [3, 1, 1],
+      ],
+      [
+        [1, 4, 1, 6],
+        [3, 1, 5, 1],
+      ],
       [[5], [2, 3, 5]],
       [[2, 3, 4], []],
     ];
@@ -69,8 +103,10 @@ onDevice('on the OpenCL device', () => {
         }
       }
     }
-    it('Pow with a positive base', () => expectOpMatchesReference({ op: 'Pow', inputs: [positive(1, [3, 4]), rand(2, [4])] }));
-    it('PRelu with a per-channel slope', () => expectOpMatchesReference({ op: 'PRelu', inputs: [rand(3, [2, 4, 3, 3]), constant(rand(4, [4, 1, 1]))] }));
+    it('Pow with a positive base', () =>
+      expectOpMatchesReference({ op: 'Pow', inputs: [positive(1, [3, 4]), rand(2, [4])] }));
+    it('PRelu with a per-channel slope', () =>
+      expectOpMatchesReference({ op: 'PRelu', inputs: [rand(3, [2, 4, 3, 3]), constant(rand(4, [4, 1, 1]))] }));
   });
 
   describe('BatchNormalization (not folded) on gpu-opencl', () => {
@@ -79,7 +115,13 @@ onDevice('on the OpenCL device', () => {
         expectOpMatchesReference(
           {
             op: 'BatchNormalization',
-            inputs: [rand(1, [2, 5, 4, 3]), constant(rand(2, [5])), constant(rand(3, [5])), constant(rand(4, [5])), constant(positive(5, [5]))],
+            inputs: [
+              rand(1, [2, 5, 4, 3]),
+              constant(rand(2, [5])),
+              constant(rand(3, [5])),
+              constant(rand(4, [5])),
+              constant(positive(5, [5])),
+            ],
             attributes: { epsilon: a.float(1e-3) },
           },
           precision,

@@ -84,16 +84,30 @@ export class OpenCLExecutable implements Executable {
       const bufferOf = (name: string): Handle => {
         const root = rootOf(name, lowered.aliases);
         const handle = weights.get(root) ?? pooled[lowered.memory.slotOf.get(root) ?? -1];
-        if (handle === undefined) throw new BackendError(`gpu-opencl has no buffer for value '${name}'`, { backend: 'gpu-opencl', value: name });
+        if (handle === undefined)
+          throw new BackendError(`gpu-opencl has no buffer for value '${name}'`, {
+            backend: 'gpu-opencl',
+            value: name,
+          });
         return handle;
       };
-      for (const v of [...g.inputs, ...g.outputs]) if (lowered.memory.slotOf.has(rootOf(v.name, lowered.aliases)) || weights.has(rootOf(v.name, lowered.aliases))) this.#boundary.set(v.name, bufferOf(v.name));
+      for (const v of [...g.inputs, ...g.outputs])
+        if (lowered.memory.slotOf.has(rootOf(v.name, lowered.aliases)) || weights.has(rootOf(v.name, lowered.aliases)))
+          this.#boundary.set(v.name, bufferOf(v.name));
       for (const step of lowered.steps) {
         const kernel = cl.createKernel(setup.program, step.kernel);
         this.#kernels.push(kernel);
-        step.args.forEach((a, index) => cl.setKernelArg(kernel, index, this.#argBytes(a, bufferOf, storage), step.kernel));
+        step.args.forEach((a, index) =>
+          cl.setKernelArg(kernel, index, this.#argBytes(a, bufferOf, storage), step.kernel),
+        );
         const local = Math.max(1, Math.min(setup.workGroupSize, cl.kernelWorkGroupSize(kernel, device.handle)));
-        this.#launches.push({ kernel, global: Math.ceil(step.workItems / local) * local, local, name: step.node.name, op: step.node.opType });
+        this.#launches.push({
+          kernel,
+          global: Math.ceil(step.workItems / local) * local,
+          local,
+          name: step.node.name,
+          op: step.node.opType,
+        });
       }
     } catch (error) {
       this.dispose();
@@ -127,25 +141,35 @@ export class OpenCLExecutable implements Executable {
     }
   }
 
-  async run(inputs: Readonly<Record<string, Tensor>>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>> {
+  async run(
+    inputs: Readonly<Record<string, Tensor>>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Record<string, Tensor>> {
     if (this.#disposed) throw new BackendError('the gpu-opencl executable was disposed', { backend: 'gpu-opencl' });
-    if (options?.signal?.aborted) throw new CancelledError('gpu-opencl run cancelled before it started', { backend: 'gpu-opencl' });
+    if (options?.signal?.aborted)
+      throw new CancelledError('gpu-opencl run cancelled before it started', { backend: 'gpu-opencl' });
     const { cl } = this.#runtime;
     for (const info of this.inputs) {
       const tensor = inputs[info.name];
       if (tensor === undefined || tensor.type !== info.type) {
-        throw new InputError(`gpu-opencl input '${info.name}' must be a ${info.type} tensor, got ${tensor?.type ?? 'nothing'}`, { input: info.name, expected: info.type, got: tensor?.type });
+        throw new InputError(
+          `gpu-opencl input '${info.name}' must be a ${info.type} tensor, got ${tensor?.type ?? 'nothing'}`,
+          { input: info.name, expected: info.type, got: tensor?.type },
+        );
       }
       const buffer = this.#boundary.get(info.name);
       if (buffer !== undefined && tensor.size > 0) cl.writeBuffer(this.#queue, buffer, tensor.data);
     }
-    const events = this.#launches.map((l) => cl.enqueueKernel(this.#queue, l.kernel, l.global, l.local, this.#profiling, l.name));
+    const events = this.#launches.map((l) =>
+      cl.enqueueKernel(this.#queue, l.kernel, l.global, l.local, this.#profiling, l.name),
+    );
     try {
       await cl.finishAsync(this.#queue);
-      if (this.#profiling) this.#lastProfile = this.#launches.map((l, i) => {
-        const [start, end] = cl.eventTimes(events[i] as Handle);
-        return { name: l.name, op: l.op, ms: (end - start) / 1e6 };
-      });
+      if (this.#profiling)
+        this.#lastProfile = this.#launches.map((l, i) => {
+          const [start, end] = cl.eventTimes(events[i] as Handle);
+          return { name: l.name, op: l.op, ms: (end - start) / 1e6 };
+        });
     } finally {
       for (const event of events) if (event !== undefined) cl.release('event', event);
     }
@@ -154,7 +178,11 @@ export class OpenCLExecutable implements Executable {
       const dims = (info.shape ?? []) as number[];
       const out = Tensor.zeros(info.type, dims);
       const buffer = this.#boundary.get(info.name);
-      if (buffer === undefined) throw new BackendError(`gpu-opencl computed no value for output '${info.name}'`, { backend: 'gpu-opencl', value: info.name });
+      if (buffer === undefined)
+        throw new BackendError(`gpu-opencl computed no value for output '${info.name}'`, {
+          backend: 'gpu-opencl',
+          value: info.name,
+        });
       if (out.size > 0) cl.readBuffer(this.#queue, buffer, out.data);
       results[info.name] = out;
     }

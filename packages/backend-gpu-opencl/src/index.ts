@@ -6,7 +6,14 @@
  *
  * @packageDocumentation
  */
-import { BACKEND_API_VERSION, type Backend, BackendError, type CompileOptions, type Executable, type Partition } from '@lastmile/core';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  BackendError,
+  type CompileOptions,
+  type Executable,
+  type Partition,
+} from '@lastmile/core';
 import { OpenCL } from './cl/api.js';
 import { libraryCandidates } from './cl/library.js';
 import { lowerPartition } from './compile/lower-partition.js';
@@ -30,7 +37,11 @@ const DEFAULT_WORK_GROUP_SIZE = 64;
 
 function storageFor(precision: CompileOptions['precision']): StorageType {
   if (precision === 'int8') {
-    throw new BackendError("gpu-opencl computes in fp32 or fp16, not int8: pass precision 'fp32', 'fp16' or 'auto'", { backend: 'gpu-opencl', expected: ['auto', 'fp32', 'fp16'], got: precision });
+    throw new BackendError("gpu-opencl computes in fp32 or fp16, not int8: pass precision 'fp32', 'fp16' or 'auto'", {
+      backend: 'gpu-opencl',
+      expected: ['auto', 'fp32', 'fp16'],
+      got: precision,
+    });
   }
   return precision === 'fp16' ? 'fp16' : 'fp32';
 }

@@ -27,12 +27,21 @@ onDevice('bench CNNs on gpu-opencl', () => {
   ];
   for (const [name, resolution] of cases) {
     it(`${name} at ${resolution}x${resolution} matches onnxruntime-node, every node on OpenCL`, () =>
-      expectModelMatchesOrt(buildModelBytes(name, { resolution, numClasses: 100 }), 'input', [1, 3, resolution, resolution], 7, onOpenCL));
+      expectModelMatchesOrt(
+        buildModelBytes(name, { resolution, numClasses: 100 }),
+        'input',
+        [1, 3, resolution, resolution],
+        7,
+        onOpenCL,
+      ));
   }
 });
 
 onDevice('PP-OCR models on gpu-opencl', () => {
-  it('det matches onnxruntime-node at 1x3x96x128', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 96, 128], 1, onOpenCL));
-  it('rec matches onnxruntime-node at 1x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 96], 2, onOpenCL));
-  it('cls matches onnxruntime-node at 2x3x48x96', () => expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 96], 3, onOpenCL));
+  it('det matches onnxruntime-node at 1x3x96x128', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('det')), 'x', [1, 3, 96, 128], 1, onOpenCL));
+  it('rec matches onnxruntime-node at 1x3x48x96', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('rec')), 'x', [1, 3, 48, 96], 2, onOpenCL));
+  it('cls matches onnxruntime-node at 2x3x48x96', () =>
+    expectModelMatchesOrt(readFileSync(ppocrModelPath('cls')), 'x', [2, 3, 48, 96], 3, onOpenCL));
 });

@@ -23,12 +23,18 @@ export async function expectOpMatchesReference(c: OpCase, precision: 'fp32' | 'f
   const opset = c.opset ?? 17;
   const context = {
     opset,
-    valueType: (name: string) => [...model.graph.inputs, ...model.graph.outputs].find((v) => v.name === name) ?? (model.graph.initializers.has(name) ? { type: 'float32' as const, shape: [...model.graph.initializers.get(name)!.dims] } : undefined),
+    valueType: (name: string) =>
+      [...model.graph.inputs, ...model.graph.outputs].find((v) => v.name === name) ??
+      (model.graph.initializers.has(name)
+        ? { type: 'float32' as const, shape: [...model.graph.initializers.get(name)!.dims] }
+        : undefined),
     constant: (name: string) => model.graph.initializers.get(name),
   };
   const support = backend.supports(node, context);
   expect(support, `${c.op} supported`).toEqual({ supported: true });
-  const feeds = Object.fromEntries(Object.entries(caseFeeds(c)).map(([name, t]) => [name, precision === 'fp16' ? toHalf(t) : t]));
+  const feeds = Object.fromEntries(
+    Object.entries(caseFeeds(c)).map(([name, t]) => [name, precision === 'fp16' ? toHalf(t) : t]),
+  );
   const expected = runReference(c);
   const executable: Executable = await backend.compile({ id: 0, model }, { precision });
   try {

@@ -28,10 +28,21 @@ export function probeOpenCL(libraryPath?: string): ProbeResult {
         maxWorkGroupSize: chosen.maxWorkGroupSize,
         fp16Arithmetic: chosen.fp16,
         extensions: chosen.extensions,
-        devices: devices.map((d) => ({ platform: d.platformIndex, device: d.deviceIndex, name: d.name, type: d.type, platformName: d.platformName })),
+        devices: devices.map((d) => ({
+          platform: d.platformIndex,
+          device: d.deviceIndex,
+          name: d.name,
+          type: d.type,
+          platformName: d.platformName,
+        })),
       },
     };
   } catch (error) {
-    return { available: false, kind: 'hardware', device: 'OpenCL device', reason: error instanceof Error ? error.message : String(error) };
+    return {
+      available: false,
+      kind: 'hardware',
+      device: 'OpenCL device',
+      reason: error instanceof Error ? error.message : String(error),
+    };
   }
 }

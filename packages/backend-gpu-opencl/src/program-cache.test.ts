@@ -25,7 +25,9 @@ onDevice('the device runtime on the installed OpenCL', () => {
 
     const second = acquireRuntime(cl, device);
     expect(second.program('fp32', folder).cache).toBe('hit');
-    const [file] = readdirSync(folder).filter((f) => f.endsWith('.clbin')).map((f) => join(folder, f));
+    const [file] = readdirSync(folder)
+      .filter((f) => f.endsWith('.clbin'))
+      .map((f) => join(folder, f));
     second.release();
 
     for (const f of readdirSync(folder).map((name) => join(folder, name))) {

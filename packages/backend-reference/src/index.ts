@@ -38,7 +38,9 @@ class ReferenceExecutable implements Executable {
     if (!this.#model) throw new BackendError('the reference executable was disposed', { backend: 'reference' });
     if (!this.#profiling) return evaluateGraph(this.#model, inputs);
     const entries: ProfileEntry[] = [];
-    const outputs = evaluateGraph(this.#model, inputs, { onNode: (node, ms) => entries.push({ name: node.name, op: node.opType, ms }) });
+    const outputs = evaluateGraph(this.#model, inputs, {
+      onNode: (node, ms) => entries.push({ name: node.name, op: node.opType, ms }),
+    });
     this.#lastProfile = entries;
     return outputs;
   }
@@ -60,8 +62,13 @@ export const backend: Backend = {
   probe: () => ({ available: true, kind: 'software', device: `reference kernels, plain TypeScript on ${arch()}` }),
   supports(node, context) {
     const op = findOp(node.domain, node.opType);
-    if (!op) return { supported: false, reason: `no reference kernel for ${node.domain ? `${node.domain}.` : ''}${node.opType}` };
-    if (context.opset < op.sinceVersion) return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
+    if (!op)
+      return {
+        supported: false,
+        reason: `no reference kernel for ${node.domain ? `${node.domain}.` : ''}${node.opType}`,
+      };
+    if (context.opset < op.sinceVersion)
+      return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
     return { supported: true };
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {

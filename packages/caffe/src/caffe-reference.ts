@@ -12,7 +12,14 @@ export interface Geometry2d {
   group?: number;
 }
 
-export function convolution(x: ArrayLike<number>, [n, c, h, w]: number[], weights: ArrayLike<number>, bias: ArrayLike<number> | undefined, m: number, g: Geometry2d) {
+export function convolution(
+  x: ArrayLike<number>,
+  [n, c, h, w]: number[],
+  weights: ArrayLike<number>,
+  bias: ArrayLike<number> | undefined,
+  m: number,
+  g: Geometry2d,
+) {
   const [kh, kw] = g.kernel;
   const [dh, dw] = g.dilation ?? [1, 1];
   const group = g.group ?? 1;
@@ -42,7 +49,14 @@ export function convolution(x: ArrayLike<number>, [n, c, h, w]: number[], weight
 }
 
 /** Deconvolution: every input pixel scatters its weighted kernel into the output (col2im). */
-export function deconvolution(x: ArrayLike<number>, [n, c, h, w]: number[], weights: ArrayLike<number>, bias: ArrayLike<number> | undefined, m: number, g: Geometry2d) {
+export function deconvolution(
+  x: ArrayLike<number>,
+  [n, c, h, w]: number[],
+  weights: ArrayLike<number>,
+  bias: ArrayLike<number> | undefined,
+  m: number,
+  g: Geometry2d,
+) {
   const [kh, kw] = g.kernel;
   const [dh, dw] = g.dilation ?? [1, 1];
   const group = g.group ?? 1;
@@ -63,15 +77,24 @@ export function deconvolution(x: ArrayLike<number>, [n, c, h, w]: number[], weig
                 const ox = xx * g.stride[1] - g.pad[1] + j * dw;
                 if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
                 const o = gi * mg + om;
-                out[((b * m + o) * oh + oy) * ow + ox] += x[((b * c + ci) * h + y) * w + xx] * weights[((ci * mg + om) * kh + i) * kw + j];
+                out[((b * m + o) * oh + oy) * ow + ox] +=
+                  x[((b * c + ci) * h + y) * w + xx] * weights[((ci * mg + om) * kh + i) * kw + j];
               }
     }
-  if (bias) for (let b = 0; b < n; b++) for (let o = 0; o < m; o++) for (let k = 0; k < oh * ow; k++) out[(b * m + o) * oh * ow + k] += bias[o];
+  if (bias)
+    for (let b = 0; b < n; b++)
+      for (let o = 0; o < m; o++) for (let k = 0; k < oh * ow; k++) out[(b * m + o) * oh * ow + k] += bias[o];
   return { dims: [n, m, oh, ow], data: out };
 }
 
 /** pooling_layer.cpp Reshape + Forward_cpu (MAX and AVE), ceil or floor rounding. */
-export function pooling(x: ArrayLike<number>, [n, c, h, w]: number[], method: 'MAX' | 'AVE', g: Omit<Geometry2d, 'dilation' | 'group'>, ceil = true) {
+export function pooling(
+  x: ArrayLike<number>,
+  [n, c, h, w]: number[],
+  method: 'MAX' | 'AVE',
+  g: Omit<Geometry2d, 'dilation' | 'group'>,
+  ceil = true,
+) {
   const [kh, kw] = g.kernel;
   const [ph, pw] = g.pad;
   const [sh, sw] = g.stride;
@@ -94,7 +117,8 @@ export function pooling(x: ArrayLike<number>, [n, c, h, w]: number[], method: 'M
           hstart = Math.max(hstart, 0);
           wstart = Math.max(wstart, 0);
           let best = -3.4028234663852886e38;
-          for (let y = hstart; y < hend; y++) for (let xx = wstart; xx < wend; xx++) if (x[(b * h + y) * w + xx] > best) best = x[(b * h + y) * w + xx];
+          for (let y = hstart; y < hend; y++)
+            for (let xx = wstart; xx < wend; xx++) if (x[(b * h + y) * w + xx] > best) best = x[(b * h + y) * w + xx];
           out[(b * oh + py) * ow + px] = best;
         } else {
           let hend = Math.min(hstart + kh, h + ph);
@@ -113,7 +137,15 @@ export function pooling(x: ArrayLike<number>, [n, c, h, w]: number[], method: 'M
 }
 
 /** y = x W^T + b over the axes from `axis` on (W is N x K, or K x N when transposed). */
-export function innerProduct(x: ArrayLike<number>, dims: number[], axis: number, weights: ArrayLike<number>, bias: ArrayLike<number> | undefined, num: number, transpose = false) {
+export function innerProduct(
+  x: ArrayLike<number>,
+  dims: number[],
+  axis: number,
+  weights: ArrayLike<number>,
+  bias: ArrayLike<number> | undefined,
+  num: number,
+  transpose = false,
+) {
   const outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
   const k = dims.slice(axis).reduce((p, d) => p * d, 1);
   const out = new Float64Array(outer * num);
@@ -127,14 +159,22 @@ export function innerProduct(x: ArrayLike<number>, dims: number[], axis: number,
 }
 
 /** lrn_layer.cpp CrossChannelForward: scale = k + alpha / size * sum of squares over the window. */
-export function lrnAcrossChannels(x: ArrayLike<number>, [n, c, h, w]: number[], size: number, alpha: number, beta: number, k: number) {
+export function lrnAcrossChannels(
+  x: ArrayLike<number>,
+  [n, c, h, w]: number[],
+  size: number,
+  alpha: number,
+  beta: number,
+  k: number,
+) {
   const out = new Float64Array(x.length);
   const half = (size - 1) / 2;
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let p = 0; p < h * w; p++) {
         let sum = 0;
-        for (let j = Math.max(0, ch - half); j <= Math.min(c - 1, ch + half); j++) sum += x[(b * c + j) * h * w + p] ** 2;
+        for (let j = Math.max(0, ch - half); j <= Math.min(c - 1, ch + half); j++)
+          sum += x[(b * c + j) * h * w + p] ** 2;
         const i = (b * c + ch) * h * w + p;
         out[i] = x[i] * (k + (alpha / size) * sum) ** -beta;
       }
@@ -142,7 +182,14 @@ export function lrnAcrossChannels(x: ArrayLike<number>, [n, c, h, w]: number[], 
 }
 
 /** batch_norm_layer.cpp with use_global_stats: statistics scaled by 1/factor (0 when factor is 0). */
-export function batchNorm(x: ArrayLike<number>, [n, c, ...rest]: number[], mean: ArrayLike<number>, variance: ArrayLike<number>, factor: number, eps: number) {
+export function batchNorm(
+  x: ArrayLike<number>,
+  [n, c, ...rest]: number[],
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  factor: number,
+  eps: number,
+) {
   const scale = factor === 0 ? 0 : 1 / factor;
   const spatial = rest.reduce((p, d) => p * d, 1);
   const out = new Float64Array(x.length);

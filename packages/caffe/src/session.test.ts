@@ -27,7 +27,10 @@ it('Session.init imports a .prototxt path (with its sibling .caffemodel) and { p
   const x = new Tensor('float32', [2, 5], [1, 2, 1, 1]);
   for (const model of [join(root, 'net.prototxt'), { prototxt: PROTOTXT, caffemodel: weights }]) {
     const formats: string[] = [];
-    const session = await Session.init(model, { projectRoot: root, onEvent: (e) => e.type === 'model-imported' && formats.push(e.format) });
+    const session = await Session.init(model, {
+      projectRoot: root,
+      onEvent: (e) => e.type === 'model-imported' && formats.push(e.format),
+    });
     expect([...(await session.run({ data: x })).out.data]).toEqual([6, -5]);
     expect(formats).toEqual(['caffe']);
     await session.destroy();

@@ -24,7 +24,10 @@ export function randomBlob(rng: SeededRandom, dims: number[], lo = -1, hi = 1): 
 export function caffemodelBytes(layers: Record<string, TestBlob[]>): Uint8Array {
   return caffe.NetParameter.encode({
     name: 'trained',
-    layer: Object.entries(layers).map(([name, blobs]) => ({ name, blobs: blobs.map((b) => ({ shape: { dim: b.dims }, data: Array.from(b.data) })) })),
+    layer: Object.entries(layers).map(([name, blobs]) => ({
+      name,
+      blobs: blobs.map((b) => ({ shape: { dim: b.dims }, data: Array.from(b.data) })),
+    })),
   }).finish();
 }
 
@@ -34,12 +37,16 @@ export function randomInput(seed: number, dims: number[], lo = -1, hi = 1): Tens
 }
 
 /** Runs the model with core's interpreter and with onnxruntime-node (the model encoded as ONNX). */
-export async function runBoth(model: Model, feeds: Record<string, Tensor>): Promise<{ ours: Record<string, Tensor>; ort: Record<string, Float32Array> }> {
+export async function runBoth(
+  model: Model,
+  feeds: Record<string, Tensor>,
+): Promise<{ ours: Record<string, Tensor>; ort: Record<string, Float32Array> }> {
   const ours = evaluateGraph(model, feeds);
   const session = await ort.InferenceSession.create(encodeModel(model));
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+    for (const [name, t] of Object.entries(feeds))
+      ortFeeds[name] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
     const result = await session.run(ortFeeds);
     const out: Record<string, Float32Array> = {};
     for (const [name, t] of Object.entries(result)) {
@@ -53,7 +60,13 @@ export async function runBoth(model: Model, feeds: Record<string, Tensor>): Prom
 }
 
 /** Element-wise closeness (NaN positions must match). */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5, what = 'values'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol = 1e-4,
+  atol = 1e-5,
+  what = 'values',
+): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
@@ -87,7 +100,11 @@ export async function checkNet(
 }
 
 /** Runs `fn`, expecting a lastmile error of `code` whose message matches `message`; returns it. */
-export async function expectLastmileError(fn: () => unknown, code: ErrorCode, message: RegExp): Promise<Error & { details: Record<string, unknown> }> {
+export async function expectLastmileError(
+  fn: () => unknown,
+  code: ErrorCode,
+  message: RegExp,
+): Promise<Error & { details: Record<string, unknown> }> {
   let caught: unknown;
   try {
     await fn();

@@ -4,7 +4,14 @@
  * the real partitioner's on the real optimized graph.
  */
 import { backend as referenceBackend } from '@lastmile/backend-reference';
-import { type AssignmentReport, type Backend, type Model, type ProbeResult, Session, type SessionOptions } from '@lastmile/core';
+import {
+  type AssignmentReport,
+  type Backend,
+  type Model,
+  type ProbeResult,
+  Session,
+  type SessionOptions,
+} from '@lastmile/core';
 
 /** A node a backend declines. */
 export interface Declined {
@@ -27,7 +34,12 @@ export interface Coverage {
 }
 
 /** The coverage of `spec` on `model` prepared for `shapes`. */
-export async function backendCoverage(model: Model, spec: string, shapes: Record<string, number[]>, base: SessionOptions): Promise<Coverage> {
+export async function backendCoverage(
+  model: Model,
+  spec: string,
+  shapes: Record<string, number[]>,
+  base: SessionOptions,
+): Promise<Coverage> {
   let skipped: string | undefined;
   let probe: ProbeResult | undefined;
   const alone = spec === referenceBackend.name;
@@ -58,7 +70,11 @@ export async function backendCoverage(model: Model, spec: string, shapes: Record
     const report = session.assignment as AssignmentReport;
     const declined = report.nodes
       .filter((n) => n.backend !== studied.name)
-      .map((n) => ({ node: n.node, op: n.op, reason: n.declinedBy.find((r) => r.backend === studied.name)?.reason ?? 'not supported' }));
+      .map((n) => ({
+        node: n.node,
+        op: n.op,
+        reason: n.declinedBy.find((r) => r.backend === studied.name)?.reason ?? 'not supported',
+      }));
     return {
       backend: studied.name,
       available: true,

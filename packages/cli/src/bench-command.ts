@@ -28,7 +28,15 @@ export interface BenchOptions {
 
 /** One backend's numbers, or why it could not be measured. */
 export type BenchRow =
-  | ({ backend: string; ok: true; device: string; kind: string; sessionMs: number; firstRunMs: number; warmupRuns: number } & LatencyStats)
+  | ({
+      backend: string;
+      ok: true;
+      device: string;
+      kind: string;
+      sessionMs: number;
+      firstRunMs: number;
+      warmupRuns: number;
+    } & LatencyStats)
   | { backend: string; ok: false; code: string; error: string };
 
 /** The --json result of `lastmile bench`. */
@@ -46,7 +54,12 @@ export async function benchCommand(modelPath: string, options: BenchOptions, ctx
   const threads = options.threads === undefined ? undefined : parseCount(options.threads, '--threads', 1);
   const seed = parseCount(options.seed, '--seed');
   const model = await loadModelFile(modelPath, ctx);
-  const fed = await loadInputs(model.graph.inputs, { specs: options.input, shapes: parseShapeOptions(options.shape, model.graph.inputs), seed, notice: ctx.notice });
+  const fed = await loadInputs(model.graph.inputs, {
+    specs: options.input,
+    shapes: parseShapeOptions(options.shape, model.graph.inputs),
+    seed,
+    notice: ctx.notice,
+  });
 
   const results: BenchRow[] = [];
   let firstFailure: unknown;
@@ -79,10 +92,19 @@ interface Budget {
   threads: number | undefined;
 }
 
-async function benchOne(model: Model, backend: string, fed: readonly FedInput[], budget: Budget, ctx: CommandContext): Promise<BenchRow> {
+async function benchOne(
+  model: Model,
+  backend: string,
+  fed: readonly FedInput[],
+  budget: Budget,
+  ctx: CommandContext,
+): Promise<BenchRow> {
   const feeds = Object.fromEntries(fed.map((f) => [f.name, f.tensor]));
   let started = performance.now();
-  const session = await Session.init(model, sessionOptions(ctx, { backends: [backend], ...(budget.threads !== undefined ? { threads: budget.threads } : {}) }));
+  const session = await Session.init(
+    model,
+    sessionOptions(ctx, { backends: [backend], ...(budget.threads !== undefined ? { threads: budget.threads } : {}) }),
+  );
   try {
     await session.prepare(Object.fromEntries(fed.map((f) => [f.name, [...f.tensor.dims]])));
     const sessionMs = performance.now() - started;
@@ -108,7 +130,16 @@ async function benchOne(model: Model, backend: string, fed: readonly FedInput[],
     } finally {
       progress.stop();
     }
-    return { backend: session.backends[0].name, ok: true, device: probe.device, kind: probe.kind, sessionMs, firstRunMs, warmupRuns, ...latencyStats(times) };
+    return {
+      backend: session.backends[0].name,
+      ok: true,
+      device: probe.device,
+      kind: probe.kind,
+      sessionMs,
+      firstRunMs,
+      warmupRuns,
+      ...latencyStats(times),
+    };
   } finally {
     await session.destroy();
   }
@@ -129,7 +160,8 @@ function formatBench(r: BenchResult): string {
       lines.push(`${x.backend.padEnd(width)}  failed: ${x.code}: ${oneLine(x.error)}`);
       continue;
     }
-    const kind = x.kind === 'simulator' ? 'SIMULATED (host time of the simulator): ' : x.kind === 'emulated' ? 'EMULATED: ' : '';
+    const kind =
+      x.kind === 'simulator' ? 'SIMULATED (host time of the simulator): ' : x.kind === 'emulated' ? 'EMULATED: ' : '';
     const cells = [x.sessionMs, x.firstRunMs, x.medianMs, x.p10Ms, x.p90Ms].map((v) => ms(v).padStart(10));
     lines.push(`${x.backend.padEnd(width)}  ${cells.join('  ')}  ${String(x.runs).padStart(4)}  ${kind}${x.device}`);
   }

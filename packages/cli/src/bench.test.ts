@@ -17,7 +17,19 @@ describe('lastmile bench (built CLI as a process)', () => {
   });
 
   it('writes ordered statistics as JSON, and measures each backend on its own', async () => {
-    const r = await lastmile(['bench', conv, '--runs', '4', '--warmup-ms', '20', '--json', '--project-root', fakeProject(), '--backends', 'reference,lastmile-backend-fakesim']);
+    const r = await lastmile([
+      'bench',
+      conv,
+      '--runs',
+      '4',
+      '--warmup-ms',
+      '20',
+      '--json',
+      '--project-root',
+      fakeProject(),
+      '--backends',
+      'reference,lastmile-backend-fakesim',
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as BenchResult;
     expect(result.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [1, 3, 8, 8], source: 'random (seed 0)' }]);
@@ -33,7 +45,17 @@ describe('lastmile bench (built CLI as a process)', () => {
   });
 
   it('benchmarks the PP-OCR classifier at a given shape', async () => {
-    const r = await lastmile(['bench', CLS_MODEL, '--shape', 'x=1x3x48x192', '--runs', '2', '--warmup-ms', '0', '--json']);
+    const r = await lastmile([
+      'bench',
+      CLS_MODEL,
+      '--shape',
+      'x=1x3x48x192',
+      '--runs',
+      '2',
+      '--warmup-ms',
+      '0',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     // No --backends: each backend of the library's default order, measured alone.
     const { results } = JSON.parse(r.stdout) as BenchResult;
@@ -47,7 +69,9 @@ describe('lastmile bench (built CLI as a process)', () => {
   it('exits 4 when no backend can be measured, 2 for a bad --runs, 3 for a missing model', async () => {
     const none = await lastmile(['bench', conv, '--backends', 'lastmile-backend-nosuch', '--runs', '1']);
     expect(none.code).toBe(4);
-    expect(none.stdout).toMatch(/^lastmile-backend-nosuch +failed: LM_BACKEND_UNAVAILABLE: no usable backend: lastmile-backend-nosuch: backend 'lastmile-backend-nosuch' is not installed/m);
+    expect(none.stdout).toMatch(
+      /^lastmile-backend-nosuch +failed: LM_BACKEND_UNAVAILABLE: no usable backend: lastmile-backend-nosuch: backend 'lastmile-backend-nosuch' is not installed/m,
+    );
     const runs = await lastmile(['bench', conv, '--runs', '0']);
     expect(runs.code).toBe(2);
     expect(runs.stderr).toMatch(/--runs must be an integer >= 1, got '0'/);

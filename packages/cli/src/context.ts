@@ -46,7 +46,8 @@ export function partitionOption(text: string | undefined): Pick<SessionOptions, 
 /** Parses `--backends a,b`: names in priority order, at least one, none twice. */
 export function parseBackendList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim());
-  if (names.length === 0 || names.some((n) => n === '')) throw new UsageError(`--backends '${text}' must be names separated by commas, like cpu-neon,reference`);
+  if (names.length === 0 || names.some((n) => n === ''))
+    throw new UsageError(`--backends '${text}' must be names separated by commas, like cpu-neon,reference`);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new UsageError(`--backends names '${twice}' twice`);
   return names;

@@ -44,12 +44,22 @@ export async function devicesCommand(ctx: CommandContext): Promise<void> {
 }
 
 async function deviceReport(known: KnownBackend, search: PackageSearch): Promise<DeviceReport> {
-  const row: DeviceReport = { backend: known.spec, package: known.packageName, builtin: known.builtin, installed: known.installed !== undefined, status: 'not-installed' };
+  const row: DeviceReport = {
+    backend: known.spec,
+    package: known.packageName,
+    builtin: known.builtin,
+    installed: known.installed !== undefined,
+    status: 'not-installed',
+  };
   if (known.installed === undefined) return row;
   row.version = known.installed.version;
   try {
     const backend = await resolveBackend(known.spec, search);
-    const probe = await withTimeout(Promise.resolve(backend.probe()), PROBE_TIMEOUT_MS, `probe() did not answer within ${PROBE_TIMEOUT_MS} ms`);
+    const probe = await withTimeout(
+      Promise.resolve(backend.probe()),
+      PROBE_TIMEOUT_MS,
+      `probe() did not answer within ${PROBE_TIMEOUT_MS} ms`,
+    );
     row.status = probe.available === true ? 'available' : 'unavailable';
     row.kind = probe.kind;
     row.simulated = probe.kind === 'simulator' || probe.kind === 'emulated';
@@ -81,13 +91,20 @@ const KIND_LABEL: Readonly<Record<ProbeResult['kind'], string>> = {
 
 function formatDevices(r: DevicesResult): string {
   const width = Math.max(8, ...r.backends.map((b) => b.backend.length));
-  const lines = [`project root: ${r.projectRoot}`, '', `${'backend'.padEnd(width)}  ${'status'.padEnd(13)}  ${'kind'.padEnd(9)}  device`];
+  const lines = [
+    `project root: ${r.projectRoot}`,
+    '',
+    `${'backend'.padEnd(width)}  ${'status'.padEnd(13)}  ${'kind'.padEnd(9)}  device`,
+  ];
   for (const b of r.backends) {
-    const kind = b.kind === undefined ? '-' : KIND_LABEL[b.kind] ?? b.kind;
+    const kind = b.kind === undefined ? '-' : (KIND_LABEL[b.kind] ?? b.kind);
     const what =
       b.status === 'not-installed'
         ? `not installed: add it with npm install ${b.package}`
-        : [b.device, b.reason].filter((s) => s !== undefined && s !== '').map((s) => oneLine(String(s))).join(': ');
+        : [b.device, b.reason]
+            .filter((s) => s !== undefined && s !== '')
+            .map((s) => oneLine(String(s)))
+            .join(': ');
     lines.push(`${b.backend.padEnd(width)}  ${b.status.padEnd(13)}  ${kind.padEnd(9)}  ${what}`);
   }
   return lines.join('\n');

@@ -28,18 +28,44 @@ describe('lastmile run with an image input (built CLI as a process)', () => {
   });
 
   it('lays the image out NHWC when the last dim holds the channels, and gray for one channel', async () => {
-    const nhwc = await lastmile(['run', writeModel(dir, 'nhwc.onnx', reluModel([1, 'h', 'w', 3])), '--input', `x=${png}`, '--json']);
+    const nhwc = await lastmile([
+      'run',
+      writeModel(dir, 'nhwc.onnx', reluModel([1, 'h', 'w', 3])),
+      '--input',
+      `x=${png}`,
+      '--json',
+    ]);
     expect(first(nhwc.stdout).first.map((v) => Math.round(v * 255))).toEqual([255, 51, 0, 0, 102, 255]);
-    const gray = await lastmile(['run', writeModel(dir, 'gray.onnx', reluModel([1, 1, 'h', 'w'])), '--input', `x=${png}`, '--json']);
+    const gray = await lastmile([
+      'run',
+      writeModel(dir, 'gray.onnx', reluModel([1, 1, 'h', 'w'])),
+      '--input',
+      `x=${png}`,
+      '--json',
+    ]);
     // BT.601 luma: 0.299 R + 0.587 G + 0.114 B.
     expect(first(gray.stdout).first.map((v) => Math.round(v * 255))).toEqual([106, 89]);
   });
 
   it('resizes the image to the input size, fixed or given with --shape', async () => {
-    const fixed = await lastmile(['run', writeModel(dir, 'fixed.onnx', reluModel([1, 3, 2, 4])), '--input', `x=${png}`, '--json']);
+    const fixed = await lastmile([
+      'run',
+      writeModel(dir, 'fixed.onnx', reluModel([1, 3, 2, 4])),
+      '--input',
+      `x=${png}`,
+      '--json',
+    ]);
     expect(fixed.code).toBe(0);
     expect(first(fixed.stdout).shape).toEqual([1, 3, 2, 4]);
-    const given = await lastmile(['run', writeModel(dir, 'free.onnx', reluModel(['n', 3, 'h', 'w'])), '--input', `x=${png}`, '--shape', 'x=1x3x3x5', '--json']);
+    const given = await lastmile([
+      'run',
+      writeModel(dir, 'free.onnx', reluModel(['n', 3, 'h', 'w'])),
+      '--input',
+      `x=${png}`,
+      '--shape',
+      'x=1x3x3x5',
+      '--json',
+    ]);
     expect(first(given.stdout).shape).toEqual([1, 3, 3, 5]);
   });
 

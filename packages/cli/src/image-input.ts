@@ -11,20 +11,31 @@ import { formatDims } from './text.js';
 const isChannels = (d: Dim | undefined) => d === 1 || d === 3;
 
 /** The image `bytes` (from `path`) as a tensor for `info`, whose shape `given` (--shape) may override. */
-export function imageInput(bytes: Uint8Array, path: string, info: ValueInfo, given: readonly number[] | undefined): Tensor {
+export function imageInput(
+  bytes: Uint8Array,
+  path: string,
+  info: ValueInfo,
+  given: readonly number[] | undefined,
+): Tensor {
   const dims: readonly Dim[] | undefined = given ?? info.shape;
-  if (info.type !== 'float32') throw new UsageError(`input '${info.name}' is ${info.type}; image files feed float32 inputs only (${path})`);
+  if (info.type !== 'float32')
+    throw new UsageError(`input '${info.name}' is ${info.type}; image files feed float32 inputs only (${path})`);
   if (dims === undefined || dims.length !== 4) {
-    throw new UsageError(`input '${info.name}' has shape ${formatDims(dims)}; an image feeds a rank-4 NCHW or NHWC input (${path})`);
+    throw new UsageError(
+      `input '${info.name}' has shape ${formatDims(dims)}; an image feeds a rank-4 NCHW or NHWC input (${path})`,
+    );
   }
-  if (typeof dims[0] === 'number' && dims[0] !== 1) throw new UsageError(`input '${info.name}' takes a batch of ${dims[0]}; an image file is a batch of 1 (${path})`);
+  if (typeof dims[0] === 'number' && dims[0] !== 1)
+    throw new UsageError(`input '${info.name}' takes a batch of ${dims[0]}; an image file is a batch of 1 (${path})`);
   const nhwc = !isChannels(dims[1]) && isChannels(dims[3]);
   const [c, h, w] = nhwc ? [dims[3], dims[1], dims[2]] : [dims[1], dims[2], dims[3]];
   const channels = typeof c === 'number' ? c : 3;
-  if (!isChannels(channels)) throw new UsageError(`input '${info.name}' has ${channels} channels; an image gives 1 (gray) or 3 (RGB) (${path})`);
+  if (!isChannels(channels))
+    throw new UsageError(`input '${info.name}' has ${channels} channels; an image gives 1 (gray) or 3 (RGB) (${path})`);
   const decoded = decodeImage(bytes, { file: path, order: channels === 1 ? 'gray' : 'rgb' });
   const width = typeof w === 'number' ? w : decoded.width;
   const height = typeof h === 'number' ? h : decoded.height;
-  const image = width === decoded.width && height === decoded.height ? decoded : resize(decoded, width, height, 'bilinear');
+  const image =
+    width === decoded.width && height === decoded.height ? decoded : resize(decoded, width, height, 'bilinear');
   return imageToTensor(image, { mean: [0], std: [1], scale: 1 / 255 }, nhwc ? 'NHWC' : 'NCHW');
 }

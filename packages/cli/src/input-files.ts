@@ -23,12 +23,15 @@ export async function readInputFile(path: string, input: string): Promise<Uint8A
     const info = await file.stat();
     if (!info.isFile()) throw new InputError(`input '${input}': '${path}' is not a regular file`, { input, path });
     if (info.size > MAX_INPUT_FILE_BYTES) {
-      throw new InputError(`input '${input}': '${path}' is ${info.size} bytes, over the ${MAX_INPUT_FILE_BYTES}-byte limit`, {
-        input,
-        path,
-        expected: MAX_INPUT_FILE_BYTES,
-        got: info.size,
-      });
+      throw new InputError(
+        `input '${input}': '${path}' is ${info.size} bytes, over the ${MAX_INPUT_FILE_BYTES}-byte limit`,
+        {
+          input,
+          path,
+          expected: MAX_INPUT_FILE_BYTES,
+          got: info.size,
+        },
+      );
     }
     const bytes = new Uint8Array(info.size);
     let done = 0;

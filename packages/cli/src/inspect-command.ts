@@ -2,7 +2,14 @@
  * `lastmile inspect <model>`: the graph summary, then for each backend which nodes it would take and why
  * it declines the others, and with several backends the plan the partitioner makes over all of them.
  */
-import { BackendUnavailableError, DEFAULT_MIN_PARTITION_NODES, type Model, type NodeAssignment, type PartitionSummary, Session } from '@lastmile/core';
+import {
+  BackendUnavailableError,
+  DEFAULT_MIN_PARTITION_NODES,
+  type Model,
+  type NodeAssignment,
+  type PartitionSummary,
+  Session,
+} from '@lastmile/core';
 import { type Coverage, backendCoverage } from './backend-coverage.js';
 import { type CommandContext, packageSearch, parseBackendList, partitionOption, sessionOptions } from './context.js';
 import { toJson } from './json-output.js';
@@ -46,23 +53,42 @@ export async function inspectCommand(modelPath: string, options: InspectOptions,
     const usable = result.backends.filter((c) => c.available);
     if (explicit && usable.length === 0) {
       const failures = result.backends.map((c) => ({ backend: c.backend, reason: c.reason ?? 'not available' }));
-      throw new BackendUnavailableError(`no usable backend:\n${failures.map((f) => `  ${f.backend}: ${f.reason}`).join('\n')}`, { failures });
+      throw new BackendUnavailableError(
+        `no usable backend:\n${failures.map((f) => `  ${f.backend}: ${f.reason}`).join('\n')}`,
+        { failures },
+      );
     }
     // The plan needs a priority order, which only an explicit --backends gives.
-    if (explicit && usable.length > 1) result.plan = await planOver(model, usable.map((c) => c.backend), shapes, partitioning, ctx);
+    if (explicit && usable.length > 1)
+      result.plan = await planOver(
+        model,
+        usable.map((c) => c.backend),
+        shapes,
+        partitioning,
+        ctx,
+      );
   }
   ctx.out(ctx.json ? toJson(result) : formatInspect(result));
 }
 
 /** Every installed backend the project knows, when --backends is not given. */
 function installedSpecs(ctx: CommandContext): string[] {
-  const specs = knownBackends(packageSearch(ctx)).filter((b) => b.installed !== undefined).map((b) => b.spec);
-  if (specs.length === 0) throw new UsageError('no backend is installed in the project; install one (e.g. @lastmile/backend-reference) or name one with --backends');
+  const specs = knownBackends(packageSearch(ctx))
+    .filter((b) => b.installed !== undefined)
+    .map((b) => b.spec);
+  if (specs.length === 0)
+    throw new UsageError(
+      'no backend is installed in the project; install one (e.g. @lastmile/backend-reference) or name one with --backends',
+    );
   return specs;
 }
 
 /** Shapes for every input, or null (with a notice) when a symbolic dim has no --shape. */
-function inputShapes(model: Model, given: ReadonlyMap<string, number[]>, ctx: CommandContext): Record<string, number[]> | null {
+function inputShapes(
+  model: Model,
+  given: ReadonlyMap<string, number[]>,
+  ctx: CommandContext,
+): Record<string, number[]> | null {
   const shapes: Record<string, number[]> = {};
   for (const info of model.graph.inputs) {
     try {
@@ -87,7 +113,12 @@ async function planOver(
   try {
     await session.prepare(shapes);
     const moved = (session.assignment?.nodes ?? []).filter((n) => n.movedFrom !== undefined);
-    return { backends, minPartitionNodes: partitioning.minPartitionNodes ?? DEFAULT_MIN_PARTITION_NODES, partitions: [...session.partitions], moved };
+    return {
+      backends,
+      minPartitionNodes: partitioning.minPartitionNodes ?? DEFAULT_MIN_PARTITION_NODES,
+      partitions: [...session.partitions],
+      moved,
+    };
   } finally {
     await session.destroy();
   }
@@ -99,7 +130,10 @@ function formatCoverage(c: Coverage): string[] {
   if (!c.available) return [`backend ${c.backend}: unavailable: ${oneLine(c.reason ?? 'not available')}`];
   const device = c.probe ? ` (${c.probe.kind === 'simulator' ? 'SIMULATED' : c.probe.kind}: ${c.probe.device})` : '';
   const declined = c.declined ?? [];
-  const lines = [`backend ${c.backend}${device}`, `  takes ${c.taken} of ${c.nodeCount} nodes${declined.length ? `; declines ${declined.length}:` : ''}`];
+  const lines = [
+    `backend ${c.backend}${device}`,
+    `  takes ${c.taken} of ${c.nodeCount} nodes${declined.length ? `; declines ${declined.length}:` : ''}`,
+  ];
   // Grouped by op and reason: a model with 50 Resize nodes gets one line, not 50.
   const groups = new Map<string, string[]>();
   for (const d of declined) {
@@ -108,7 +142,9 @@ function formatCoverage(c: Coverage): string[] {
   }
   for (const [key, nodes] of groups) {
     const [op, reason] = key.split('\u0000');
-    const named = nodes.slice(0, MAX_NODES_NAMED).join(', ') + (nodes.length > MAX_NODES_NAMED ? `, +${nodes.length - MAX_NODES_NAMED} more` : '');
+    const named =
+      nodes.slice(0, MAX_NODES_NAMED).join(', ') +
+      (nodes.length > MAX_NODES_NAMED ? `, +${nodes.length - MAX_NODES_NAMED} more` : '');
     lines.push(`    ${op} x${nodes.length} (${named}): ${reason}`);
   }
   return lines;
@@ -117,14 +153,21 @@ function formatCoverage(c: Coverage): string[] {
 function formatInspect(r: InspectResult): string {
   const lines = [formatModelSummary(r.model, r)];
   if (r.shapes !== null) {
-    lines.push(`shapes        ${Object.entries(r.shapes).map(([name, dims]) => `${name}=${formatDims(dims)}`).join(', ')}`, '');
+    lines.push(
+      `shapes        ${Object.entries(r.shapes)
+        .map(([name, dims]) => `${name}=${formatDims(dims)}`)
+        .join(', ')}`,
+      '',
+    );
     for (const c of r.backends) lines.push(...formatCoverage(c));
   }
   if (r.plan) {
     const rule = `first that takes a node runs it; pieces under ${r.plan.minPartitionNodes} nodes move to a neighbour's backend`;
     lines.push('', `plan over ${r.plan.backends.join(', ')} (${rule}):`);
-    for (const p of r.plan.partitions) lines.push(`  partition ${p.id}: ${p.backend}, ${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}`);
-    for (const n of r.plan.moved) lines.push(`  moved ${n.node} (${n.op}) from ${n.movedFrom?.backend} to ${n.backend}: ${n.movedFrom?.reason}`);
+    for (const p of r.plan.partitions)
+      lines.push(`  partition ${p.id}: ${p.backend}, ${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}`);
+    for (const n of r.plan.moved)
+      lines.push(`  moved ${n.node} (${n.op}) from ${n.movedFrom?.backend} to ${n.backend}: ${n.movedFrom?.reason}`);
   }
   return lines.join('\n');
 }

@@ -16,7 +16,14 @@ beforeAll(() => {
 
 describe('lastmile inspect (built CLI as a process)', () => {
   it('summarizes the graph and shows which nodes each backend takes and why not', async () => {
-    const r = await lastmile(['inspect', conv, '--project-root', project, '--backends', 'lastmile-backend-fakesim,reference']);
+    const r = await lastmile([
+      'inspect',
+      conv,
+      '--project-root',
+      project,
+      '--backends',
+      'lastmile-backend-fakesim,reference',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       [
@@ -46,12 +53,31 @@ describe('lastmile inspect (built CLI as a process)', () => {
         '  moved relu (Relu) from lastmile-backend-fakesim to reference: an island of 1 node after a reference partition (fewer than 4)',
       ].join('\n'),
     );
-    const kept = await lastmile(['inspect', conv, '--project-root', project, '--backends', 'lastmile-backend-fakesim,reference', '--min-partition-nodes', '1']);
-    expect(kept.stdout).toContain(['  partition 0: reference, 1 node', '  partition 1: lastmile-backend-fakesim, 1 node'].join('\n'));
+    const kept = await lastmile([
+      'inspect',
+      conv,
+      '--project-root',
+      project,
+      '--backends',
+      'lastmile-backend-fakesim,reference',
+      '--min-partition-nodes',
+      '1',
+    ]);
+    expect(kept.stdout).toContain(
+      ['  partition 0: reference, 1 node', '  partition 1: lastmile-backend-fakesim, 1 node'].join('\n'),
+    );
   });
 
   it('writes the same facts as JSON', async () => {
-    const r = await lastmile(['inspect', conv, '--project-root', project, '--backends', 'lastmile-backend-fakesim,reference', '--json']);
+    const r = await lastmile([
+      'inspect',
+      conv,
+      '--project-root',
+      project,
+      '--backends',
+      'lastmile-backend-fakesim,reference',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as InspectResult;
     expect(result).toMatchObject({
@@ -79,7 +105,11 @@ describe('lastmile inspect (built CLI as a process)', () => {
     expect(result.plan?.partitions.map((p) => [p.backend, p.nodes])).toEqual([['reference', ['conv', 'relu']]]);
     expect(result.plan?.minPartitionNodes).toBe(4);
     expect(result.plan?.moved).toEqual([
-      expect.objectContaining({ node: 'relu', backend: 'reference', movedFrom: { backend: 'lastmile-backend-fakesim', reason: expect.stringMatching(/^an island of 1 node/) } }),
+      expect.objectContaining({
+        node: 'relu',
+        backend: 'reference',
+        movedFrom: { backend: 'lastmile-backend-fakesim', reason: expect.stringMatching(/^an island of 1 node/) },
+      }),
     ]);
   });
 
@@ -96,13 +126,17 @@ describe('lastmile inspect (built CLI as a process)', () => {
       ['lastmile-backend-fakesim', true],
     ]);
     expect(result.plan).toBeUndefined();
-    expect(result.backends.find((b) => b.backend === 'lastmile-backend-broken')?.reason).toMatch(/package 'lastmile-backend-broken' is not a valid lastmile backend: expected an object exported as 'backend', got undefined/);
+    expect(result.backends.find((b) => b.backend === 'lastmile-backend-broken')?.reason).toMatch(
+      /package 'lastmile-backend-broken' is not a valid lastmile backend: expected an object exported as 'backend', got undefined/,
+    );
   });
 
   it('describes the PP-OCR classifier: symbolic dims, its ops and Constant-node weights', async () => {
     const summary = await lastmile(['inspect', CLS_MODEL]);
     expect(summary.code).toBe(0);
-    expect(summary.stdout).toMatch(/^inputs +x +float32\[p2o\.DynamicDimension\.0, 3, p2o\.DynamicDimension\.1, p2o\.DynamicDimension\.2\]$/m);
+    expect(summary.stdout).toMatch(
+      /^inputs +x +float32\[p2o\.DynamicDimension\.0, 3, p2o\.DynamicDimension\.1, p2o\.DynamicDimension\.2\]$/m,
+    );
     expect(summary.stdout).toMatch(/^nodes +471$/m);
     expect(summary.stdout).toMatch(/^ops +Constant 250, Conv 53, BatchNormalization 35, /m);
     expect(summary.stdout).toMatch(/^constants +250 Constant nodes, [\d.]+ KiB$/m);
@@ -120,7 +154,9 @@ describe('lastmile inspect (built CLI as a process)', () => {
     expect(model.stderr).toMatch(/^lastmile: error LM_MODEL_FORMAT: /m);
     const backend = await lastmile(['inspect', conv, '--backends', 'lastmile-backend-nosuch']);
     expect(backend.code).toBe(4);
-    expect(backend.stderr).toMatch(/^lastmile: error LM_BACKEND_UNAVAILABLE: no usable backend:\n {2}lastmile-backend-nosuch: backend 'lastmile-backend-nosuch' is not installed/m);
+    expect(backend.stderr).toMatch(
+      /^lastmile: error LM_BACKEND_UNAVAILABLE: no usable backend:\n {2}lastmile-backend-nosuch: backend 'lastmile-backend-nosuch' is not installed/m,
+    );
     const shape = await lastmile(['inspect', conv, '--shape', 'x=1x3']);
     expect(shape.code).toBe(2);
     expect(shape.stderr).toMatch(/--shape 'x=1x3' does not fit input 'x', declared 1x3x8x8/);

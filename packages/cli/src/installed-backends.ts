@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_BACKENDS, type InstalledPackage, type PackageSearch, findInstalledPackage, searchRoots } from '@lastmile/core';
+import {
+  BUILTIN_BACKENDS,
+  type InstalledPackage,
+  type PackageSearch,
+  findInstalledPackage,
+  searchRoots,
+} from '@lastmile/core';
 
 /** A backend the project could name. */
 export interface KnownBackend {

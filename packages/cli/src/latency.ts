@@ -21,5 +21,10 @@ export interface LatencyStats {
 
 export function latencyStats(times: readonly number[]): LatencyStats {
   const sorted = [...times].sort((x, y) => x - y);
-  return { runs: sorted.length, medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9) };
+  return {
+    runs: sorted.length,
+    medianMs: quantile(sorted, 0.5),
+    p10Ms: quantile(sorted, 0.1),
+    p90Ms: quantile(sorted, 0.9),
+  };
 }

@@ -49,7 +49,8 @@ export async function loadInputs(inputs: readonly ValueInfo[], options: InputOpt
   for (const spec of options.specs) {
     const { name, value } = splitNamed(spec, inputs, '--input');
     if (files.has(name)) throw new UsageError(`--input is given twice for input '${name}'`);
-    if (value === '') throw new UsageError(`--input '${spec}' names no file (use name=file.npy, name=file.pb or name=random)`);
+    if (value === '')
+      throw new UsageError(`--input '${spec}' names no file (use name=file.npy, name=file.pb or name=random)`);
     files.set(name, value);
   }
   const random = new SeededRandom(options.seed);
@@ -75,13 +76,21 @@ export async function loadInputs(inputs: readonly ValueInfo[], options: InputOpt
 async function readInputTensor(path: string, info: ValueInfo, shape: readonly number[] | undefined): Promise<Tensor> {
   const bytes = await readInputFile(path, info.name);
   if (imageFormat(bytes) !== undefined) return imageInput(bytes, path, info, shape);
-  if (shape !== undefined) throw new UsageError(`input '${info.name}' comes from ${path}: its shape is the file's, so --shape ${info.name}=... does not apply`);
+  if (shape !== undefined)
+    throw new UsageError(
+      `input '${info.name}' comes from ${path}: its shape is the file's, so --shape ${info.name}=... does not apply`,
+    );
   if (isNpy(bytes)) return decodeNpy(bytes, path);
   try {
     return decodeTensor(bytes).tensor;
   } catch (error) {
     if (!isLastmileError(error)) throw error;
-    throw new LastmileError(error.code, `${path}: ${error.message} (input files are .npy or ONNX TensorProto .pb)`, { ...error.details, file: path }, { cause: error });
+    throw new LastmileError(
+      error.code,
+      `${path}: ${error.message} (input files are .npy or ONNX TensorProto .pb)`,
+      { ...error.details, file: path },
+      { cause: error },
+    );
   }
 }
 
@@ -92,11 +101,14 @@ async function readInputTensor(path: string, info: ValueInfo, shape: readonly nu
 export function randomTensor(type: TensorType, dims: readonly number[], random: SeededRandom): Tensor {
   const n = sizeOf(dims);
   if (n > MAX_RANDOM_ELEMENTS) {
-    throw new InputError(`random input of shape ${formatShape(dims)} has ${n} elements, over the limit of ${MAX_RANDOM_ELEMENTS}`, {
-      dims: [...dims],
-      expected: MAX_RANDOM_ELEMENTS,
-      got: n,
-    });
+    throw new InputError(
+      `random input of shape ${formatShape(dims)} has ${n} elements, over the limit of ${MAX_RANDOM_ELEMENTS}`,
+      {
+        dims: [...dims],
+        expected: MAX_RANDOM_ELEMENTS,
+        got: n,
+      },
+    );
   }
   const data = allocData(type, n);
   for (let i = 0; i < n; i++) {

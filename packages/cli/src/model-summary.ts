@@ -29,10 +29,17 @@ export function summarizeModel(model: Model): ModelSummary {
     ops.set(op, (ops.get(op) ?? 0) + 1);
   }
   const constants = g.nodes.flatMap((node) => {
-    const value = node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx') ? node.attributes.get('value') : undefined;
+    const value =
+      node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')
+        ? node.attributes.get('value')
+        : undefined;
     return value?.type === 'tensor' ? [value.value] : [];
   });
-  const value = (v: { name: string; type: string; shape?: Dim[] }) => ({ name: v.name, dtype: v.type, shape: v.shape === undefined ? null : [...v.shape] });
+  const value = (v: { name: string; type: string; shape?: Dim[] }) => ({
+    name: v.name,
+    dtype: v.type,
+    shape: v.shape === undefined ? null : [...v.shape],
+  });
   return {
     irVersion: model.irVersion,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
@@ -71,13 +78,21 @@ export function formatModelSummary(path: string, s: ModelSummary): string {
   const lines = [
     `model         ${path}`,
     `format        ONNX IR ${s.irVersion}${s.producer ? `, from ${s.producer}` : ''}`,
-    `opsets        ${Object.entries(s.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}`,
+    `opsets        ${Object.entries(s.opsets)
+      .map(([d, v]) => `${d} ${v}`)
+      .join(', ')}`,
     ...s.inputs.map((v, i) => `${i === 0 ? 'inputs ' : '       '}       ${valueLine(v)}`),
     ...s.outputs.map((v, i) => `${i === 0 ? 'outputs' : '       '}       ${valueLine(v)}`),
     `nodes         ${s.nodeCount}`,
-    `ops           ${Object.entries(s.ops).map(([op, n]) => `${op} ${n}`).join(', ') || '-'}`,
+    `ops           ${
+      Object.entries(s.ops)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ') || '-'
+    }`,
     `initializers  ${s.initializers.count}, ${formatBytes(s.initializers.bytes)}`,
-    ...(s.constants.count > 0 ? [`constants     ${s.constants.count} Constant nodes, ${formatBytes(s.constants.bytes)}`] : []),
+    ...(s.constants.count > 0
+      ? [`constants     ${s.constants.count} Constant nodes, ${formatBytes(s.constants.bytes)}`]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -72,12 +72,18 @@ describe('.npy reader and writer', () => {
   });
 
   it('reads version 2.0 headers and byte-order-free single-byte types', () => {
-    const t = decodeNpy(withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", new Uint8Array([7, 8, 9]), 2), 'v2.npy');
+    const t = decodeNpy(
+      withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", new Uint8Array([7, 8, 9]), 2),
+      'v2.npy',
+    );
     expect([...t.data]).toEqual([7, 8, 9]);
   });
 
   it('normalizes bool bytes to 0/1', () => {
-    const t = decodeNpy(withHeader("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0, 5])), 'b.npy');
+    const t = decodeNpy(
+      withHeader("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0, 5])),
+      'b.npy',
+    );
     expect([...t.data]).toEqual([0, 1]);
   });
 
@@ -87,13 +93,41 @@ describe('.npy reader and writer', () => {
     ['a header longer than the file', numpyInt32File().subarray(0, 60), /header claims 118 bytes/],
     ['truncated data', numpyInt32File().subarray(0, 140), /needs 24 data bytes, the file has 12 \(truncated\)/],
     ['trailing bytes', new Uint8Array([...numpyInt32File(), 0, 0]), /needs 24 data bytes, the file has 26/],
-    ['format version 4', withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", new Uint8Array(4), 4), /unsupported \.npy format version 4/],
-    ['Fortran order', withHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", new Uint8Array(4)), /Fortran-order/],
-    ['big-endian floats', withHeader("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)), /big-endian/],
-    ['float64', withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), /dtype '<f8' is not supported/],
-    ['a structured dtype', withHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)), /structured dtypes/],
-    ['a negative dim', withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", new Uint8Array(4)), /non-negative integers/],
-    ['a huge shape', withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", new Uint8Array(4)), /more than 2\^53/],
+    [
+      'format version 4',
+      withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", new Uint8Array(4), 4),
+      /unsupported \.npy format version 4/,
+    ],
+    [
+      'Fortran order',
+      withHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", new Uint8Array(4)),
+      /Fortran-order/,
+    ],
+    [
+      'big-endian floats',
+      withHeader("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)),
+      /big-endian/,
+    ],
+    [
+      'float64',
+      withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)),
+      /dtype '<f8' is not supported/,
+    ],
+    [
+      'a structured dtype',
+      withHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)),
+      /structured dtypes/,
+    ],
+    [
+      'a negative dim',
+      withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", new Uint8Array(4)),
+      /non-negative integers/,
+    ],
+    [
+      'a huge shape',
+      withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", new Uint8Array(4)),
+      /more than 2\^53/,
+    ],
     ['no dict', withHeader('hello', new Uint8Array(0)), /not a Python dict literal/],
   ])('refuses %s with a TensorDataError naming the file', (_what, bytes, message) => {
     const error = errorOf(() => decodeNpy(bytes, '/data/in.npy'));

@@ -55,10 +55,17 @@ export function decodeNpy(bytes: Uint8Array, file: string): Tensor {
     headerStart = PREAMBLE + 4;
     headerLength = view.getUint32(PREAMBLE, true);
   } else {
-    return fail(`unsupported .npy format version ${major}.${bytes[MAGIC.length + 1]} (1.0, 2.0 and 3.0 are read)`, { expected: [1, 2, 3], got: major });
+    return fail(`unsupported .npy format version ${major}.${bytes[MAGIC.length + 1]} (1.0, 2.0 and 3.0 are read)`, {
+      expected: [1, 2, 3],
+      got: major,
+    });
   }
   const dataStart = headerStart + headerLength;
-  if (dataStart > bytes.length) fail(`the header claims ${headerLength} bytes but the file has ${bytes.length - headerStart} after the preamble`, { expected: headerLength, got: bytes.length - headerStart });
+  if (dataStart > bytes.length)
+    fail(`the header claims ${headerLength} bytes but the file has ${bytes.length - headerStart} after the preamble`, {
+      expected: headerLength,
+      got: bytes.length - headerStart,
+    });
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const { type, dims } = parseHeader(header, fail);
 
@@ -70,18 +77,26 @@ export function decodeNpy(bytes: Uint8Array, file: string): Tensor {
   const expected = elements * bytesPerElement(type);
   const got = bytes.length - dataStart;
   if (got !== expected) {
-    fail(`${type}[${formatShape(dims)}] needs ${expected} data bytes, the file has ${got}${got < expected ? ' (truncated)' : ''}`, { expected, got });
+    fail(
+      `${type}[${formatShape(dims)}] needs ${expected} data bytes, the file has ${got}${got < expected ? ' (truncated)' : ''}`,
+      { expected, got },
+    );
   }
   // Copied so the typed array is aligned and owns its memory.
   const data = allocData(type, elements);
   new Uint8Array(data.buffer).set(bytes.subarray(dataStart));
-  if (type === 'bool') for (let i = 0; i < data.length; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i] === 0 ? 0 : 1;
+  if (type === 'bool')
+    for (let i = 0; i < data.length; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i] === 0 ? 0 : 1;
   return new Tensor(type, data, dims);
 }
 
-function parseHeader(header: string, fail: (what: string, details?: Record<string, unknown>) => never): { type: TensorType; dims: number[] } {
+function parseHeader(
+  header: string,
+  fail: (what: string, details?: Record<string, unknown>) => never,
+): { type: TensorType; dims: number[] } {
   const text = header.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) fail(`the header is not a Python dict literal: ${JSON.stringify(text.slice(0, 80))}`);
+  if (!text.startsWith('{') || !text.endsWith('}'))
+    fail(`the header is not a Python dict literal: ${JSON.stringify(text.slice(0, 80))}`);
   const field = (key: string, value: string) => text.match(new RegExp(`['"]${key}['"]\\s*:\\s*${value}`));
   const descr = field('descr', `['"]([^'"]*)['"]`)?.[1];
   if (descr === undefined) {
@@ -90,16 +105,23 @@ function parseHeader(header: string, fail: (what: string, details?: Record<strin
   const order = descr[0];
   const code = '<>|='.includes(order) ? descr.slice(1) : descr;
   const type = Object.hasOwn(TYPE_OF_DESCR, code) ? TYPE_OF_DESCR[code] : undefined;
-  if (type === undefined) fail(`dtype '${descr}' is not supported (float32, float16, int8, uint8, int32, int64, bool)`, { got: descr });
-  if (order === '>' && bytesPerElement(type) > 1) fail(`dtype '${descr}' is big-endian; save it little-endian (arr.astype('<${code}'))`, { got: descr });
+  if (type === undefined)
+    fail(`dtype '${descr}' is not supported (float32, float16, int8, uint8, int32, int64, bool)`, { got: descr });
+  if (order === '>' && bytesPerElement(type) > 1)
+    fail(`dtype '${descr}' is big-endian; save it little-endian (arr.astype('<${code}'))`, { got: descr });
   const fortran = field('fortran_order', '(True|False)')?.[1];
   if (fortran === undefined) fail("the header has no 'fortran_order'");
-  if (fortran === 'True') fail('Fortran-order arrays are not supported; save with np.ascontiguousarray', { got: 'fortran_order' });
+  if (fortran === 'True')
+    fail('Fortran-order arrays are not supported; save with np.ascontiguousarray', { got: 'fortran_order' });
   const shape = field('shape', '\\(([^)]*)\\)')?.[1];
   if (shape === undefined) fail("the header has no 'shape' tuple");
-  const parts = shape.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = shape
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const dims = parts.map((s) => (/^\d+L?$/.test(s) ? Number.parseInt(s, 10) : Number.NaN));
-  if (dims.some((d) => !Number.isSafeInteger(d))) fail(`shape (${shape}) must hold non-negative integers`, { got: shape });
+  if (dims.some((d) => !Number.isSafeInteger(d)))
+    fail(`shape (${shape}) must hold non-negative integers`, { got: shape });
   return { type, dims };
 }
 

@@ -1,4 +1,11 @@
-import { BackendUnavailableError, InputError, ModelFormatError, PluginError, TensorDataError, type ValueInfo } from '@lastmile/core';
+import {
+  BackendUnavailableError,
+  InputError,
+  ModelFormatError,
+  PluginError,
+  TensorDataError,
+  type ValueInfo,
+} from '@lastmile/core';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UsageError, exitCodeFor, failingWith } from './exit-codes.js';
 import { toJson } from './json-output.js';
@@ -38,10 +45,16 @@ describe('--shape parsing', () => {
 
   it('defaults only a symbolic batch dim, with a notice', () => {
     const notices: string[] = [];
-    expect(concreteShape({ name: 'x', type: 'float32', shape: ['n', 3] }, new Map(), (n) => notices.push(n))).toEqual([1, 3]);
+    expect(concreteShape({ name: 'x', type: 'float32', shape: ['n', 3] }, new Map(), (n) => notices.push(n))).toEqual([
+      1, 3,
+    ]);
     expect(notices).toEqual(["input 'x': symbolic batch dim 'n' set to 1 (use --shape to change it)"]);
-    expect(() => concreteShape(inputs[1], new Map(), () => undefined)).toThrow("input 'mask' has symbolic dims [batch, len]; give its shape with --shape mask=NxN");
-    expect(() => concreteShape({ name: 'x', type: 'float32' }, new Map(), () => undefined)).toThrow('has no declared shape');
+    expect(() => concreteShape(inputs[1], new Map(), () => undefined)).toThrow(
+      "input 'mask' has symbolic dims [batch, len]; give its shape with --shape mask=NxN",
+    );
+    expect(() => concreteShape({ name: 'x', type: 'float32' }, new Map(), () => undefined)).toThrow(
+      'has no declared shape',
+    );
   });
 });
 
@@ -85,7 +98,9 @@ describe('helpers', () => {
   });
 
   it('writes JSON that keeps bigints, NaN and infinities', () => {
-    expect(JSON.parse(toJson({ a: 2n ** 63n - 1n, b: [Number.NaN, Number.NEGATIVE_INFINITY, 1.5], m: new Map([['k', 1]]) }))).toEqual({
+    expect(
+      JSON.parse(toJson({ a: 2n ** 63n - 1n, b: [Number.NaN, Number.NEGATIVE_INFINITY, 1.5], m: new Map([['k', 1]]) })),
+    ).toEqual({
       a: '9223372036854775807',
       b: ['NaN', '-Infinity', 1.5],
       m: { k: 1 },

@@ -21,7 +21,8 @@ export function fileNameFor(name: string, taken: Set<string>): string {
 /** Refuses, before anything runs, an output folder path that names something other than a folder. */
 export async function checkOutputDir(dir: string): Promise<void> {
   const found = await stat(dir).catch(() => undefined);
-  if (found !== undefined && !found.isDirectory()) throw new UsageError(`--output-dir '${dir}' exists and is not a folder`);
+  if (found !== undefined && !found.isDirectory())
+    throw new UsageError(`--output-dir '${dir}' exists and is not a folder`);
 }
 
 /** Writes each tensor into `dir` (created if needed); returns the paths by tensor name. */

@@ -35,7 +35,10 @@ export function createProgram(finish: (code: number) => void): Command {
     .version(version(), '-V, --version')
     .option('--json', 'machine-readable JSON on stdout (errors too)')
     .option('--verbose', 'show error details and stack traces')
-    .option('--project-root <dir>', 'folder whose node_modules holds the backends, searched before the CLI\'s own install (default: the current project)')
+    .option(
+      '--project-root <dir>',
+      "folder whose node_modules holds the backends, searched before the CLI's own install (default: the current project)",
+    )
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -45,7 +48,9 @@ export function createProgram(finish: (code: number) => void): Command {
 
   program
     .command('run')
-    .description('run a model once on inputs from .npy/.pb/image files or seeded random data; print or save the outputs')
+    .description(
+      'run a model once on inputs from .npy/.pb/image files or seeded random data; print or save the outputs',
+    )
     .argument('<model>', 'ONNX model file')
     .option(
       '--input <name=file>',
@@ -53,14 +58,28 @@ export function createProgram(finish: (code: number) => void): Command {
       collect,
       [],
     )
-    .option('--shape <name=dims>', 'shape of a random input or size of an image input, like x=1x3x224x224; repeatable', collect, [])
-    .option('--backends <list>', `backends by priority, comma-separated (default: ${DEFAULT_BACKENDS.join(',')}, as the library: those installed)`)
+    .option(
+      '--shape <name=dims>',
+      'shape of a random input or size of an image input, like x=1x3x224x224; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--backends <list>',
+      `backends by priority, comma-separated (default: ${DEFAULT_BACKENDS.join(',')}, as the library: those installed)`,
+    )
     .option('--no-fallback', 'fail instead of running nodes the first backend declines on later ones')
-    .option('--min-partition-nodes <n>', `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`)
+    .option(
+      '--min-partition-nodes <n>',
+      `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`,
+    )
     .option('--output-dir <dir>', 'save each output as <dir>/<name>.npy')
     .option('--seed <n>', 'seed of random inputs', '0')
     .option('--threads <n>', 'worker threads for CPU backends')
-    .addHelpText('after', '\nExamples:\n  lastmile run model.onnx --shape input=1x3x224x224\n  lastmile run model.onnx --input input=image.npy --backends cpu-neon,reference --output-dir out')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lastmile run model.onnx --shape input=1x3x224x224\n  lastmile run model.onnx --input input=image.npy --backends cpu-neon,reference --output-dir out',
+    )
     .action(async (model: string, options: RunOptions, command: Command) => {
       await runCommand(model, options, context(command));
       finish(ExitCode.Ok);
@@ -68,10 +87,15 @@ export function createProgram(finish: (code: number) => void): Command {
 
   program
     .command('inspect')
-    .description('summarize a model (inputs, outputs, ops, opsets, weights) and show which nodes each backend takes and why not')
+    .description(
+      'summarize a model (inputs, outputs, ops, opsets, weights) and show which nodes each backend takes and why not',
+    )
     .argument('<model>', 'ONNX model file')
     .option('--backends <list>', 'backends to ask, comma-separated (default: every installed one)')
-    .option('--min-partition-nodes <n>', `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`)
+    .option(
+      '--min-partition-nodes <n>',
+      `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`,
+    )
     .option('--shape <name=dims>', 'input shape to ask the backends about, like x=1x3x224x224; repeatable', collect, [])
     .action(async (model: string, options: InspectOptions, command: Command) => {
       await inspectCommand(model, options, context(command));
@@ -80,7 +104,9 @@ export function createProgram(finish: (code: number) => void): Command {
 
   program
     .command('devices')
-    .description('list the known backends: installed or not, and what their probe found (hardware, SIMULATED, EMULATED or software)')
+    .description(
+      'list the known backends: installed or not, and what their probe found (hardware, SIMULATED, EMULATED or software)',
+    )
     .action(async (_options: unknown, command: Command) => {
       await devicesCommand(context(command));
       finish(ExitCode.Ok);
@@ -90,7 +116,10 @@ export function createProgram(finish: (code: number) => void): Command {
     .command('bench')
     .description('quick latency of a model per backend: session creation, first run, median/p10/p90 of N runs')
     .argument('<model>', 'ONNX model file')
-    .option('--backends <list>', `backends to measure one by one, comma-separated (default: ${DEFAULT_BACKENDS.join(',')})`)
+    .option(
+      '--backends <list>',
+      `backends to measure one by one, comma-separated (default: ${DEFAULT_BACKENDS.join(',')})`,
+    )
     .option('--runs <n>', 'timed runs per backend', '10')
     .option('--warmup-ms <ms>', 'time spent on untimed runs after the first one', '200')
     .option('--threads <n>', 'worker threads for CPU backends')
@@ -120,7 +149,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed the message (or the help / version asked for).
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? ExitCode.Ok
+        : ExitCode.Usage;
     }
     const globals = program.opts<GlobalOptions>();
     report(error, globals);

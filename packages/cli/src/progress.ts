@@ -16,7 +16,10 @@ const NONE: Progress = { tick: () => undefined, stop: () => undefined };
 /** A bar of `total` steps labelled `label`. */
 export function startProgress(label: string, total: number): Progress {
   if (!process.stderr.isTTY || total <= 0) return NONE;
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total}`, clearOnComplete: true, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { stream: process.stderr, format: `${label} [{bar}] {value}/{total}`, clearOnComplete: true, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   return {
     tick: () => bar.increment(),
@@ -38,7 +41,9 @@ export function compileProgress(ctx: CommandContext): { onEvent: (event: Session
         bar.tick();
         if (ctx.verbose) {
           const nodes = `${event.nodeCount} node${event.nodeCount === 1 ? '' : 's'}`;
-          ctx.notice(`compiled partition ${event.partition + 1}/${total} on ${event.backend} (${nodes}) in ${event.ms.toFixed(0)} ms`);
+          ctx.notice(
+            `compiled partition ${event.partition + 1}/${total} on ${event.backend} (${nodes}) in ${event.ms.toFixed(0)} ms`,
+          );
         }
       }
     },

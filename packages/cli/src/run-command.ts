@@ -50,7 +50,13 @@ export async function runCommand(modelPath: string, options: RunOptions, ctx: Co
   const compiling = compileProgress(ctx);
   const session = await Session.init(
     model,
-    sessionOptions(ctx, { ...(backends !== undefined ? { backends } : {}), fallback: options.fallback, ...partitioning, ...(threads !== undefined ? { threads } : {}), onEvent: compiling.onEvent }),
+    sessionOptions(ctx, {
+      ...(backends !== undefined ? { backends } : {}),
+      fallback: options.fallback,
+      ...partitioning,
+      ...(threads !== undefined ? { threads } : {}),
+      onEvent: compiling.onEvent,
+    }),
   );
   const initMs = performance.now() - started;
   try {
@@ -66,14 +72,18 @@ export async function runCommand(modelPath: string, options: RunOptions, ctx: Co
     const runMs = performance.now() - started;
 
     const ordered = new Map<string, Tensor>(session.outputs.map((o) => [o.name, outputs[o.name]]));
-    const files = options.outputDir === undefined ? new Map<string, string>() : await saveTensors(options.outputDir, ordered);
+    const files =
+      options.outputDir === undefined ? new Map<string, string>() : await saveTensors(options.outputDir, ordered);
     const result: RunResult = {
       model: modelPath,
       backends: session.backends.map((b) => b.name),
       inputs: fed.map((f) => ({ name: f.name, dtype: f.tensor.type, shape: [...f.tensor.dims], source: f.source })),
       partitions: partitionsOf(session.assignment),
       timings: { initMs, prepareMs, runMs },
-      outputs: [...ordered].map(([name, tensor]) => ({ ...summarizeTensor(name, tensor), ...(files.has(name) ? { file: files.get(name) } : {}) })),
+      outputs: [...ordered].map(([name, tensor]) => ({
+        ...summarizeTensor(name, tensor),
+        ...(files.has(name) ? { file: files.get(name) } : {}),
+      })),
     };
     ctx.out(ctx.json ? toJson(result) : formatRun(result));
   } finally {
@@ -90,9 +100,13 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 function formatRun(r: RunResult): string {
   const lines = [`model       ${r.model}`, `backends    ${r.backends.join(', ')}`];
   for (const i of r.inputs) lines.push(`input       ${i.name}  ${i.dtype}[${formatDims(i.shape)}]  from ${i.source}`);
-  const parts = r.partitions.map((p) => `${p.backend} (${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'})`).join(' -> ');
+  const parts = r.partitions
+    .map((p) => `${p.backend} (${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'})`)
+    .join(' -> ');
   lines.push(`partitions  ${parts || '-'}`);
-  lines.push(`time        init ${ms(r.timings.initMs)}, prepare ${ms(r.timings.prepareMs)}, run ${ms(r.timings.runMs)}`);
+  lines.push(
+    `time        init ${ms(r.timings.initMs)}, prepare ${ms(r.timings.prepareMs)}, run ${ms(r.timings.runMs)}`,
+  );
   lines.push('outputs');
   for (const o of r.outputs) lines.push(`${formatTensorSummary(o)}${o.file ? `\n  saved to ${o.file}` : ''}`);
   return lines.join('\n');

@@ -35,7 +35,13 @@ describe('lastmile run (built CLI as a process)', () => {
   });
 
   it('gives the same numbers for the same seed and different ones for another', async () => {
-    const [a, b, c] = await Promise.all([['run', conv, '--json'], ['run', conv, '--json'], ['run', conv, '--json', '--seed', '1']].map((args) => lastmile(args)));
+    const [a, b, c] = await Promise.all(
+      [
+        ['run', conv, '--json'],
+        ['run', conv, '--json'],
+        ['run', conv, '--json', '--seed', '1'],
+      ].map((args) => lastmile(args)),
+    );
     const first = (r: { stdout: string }) => (JSON.parse(r.stdout) as RunResult).outputs[0].first;
     expect(first(a)).toEqual(first(b));
     expect(first(a)).not.toEqual(first(c));
@@ -113,7 +119,10 @@ describe('lastmile run: errors and exit codes', () => {
 
   it('exits 3 for a corrupt model', async () => {
     const corrupt = join(dir, 'corrupt.onnx');
-    writeFileSync(corrupt, Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256));
+    writeFileSync(
+      corrupt,
+      Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256),
+    );
     const r = await lastmile(['run', corrupt]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^lastmile: error LM_MODEL_FORMAT: /m);
@@ -127,18 +136,33 @@ describe('lastmile run: errors and exit codes', () => {
     expect(missing.stderr).toMatch(/lastmile-backend-nosuch: backend 'lastmile-backend-nosuch' is not installed/);
     const typo = await lastmile(['run', conv, '--backends', 'refrence']);
     expect(typo.code).toBe(4);
-    expect(typo.stderr).toMatch(/^lastmile: error LM_PLUGIN: backend 'refrence' refused: it looks like a misspelling of the built-in backend 'reference'$/m);
+    expect(typo.stderr).toMatch(
+      /^lastmile: error LM_PLUGIN: backend 'refrence' refused: it looks like a misspelling of the built-in backend 'reference'$/m,
+    );
   });
 
   it('exits 3 with every declined node listed when --no-fallback leaves nodes unplaced', async () => {
-    const r = await lastmile(['run', conv, '--project-root', fakeProject(), '--backends', 'lastmile-backend-fakesim,reference', '--no-fallback']);
+    const r = await lastmile([
+      'run',
+      conv,
+      '--project-root',
+      fakeProject(),
+      '--backends',
+      'lastmile-backend-fakesim,reference',
+      '--no-fallback',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^lastmile: error LM_UNSUPPORTED_OP: fallback is off and backend 'lastmile-backend-fakesim' does not support 1 node:$/m);
+    expect(r.stderr).toMatch(
+      /^lastmile: error LM_UNSUPPORTED_OP: fallback is off and backend 'lastmile-backend-fakesim' does not support 1 node:$/m,
+    );
     expect(r.stderr).toMatch(/conv \(Conv\): lastmile-backend-fakesim: FakeNPU has no Conv unit/);
   });
 
   it.each([
-    [['--shape', 'x=1x3xeightx8'], /--shape 'x=1x3xeightx8': dims '1x3xeightx8' must be positive integers joined by 'x'/],
+    [
+      ['--shape', 'x=1x3xeightx8'],
+      /--shape 'x=1x3xeightx8': dims '1x3xeightx8' must be positive integers joined by 'x'/,
+    ],
     [['--shape', 'x=1x3x8'], /--shape 'x=1x3x8' does not fit input 'x', declared 1x3x8x8/],
     [['--shape', 'y=1x3x8x8'], /--shape 'y=1x3x8x8': the model has no input 'y' \(its inputs are 'x'\)/],
     [['--input', 'x=random', '--input', 'x=random'], /--input is given twice for input 'x'/],
@@ -166,13 +190,17 @@ describe('lastmile run: errors and exit codes', () => {
   it('exits 2 when symbolic dims other than the batch have no --shape', async () => {
     const r = await lastmile(['run', CLS_MODEL]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/input 'x' has symbolic dims \[p2o\.DynamicDimension\.0, 3, p2o\.DynamicDimension\.1, p2o\.DynamicDimension\.2\]; give its shape with --shape x=Nx3xNxN/);
+    expect(r.stderr).toMatch(
+      /input 'x' has symbolic dims \[p2o\.DynamicDimension\.0, 3, p2o\.DynamicDimension\.1, p2o\.DynamicDimension\.2\]; give its shape with --shape x=Nx3xNxN/,
+    );
   });
 
   it('exits 2 for an oversized random input', async () => {
     const r = await lastmile(['run', reluAdd, '--shape', 'x=100000000x4']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^lastmile: error LM_INPUT: random input of shape 100000000x4 has 400000000 elements, over the limit/m);
+    expect(r.stderr).toMatch(
+      /^lastmile: error LM_INPUT: random input of shape 100000000x4 has 400000000 elements, over the limit/m,
+    );
   });
 
   it('exits 2 for a bad .npy, a missing input file and a wrong input dtype, naming the file', async () => {
@@ -180,7 +208,9 @@ describe('lastmile run: errors and exit codes', () => {
     writeFileSync(truncated, encodeNpy(X).subarray(0, 140));
     const bad = await lastmile(['run', reluAdd, '--input', `x=${truncated}`]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^lastmile: error LM_TENSOR_DATA: .*truncated\.npy: float32\[2x4\] needs 32 data bytes, the file has 12 \(truncated\)$/m);
+    expect(bad.stderr).toMatch(
+      /^lastmile: error LM_TENSOR_DATA: .*truncated\.npy: float32\[2x4\] needs 32 data bytes, the file has 12 \(truncated\)$/m,
+    );
     const missing = await lastmile(['run', reluAdd, '--input', `x=${join(dir, 'nope.npy')}`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^lastmile: error LM_INPUT: input 'x': cannot open '.*nope\.npy' \(ENOENT\)$/m);
@@ -214,7 +244,13 @@ describe('lastmile run: errors and exit codes', () => {
     const json = await lastmile(['run', join(dir, 'missing.onnx'), '--json']);
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)).toEqual({
-      error: { code: 'LM_MODEL_FORMAT', name: 'ModelFormatError', message: expect.stringContaining('missing.onnx'), exitCode: 3, details: { path: join(dir, 'missing.onnx') } },
+      error: {
+        code: 'LM_MODEL_FORMAT',
+        name: 'ModelFormatError',
+        message: expect.stringContaining('missing.onnx'),
+        exitCode: 3,
+        details: { path: join(dir, 'missing.onnx') },
+      },
     });
     const verbose = await lastmile(['run', join(dir, 'missing.onnx'), '--verbose']);
     expect(verbose.stderr).toMatch(/^details: \{/m);

@@ -13,10 +13,13 @@ export function splitNamed(spec: string, inputs: readonly ValueInfo[], what: str
   const at = spec.indexOf('=');
   if (at < 0) {
     if (inputs.length === 1) return { name: inputs[0].name, value: spec };
-    throw new UsageError(`${what} '${spec}' must name the input (name=...): the model has ${inputs.length} inputs (${quoted(inputs)})`);
+    throw new UsageError(
+      `${what} '${spec}' must name the input (name=...): the model has ${inputs.length} inputs (${quoted(inputs)})`,
+    );
   }
   const name = spec.slice(0, at);
-  if (!inputs.some((i) => i.name === name)) throw new UsageError(`${what} '${spec}': the model has no input '${name}' (its inputs are ${quoted(inputs)})`);
+  if (!inputs.some((i) => i.name === name))
+    throw new UsageError(`${what} '${spec}': the model has no input '${name}' (its inputs are ${quoted(inputs)})`);
   return { name, value: spec.slice(at + 1) };
 }
 
@@ -36,8 +39,10 @@ export function parseShapeOptions(specs: readonly string[], inputs: readonly Val
     }
     const declared = inputs.find((i) => i.name === name)?.shape;
     if (declared !== undefined) {
-      const fits = declared.length === dims.length && declared.every((d, axis) => typeof d !== 'number' || d === dims[axis]);
-      if (!fits) throw new UsageError(`--shape '${spec}' does not fit input '${name}', declared ${formatDims(declared)}`);
+      const fits =
+        declared.length === dims.length && declared.every((d, axis) => typeof d !== 'number' || d === dims[axis]);
+      if (!fits)
+        throw new UsageError(`--shape '${spec}' does not fit input '${name}', declared ${formatDims(declared)}`);
     }
     shapes.set(name, dims);
   }
@@ -48,15 +53,23 @@ export function parseShapeOptions(specs: readonly string[], inputs: readonly Val
  * The shape of an input the CLI must invent data for: `--shape`, else the declared dims, where a
  * symbolic batch (first) dim becomes 1. Any other symbolic dim needs `--shape`.
  */
-export function concreteShape(info: ValueInfo, given: ReadonlyMap<string, number[]>, notice: (line: string) => void): number[] {
+export function concreteShape(
+  info: ValueInfo,
+  given: ReadonlyMap<string, number[]>,
+  notice: (line: string) => void,
+): number[] {
   const explicit = given.get(info.name);
   if (explicit !== undefined) return explicit;
   const declared: readonly Dim[] | undefined = info.shape;
-  if (declared === undefined) throw new UsageError(`input '${info.name}' has no declared shape; give one with --shape ${info.name}=...`);
+  if (declared === undefined)
+    throw new UsageError(`input '${info.name}' has no declared shape; give one with --shape ${info.name}=...`);
   const open = declared.map((d, axis) => (typeof d === 'number' ? -1 : axis)).filter((axis) => axis > 0);
   if (open.length > 0) {
-    throw new UsageError(`input '${info.name}' has symbolic dims [${formatDims(declared)}]; give its shape with --shape ${info.name}=${declared.map((d) => (typeof d === 'number' ? d : 'N')).join('x')}`);
+    throw new UsageError(
+      `input '${info.name}' has symbolic dims [${formatDims(declared)}]; give its shape with --shape ${info.name}=${declared.map((d) => (typeof d === 'number' ? d : 'N')).join('x')}`,
+    );
   }
-  if (typeof declared[0] === 'string') notice(`input '${info.name}': symbolic batch dim '${declared[0]}' set to 1 (use --shape to change it)`);
+  if (typeof declared[0] === 'string')
+    notice(`input '${info.name}': symbolic batch dim '${declared[0]}' set to 1 (use --shape to change it)`);
   return declared.map((d) => (typeof d === 'number' ? d : 1));
 }

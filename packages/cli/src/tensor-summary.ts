@@ -50,7 +50,8 @@ export function summarizeTensor(name: string, tensor: Tensor): TensorSummary {
   };
 }
 
-const number = (v: number | null): string => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+(?=e|$)/, ''));
+const number = (v: number | null): string =>
+  v === null ? '-' : Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+(?=e|$)/, '');
 
 /** Two lines: `name dtype[shape]  min .. max  mean`, then the first values. */
 export function formatTensorSummary(s: TensorSummary): string {

@@ -26,10 +26,15 @@ export interface CliResult {
 /** Runs `lastmile ...args` and resolves with its exit status and output (never rejects on a failing command). */
 export function lastmile(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000, maxBuffer: 16 << 20, ...options }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { timeout: 60_000, maxBuffer: 16 << 20, ...options },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -88,7 +93,10 @@ export const backend = {
 function writePackage(root: string, name: string, manifest: Record<string, unknown>, source: string): void {
   const dir = join(root, 'node_modules', name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', ...manifest }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', ...manifest }),
+  );
   writeFileSync(join(dir, 'index.js'), source);
 }
 
@@ -104,10 +112,23 @@ export function fakeProject(): string {
   const reference = realpathSync(join(PACKAGE_DIR, 'node_modules', '@lastmile', 'backend-reference'));
   symlinkSync(reference, join(scope, 'backend-reference'), 'dir');
   writePackage(root, 'lastmile-backend-fakesim', { lastmile: { backend: 'lastmile-backend-fakesim' } }, FAKE_SIMULATOR);
-  writePackage(root, 'lastmile-backend-broken', { lastmile: { backend: 'lastmile-backend-broken' } }, 'export const notABackend = 1;\n');
+  writePackage(
+    root,
+    'lastmile-backend-broken',
+    { lastmile: { backend: 'lastmile-backend-broken' } },
+    'export const notABackend = 1;\n',
+  );
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'app', private: true, dependencies: { 'lastmile-backend-fakesim': '1.0.0', 'lastmile-backend-broken': '1.0.0', '@lastmile/backend-reference': '*' } }),
+    JSON.stringify({
+      name: 'app',
+      private: true,
+      dependencies: {
+        'lastmile-backend-fakesim': '1.0.0',
+        'lastmile-backend-broken': '1.0.0',
+        '@lastmile/backend-reference': '*',
+      },
+    }),
   );
   return root;
 }

@@ -73,8 +73,14 @@ const progress = (e: ConformanceEvent) => {
 function printResults(results: readonly SuiteResult[]): void {
   for (const r of results) {
     const counts = summarize([r]);
-    console.log(`\n${r.backend}${r.precision !== undefined ? ` (${r.precision})` : ''} on ${r.suite}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
-    for (const c of r.cases) if (c.status !== 'pass') console.log(`  ${c.status.padEnd(11)} ${c.name}${c.message ? `: ${indentLines(c.message)}` : ''}`);
+    console.log(
+      `\n${r.backend}${r.precision !== undefined ? ` (${r.precision})` : ''} on ${r.suite}: ${Object.entries(counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')}`,
+    );
+    for (const c of r.cases)
+      if (c.status !== 'pass')
+        console.log(`  ${c.status.padEnd(11)} ${c.name}${c.message ? `: ${indentLines(c.message)}` : ''}`);
   }
 }
 
@@ -86,7 +92,9 @@ function printDifferences(differences: readonly ExpectationDifference[], source:
   console.log(`\n!!! ${differences.length} case(s) differ from the expectations (${source}):`);
   for (const d of differences) {
     const why = d.kind === 'unexpected-pass' ? 'now passes: remove it from the expectation list' : (d.message ?? '');
-    console.log(`!!! ${d.kind.toUpperCase()} ${d.suite}/${d.name}: expected ${d.expected}, got ${d.got}${why ? ` - ${indentLines(why)}` : ''}`);
+    console.log(
+      `!!! ${d.kind.toUpperCase()} ${d.suite}/${d.name}: expected ${d.expected}, got ${d.got}${why ? ` - ${indentLines(why)}` : ''}`,
+    );
   }
 }
 
@@ -111,7 +119,8 @@ function parseShapes(specs: readonly string[] = []): Record<string, number[]> {
 /** What `--ops` and `--no-models` ask of the generated suites. */
 function generateOptions(args: Args): { ops?: string[]; models: boolean } {
   const ops = args.ops?.split(',').map((op) => op.trim());
-  if (ops?.some((op) => op === '')) throw new UsageError(`--ops '${args.ops}' must be op names separated by commas, like Relu,Add`);
+  if (ops?.some((op) => op === ''))
+    throw new UsageError(`--ops '${args.ops}' must be op names separated by commas, like Relu,Add`);
   return { ...(ops !== undefined ? { ops } : {}), models: !args['no-models'] };
 }
 
@@ -154,9 +163,14 @@ async function runSuites(args: Args, backend: string): Promise<number> {
     }),
   );
   printResults(results);
-  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
-  const list = args.expectations !== undefined ? loadExpectations(args.expectations, true) : loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
-  const files = args.expectations !== undefined ? [args.expectations] : expectationFiles(EXPECTATIONS_DIR, backend, precision);
+  if (args.json !== undefined)
+    writeFileSync(args.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  const list =
+    args.expectations !== undefined
+      ? loadExpectations(args.expectations, true)
+      : loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
+  const files =
+    args.expectations !== undefined ? [args.expectations] : expectationFiles(EXPECTATIONS_DIR, backend, precision);
   const differences = compareWithExpectations(results, list);
   printDifferences(differences, files.length > 0 ? files.join(' + ') : 'no list: every case must pass');
   return differences.length === 0 ? 0 : 1;
@@ -222,7 +236,10 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`${error.message}\n${USAGE}`);
       process.exitCode = 2;
       return;

@@ -36,20 +36,39 @@ export function randomInput(info: ValueInfo, rng: SeededRandom, dims: readonly n
     case 'float32':
       return rng.floatTensor(dims);
     case 'int64':
-      return new Tensor('int64', Array.from({ length: n }, () => BigInt(rng.int(0, 3))), dims);
+      return new Tensor(
+        'int64',
+        Array.from({ length: n }, () => BigInt(rng.int(0, 3))),
+        dims,
+      );
     case 'bool':
-      return new Tensor('bool', Array.from({ length: n }, () => rng.int(0, 1)), dims);
+      return new Tensor(
+        'bool',
+        Array.from({ length: n }, () => rng.int(0, 1)),
+        dims,
+      );
     case 'float16':
-      throw new InputError(`input '${info.name}' is float16: give inputs of this model as a suite instead`, { input: info.name, got: info.type });
+      throw new InputError(`input '${info.name}' is float16: give inputs of this model as a suite instead`, {
+        input: info.name,
+        got: info.type,
+      });
     default:
-      return new Tensor(info.type, Array.from({ length: n }, () => rng.int(0, 3)), dims);
+      return new Tensor(
+        info.type,
+        Array.from({ length: n }, () => rng.int(0, 3)),
+        dims,
+      );
   }
 }
 
 function inputDims(info: ValueInfo, shapes: Readonly<Record<string, readonly number[]>>): number[] {
   const given = shapes[info.name];
   if (given !== undefined) return [...given];
-  if (info.shape === undefined) throw new InputError(`input '${info.name}' has no declared shape: give its dims (--shape ${info.name}=1,3,224,224)`, { input: info.name });
+  if (info.shape === undefined)
+    throw new InputError(
+      `input '${info.name}' has no declared shape: give its dims (--shape ${info.name}=1,3,224,224)`,
+      { input: info.name },
+    );
   return info.shape.map((d) => (typeof d === 'number' ? d : 1));
 }
 
@@ -75,9 +94,22 @@ export async function compareToReference(options: CompareToOptions): Promise<Sui
   const suite = `compare-to ${reference}`;
   if (truth.kind === 'error') {
     const failed = errorResult(name, truth.error);
-    return { backend: options.backend, suite, cases: [{ ...failed, status: 'error', message: `the reference '${reference}' could not run the model: ${failed.message}` }] };
+    return {
+      backend: options.backend,
+      suite,
+      cases: [
+        {
+          ...failed,
+          status: 'error',
+          message: `the reference '${reference}' could not run the model: ${failed.message}`,
+        },
+      ],
+    };
   }
   const expected = truth.outputs.map((set) => set.map(fromWire));
-  const declared = { ...(options.rtol !== undefined ? { rtol: options.rtol } : {}), ...(options.atol !== undefined ? { atol: options.atol } : {}) };
+  const declared = {
+    ...(options.rtol !== undefined ? { rtol: options.rtol } : {}),
+    ...(options.atol !== undefined ? { atol: options.atol } : {}),
+  };
   return { backend: options.backend, suite, cases: [resultOf(name, tested, expected, declared)] };
 }

@@ -17,14 +17,36 @@ describe('compareTensors', () => {
     expect(c.message).toMatch(/^y\[1, 1\]: got 5, expected 4/);
   });
   it('requires NaN and infinities in the same positions', () => {
-    expect(compareTensors(f32([Number.NaN, Number.POSITIVE_INFINITY]), f32([Number.NaN, Number.POSITIVE_INFINITY]), toleranceFor('float32'), 'y').ok).toBe(true);
-    expect(compareTensors(f32([0, Number.NaN]), f32([0, 1]), toleranceFor('float32'), 'y').message).toMatch(/\[1\]: got NaN, expected 1/);
-    expect(compareTensors(f32([Number.NEGATIVE_INFINITY]), f32([Number.POSITIVE_INFINITY]), toleranceFor('float32'), 'y').ok).toBe(false);
+    expect(
+      compareTensors(
+        f32([Number.NaN, Number.POSITIVE_INFINITY]),
+        f32([Number.NaN, Number.POSITIVE_INFINITY]),
+        toleranceFor('float32'),
+        'y',
+      ).ok,
+    ).toBe(true);
+    expect(compareTensors(f32([0, Number.NaN]), f32([0, 1]), toleranceFor('float32'), 'y').message).toMatch(
+      /\[1\]: got NaN, expected 1/,
+    );
+    expect(
+      compareTensors(f32([Number.NEGATIVE_INFINITY]), f32([Number.POSITIVE_INFINITY]), toleranceFor('float32'), 'y').ok,
+    ).toBe(false);
   });
   it('compares dtype and dims exactly, integers exactly, fp16 at 1e-2 and declared tolerances', () => {
-    expect(compareTensors(f32([1, 2], [2, 1]), f32([1, 2], [1, 2]), toleranceFor('float32'), 'y').message).toMatch(/dims 2x1, expected 1x2/);
-    expect(compareTensors(new Tensor('int32', [1]), f32([1]), toleranceFor('float32'), 'y').message).toMatch(/dtype int32, expected float32/);
-    expect(compareTensors(new Tensor('int64', [2n ** 62n + 1n]), new Tensor('int64', [2n ** 62n]), toleranceFor('int64'), 'y').ok).toBe(false);
+    expect(compareTensors(f32([1, 2], [2, 1]), f32([1, 2], [1, 2]), toleranceFor('float32'), 'y').message).toMatch(
+      /dims 2x1, expected 1x2/,
+    );
+    expect(compareTensors(new Tensor('int32', [1]), f32([1]), toleranceFor('float32'), 'y').message).toMatch(
+      /dtype int32, expected float32/,
+    );
+    expect(
+      compareTensors(
+        new Tensor('int64', [2n ** 62n + 1n]),
+        new Tensor('int64', [2n ** 62n]),
+        toleranceFor('int64'),
+        'y',
+      ).ok,
+    ).toBe(false);
     const half = (v: number) => new Tensor('float16', [floatToHalf(v)]);
     expect(compareTensors(half(1.005), half(1), toleranceFor('float16'), 'y').ok).toBe(true);
     expect(compareTensors(f32([1.01]), f32([1]), toleranceFor('float32', { rtol: 0.02 }), 'y').ok).toBe(true);

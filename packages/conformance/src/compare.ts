@@ -23,7 +23,10 @@ export const FLOAT16_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-2, atol: 1e
 export function toleranceFor(type: TensorType, declared?: Partial<Tolerance>, precision?: Precision): Tolerance {
   const float = type === 'float16' || type === 'float32';
   if (float && precision === 'fp16') {
-    return { rtol: Math.max(FLOAT16_TOLERANCE.rtol, declared?.rtol ?? 0), atol: Math.max(FLOAT16_TOLERANCE.atol, declared?.atol ?? 0) };
+    return {
+      rtol: Math.max(FLOAT16_TOLERANCE.rtol, declared?.rtol ?? 0),
+      atol: Math.max(FLOAT16_TOLERANCE.atol, declared?.atol ?? 0),
+    };
   }
   if (type === 'float16') return { ...FLOAT16_TOLERANCE, ...declared };
   if (type === 'float32') return { ...FLOAT32_TOLERANCE, ...declared };
@@ -56,10 +59,20 @@ const special = (v: number) => Number.isNaN(v) || !Number.isFinite(v);
 /** Compares `got` with `expected` (output `label`) under `tolerance`. */
 export function compareTensors(got: Tensor, expected: Tensor, tolerance: Tolerance, label: string): Comparison {
   if (got.type !== expected.type) {
-    return { ok: false, maxAbsError: Number.NaN, maxRelError: Number.NaN, message: `${label}: dtype ${got.type}, expected ${expected.type}` };
+    return {
+      ok: false,
+      maxAbsError: Number.NaN,
+      maxRelError: Number.NaN,
+      message: `${label}: dtype ${got.type}, expected ${expected.type}`,
+    };
   }
   if (formatShape(got.dims) !== formatShape(expected.dims)) {
-    return { ok: false, maxAbsError: Number.NaN, maxRelError: Number.NaN, message: `${label}: dims ${formatShape(got.dims)}, expected ${formatShape(expected.dims)}` };
+    return {
+      ok: false,
+      maxAbsError: Number.NaN,
+      maxRelError: Number.NaN,
+      message: `${label}: dims ${formatShape(got.dims)}, expected ${formatShape(expected.dims)}`,
+    };
   }
   let maxAbsError = 0;
   let maxRelError = 0;
@@ -74,7 +87,10 @@ export function compareTensors(got: Tensor, expected: Tensor, tolerance: Toleran
       continue;
     }
     // int64 beyond 2^53 loses precision as a number: take its difference exactly.
-    const diff = got.type === 'int64' ? Math.abs(Number((got.data as BigInt64Array)[i] - (expected.data as BigInt64Array)[i])) : Math.abs(g - e);
+    const diff =
+      got.type === 'int64'
+        ? Math.abs(Number((got.data as BigInt64Array)[i] - (expected.data as BigInt64Array)[i]))
+        : Math.abs(g - e);
     maxAbsError = Math.max(maxAbsError, diff);
     if (e !== 0) maxRelError = Math.max(maxRelError, diff / Math.abs(e));
     const excess = diff - (tolerance.atol + tolerance.rtol * Math.abs(e));

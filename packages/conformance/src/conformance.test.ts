@@ -35,7 +35,8 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const expectationsOf = (backend: string, precision?: Precision) => loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
+const expectationsOf = (backend: string, precision?: Precision) =>
+  loadRunExpectations(EXPECTATIONS_DIR, backend, precision);
 
 /**
  * gpu-opencl needs an OpenCL driver: CI installs PoCL and sets CI=true, where a missing driver fails
@@ -43,8 +44,11 @@ const expectationsOf = (backend: string, precision?: Precision) => loadRunExpect
  */
 const openclProbe = await openclBackend.probe();
 const openclMissing = !openclProbe.available && process.env.CI !== 'true';
-const openclTitle = openclMissing ? `(skipped: no OpenCL on this machine: ${openclProbe.reason})` : `on ${openclProbe.device}`;
-if (openclMissing) console.warn(`gpu-opencl conformance skipped: no OpenCL on this machine (${openclProbe.reason}); CI=true runs it`);
+const openclTitle = openclMissing
+  ? `(skipped: no OpenCL on this machine: ${openclProbe.reason})`
+  : `on ${openclProbe.device}`;
+if (openclMissing)
+  console.warn(`gpu-opencl conformance skipped: no OpenCL on this machine (${openclProbe.reason}); CI=true runs it`);
 
 describe('generated suites', () => {
   it('hold cases for every op of the op set, and the PP-OCR and CNN models', () => {
@@ -54,7 +58,9 @@ describe('generated suites', () => {
     expect(cases.length).toBeGreaterThan(300);
     expect(cases.some((c) => c.name.includes('edge_values'))).toBe(true);
     expect(cases.some((c) => c.name.includes('zero_size'))).toBe(true);
-    expect(listSuite(models).map((c) => c.name)).toEqual(expect.arrayContaining(['model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']));
+    expect(listSuite(models).map((c) => c.name)).toEqual(
+      expect.arrayContaining(['model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']),
+    );
   });
 
   it('are the same bytes when generated again from the same seeds', async () => {
@@ -80,7 +86,9 @@ describe('the reference backend', () => {
 
   it('passes every generated op case and model case', () => {
     const counts = summarize(results);
-    const notPassing = results.flatMap((r) => r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`));
+    const notPassing = results.flatMap((r) =>
+      r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`),
+    );
     expect(notPassing).toEqual([]);
     expect(counts.pass).toBe(listSuite(ops).length + listSuite(models).length);
     expect(compareWithExpectations(results, expectationsOf('reference'))).toEqual([]);
@@ -89,7 +97,14 @@ describe('the reference backend', () => {
   it('reports errors per case in the JSON shape of the issue', () => {
     const [first] = results;
     expect(first).toMatchObject({ backend: 'reference', suite: 'ops' });
-    expect(first.cases[0]).toEqual(expect.objectContaining({ name: expect.any(String), status: 'pass', maxAbsError: expect.any(Number), maxRelError: expect.any(Number) }));
+    expect(first.cases[0]).toEqual(
+      expect.objectContaining({
+        name: expect.any(String),
+        status: 'pass',
+        maxAbsError: expect.any(Number),
+        maxRelError: expect.any(Number),
+      }),
+    );
   });
 
   it('fills the ops x backends report', () => {
@@ -102,7 +117,9 @@ describe('the reference backend', () => {
 describe('the cpu-neon backend, fallback off', () => {
   it('passes every generated op case and model case, like reference', async () => {
     const results = await runConformance({ backend: 'cpu-neon', suites: [ops, models], projectRoot: PACKAGE_ROOT });
-    const notPassing = results.flatMap((r) => r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`));
+    const notPassing = results.flatMap((r) =>
+      r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name}: ${c.status} ${c.message ?? ''}`),
+    );
     expect(notPassing).toEqual([]);
     expect(compareWithExpectations(results, expectationsOf('cpu-neon'))).toEqual([]);
   }, 300_000);
@@ -116,7 +133,12 @@ describe.skipIf(openclMissing)(`the gpu-opencl backend, fallback off ${openclTit
 
   for (const precision of ['fp32', 'fp16'] as const) {
     it(`at ${precision}: passes every op and model case it takes, declines the rest with its reason, as its expectation list says`, async () => {
-      const results = await runConformance({ backend: 'gpu-opencl', precision, suites: [ops, models], projectRoot: PACKAGE_ROOT });
+      const results = await runConformance({
+        backend: 'gpu-opencl',
+        precision,
+        suites: [ops, models],
+        projectRoot: PACKAGE_ROOT,
+      });
       expect(compareWithExpectations(results, expectationsOf('gpu-opencl', precision))).toEqual([]);
       const counts = summarize(results);
       expect(counts.error + counts.fallback).toBe(0);
@@ -124,7 +146,8 @@ describe.skipIf(openclMissing)(`the gpu-opencl backend, fallback off ${openclTit
       const failed = results.flatMap((r) => r.cases.filter((c) => c.status === 'fail').map((c) => c.name));
       expect(failed.filter((name) => precision === 'fp32' || !name.endsWith('_edge_values'))).toEqual([]);
       const byName = new Map(results.flatMap((r) => r.cases.map((c) => [c.name, c])));
-      for (const name of ['op_Conv_00', 'model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']) expect(byName.get(name)?.status, name).toBe('pass');
+      for (const name of ['op_Conv_00', 'model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18'])
+        expect(byName.get(name)?.status, name).toBe('pass');
       expect(counts.pass).toBeGreaterThan(counts.unsupported);
     }, 300_000);
   }
@@ -137,7 +160,10 @@ describe('the example third-party backend, fallback off', () => {
     const byName = new Map(results.flatMap((r) => r.cases.map((c) => [c.name, c])));
     expect(byName.get('op_Relu_02_edge_values')?.status).toBe('pass');
     expect(byName.get('op_Add_04_broadcast_both')?.status).toBe('pass');
-    expect(byName.get('op_Conv_00')).toMatchObject({ status: 'unsupported', message: expect.stringMatching(/Conv is not one of Relu, Sigmoid, Add, Mul/) });
+    expect(byName.get('op_Conv_00')).toMatchObject({
+      status: 'unsupported',
+      message: expect.stringMatching(/Conv is not one of Relu, Sigmoid, Add, Mul/),
+    });
     expect(byName.get('model_ppocr_cls')?.status).toBe('unsupported');
     const counts = summarize(results);
     expect(counts.fail + counts.error).toBe(0);
@@ -145,7 +171,13 @@ describe('the example third-party backend, fallback off', () => {
   }, 300_000);
 
   it('with fallback on, runs the rest on the reference backend (status fallback)', async () => {
-    const [result] = await runConformance({ backend: EXAMPLE, suites: [ops], filter: '^op_(Conv_00|Relu_00)$', fallback: true, projectRoot: PACKAGE_ROOT });
+    const [result] = await runConformance({
+      backend: EXAMPLE,
+      suites: [ops],
+      filter: '^op_(Conv_00|Relu_00)$',
+      fallback: true,
+      projectRoot: PACKAGE_ROOT,
+    });
     expect(result.cases.map((c) => [c.name, c.status])).toEqual([
       ['op_Conv_00', 'fallback'],
       ['op_Relu_00', 'pass'],
@@ -161,16 +193,39 @@ describe('faulty backends never stop the run', () => {
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
   it('catches a wrong result, a hang, a crash, a throw and a refusal, and runs the other cases', async () => {
-    const [result] = await runConformance({ backend: FAULTY_BACKEND, suites: [ops], filter: '^op_(Relu|Sigmoid|Tanh|Abs|Exp|Neg)_00$', timeoutMs: 3000, projectRoot: project });
+    const [result] = await runConformance({
+      backend: FAULTY_BACKEND,
+      suites: [ops],
+      filter: '^op_(Relu|Sigmoid|Tanh|Abs|Exp|Neg)_00$',
+      timeoutMs: 3000,
+      projectRoot: project,
+    });
     const byName = Object.fromEntries(result.cases.map((c) => [c.name, c]));
-    expect(byName.op_Relu_00).toMatchObject({ status: 'fail', message: expect.stringMatching(/output 0 'out0'\[\d+, \d+(, \d+)*\]: got -?\d/) });
+    expect(byName.op_Relu_00).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/output 0 'out0'\[\d+, \d+(, \d+)*\]: got -?\d/),
+    });
     expect(byName.op_Relu_00.maxAbsError).toBeGreaterThan(0);
     expect(byName.op_Sigmoid_00).toMatchObject({ status: 'error', code: 'LM_TIMEOUT' });
-    expect(byName.op_Tanh_00).toMatchObject({ status: 'error', code: 'LM_BACKEND_CRASHED', message: expect.stringMatching(/exited with code 7/) });
-    expect(byName.op_Abs_00).toMatchObject({ status: 'error', code: 'LM_BACKEND', message: expect.stringMatching(/Abs kernel exploded/) });
-    expect(byName.op_Exp_00).toMatchObject({ status: 'unsupported', message: expect.stringMatching(/declined on purpose/) });
+    expect(byName.op_Tanh_00).toMatchObject({
+      status: 'error',
+      code: 'LM_BACKEND_CRASHED',
+      message: expect.stringMatching(/exited with code 7/),
+    });
+    expect(byName.op_Abs_00).toMatchObject({
+      status: 'error',
+      code: 'LM_BACKEND',
+      message: expect.stringMatching(/Abs kernel exploded/),
+    });
+    expect(byName.op_Exp_00).toMatchObject({
+      status: 'unsupported',
+      message: expect.stringMatching(/declined on purpose/),
+    });
     expect(byName.op_Neg_00.status).toBe('pass');
-    const differences = compareWithExpectations([result], { 'op_Exp_*': { status: 'unsupported', reason: 'declined' }, 'op_Neg_*': { status: 'unsupported', reason: 'was broken' } });
+    const differences = compareWithExpectations([result], {
+      'op_Exp_*': { status: 'unsupported', reason: 'declined' },
+      'op_Neg_*': { status: 'unsupported', reason: 'was broken' },
+    });
     expect(differences.map((d) => [d.name, d.kind])).toEqual([
       ['op_Abs_00', 'regression'],
       ['op_Neg_00', 'unexpected-pass'],
@@ -181,7 +236,12 @@ describe('faulty backends never stop the run', () => {
   }, 60_000);
 
   it('reports a backend that is not installed as an error of each case', async () => {
-    const [result] = await runConformance({ backend: 'lastmile-backend-missing', suites: [ops], filter: '^op_Relu_00$', projectRoot: project });
+    const [result] = await runConformance({
+      backend: 'lastmile-backend-missing',
+      suites: [ops],
+      filter: '^op_Relu_00$',
+      projectRoot: project,
+    });
     expect(result.cases[0]).toMatchObject({ status: 'error', code: 'LM_BACKEND_UNAVAILABLE' });
   });
 });
@@ -191,12 +251,26 @@ describe('backend-vs-reference mode', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lastmile-compare-to-'));
     try {
       const graph = emptyGraph('relu_add');
-      graph.inputs.push({ name: 'x', type: 'float32', shape: ['batch', 3, 4] }, { name: 'y', type: 'float32', shape: [4] });
-      graph.nodes.push(makeNode('Mul', ['x', 'y'], ['m']), makeNode('Relu', ['m'], ['z']), makeNode('LeakyRelu', ['z'], ['out'], { alpha: a.float(0.1) }));
+      graph.inputs.push(
+        { name: 'x', type: 'float32', shape: ['batch', 3, 4] },
+        { name: 'y', type: 'float32', shape: [4] },
+      );
+      graph.nodes.push(
+        makeNode('Mul', ['x', 'y'], ['m']),
+        makeNode('Relu', ['m'], ['z']),
+        makeNode('LeakyRelu', ['z'], ['out'], { alpha: a.float(0.1) }),
+      );
       graph.outputs.push({ name: 'out', type: 'float32', shape: ['batch', 3, 4] });
       const path = join(dir, 'model.onnx');
       await saveModel({ irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() }, path);
-      const ok = await compareToReference({ backend: EXAMPLE, model: path, seed: 3, shapes: { x: [2, 3, 4] }, fallback: true, projectRoot: PACKAGE_ROOT });
+      const ok = await compareToReference({
+        backend: EXAMPLE,
+        model: path,
+        seed: 3,
+        shapes: { x: [2, 3, 4] },
+        fallback: true,
+        projectRoot: PACKAGE_ROOT,
+      });
       expect(ok.cases[0]).toMatchObject({ name: 'model.onnx', status: 'fallback' });
       const off = await compareToReference({ backend: EXAMPLE, model: path, seed: 3, projectRoot: PACKAGE_ROOT });
       expect(off.cases[0].status).toBe('unsupported');
@@ -220,26 +294,61 @@ describe('the command', () => {
   it('runs a filtered suite, writes the JSON and exits 0 when the expectations hold, 1 when not', () => {
     const json = join(root, 'out.json');
     const cli = join(PACKAGE_ROOT, 'dist', 'cli.js');
-    const out = execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--json', json], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--json', json],
+      { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+    );
     expect(out).toMatch(/all cases match the expectations/);
     const parsed = JSON.parse(readFileSync(json, 'utf8'));
     expect(parsed).toMatchObject({ backend: 'reference', suite: 'ops' });
     expect(parsed.cases.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'pass']);
     let status = 0;
     try {
-      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', EXAMPLE, '--filter', '^op_Relu_00$', '--expectations', join(EXPECTATIONS_DIR, 'reference.json'), '--fallback'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+      execFileSync(
+        process.execPath,
+        [
+          cli,
+          '--suite',
+          ops,
+          '--backend',
+          EXAMPLE,
+          '--filter',
+          '^op_Relu_00$',
+          '--expectations',
+          join(EXPECTATIONS_DIR, 'reference.json'),
+          '--fallback',
+        ],
+        { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+      );
     } catch (error) {
       status = (error as { status: number }).status;
     }
     expect(status).toBe(0);
     try {
-      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', EXAMPLE, '--filter', '^op_Conv_00$', '--expectations', join(EXPECTATIONS_DIR, 'reference.json')], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [
+          cli,
+          '--suite',
+          ops,
+          '--backend',
+          EXAMPLE,
+          '--filter',
+          '^op_Conv_00$',
+          '--expectations',
+          join(EXPECTATIONS_DIR, 'reference.json'),
+        ],
+        { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: 'pipe' },
+      );
     } catch (error) {
       status = (error as { status: number }).status;
       const stdout = String((error as { stdout: string }).stdout);
       expect(stdout).toMatch(/!!! REGRESSION ops\/op_Conv_00: expected pass, got unsupported/);
       // The reason lists every declined node on lines of its own: printed whole, not cut to its first line.
-      expect(stdout).toMatch(/^ {6,}\S+ \(Conv\): lastmile-backend-example: Conv is not one of Relu, Sigmoid, Add, Mul$/m);
+      expect(stdout).toMatch(
+        /^ {6,}\S+ \(Conv\): lastmile-backend-example: Conv is not one of Relu, Sigmoid, Add, Mul$/m,
+      );
     }
     expect(status).toBe(1);
   }, 60_000);
@@ -248,8 +357,14 @@ describe('the command', () => {
     const cli = join(PACKAGE_ROOT, 'dist', 'cli.js');
     const dir = mkdtempSync(join(tmpdir(), 'lastmile-generate-'));
     try {
-      execFileSync(process.execPath, [cli, '--generate', dir, '--ops', 'Relu,Sigmoid', '--no-models'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
-      expect(listSuite(join(dir, 'ops')).map((c) => c.name.replace(/_\d\d.*$/, ''))).toEqual([...Array(3).fill('op_Relu'), ...Array(3).fill('op_Sigmoid')]);
+      execFileSync(process.execPath, [cli, '--generate', dir, '--ops', 'Relu,Sigmoid', '--no-models'], {
+        cwd: PACKAGE_ROOT,
+        encoding: 'utf8',
+      });
+      expect(listSuite(join(dir, 'ops')).map((c) => c.name.replace(/_\d\d.*$/, ''))).toEqual([
+        ...Array(3).fill('op_Relu'),
+        ...Array(3).fill('op_Sigmoid'),
+      ]);
       const graph = emptyGraph('relu');
       graph.inputs.push({ name: 'x', type: 'float32', shape: ['batch', 3, 4] });
       graph.nodes.push(makeNode('Relu', ['x'], ['out']));
@@ -257,12 +372,20 @@ describe('the command', () => {
       const model = join(dir, 'relu.onnx');
       await saveModel({ irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() }, model);
       for (const shape of ['x=2x3x4', 'x=2,3,4']) {
-        const out = execFileSync(process.execPath, [cli, '--backend', EXAMPLE, '--compare-to', 'reference', '--model', model, '--shape', shape], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+        const out = execFileSync(
+          process.execPath,
+          [cli, '--backend', EXAMPLE, '--compare-to', 'reference', '--model', model, '--shape', shape],
+          { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+        );
         expect(out).toMatch(/1 pass/);
       }
       let stderr = '';
       try {
-        execFileSync(process.execPath, [cli, '--backend', EXAMPLE, '--compare-to', 'reference', '--model', model, '--shape', 'x=2x0x4'], { cwd: PACKAGE_ROOT, stdio: 'pipe' });
+        execFileSync(
+          process.execPath,
+          [cli, '--backend', EXAMPLE, '--compare-to', 'reference', '--model', model, '--shape', 'x=2x0x4'],
+          { cwd: PACKAGE_ROOT, stdio: 'pipe' },
+        );
       } catch (error) {
         stderr = String((error as { stderr: Buffer }).stderr);
       }
@@ -275,15 +398,29 @@ describe('the command', () => {
   it('runs a backend at --precision, recording it in the JSON, and refuses an unknown precision', () => {
     const json = join(root, 'fp16.json');
     const cli = join(PACKAGE_ROOT, 'dist', 'cli.js');
-    const out = execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--precision', 'fp16', '--json', json], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [cli, '--suite', ops, '--backend', 'reference', '--filter', '^op_Relu', '--precision', 'fp16', '--json', json],
+      { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+    );
     expect(out).toMatch(/^reference \(fp16\) on ops: 3 pass/m);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ backend: 'reference', precision: 'fp16', suite: 'ops' });
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({
+      backend: 'reference',
+      precision: 'fp16',
+      suite: 'ops',
+    });
     let status = 0;
     try {
-      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--precision', 'fp8'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [cli, '--suite', ops, '--backend', 'reference', '--precision', 'fp8'], {
+        cwd: PACKAGE_ROOT,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     } catch (error) {
       status = (error as { status: number }).status;
-      expect(String((error as { stderr: string }).stderr)).toMatch(/precision 'fp8' is not one of auto, fp32, fp16, int8/);
+      expect(String((error as { stderr: string }).stderr)).toMatch(
+        /precision 'fp8' is not one of auto, fp32, fp16, int8/,
+      );
     }
     expect(status).toBe(2);
   }, 60_000);

@@ -47,13 +47,19 @@ export function expectationFileName(backend: string, precision?: Precision): str
 
 /** The list files of a run in `dir` that exist: the backend's, then its precision's (whose entries win). */
 export function expectationFiles(dir: string, backend: string, precision?: Precision): string[] {
-  const names = [expectationFileName(backend), ...(precision !== undefined ? [expectationFileName(backend, precision)] : [])];
+  const names = [
+    expectationFileName(backend),
+    ...(precision !== undefined ? [expectationFileName(backend, precision)] : []),
+  ];
   return names.map((name) => join(dir, name)).filter((path) => existsSync(path));
 }
 
 /** The list of a run: the backend's list with its precision's entries over it (a case listed in both: the precision's). */
 export function loadRunExpectations(dir: string, backend: string, precision?: Precision): ExpectationList {
-  return Object.assign({}, ...expectationFiles(dir, backend, precision).map((path) => loadExpectations(path, true))) as ExpectationList;
+  return Object.assign(
+    {},
+    ...expectationFiles(dir, backend, precision).map((path) => loadExpectations(path, true)),
+  ) as ExpectationList;
 }
 
 /** A run a list file stands for: a backend, and the precision its name carries. */
@@ -82,17 +88,28 @@ export function listedRuns(dir: string): ListedRun[] {
 /** Checks a parsed list: every entry has a known status and a non-empty reason. `source` names it in errors. */
 export function parseExpectations(value: unknown, source: string): ExpectationList {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(`expectation list ${source} must be an object of case name -> { status, reason }`, { path: source, got: typeof value });
+    throw new InputError(`expectation list ${source} must be an object of case name -> { status, reason }`, {
+      path: source,
+      got: typeof value,
+    });
   }
   const list: Record<string, Expectation> = {};
   for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
     if (name === '$comment') continue;
     const e = entry as Partial<Expectation> | null;
     if (typeof e !== 'object' || e === null || !CASE_STATUSES.includes(e.status as CaseStatus)) {
-      throw new InputError(`expectation list ${source}: '${name}' needs a status, one of ${CASE_STATUSES.join(', ')}`, { path: source, case: name, expected: CASE_STATUSES, got: e?.status });
+      throw new InputError(`expectation list ${source}: '${name}' needs a status, one of ${CASE_STATUSES.join(', ')}`, {
+        path: source,
+        case: name,
+        expected: CASE_STATUSES,
+        got: e?.status,
+      });
     }
     if (typeof e.reason !== 'string' || e.reason.trim() === '') {
-      throw new InputError(`expectation list ${source}: '${name}' needs a reason saying why it does not pass`, { path: source, case: name });
+      throw new InputError(`expectation list ${source}: '${name}' needs a reason saying why it does not pass`, {
+        path: source,
+        case: name,
+      });
     }
     list[name] = { status: e.status as CaseStatus, reason: e.reason };
   }
@@ -114,7 +131,13 @@ export function loadExpectations(path: string, required = false): ExpectationLis
   return parseExpectations(parsed, `'${path}'`);
 }
 
-const patternOf = (key: string) => new RegExp(`^${key.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const patternOf = (key: string) =>
+  new RegExp(
+    `^${key
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 /** The entry that applies to case `name`, or undefined (expected to pass). */
 export function expectationFor(list: ExpectationList, name: string): Expectation | undefined {
@@ -126,14 +149,22 @@ export function expectationFor(list: ExpectationList, name: string): Expectation
 }
 
 /** Every case whose status differs from its expectation. */
-export function compareWithExpectations(results: readonly SuiteResult[], list: ExpectationList): ExpectationDifference[] {
+export function compareWithExpectations(
+  results: readonly SuiteResult[],
+  list: ExpectationList,
+): ExpectationDifference[] {
   const differences: ExpectationDifference[] = [];
   for (const suite of results) {
     for (const c of suite.cases) {
       const entry = expectationFor(list, c.name);
       const expected = entry?.status ?? 'pass';
       if (c.status === expected) continue;
-      const kind = c.status === 'pass' ? 'unexpected-pass' : expected === 'pass' || c.status === 'fail' || c.status === 'error' ? 'regression' : 'changed';
+      const kind =
+        c.status === 'pass'
+          ? 'unexpected-pass'
+          : expected === 'pass' || c.status === 'fail' || c.status === 'error'
+            ? 'regression'
+            : 'changed';
       differences.push({
         suite: suite.suite,
         name: c.name,

@@ -45,12 +45,24 @@ export function faultyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'lastmile-faulty-'));
   const pkg = join(root, 'node_modules', FAULTY_BACKEND);
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: FAULTY_BACKEND, version: '0.0.0', type: 'module', main: 'index.js', lastmile: { backend: FAULTY_BACKEND } }));
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({
+      name: FAULTY_BACKEND,
+      version: '0.0.0',
+      type: 'module',
+      main: 'index.js',
+      lastmile: { backend: FAULTY_BACKEND },
+    }),
+  );
   writeFileSync(join(pkg, 'index.js'), SOURCE);
   mkdirSync(join(root, 'node_modules', '@lastmile'), { recursive: true });
   // Core for the backend's own imports, and the reference backend that compare-to and fallback use.
   for (const linked of ['core', 'backend-reference']) {
-    symlinkSync(fileURLToPath(new URL(`../../../packages/${linked}`, import.meta.url)), join(root, 'node_modules', '@lastmile', linked));
+    symlinkSync(
+      fileURLToPath(new URL(`../../../packages/${linked}`, import.meta.url)),
+      join(root, 'node_modules', '@lastmile', linked),
+    );
   }
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'faulty-project', private: true }));
   return root;

@@ -7,10 +7,31 @@
  *
  * @packageDocumentation
  */
-export { runConformance, DEFAULT_CASE_TIMEOUT_MS, PRECISIONS, type ConformanceOptions, type ConformanceEvent } from './runner.js';
+export {
+  runConformance,
+  DEFAULT_CASE_TIMEOUT_MS,
+  PRECISIONS,
+  type ConformanceOptions,
+  type ConformanceEvent,
+} from './runner.js';
 export { CASE_STATUSES, summarize, type CaseResult, type CaseStatus, type SuiteResult } from './results.js';
-export { compareTensors, toleranceFor, FLOAT16_TOLERANCE, FLOAT32_TOLERANCE, type Comparison, type Tolerance } from './compare.js';
-export { listSuite, readDataSet, writeCase, type CaseFiles, type CaseSettings, type DataSet, type SuiteCase } from './layout.js';
+export {
+  compareTensors,
+  toleranceFor,
+  FLOAT16_TOLERANCE,
+  FLOAT32_TOLERANCE,
+  type Comparison,
+  type Tolerance,
+} from './compare.js';
+export {
+  listSuite,
+  readDataSet,
+  writeCase,
+  type CaseFiles,
+  type CaseSettings,
+  type DataSet,
+  type SuiteCase,
+} from './layout.js';
 export {
   compareWithExpectations,
   expectationFileName,
@@ -26,5 +47,13 @@ export {
   type ExpectationList,
   type ListedRun,
 } from './expectations.js';
-export { generateOpSuite, generateModelSuite, generateSuites, builtinModelCases, opCaseName, type ModelCaseSpec, type OpSuiteOptions } from './generate/generate-suites.js';
+export {
+  generateOpSuite,
+  generateModelSuite,
+  generateSuites,
+  builtinModelCases,
+  opCaseName,
+  type ModelCaseSpec,
+  type OpSuiteOptions,
+} from './generate/generate-suites.js';
 export { constant, singleNodeModel, type OpCase, type CaseInput, type ConstantInput } from './generate/op-case.js';

@@ -34,7 +34,8 @@ export interface DataSet {
 }
 
 const numbered = (prefix: string) => (file: string) => new RegExp(`^${prefix}_(\\d+)(\\.pb)?$`).exec(file);
-const byIndex = (re: (f: string) => RegExpExecArray | null) => (x: string, y: string) => Number(re(x)?.[1]) - Number(re(y)?.[1]);
+const byIndex = (re: (f: string) => RegExpExecArray | null) => (x: string, y: string) =>
+  Number(re(x)?.[1]) - Number(re(y)?.[1]);
 
 function isDir(path: string): boolean {
   try {
@@ -57,7 +58,11 @@ function readSettings(dir: string): CaseSettings {
   for (const key of ['rtol', 'atol'] as const) {
     const v = settings[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
-      throw new InputError(`case.json of case '${basename(dir)}': ${key} must be a non-negative number`, { path, expected: 'number >= 0', got: v });
+      throw new InputError(`case.json of case '${basename(dir)}': ${key} must be a non-negative number`, {
+        path,
+        expected: 'number >= 0',
+        got: v,
+      });
     }
   }
   return settings as CaseSettings;
@@ -73,7 +78,10 @@ export function listSuite(suiteDir: string): SuiteCase[] {
     .map((name) => {
       const dir = join(root, name);
       const isSet = numbered('test_data_set');
-      const dataSets = readdirSync(dir).filter((f) => isSet(f) && isDir(join(dir, f))).sort(byIndex(isSet)).map((f) => join(dir, f));
+      const dataSets = readdirSync(dir)
+        .filter((f) => isSet(f) && isDir(join(dir, f)))
+        .sort(byIndex(isSet))
+        .map((f) => join(dir, f));
       return { name, dir, modelPath: join(dir, 'model.onnx'), dataSets, settings: readSettings(dir) };
     });
 }
@@ -103,7 +111,8 @@ export function writeCase(suiteDir: string, name: string, files: CaseFiles): voi
   const dir = join(suiteDir, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), files.model);
-  if (files.settings && Object.keys(files.settings).length > 0) writeFileSync(join(dir, 'case.json'), `${JSON.stringify(files.settings, null, 2)}\n`);
+  if (files.settings && Object.keys(files.settings).length > 0)
+    writeFileSync(join(dir, 'case.json'), `${JSON.stringify(files.settings, null, 2)}\n`);
   files.dataSets.forEach((set, n) => {
     const setDir = join(dir, `test_data_set_${n}`);
     mkdirSync(setDir, { recursive: true });
@@ -114,5 +123,8 @@ export function writeCase(suiteDir: string, name: string, files: CaseFiles): voi
 
 /** The declared tolerance of a case, over the per-dtype default. */
 export function declaredTolerance(settings: CaseSettings): Partial<Tolerance> {
-  return { ...(settings.rtol !== undefined ? { rtol: settings.rtol } : {}), ...(settings.atol !== undefined ? { atol: settings.atol } : {}) };
+  return {
+    ...(settings.rtol !== undefined ? { rtol: settings.rtol } : {}),
+    ...(settings.atol !== undefined ? { atol: settings.atol } : {}),
+  };
 }

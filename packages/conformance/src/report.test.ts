@@ -6,9 +6,34 @@ import { formatReport, REPORT_BEGIN, REPORT_END, writeReport } from './report.js
 
 describe('the ops x backends report', () => {
   const table = formatReport([
-    { backend: 'reference', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'pass', op: 'Relu' }, { name: 'op_Relu_01', status: 'pass', op: 'Relu' }, { name: 'model_net', status: 'pass' }] },
-    { backend: 'x', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'pass', op: 'Relu' }, { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' }, { name: 'model_net', status: 'fallback' }] },
-    { backend: 'x', precision: 'fp16', suite: 'ops', cases: [{ name: 'op_Relu_00', status: 'fail', op: 'Relu' }, { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' }, { name: 'model_net', status: 'pass' }] },
+    {
+      backend: 'reference',
+      suite: 'ops',
+      cases: [
+        { name: 'op_Relu_00', status: 'pass', op: 'Relu' },
+        { name: 'op_Relu_01', status: 'pass', op: 'Relu' },
+        { name: 'model_net', status: 'pass' },
+      ],
+    },
+    {
+      backend: 'x',
+      suite: 'ops',
+      cases: [
+        { name: 'op_Relu_00', status: 'pass', op: 'Relu' },
+        { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' },
+        { name: 'model_net', status: 'fallback' },
+      ],
+    },
+    {
+      backend: 'x',
+      precision: 'fp16',
+      suite: 'ops',
+      cases: [
+        { name: 'op_Relu_00', status: 'fail', op: 'Relu' },
+        { name: 'op_Relu_01', status: 'unsupported', op: 'Relu' },
+        { name: 'model_net', status: 'pass' },
+      ],
+    },
   ]);
   it('has a row per op of the op set and per model, a column per backend and precision', () => {
     expect(table).toMatch(/^\| op \/ model \| `reference` \| `x` \| `x` fp16 \|$/m);

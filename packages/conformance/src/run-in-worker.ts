@@ -33,7 +33,12 @@ function workerExecArgv(): string[] {
 export function runInWorker(task: WorkerTask, timeoutMs: number): Promise<WorkerReply> {
   return new Promise((resolve) => {
     // Backends may print; their output is kept (the tail of stderr explains crashes), not mixed into ours.
-    const worker = new Worker(workerScript(), { workerData: task, stdout: true, stderr: true, execArgv: workerExecArgv() });
+    const worker = new Worker(workerScript(), {
+      workerData: task,
+      stdout: true,
+      stderr: true,
+      execArgv: workerExecArgv(),
+    });
     let stderr = '';
     worker.stdout.resume();
     worker.stderr.on('data', (chunk: Buffer) => {
@@ -50,21 +55,36 @@ export function runInWorker(task: WorkerTask, timeoutMs: number): Promise<Worker
     const timer = setTimeout(() => {
       finish({
         kind: 'error',
-        error: { name: 'TimeoutError', code: ErrorCodes.Timeout, message: `the case did not finish within ${timeoutMs} ms and was stopped`, details: { limitMs: timeoutMs } },
+        error: {
+          name: 'TimeoutError',
+          code: ErrorCodes.Timeout,
+          message: `the case did not finish within ${timeoutMs} ms and was stopped`,
+          details: { limitMs: timeoutMs },
+        },
       });
     }, timeoutMs);
     worker.on('message', (reply: WorkerReply) => finish(reply));
     worker.on('error', (error: Error) => {
       finish({
         kind: 'error',
-        error: { name: 'BackendCrashedError', code: ErrorCodes.BackendCrashed, message: `the case worker died: ${error.message}`, details: { stderr } },
+        error: {
+          name: 'BackendCrashedError',
+          code: ErrorCodes.BackendCrashed,
+          message: `the case worker died: ${error.message}`,
+          details: { stderr },
+        },
       });
     });
     worker.on('exit', (code) => {
       const tail = stderr.trim() ? ` (stderr: ${stderr.trim().slice(-300)})` : '';
       finish({
         kind: 'error',
-        error: { name: 'BackendCrashedError', code: ErrorCodes.BackendCrashed, message: `the case worker exited with code ${code} before answering${tail}`, details: { exitCode: code, stderr } },
+        error: {
+          name: 'BackendCrashedError',
+          code: ErrorCodes.BackendCrashed,
+          message: `the case worker exited with code ${code} before answering${tail}`,
+          details: { exitCode: code, stderr },
+        },
       });
     });
   });

@@ -13,7 +13,9 @@ import { runCase } from './run-case.js';
 export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
 
 /** Progress, reported instead of printed. */
-export type ConformanceEvent = { type: 'suite-start'; suite: string; cases: number } | { type: 'case-done'; suite: string; result: CaseResult };
+export type ConformanceEvent =
+  | { type: 'suite-start'; suite: string; cases: number }
+  | { type: 'case-done'; suite: string; result: CaseResult };
 
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
@@ -67,7 +69,11 @@ export const PRECISIONS: readonly Precision[] = ['auto', 'fp32', 'fp16', 'int8']
 
 /** Checks a precision given from outside (an option, a flag). */
 export function checkPrecision(value: string): Precision {
-  if (!(PRECISIONS as readonly string[]).includes(value)) throw new InputError(`precision '${value}' is not one of ${PRECISIONS.join(', ')}`, { expected: PRECISIONS, got: value });
+  if (!(PRECISIONS as readonly string[]).includes(value))
+    throw new InputError(`precision '${value}' is not one of ${PRECISIONS.join(', ')}`, {
+      expected: PRECISIONS,
+      got: value,
+    });
   return value as Precision;
 }
 
@@ -76,7 +82,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Suite
   parseBackendSpec(options.backend); // refuses paths and URLs before any worker starts
   const filter = filterOf(options.filter);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new InputError(`the case time limit must be positive, got ${timeoutMs}`, { expected: '> 0', got: timeoutMs });
+  if (!(timeoutMs > 0))
+    throw new InputError(`the case time limit must be positive, got ${timeoutMs}`, { expected: '> 0', got: timeoutMs });
   const precision = options.precision === undefined ? undefined : checkPrecision(options.precision);
   const run = {
     backend: options.backend,

@@ -41,7 +41,10 @@ import { convInput, cpuBackend, expectAlive, sameValues } from './fixtures.js';
 /** The liveness probe: the shared one, plus a model whose answer is written down here. */
 afterEach(async () => {
   await expectAlive();
-  const session = await Session.init(model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'relu')), [4]), { backends: [cpuBackend()] });
+  const session = await Session.init(
+    model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'relu')), [4]),
+    { backends: [cpuBackend()] },
+  );
   const out = await session.run({ x: new Tensor('float32', [-1, 2, -3, 4], [4]) });
   expect([...out.y.data]).toEqual([0, 2, 0, 4]);
   await session.destroy();
@@ -73,7 +76,12 @@ function model(build: (g: Graph) => void, shape: Dim[] = [1, 2, 8, 8], opset = 1
 }
 
 /** One `op` node 'n' from x to y with `attributes`, extra inputs given as initializers. */
-function single(op: string, attributes: Record<string, Attribute>, extra: Record<string, Tensor> = {}, opset = 13): Model {
+function single(
+  op: string,
+  attributes: Record<string, Attribute>,
+  extra: Record<string, Tensor> = {},
+  opset = 13,
+): Model {
   return model(
     (g) => {
       for (const [name, t] of Object.entries(extra)) g.initializers.set(name, t);
@@ -94,13 +102,24 @@ async function prepared(m: Model, backends: Backend[] = [cpuBackend()]): Promise
   }
 }
 
-const weights = (dims: number[]) => new Tensor('float32', Float32Array.from({ length: dims.reduce((n, d) => n * d, 1) }, (_, i) => ((i % 7) - 3) / 10), dims);
+const weights = (dims: number[]) =>
+  new Tensor(
+    'float32',
+    Float32Array.from({ length: dims.reduce((n, d) => n * d, 1) }, (_, i) => ((i % 7) - 3) / 10),
+    dims,
+  );
 const i64 = (values: bigint[]) => new Tensor('int64', values, [values.length]);
 const HUGE = 2 ** 32;
 
 describe('row 24-26: malformed graphs are refused at Session.init', () => {
   it('row 24: a cycle, naming its nodes', async () => {
-    const m = model((g) => g.nodes.push(makeNode('Add', ['x', 'c'], ['a'], {}, 'a'), makeNode('Relu', ['a'], ['c'], {}, 'c'), makeNode('Relu', ['c'], ['y'], {}, 'out')));
+    const m = model((g) =>
+      g.nodes.push(
+        makeNode('Add', ['x', 'c'], ['a'], {}, 'a'),
+        makeNode('Relu', ['a'], ['c'], {}, 'c'),
+        makeNode('Relu', ['c'], ['y'], {}, 'out'),
+      ),
+    );
     const e = await failure(() => Session.init(m, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph);
     expect([...(e.details.nodes as string[])].sort()).toEqual(['a', 'c']);
   });
@@ -110,14 +129,18 @@ describe('row 24-26: malformed graphs are refused at Session.init', () => {
     expect(e.details).toMatchObject({ value: 'w', node: 'conv1', op: 'Conv' });
   });
   it('row 26: two nodes writing one name, and a node overwriting an initializer', async () => {
-    const twice = model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'r1'), makeNode('Sigmoid', ['x'], ['y'], {}, 'r2')));
+    const twice = model((g) =>
+      g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'r1'), makeNode('Sigmoid', ['x'], ['y'], {}, 'r2')),
+    );
     const e = await failure(() => Session.init(twice, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph);
     expect(e.details).toMatchObject({ value: 'y', node: 'r2' });
     const shadow = model((g) => {
       g.initializers.set('w', weights([4]));
       g.nodes.push(makeNode('Relu', ['x'], ['w'], {}, 'r1'), makeNode('Relu', ['w'], ['y'], {}, 'r2'));
     });
-    expect((await failure(() => Session.init(shadow, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph)).details).toMatchObject({ value: 'w', node: 'r1' });
+    expect(
+      (await failure(() => Session.init(shadow, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph)).details,
+    ).toMatchObject({ value: 'w', node: 'r1' });
   });
 });
 
@@ -134,7 +157,9 @@ describe('row 27: unknown ops and ops a backend does not run', () => {
     const e = await failure(() => prepared(declared), UnsupportedOpError, ErrorCodes.UnsupportedOp);
     expect(e.details).toMatchObject({ op: 'Relu', domain: 'com.acme', opset: 3 });
     declared.opsets.delete('com.acme');
-    expect((await failure(() => prepared(declared), UnsupportedOpError, ErrorCodes.UnsupportedOp)).details).toMatchObject({ domain: 'com.acme', opset: 0 });
+    expect(
+      (await failure(() => prepared(declared), UnsupportedOpError, ErrorCodes.UnsupportedOp)).details,
+    ).toMatchObject({ domain: 'com.acme', opset: 0 });
   });
   it('an op older than its supported opset', async () => {
     const e = await failure(() => prepared(single('Relu', {}, {}, 5)), UnsupportedOpError, ErrorCodes.UnsupportedOp);
@@ -142,18 +167,34 @@ describe('row 27: unknown ops and ops a backend does not run', () => {
   });
   it('an op the chosen backend declines, with fallback off and with no other backend', async () => {
     const base = cpuBackend({ name: 'no-sigmoid' });
-    const picky: Backend = { ...base, supports: (node) => (node.opType === 'Sigmoid' ? { supported: false, reason: 'no Sigmoid unit' } : { supported: true }) };
-    const m = model((g) => g.nodes.push(makeNode('Relu', ['x'], ['r'], {}, 'relu'), makeNode('Sigmoid', ['r'], ['y'], {}, 'sig')));
+    const picky: Backend = {
+      ...base,
+      supports: (node) =>
+        node.opType === 'Sigmoid' ? { supported: false, reason: 'no Sigmoid unit' } : { supported: true },
+    };
+    const m = model((g) =>
+      g.nodes.push(makeNode('Relu', ['x'], ['r'], {}, 'relu'), makeNode('Sigmoid', ['r'], ['y'], {}, 'sig')),
+    );
     const session = await Session.init(m, { backends: [picky, cpuBackend()], fallback: false });
     const off = await failure(() => session.prepare(), UnsupportedOpError, ErrorCodes.UnsupportedOp);
     expect(off.details).toMatchObject({
       backends: ['no-sigmoid'],
       fallback: false,
-      nodes: [{ node: 'sig', op: 'Sigmoid', domain: '', opset: 13, reasons: [{ backend: 'no-sigmoid', reason: 'no Sigmoid unit' }] }],
+      nodes: [
+        {
+          node: 'sig',
+          op: 'Sigmoid',
+          domain: '',
+          opset: 13,
+          reasons: [{ backend: 'no-sigmoid', reason: 'no Sigmoid unit' }],
+        },
+      ],
     });
     await session.destroy();
     const alone = await failure(() => prepared(m, [picky]), UnsupportedOpError, ErrorCodes.UnsupportedOp);
-    expect(alone.message).toMatch(/no backend \(no-sigmoid\) supports 1 node:\n {2}sig \(Sigmoid\): no-sigmoid: no Sigmoid unit/);
+    expect(alone.message).toMatch(
+      /no backend \(no-sigmoid\) supports 1 node:\n {2}sig \(Sigmoid\): no-sigmoid: no Sigmoid unit/,
+    );
   });
 });
 
@@ -176,24 +217,46 @@ describe('row 28: types that disagree are refused before any run', () => {
       [2],
     );
     const e = await failure(() => prepared(m), UnsupportedOpError, ErrorCodes.UnsupportedOp);
-    expect(e.details).toMatchObject({ node: 'gather', op: 'Gather', input: 'indices', expected: ['int32', 'int64'], got: 'float32' });
+    expect(e.details).toMatchObject({
+      node: 'gather',
+      op: 'Gather',
+      input: 'indices',
+      expected: ['int32', 'int64'],
+      got: 'float32',
+    });
   });
   it('mixed element types on one node', async () => {
-    const e = await failure(() => prepared(single('Add', {}, { k: new Tensor('int32', [1], [1]) })), GraphError, ErrorCodes.Graph);
+    const e = await failure(
+      () => prepared(single('Add', {}, { k: new Tensor('int32', [1], [1]) })),
+      GraphError,
+      ErrorCodes.Graph,
+    );
     expect(e.details).toMatchObject({ node: 'n', expected: 'float32', got: 'int32' });
   });
   it('value_info and graph outputs that declare another type than inferred', async () => {
     const m = single('Relu', {});
     m.graph.valueInfo.set('y', { name: 'y', type: 'int32' });
-    expect((await failure(() => prepared(m), GraphError, ErrorCodes.Graph)).details).toMatchObject({ value: 'y', expected: 'int32', got: 'float32' });
+    expect((await failure(() => prepared(m), GraphError, ErrorCodes.Graph)).details).toMatchObject({
+      value: 'y',
+      expected: 'int32',
+      got: 'float32',
+    });
     const out = single('Relu', {});
     out.graph.outputs[0] = { name: 'y', type: 'int64' };
-    expect((await failure(() => prepared(out), GraphError, ErrorCodes.Graph)).details).toMatchObject({ value: 'y', expected: 'int64', got: 'float32' });
+    expect((await failure(() => prepared(out), GraphError, ErrorCodes.Graph)).details).toMatchObject({
+      value: 'y',
+      expected: 'int64',
+      got: 'float32',
+    });
   });
   it('an initializer whose data_type differs from its value_info, at init', async () => {
     const m = single('Add', {}, { k: new Tensor('int32', [1], [1]) });
     m.graph.valueInfo.set('k', { name: 'k', type: 'float32', shape: [1] });
-    const e = await failure(() => Session.init(m, { backends: [cpuBackend()] }), TensorDataError, ErrorCodes.TensorData);
+    const e = await failure(
+      () => Session.init(m, { backends: [cpuBackend()] }),
+      TensorDataError,
+      ErrorCodes.TensorData,
+    );
     expect(e.details).toMatchObject({ value: 'k', expected: { type: 'float32' }, got: { type: 'int32' } });
   });
 });
@@ -207,7 +270,11 @@ describe('row 29: huge attributes are refused before any shape math or allocatio
     ['Conv dilations', conv({ dilations: a.ints([1, HUGE]) }), 'dilations'],
     ['Conv group', conv({ group: a.int(HUGE) }), 'group'],
     ['MaxPool kernel_shape', single('MaxPool', { kernel_shape: a.ints([HUGE, HUGE]) }), 'kernel_shape'],
-    ['AveragePool pads', single('AveragePool', { kernel_shape: a.ints([2, 2]), pads: a.ints([0, HUGE, 0, 0]) }), 'pads'],
+    [
+      'AveragePool pads',
+      single('AveragePool', { kernel_shape: a.ints([2, 2]), pads: a.ints([0, HUGE, 0, 0]) }),
+      'pads',
+    ],
     ['Transpose perm', single('Transpose', { perm: a.ints([HUGE, 0, 1, 2]) }), 'perm'],
     ['Flatten axis', single('Flatten', { axis: a.int(HUGE) }), 'axis'],
     ['Softmax axis', single('Softmax', { axis: a.int(-HUGE) }), 'axis'],
@@ -222,39 +289,81 @@ describe('row 29: huge attributes are refused before any shape math or allocatio
   it.each([
     ['Conv pads 2^31-1', single('Conv', { pads: a.ints([2 ** 31 - 1, 0, 0, 0]) }, { w: weights([3, 2, 3, 3]) })],
     ['Pad by 2^32', single('Pad', {}, { p: i64([0n, 0n, 2n ** 32n, 0n, 0n, 0n, 0n, 0n]) })],
-    ['Resize scales 2^32', model((g) => {
-      g.initializers.set('s', new Tensor('float32', [1, 1, HUGE, HUGE], [4]));
-      g.nodes.push(makeNode('Resize', ['x', '', 's'], ['y'], {}, 'n'));
-    })],
+    [
+      'Resize scales 2^32',
+      model((g) => {
+        g.initializers.set('s', new Tensor('float32', [1, 1, HUGE, HUGE], [4]));
+        g.nodes.push(makeNode('Resize', ['x', '', 's'], ['y'], {}, 'n'));
+      }),
+    ],
   ])('%s: an output too large to allocate is a ResourceLimitError from its dims alone', async (_, m) => {
     const e = await failure(() => prepared(m), ResourceLimitError, ErrorCodes.ResourceLimit);
     expect(e.details).toMatchObject({ node: 'n', value: 'y' });
   });
   it('Split sizes of 2^32 (attribute before opset 13, input from 13)', async () => {
-    const attribute = model((g) => g.nodes.push(makeNode('Split', ['x'], ['y', 'z'], { axis: a.int(1), split: a.ints([1, HUGE]) }, 'n')), [1, 2, 8, 8], 11);
+    const attribute = model(
+      (g) => g.nodes.push(makeNode('Split', ['x'], ['y', 'z'], { axis: a.int(1), split: a.ints([1, HUGE]) }, 'n')),
+      [1, 2, 8, 8],
+      11,
+    );
     const input = model((g) => {
       g.initializers.set('s', i64([1n, 2n ** 32n]));
       g.nodes.push(makeNode('Split', ['x', 's'], ['y', 'z'], { axis: a.int(1) }, 'n'));
     });
-    for (const m of [attribute, input]) expect((await failure(() => prepared(m), ShapeError, ErrorCodes.Shape)).details).toMatchObject({ node: 'n' });
+    for (const m of [attribute, input])
+      expect((await failure(() => prepared(m), ShapeError, ErrorCodes.Shape)).details).toMatchObject({ node: 'n' });
   });
 });
 
 describe('row 30: sizes an attribute or initializer implies must match the real tensors', () => {
   it.each([
-    ['Conv kernel_shape vs the weights', single('Conv', { kernel_shape: a.ints([5, 5]) }, { w: weights([3, 2, 3, 3]) }), AttributeError, { attribute: 'kernel_shape', expected: [3, 3], got: [5, 5] }],
-    ['Conv group vs the channels', single('Conv', { group: a.int(2) }, { w: weights([3, 2, 3, 3]) }), ShapeError, { expected: 4, got: 2 }],
-    ['Conv weights vs the input channels', single('Conv', {}, { w: weights([3, 3, 3, 3]) }), ShapeError, { expected: 3, got: 2 }],
-    ['Conv bias length', single('Conv', {}, { w: weights([3, 2, 3, 3]), b: weights([5]) }), ShapeError, { expected: [3], got: [5] }],
-    ['BatchNormalization scale length', single('BatchNormalization', {}, { s: weights([3]), b: weights([2]), m: weights([2]), v: weights([2]) }), ShapeError, {}],
-    ['Gemm inner dims', model((g) => {
-      g.inputs[0].shape = [2, 5];
-      g.initializers.set('w', weights([3, 4]));
-      g.nodes.push(makeNode('Gemm', ['x', 'w'], ['y'], { transB: a.int(1) }, 'n'));
-    }), ShapeError, {}],
+    [
+      'Conv kernel_shape vs the weights',
+      single('Conv', { kernel_shape: a.ints([5, 5]) }, { w: weights([3, 2, 3, 3]) }),
+      AttributeError,
+      { attribute: 'kernel_shape', expected: [3, 3], got: [5, 5] },
+    ],
+    [
+      'Conv group vs the channels',
+      single('Conv', { group: a.int(2) }, { w: weights([3, 2, 3, 3]) }),
+      ShapeError,
+      { expected: 4, got: 2 },
+    ],
+    [
+      'Conv weights vs the input channels',
+      single('Conv', {}, { w: weights([3, 3, 3, 3]) }),
+      ShapeError,
+      { expected: 3, got: 2 },
+    ],
+    [
+      'Conv bias length',
+      single('Conv', {}, { w: weights([3, 2, 3, 3]), b: weights([5]) }),
+      ShapeError,
+      { expected: [3], got: [5] },
+    ],
+    [
+      'BatchNormalization scale length',
+      single('BatchNormalization', {}, { s: weights([3]), b: weights([2]), m: weights([2]), v: weights([2]) }),
+      ShapeError,
+      {},
+    ],
+    [
+      'Gemm inner dims',
+      model((g) => {
+        g.inputs[0].shape = [2, 5];
+        g.initializers.set('w', weights([3, 4]));
+        g.nodes.push(makeNode('Gemm', ['x', 'w'], ['y'], { transB: a.int(1) }, 'n'));
+      }),
+      ShapeError,
+      {},
+    ],
     ['Reshape target vs the element count', single('Reshape', {}, { s: i64([3n, 5n]) }), ShapeError, {}],
   ] as const)('%s', async (_, m, Class, details) => {
-    const e = await failure(() => prepared(m), Class, Class === AttributeError ? ErrorCodes.Attribute : ErrorCodes.Shape);
+    const e = await failure(
+      () => prepared(m),
+      Class,
+      Class === AttributeError ? ErrorCodes.Attribute : ErrorCodes.Shape,
+    );
     expect(e.details).toMatchObject({ node: 'n', ...details });
   });
   it('an initializer whose data is shorter than its dims (mutated, or not a Tensor) is refused at init, never read past its end', async () => {
@@ -262,7 +371,11 @@ describe('row 30: sizes an attribute or initializer implies must match the real 
     (shrunk as { data: Float32Array }).data = new Float32Array(10);
     const fake = { type: 'float32', data: new Float32Array(10), dims: [3, 2, 3, 3], size: 54 } as unknown as Tensor;
     for (const w of [shrunk, fake]) {
-      const e = await failure(() => Session.init(single('Conv', {}, { w }), { backends: [cpuBackend()] }), TensorDataError, ErrorCodes.TensorData);
+      const e = await failure(
+        () => Session.init(single('Conv', {}, { w }), { backends: [cpuBackend()] }),
+        TensorDataError,
+        ErrorCodes.TensorData,
+      );
       expect(e.details).toMatchObject({ value: 'w' });
     }
   });
@@ -271,26 +384,44 @@ describe('row 30: sizes an attribute or initializer implies must match the real 
 describe('row 31: subgraphs and inputs where the op takes none', () => {
   it('a graph attribute on Relu, at init', async () => {
     const m = single('Relu', { body: { type: 'graph', value: emptyGraph('body') } });
-    expect((await failure(() => Session.init(m, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph)).details).toMatchObject({ node: 'n', op: 'Relu', attribute: 'body' });
+    expect(
+      (await failure(() => Session.init(m, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph)).details,
+    ).toMatchObject({ node: 'n', op: 'Relu', attribute: 'body' });
   });
   it('a Loop body input that is also a body initializer, at init', async () => {
     const body = emptyGraph('body');
     body.inputs = [{ name: 'i', type: 'int64', shape: [] }];
     body.initializers.set('i', new Tensor('int64', [0n], []));
     body.outputs = [{ name: 'i', type: 'int64', shape: [] }];
-    const m = model((g) => g.nodes.push(makeNode('Loop', ['', ''], ['y'], { body: { type: 'graph', value: body } }, 'loop')));
+    const m = model((g) =>
+      g.nodes.push(makeNode('Loop', ['', ''], ['y'], { body: { type: 'graph', value: body } }, 'loop')),
+    );
     const e = await failure(() => Session.init(m, { backends: [cpuBackend()] }), GraphError, ErrorCodes.Graph);
     expect(e.message).toContain("graph/loop.body: 'i' is both a graph input and an initializer");
   });
   it('an input given to Constant, and inputs missing from an op that needs them', async () => {
     const constant = model((g) =>
-      g.nodes.push(makeNode('Constant', ['x'], ['c'], { value: a.tensor(new Tensor('float32', [1], [1])) }, 'n'), makeNode('Add', ['x', 'c'], ['y'], {}, 'add')),
+      g.nodes.push(
+        makeNode('Constant', ['x'], ['c'], { value: a.tensor(new Tensor('float32', [1], [1])) }, 'n'),
+        makeNode('Add', ['x', 'c'], ['y'], {}, 'add'),
+      ),
     );
-    expect((await failure(() => prepared(constant), GraphError, ErrorCodes.Graph)).details).toMatchObject({ node: 'n', op: 'Constant', expected: '0', got: 1 });
+    expect((await failure(() => prepared(constant), GraphError, ErrorCodes.Graph)).details).toMatchObject({
+      node: 'n',
+      op: 'Constant',
+      expected: '0',
+      got: 1,
+    });
     const unsqueeze = single('Unsqueeze', {});
-    expect((await failure(() => prepared(unsqueeze), GraphError, ErrorCodes.Graph)).details).toMatchObject({ node: 'n', op: 'Unsqueeze' });
+    expect((await failure(() => prepared(unsqueeze), GraphError, ErrorCodes.Graph)).details).toMatchObject({
+      node: 'n',
+      op: 'Unsqueeze',
+    });
     const conv = single('Conv', {});
-    expect((await failure(() => prepared(conv), GraphError, ErrorCodes.Graph)).details).toMatchObject({ node: 'n', op: 'Conv' });
+    expect((await failure(() => prepared(conv), GraphError, ErrorCodes.Graph)).details).toMatchObject({
+      node: 'n',
+      op: 'Conv',
+    });
   });
 });
 
@@ -302,14 +433,25 @@ describe('row 33: element counts past 2^53', () => {
     const inInput = model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'n')), ['N', ...cube]);
     const inOutput = single('Relu', {});
     inOutput.graph.outputs[0].shape = [2 ** 62, 4];
-    for (const [m, value] of [[inValueInfo, 'y'], [inInput, 'x'], [inOutput, 'y']] as const) {
+    for (const [m, value] of [
+      [inValueInfo, 'y'],
+      [inInput, 'x'],
+      [inOutput, 'y'],
+    ] as const) {
       const e = await failure(() => Session.init(m, { backends: [cpuBackend()] }), ShapeError, ErrorCodes.Shape);
       expect(e.details).toMatchObject({ value });
     }
   });
   it('in prepare shapes, Reshape and ConstantOfShape targets, and tensor dims', async () => {
-    const session = await Session.init(model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'n')), ['a', 'b', 'c']), { backends: [cpuBackend()] });
-    await failure(() => session.prepare({ x: [2 ** 26, 2 ** 26, 2 ** 26] }), ResourceLimitError, ErrorCodes.ResourceLimit);
+    const session = await Session.init(
+      model((g) => g.nodes.push(makeNode('Relu', ['x'], ['y'], {}, 'n')), ['a', 'b', 'c']),
+      { backends: [cpuBackend()] },
+    );
+    await failure(
+      () => session.prepare({ x: [2 ** 26, 2 ** 26, 2 ** 26] }),
+      ResourceLimitError,
+      ErrorCodes.ResourceLimit,
+    );
     await failure(() => session.prepare({ x: [2 ** 62, 4, 1] }), InputError, ErrorCodes.Input);
     await session.destroy();
     await failure(() => prepared(single('Reshape', {}, { s: i64([2n ** 62n, 4n]) })), ShapeError, ErrorCodes.Shape);
@@ -318,8 +460,12 @@ describe('row 33: element counts past 2^53', () => {
         g.initializers.set('s', i64(dims));
         g.nodes.push(makeNode('ConstantOfShape', ['s'], ['y'], {}, 'n'));
       });
-    expect((await failure(() => prepared(fill([2n ** 40n, 2n ** 40n])), ShapeError, ErrorCodes.Shape)).details).toMatchObject({ node: 'n' });
-    expect((await failure(() => prepared(fill([2n ** 40n])), ResourceLimitError, ErrorCodes.ResourceLimit)).details).toMatchObject({ node: 'n' });
+    expect(
+      (await failure(() => prepared(fill([2n ** 40n, 2n ** 40n])), ShapeError, ErrorCodes.Shape)).details,
+    ).toMatchObject({ node: 'n' });
+    expect(
+      (await failure(() => prepared(fill([2n ** 40n])), ResourceLimitError, ErrorCodes.ResourceLimit)).details,
+    ).toMatchObject({ node: 'n' });
     await failure(() => new Tensor('float32', new Float32Array(1), [2 ** 62, 4]), ShapeError, ErrorCodes.Shape);
     await failure(() => Tensor.zeros('float32', [2 ** 30, 2 ** 30, 2 ** 30]), ShapeError, ErrorCodes.Shape);
   });
@@ -344,7 +490,10 @@ function classifier(head: 'flatten' | 'reshape' = 'flatten'): Model {
         g.initializers.set('shape', i64([0n, -1n]));
         g.nodes.push(makeNode('Reshape', ['p', 'shape'], ['f'], {}, 'reshape'));
       }
-      g.nodes.push(makeNode('Gemm', ['f', 'fc', 'fcb'], ['l'], { transB: a.int(1) }, 'fc'), makeNode('Softmax', ['l'], ['y'], { axis: a.int(1) }, 'softmax'));
+      g.nodes.push(
+        makeNode('Gemm', ['f', 'fc', 'fcb'], ['l'], { transB: a.int(1) }, 'fc'),
+        makeNode('Softmax', ['l'], ['y'], { axis: a.int(1) }, 'softmax'),
+      );
     },
     ['N', 2, 8, 8],
   );
@@ -372,8 +521,14 @@ describe('row 40: a zero-size batch', () => {
     await session.destroy();
   });
   it('reduces over an empty axis to onnxruntime values (mean 0, max -Infinity), no division by zero', async () => {
-    for (const [op, want] of [['ReduceMean', 0], ['ReduceMax', -Infinity]] as const) {
-      const session = await Session.init(model((g) => g.nodes.push(makeNode(op, ['x'], ['y'], { axes: a.ints([0]) }, 'n')), ['N', 2, 8, 8]), { backends: [cpuBackend()] });
+    for (const [op, want] of [
+      ['ReduceMean', 0],
+      ['ReduceMax', -Infinity],
+    ] as const) {
+      const session = await Session.init(
+        model((g) => g.nodes.push(makeNode(op, ['x'], ['y'], { axes: a.ints([0]) }, 'n')), ['N', 2, 8, 8]),
+        { backends: [cpuBackend()] },
+      );
       const out = await session.run({ x: convInput(1, [0, 2, 8, 8]) });
       expect(out.y.dims).toEqual([1, 2, 8, 8]);
       expect(new Set(out.y.data as Float32Array)).toEqual(new Set([want]));
@@ -394,11 +549,14 @@ describe('row 48: concurrent runs', () => {
   it('failing runs among 64 concurrent ones fail alone', async () => {
     const m = classifier();
     const session = await Session.init(m, { backends: [cpuBackend()] });
-    const runs = Array.from({ length: 64 }, (_, i) => (i % 4 === 3 ? session.run({ x: convInput(i, [1, 3, 8, 8]) }) : session.run({ x: convInput(i) })));
+    const runs = Array.from({ length: 64 }, (_, i) =>
+      i % 4 === 3 ? session.run({ x: convInput(i, [1, 3, 8, 8]) }) : session.run({ x: convInput(i) }),
+    );
     const settled = await Promise.allSettled(runs);
     settled.forEach((r, i) => {
       if (i % 4 === 3) expect(r.status === 'rejected' && isLastmileError(r.reason, ErrorCodes.Input)).toBe(true);
-      else expect(r.status === 'fulfilled' && sameValues(r.value.y, evaluateGraph(m, { x: convInput(i) }).y)).toBe(true);
+      else
+        expect(r.status === 'fulfilled' && sameValues(r.value.y, evaluateGraph(m, { x: convInput(i) }).y)).toBe(true);
     });
     await session.destroy();
   });
@@ -441,7 +599,8 @@ describe('row 49: destroy with runs in flight and queued', () => {
     release();
     const [first, ...queued] = await Promise.allSettled(runs);
     expect(first.status === 'fulfilled' && sameValues(first.value.y, evaluateGraph(m, { x }).y)).toBe(true);
-    for (const r of queued) expect(r.status === 'rejected' && isLastmileError(r.reason, ErrorCodes.SessionClosed)).toBe(true);
+    for (const r of queued)
+      expect(r.status === 'rejected' && isLastmileError(r.reason, ErrorCodes.SessionClosed)).toBe(true);
     await destroyed[0];
     expect(log).toEqual(['run', 'dispose']);
   });
@@ -450,15 +609,26 @@ describe('row 49: destroy with runs in flight and queued', () => {
 describe('row 69: a backend that throws does not take the others down', () => {
   it('a throwing probe is skipped with an event, a throwing compile is a BackendError; the next backend and session serve', async () => {
     const skipped: string[] = [];
-    const flaky: Backend = { ...cpuBackend({ name: 'flaky' }), probe: () => { throw new TypeError("Cannot read properties of undefined (reading 'device')"); } };
+    const flaky: Backend = {
+      ...cpuBackend({ name: 'flaky' }),
+      probe: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'device')");
+      },
+    };
     const m = classifier();
-    const session = await Session.init(m, { backends: [flaky, cpuBackend()], onEvent: (e) => e.type === 'backend-skipped' && skipped.push(`${e.backend}: ${e.reason}`) });
+    const session = await Session.init(m, {
+      backends: [flaky, cpuBackend()],
+      onEvent: (e) => e.type === 'backend-skipped' && skipped.push(`${e.backend}: ${e.reason}`),
+    });
     expect(session.backends.map((b) => b.name)).toEqual(['test-cpu']);
     expect(skipped).toEqual(["flaky: probe() threw: Cannot read properties of undefined (reading 'device')"]);
     const x = convInput(5);
     expect(sameValues((await session.run({ x })).y, evaluateGraph(m, { x }).y)).toBe(true);
     await session.destroy();
-    const broken: Backend = { ...cpuBackend({ name: 'broken' }), compile: () => Promise.reject(new RangeError('Invalid typed array length: -1')) };
+    const broken: Backend = {
+      ...cpuBackend({ name: 'broken' }),
+      compile: () => Promise.reject(new RangeError('Invalid typed array length: -1')),
+    };
     const failing = await Session.init(m, { backends: [broken] });
     const e = await failure(() => failing.run({ x }), BackendError, ErrorCodes.Backend);
     expect(e.details).toMatchObject({ backend: 'broken', partition: 0 });
@@ -474,26 +644,49 @@ describe('rows 1, 2, 24, 27: ONNX bytes through Session.init with the installed 
   mkdirSync(join(project, 'node_modules', '@lastmile'), { recursive: true });
   symlinkSync(resolve(import.meta.dirname, '../../onnx'), join(project, 'node_modules', '@lastmile', 'onnx'), 'dir');
   afterAll(() => rmSync(project, { recursive: true, force: true }));
-  const init = (source: Uint8Array | string) => Session.init(source, { backends: [cpuBackend()], projectRoot: project });
+  const init = (source: Uint8Array | string) =>
+    Session.init(source, { backends: [cpuBackend()], projectRoot: project });
   const encode = async (m: Model): Promise<Uint8Array> => {
-    const onnx = (await importInstalledPackage(findInstalledPackage('@lastmile/onnx', project)!)) as { encodeModel: (m: Model) => Uint8Array };
+    const onnx = (await importInstalledPackage(findInstalledPackage('@lastmile/onnx', project)!)) as {
+      encodeModel: (m: Model) => Uint8Array;
+    };
     return onnx.encodeModel(m);
   };
 
   it('rows 1-2: empty bytes, a missing file, random bytes and a Caffe prototxt are ModelFormatErrors', async () => {
     await failure(() => init(new Uint8Array()), ModelFormatError, ErrorCodes.ModelFormat);
-    expect((await failure(() => init(join(project, 'missing.onnx')), ModelFormatError, ErrorCodes.ModelFormat)).details).toMatchObject({ path: join(project, 'missing.onnx') });
-    await failure(() => init(Uint8Array.from({ length: 256 }, (_, i) => (i * 97 + 13) & 0xff)), ModelFormatError, ErrorCodes.ModelFormat);
+    expect(
+      (await failure(() => init(join(project, 'missing.onnx')), ModelFormatError, ErrorCodes.ModelFormat)).details,
+    ).toMatchObject({ path: join(project, 'missing.onnx') });
+    await failure(
+      () => init(Uint8Array.from({ length: 256 }, (_, i) => (i * 97 + 13) & 0xff)),
+      ModelFormatError,
+      ErrorCodes.ModelFormat,
+    );
     const prototxt = join(project, 'net.prototxt');
     writeFileSync(prototxt, 'name: "LeNet"\nlayer {\n  name: "data"\n  type: "Input"\n}\n');
-    expect((await failure(() => init(prototxt), ModelFormatError, ErrorCodes.ModelFormat)).details).toMatchObject({ format: 'caffe-prototxt' });
-    await failure(() => Session.init(null as unknown as Uint8Array, { backends: [cpuBackend()] }), ModelFormatError, ErrorCodes.ModelFormat);
+    expect((await failure(() => init(prototxt), ModelFormatError, ErrorCodes.ModelFormat)).details).toMatchObject({
+      format: 'caffe-prototxt',
+    });
+    await failure(
+      () => Session.init(null as unknown as Uint8Array, { backends: [cpuBackend()] }),
+      ModelFormatError,
+      ErrorCodes.ModelFormat,
+    );
   });
   it('row 24: a cyclic ONNX graph is a GraphError at init; row 27: an unknown op is refused at prepare', async () => {
-    const cyclic = model((g) => g.nodes.push(makeNode('Add', ['x', 'c'], ['a'], {}, 'a'), makeNode('Relu', ['a'], ['c'], {}, 'c'), makeNode('Relu', ['c'], ['y'], {}, 'out')));
+    const cyclic = model((g) =>
+      g.nodes.push(
+        makeNode('Add', ['x', 'c'], ['a'], {}, 'a'),
+        makeNode('Relu', ['a'], ['c'], {}, 'c'),
+        makeNode('Relu', ['c'], ['y'], {}, 'out'),
+      ),
+    );
     await failure(async () => init(await encode(cyclic)), GraphError, ErrorCodes.Graph);
     const session = await init(await encode(single('Frobnicate', {})));
-    expect((await failure(() => session.prepare(), UnsupportedOpError, ErrorCodes.UnsupportedOp)).details).toMatchObject({ op: 'Frobnicate', opset: 13, backends: ['test-cpu'] });
+    expect(
+      (await failure(() => session.prepare(), UnsupportedOpError, ErrorCodes.UnsupportedOp)).details,
+    ).toMatchObject({ op: 'Frobnicate', opset: 13, backends: ['test-cpu'] });
     await session.destroy();
   });
 });

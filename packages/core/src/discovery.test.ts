@@ -61,7 +61,10 @@ export const backend = {
 function installPackage(dir: string, name: string, manifest: Record<string, unknown>, source: string): void {
   const pkg = join(dir, 'node_modules', name);
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', ...manifest }));
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js', ...manifest }),
+  );
   writeFileSync(join(pkg, 'index.js'), source);
 }
 
@@ -134,7 +137,12 @@ describe('third-party backends', () => {
   it('loads a package that declares itself with a lastmile field, scoped or not, and runs with it', async () => {
     const dir = project('third-party');
     installPackage(dir, 'my-npu', { lastmile: { backend: 'my-npu' } }, backendSource('my-npu', 'my-npu'));
-    installPackage(dir, '@acme/npu', { lastmile: { backend: '@acme/npu' }, exports: { '.': { import: './index.js' } } }, backendSource('@acme/npu', 'acme'));
+    installPackage(
+      dir,
+      '@acme/npu',
+      { lastmile: { backend: '@acme/npu' }, exports: { '.': { import: './index.js' } } },
+      backendSource('@acme/npu', 'acme'),
+    );
     expect((await resolveBackend('my-npu', { projectRoot: dir })).name).toBe('my-npu');
     expect((await resolveBackend('@acme/npu', { projectRoot: dir })).name).toBe('@acme/npu');
     const session = await Session.init(reluModel(), { backends: ['my-npu'], projectRoot: dir });
@@ -160,12 +168,32 @@ describe('third-party backends', () => {
   });
 
   it.each([
-    ['a wrong apiVersion', 'export const backend = { apiVersion: 2, name: "x-npu", probe() {}, supports() {}, compile() {} };', /apiVersion 2 is not the supported 1/],
-    ['no compile function', 'export const backend = { apiVersion: 1, name: "x-npu", probe() {}, supports() {} };', /'compile' must be a function/],
-    ['a non-string name', 'export const backend = { apiVersion: 1, name: 7, probe() {}, supports() {}, compile() {} };', /'name' must be a non-empty string/],
+    [
+      'a wrong apiVersion',
+      'export const backend = { apiVersion: 2, name: "x-npu", probe() {}, supports() {}, compile() {} };',
+      /apiVersion 2 is not the supported 1/,
+    ],
+    [
+      'no compile function',
+      'export const backend = { apiVersion: 1, name: "x-npu", probe() {}, supports() {} };',
+      /'compile' must be a function/,
+    ],
+    [
+      'a non-string name',
+      'export const backend = { apiVersion: 1, name: 7, probe() {}, supports() {}, compile() {} };',
+      /'name' must be a non-empty string/,
+    ],
     ['no backend export', 'export const notBackend = 1;', /expected an object exported as 'backend', got undefined/],
-    ['a throwing getter', 'export const backend = { get apiVersion() { throw new Error("gotcha"); } };', /reading its members threw: gotcha/],
-    ['another name than it declares', 'export const backend = { apiVersion: 1, name: "cpu-neon", probe() {}, supports() {}, compile() {} };', /declares backend 'x-npu'.*exports 'cpu-neon'/],
+    [
+      'a throwing getter',
+      'export const backend = { get apiVersion() { throw new Error("gotcha"); } };',
+      /reading its members threw: gotcha/,
+    ],
+    [
+      'another name than it declares',
+      'export const backend = { apiVersion: 1, name: "cpu-neon", probe() {}, supports() {}, compile() {} };',
+      /declares backend 'x-npu'.*exports 'cpu-neon'/,
+    ],
   ])('refuses a descriptor with %s (BackendUnavailableError naming the package)', async (_, source, message) => {
     const dir = project(`shape-${_.replace(/\W+/g, '-')}`);
     installPackage(dir, 'x-npu', { lastmile: { backend: 'x-npu' } }, source);
@@ -184,16 +212,28 @@ describe('third-party backends', () => {
   it('refuses a name claimed twice in one session (PluginError)', async () => {
     const dir = project('claims');
     installPackage(dir, 'dup-npu', { lastmile: { backend: 'dup-npu' } }, backendSource('dup-npu', 'dup-npu'));
-    await expect(Session.init(reluModel(), { backends: [cpuBackend(), cpuBackend()] })).rejects.toThrow(/'test-cpu' is claimed twice/);
+    await expect(Session.init(reluModel(), { backends: [cpuBackend(), cpuBackend()] })).rejects.toThrow(
+      /'test-cpu' is claimed twice/,
+    );
     const impostor = { ...cpuBackend(), name: 'dup-npu' };
-    await expect(Session.init(reluModel(), { backends: ['dup-npu', impostor], projectRoot: dir })).rejects.toThrow(PluginError);
+    await expect(Session.init(reluModel(), { backends: ['dup-npu', impostor], projectRoot: dir })).rejects.toThrow(
+      PluginError,
+    );
   });
 
   it('names no backend: cpu-neon where installed (skipped with an event here), then the reference', async () => {
     const dir = project('defaults');
-    installPackage(dir, '@lastmile/backend-reference', { lastmile: { backend: 'reference' } }, backendSource('reference', 'default-reference'));
+    installPackage(
+      dir,
+      '@lastmile/backend-reference',
+      { lastmile: { backend: 'reference' } },
+      backendSource('reference', 'default-reference'),
+    );
     const events: string[] = [];
-    const session = await Session.init(reluModel(), { projectRoot: dir, onEvent: (e) => e.type === 'backend-skipped' && events.push(e.backend) });
+    const session = await Session.init(reluModel(), {
+      projectRoot: dir,
+      onEvent: (e) => e.type === 'backend-skipped' && events.push(e.backend),
+    });
     expect(DEFAULT_BACKENDS).toEqual(['cpu-neon', 'reference']);
     expect(session.backends.map((b) => b.name)).toEqual(['reference']);
     expect(events).toEqual(['cpu-neon']);
@@ -204,7 +244,10 @@ describe('third-party backends', () => {
     const dir = project('skips');
     installPackage(dir, 'broken-npu', { lastmile: { backend: 'broken-npu' } }, "throw new Error('no device');");
     const events: string[] = [];
-    const absent = { ...cpuBackend({ name: 'absent' }), probe: () => ({ available: false, kind: 'hardware' as const, device: 'none', reason: 'no NNIE found' }) };
+    const absent = {
+      ...cpuBackend({ name: 'absent' }),
+      probe: () => ({ available: false, kind: 'hardware' as const, device: 'none', reason: 'no NNIE found' }),
+    };
     const session = await Session.init(reluModel(), {
       backends: ['broken-npu', 'npu-nnie', absent, cpuBackend()],
       projectRoot: dir,
@@ -228,9 +271,24 @@ describe('resolution root (row 70)', () => {
     const app = join(outer, 'app');
     mkdirSync(join(app, 'models'), { recursive: true });
     writeFileSync(join(app, 'package.json'), '{"name":"app"}');
-    installPackage(outer, 'good-npu', { lastmile: { backend: 'good-npu' } }, backendSource('good-npu', 'good-npu from the ancestor'));
-    installPackage(join(app, 'models'), 'good-npu', { lastmile: { backend: 'good-npu' } }, backendSource('good-npu', 'SHADOW good-npu'));
-    installPackage(join(app, 'models'), 'shadow-only', { lastmile: { backend: 'shadow-only' } }, backendSource('shadow-only', 'SHADOW shadow-only'));
+    installPackage(
+      outer,
+      'good-npu',
+      { lastmile: { backend: 'good-npu' } },
+      backendSource('good-npu', 'good-npu from the ancestor'),
+    );
+    installPackage(
+      join(app, 'models'),
+      'good-npu',
+      { lastmile: { backend: 'good-npu' } },
+      backendSource('good-npu', 'SHADOW good-npu'),
+    );
+    installPackage(
+      join(app, 'models'),
+      'shadow-only',
+      { lastmile: { backend: 'shadow-only' } },
+      backendSource('shadow-only', 'SHADOW shadow-only'),
+    );
     expect((await resolveBackend('good-npu', { projectRoot: app })).name).toBe('good-npu');
     await expect(resolveBackend('shadow-only', { projectRoot: app })).rejects.toThrow(BackendUnavailableError);
     expect(imported()).toContain('good-npu from the ancestor');
@@ -239,11 +297,18 @@ describe('resolution root (row 70)', () => {
 
   it('does not look in NODE_PATH', async () => {
     const global = join(root, 'global');
-    installPackage(global, 'global-npu', { lastmile: { backend: 'global-npu' } }, backendSource('global-npu', 'global-npu'));
+    installPackage(
+      global,
+      'global-npu',
+      { lastmile: { backend: 'global-npu' } },
+      backendSource('global-npu', 'global-npu'),
+    );
     const saved = process.env.NODE_PATH;
     process.env.NODE_PATH = join(global, 'node_modules');
     try {
-      await expect(resolveBackend('global-npu', { projectRoot: project('no-global') })).rejects.toThrow(BackendUnavailableError);
+      await expect(resolveBackend('global-npu', { projectRoot: project('no-global') })).rejects.toThrow(
+        BackendUnavailableError,
+      );
     } finally {
       if (saved === undefined) delete process.env.NODE_PATH;
       else process.env.NODE_PATH = saved;
@@ -259,9 +324,13 @@ describe('resolution root (row 70)', () => {
 describe('model import by content', () => {
   it('names @lastmile/caffe for a Caffe prototxt when it is not installed', async () => {
     const prototxt = new TextEncoder().encode('# LeNet\nname: "LeNet"\nlayer {\n  name: "data"\n  type: "Input"\n}\n');
-    const error = await Session.init(prototxt, { backends: [cpuBackend()], projectRoot: project('no-caffe') }).catch((e: unknown) => e);
+    const error = await Session.init(prototxt, { backends: [cpuBackend()], projectRoot: project('no-caffe') }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ModelFormatError);
-    expect((error as Error).message).toMatch(/Caffe net \(prototxt\); reading it needs @lastmile\/caffe, which is not installed/);
+    expect((error as Error).message).toMatch(
+      /Caffe net \(prototxt\); reading it needs @lastmile\/caffe, which is not installed/,
+    );
   });
 
   it('imports Caffe with the @lastmile/caffe installed: a .prototxt path with its sibling .caffemodel, or { prototxt, caffemodel }', async () => {
@@ -269,12 +338,22 @@ describe('model import by content', () => {
     const model = `{ irVersion: 8, opsets: new Map([['', 13]]), metadata: new Map(), graph: { name: 'g', initializers: new Map(), valueInfo: new Map(),
       nodes: [{ name: 'relu', opType: 'Relu', domain: '', inputs: ['x'], outputs: ['y'], attributes: new Map() }],
       inputs: [{ name: 'x', type: 'float32', shape: [4] }], outputs: [{ name: 'y', type: 'float32' }] } }`;
-    installPackage(dir, '@lastmile/caffe', {}, `export async function loadCaffe(source, options) { (globalThis.caffeCalls ??= []).push({ source, options }); return ${model}; }`);
+    installPackage(
+      dir,
+      '@lastmile/caffe',
+      {},
+      `export async function loadCaffe(source, options) { (globalThis.caffeCalls ??= []).push({ source, options }); return ${model}; }`,
+    );
     const calls = () => (globalThis as { caffeCalls?: { source: unknown; options: unknown }[] }).caffeCalls ?? [];
     const prototxt = join(dir, 'lenet.prototxt');
     writeFileSync(prototxt, 'name: "LeNet"\nlayer { name: "data" type: "Input" top: "x" }\n');
     const events: string[] = [];
-    const options = { backends: [cpuBackend()], projectRoot: dir, importOptions: { ignoreUnknownWeights: true }, onEvent: (e: { type: string }) => events.push(e.type) };
+    const options = {
+      backends: [cpuBackend()],
+      projectRoot: dir,
+      importOptions: { ignoreUnknownWeights: true },
+      onEvent: (e: { type: string }) => events.push(e.type),
+    };
 
     let session = await Session.init(prototxt, options);
     expect(calls().at(-1)).toEqual({ source: { prototxt }, options: { ignoreUnknownWeights: true } });
@@ -295,12 +374,19 @@ describe('model import by content', () => {
 
   it('needs @lastmile/onnx in the project for ONNX bytes, and uses the one installed there', async () => {
     const bare = project('no-importer');
-    await expect(Session.init(new Uint8Array([8, 7]), { backends: [cpuBackend()], projectRoot: bare })).rejects.toThrow(/@lastmile\/onnx.*not installed/);
+    await expect(Session.init(new Uint8Array([8, 7]), { backends: [cpuBackend()], projectRoot: bare })).rejects.toThrow(
+      /@lastmile\/onnx.*not installed/,
+    );
     const dir = project('fake-importer');
     const model = `{ irVersion: 8, opsets: new Map([['', 13]]), metadata: new Map(), graph: { name: 'g', initializers: new Map(), valueInfo: new Map(),
       nodes: [{ name: 'relu', opType: 'Relu', domain: '', inputs: ['x'], outputs: ['y'], attributes: new Map() }],
       inputs: [{ name: 'x', type: 'float32', shape: [4] }], outputs: [{ name: 'y', type: 'float32' }] } }`;
-    installPackage(dir, '@lastmile/onnx', {}, `export async function loadModel(source) { globalThis.lastSource = source; return ${model}; }`);
+    installPackage(
+      dir,
+      '@lastmile/onnx',
+      {},
+      `export async function loadModel(source) { globalThis.lastSource = source; return ${model}; }`,
+    );
     const modelPath = join(dir, 'model.onnx');
     writeFileSync(modelPath, new Uint8Array([8, 7, 0]));
     const session = await Session.init(modelPath, { backends: [cpuBackend()], projectRoot: dir });
@@ -314,15 +400,25 @@ describe('discovery however lastmile is installed', () => {
   it('finds a backend beside a tool that names itself in resolveFrom (pnpm store, npx cache, global folder)', async () => {
     // pnpm's layout: the tool and its dependencies are siblings in a virtual store folder, not in the project.
     const store = join(root, 'store', 'node_modules');
-    installPackage(join(root, 'store'), 'tool-npu', { lastmile: { backend: 'tool-npu' } }, backendSource('tool-npu', 'tool-npu'));
+    installPackage(
+      join(root, 'store'),
+      'tool-npu',
+      { lastmile: { backend: 'tool-npu' } },
+      backendSource('tool-npu', 'tool-npu'),
+    );
     const toolEntry = join(store, '@acme', 'tool', 'dist', 'cli.js');
     mkdirSync(join(store, '@acme', 'tool', 'dist'), { recursive: true });
     writeFileSync(toolEntry, '');
     const elsewhere = project('tool-user');
     await expect(resolveBackend('tool-npu', { projectRoot: elsewhere })).rejects.toThrow(BackendUnavailableError);
-    const backend = await resolveBackend('tool-npu', { projectRoot: elsewhere, resolveFrom: [pathToFileURL(toolEntry).href] });
+    const backend = await resolveBackend('tool-npu', {
+      projectRoot: elsewhere,
+      resolveFrom: [pathToFileURL(toolEntry).href],
+    });
     expect(backend.name).toBe('tool-npu');
-    expect(searchRoots({ projectRoot: elsewhere, resolveFrom: [toolEntry, join(store, '@acme', 'tool', 'dist')] })).toEqual([elsewhere, join(store, '@acme', 'tool', 'dist')]);
+    expect(
+      searchRoots({ projectRoot: elsewhere, resolveFrom: [toolEntry, join(store, '@acme', 'tool', 'dist')] }),
+    ).toEqual([elsewhere, join(store, '@acme', 'tool', 'dist')]);
   });
 
   it('prefers the project root over the tool when both have the package', async () => {
@@ -338,7 +434,16 @@ describe('discovery however lastmile is installed', () => {
   it('finds a backend package run in its own folder (the project is the package)', async () => {
     const dir = join(root, 'self-npu');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'self-npu', version: '1.0.0', type: 'module', main: 'index.js', lastmile: { backend: 'self-npu' } }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'self-npu',
+        version: '1.0.0',
+        type: 'module',
+        main: 'index.js',
+        lastmile: { backend: 'self-npu' },
+      }),
+    );
     writeFileSync(join(dir, 'index.js'), backendSource('self-npu', 'self-npu'));
     expect((await resolveBackend('self-npu', { projectRoot: dir })).name).toBe('self-npu');
     // A project of another name is not the package, and a broken package.json there is not a match.

@@ -53,14 +53,23 @@ export function convInput(seed: number, dims: readonly number[] = [1, 2, 8, 8]):
 }
 
 function toHalf(t: Tensor): Tensor {
-  return new Tensor('float16', Uint16Array.from(t.data as Float32Array, (v) => floatToHalf(v)), t.dims);
+  return new Tensor(
+    'float16',
+    Uint16Array.from(t.data as Float32Array, (v) => floatToHalf(v)),
+    t.dims,
+  );
 }
 
 function fromHalf(t: Tensor): Tensor {
-  return new Tensor('float32', Float32Array.from(t.data as Uint16Array, (h) => halfToFloat(h)), t.dims);
+  return new Tensor(
+    'float32',
+    Float32Array.from(t.data as Uint16Array, (h) => halfToFloat(h)),
+    t.dims,
+  );
 }
 
-const asHalf = (infos: readonly ValueInfo[]): ValueInfo[] => infos.map((v) => ({ ...v, type: v.type === 'float32' ? 'float16' : v.type }));
+const asHalf = (infos: readonly ValueInfo[]): ValueInfo[] =>
+  infos.map((v) => ({ ...v, type: v.type === 'float32' ? 'float16' : v.type }));
 
 /**
  * A CPU backend over the plain interpreter. With `fp16`, its executables declare float16 inputs and
@@ -72,7 +81,10 @@ export function cpuBackend(options: { name?: string; fp16?: boolean; disposed?: 
     apiVersion: BACKEND_API_VERSION,
     name,
     probe: () => ({ available: true, kind: 'software', device: 'plain interpreter' }),
-    supports: (node) => (findOp(node.domain, node.opType) ? { supported: true } : { supported: false, reason: `no kernel for ${node.opType}` }),
+    supports: (node) =>
+      findOp(node.domain, node.opType)
+        ? { supported: true }
+        : { supported: false, reason: `no kernel for ${node.opType}` },
     async compile(partition): Promise<Executable> {
       const model = partition.model;
       const fp16 = options.fp16 === true;
@@ -83,7 +95,8 @@ export function cpuBackend(options: { name?: string; fp16?: boolean; disposed?: 
         async run(inputs) {
           if (!live) throw new Error(`${name}: run after dispose`);
           if (!fp16) return evaluateGraph(model, { ...inputs });
-          for (const t of Object.values(inputs)) if (t.type !== 'float16') throw new Error(`${name}: expected float16 inputs, got ${t.type}`);
+          for (const t of Object.values(inputs))
+            if (t.type !== 'float16') throw new Error(`${name}: expected float16 inputs, got ${t.type}`);
           const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, fromHalf(t)]));
           const out = evaluateGraph(model, feeds);
           return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, toHalf(t)]));
@@ -113,5 +126,10 @@ export async function expectAlive(): Promise<void> {
 
 /** Exact equality of two tensors' type, dims and data. */
 export function sameValues(x: Tensor, y: Tensor): boolean {
-  return x.type === y.type && x.dims.join() === y.dims.join() && x.data.length === y.data.length && x.data.every((v, i) => Object.is(v, y.data[i]));
+  return (
+    x.type === y.type &&
+    x.dims.join() === y.dims.join() &&
+    x.data.length === y.data.length &&
+    x.data.every((v, i) => Object.is(v, y.data[i]))
+  );
 }

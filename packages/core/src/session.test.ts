@@ -34,7 +34,11 @@ describe('partitioning across the test device and a CPU backend', () => {
   it('with fallback on, runs every node and reports where each one went', async () => {
     const device = createTestDevice();
     const model = convNet();
-    const session = await Session.init(model, { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const session = await Session.init(model, {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     const x = convInput(1);
     const out = await session.run({ x });
     const want = evaluateGraph(model, { x });
@@ -53,7 +57,9 @@ describe('partitioning across the test device and a CPU backend', () => {
       'sigmoid2:test-cpu',
     ]);
     expect(report.nodes[2].declinedBy).toEqual([{ backend: 'test-npu', reason: 'test-npu has no Sigmoid unit' }]);
-    expect(session.partitions.map(({ backend, nodeCount, inputs, outputs }) => ({ backend, nodeCount, inputs, outputs }))).toEqual([
+    expect(
+      session.partitions.map(({ backend, nodeCount, inputs, outputs }) => ({ backend, nodeCount, inputs, outputs })),
+    ).toEqual([
       { backend: 'test-npu', nodeCount: 2, inputs: ['x'], outputs: ['r1'] },
       { backend: 'test-cpu', nodeCount: 1, inputs: ['r1'], outputs: ['s'] },
       { backend: 'test-npu', nodeCount: 3, inputs: ['s', 'r1'], outputs: ['y'] },
@@ -67,7 +73,11 @@ describe('partitioning across the test device and a CPU backend', () => {
 
   it('with fallback off, lists every node the first backend does not support in one error', async () => {
     const device = createTestDevice();
-    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], fallback: false, calibration });
+    const session = await Session.init(convNet(), {
+      backends: [device.backend, cpuBackend()],
+      fallback: false,
+      calibration,
+    });
     const error = await session.run({ x: convInput(1) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedOpError);
     const { message, details } = error as UnsupportedOpError;
@@ -93,7 +103,11 @@ describe('calibration', () => {
   it('gives each quantizing partition the true values of its inputs on every calibration feed', async () => {
     const device = createTestDevice();
     const model = convNet();
-    const session = await Session.init(model, { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const session = await Session.init(model, {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     await session.prepare();
     expect(device.stats.calibrations).toHaveLength(2);
     const [first, second] = device.stats.calibrations;
@@ -116,7 +130,11 @@ describe('calibration', () => {
     // Device only after the CPU part: its calibration inputs are exact float activations.
     const device = createTestDevice({ ops: ['Add', 'MaxPool'] });
     const model = convNet();
-    const session = await Session.init(model, { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const session = await Session.init(model, {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     await session.prepare();
     expect(device.stats.calibrations).toHaveLength(1);
     device.stats.calibrations[0].forEach((sample, i) => {
@@ -139,14 +157,24 @@ describe('calibration', () => {
 
   it('checks calibration feeds like inputs', async () => {
     const device = createTestDevice();
-    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration: [{ x: convInput(1, [1, 3, 8, 8]) }] });
+    const session = await Session.init(convNet(), {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration: [{ x: convInput(1, [1, 3, 8, 8]) }],
+    });
     await expect(session.prepare()).rejects.toThrow(/calibration feed #0: input 'x': dimension 1 must be 2, got 3/);
     await session.destroy();
-    const dynamic = await Session.init(convNet(['N', 2, 8, 8]), { backends: [createTestDevice().backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const dynamic = await Session.init(convNet(['N', 2, 8, 8]), {
+      backends: [createTestDevice().backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     await expect(dynamic.run({ x: convInput(1, [2, 2, 8, 8]) })).rejects.toThrow(
       /calibration feed #0: input 'x' is 1x2x8x8, but the plan is prepared for 2x2x8x8/,
     );
-    expect(sameValues((await dynamic.run({ x: convInput(1) })).z, (await dynamic.run({ x: convInput(1) })).z)).toBe(true);
+    expect(sameValues((await dynamic.run({ x: convInput(1) })).z, (await dynamic.run({ x: convInput(1) })).z)).toBe(
+      true,
+    );
     await dynamic.destroy();
   });
 });
@@ -156,10 +184,22 @@ describe('inputs (rows 37-40)', () => {
   it.each([
     ['a missing input', {}, /missing input 'x' \(the model's inputs are 'x'\)/],
     ['an unknown extra name', { x, extra: x }, /unknown input name 'extra'/],
-    ['a wrong dtype', { x: new Tensor('int32', new Int32Array(128), [1, 2, 8, 8]) }, /input 'x': expected dtype float32, got int32/],
+    [
+      'a wrong dtype',
+      { x: new Tensor('int32', new Int32Array(128), [1, 2, 8, 8]) },
+      /input 'x': expected dtype float32, got int32/,
+    ],
     ['a wrong rank', { x: convInput(5, [2, 8, 8]) }, /input 'x': expected rank 4 \(1x2x8x8\), got rank 3 \(2x8x8\)/],
-    ['a wrong dim', { x: convInput(5, [1, 2, 8, 9]) }, /input 'x': dimension 3 must be 8, got 9 \(expected 1x2x8x8, got 1x2x8x9\)/],
-    ['not a tensor', { x: { type: 'float32', data: new Float32Array(128), dims: [1, 2, 8, 8] } }, /input 'x' must be a lastmile Tensor, got Object/],
+    [
+      'a wrong dim',
+      { x: convInput(5, [1, 2, 8, 9]) },
+      /input 'x': dimension 3 must be 8, got 9 \(expected 1x2x8x8, got 1x2x8x9\)/,
+    ],
+    [
+      'not a tensor',
+      { x: { type: 'float32', data: new Float32Array(128), dims: [1, 2, 8, 8] } },
+      /input 'x' must be a lastmile Tensor, got Object/,
+    ],
   ])('rejects %s with InputError', async (_, feeds, message) => {
     const session = await Session.init(convNet(), { backends: [cpuBackend()] });
     const error = await session.run(feeds as Record<string, Tensor>).catch((e: unknown) => e);
@@ -173,7 +213,9 @@ describe('inputs (rows 37-40)', () => {
     const session = await Session.init(convNet(), { backends: [cpuBackend()] });
     const bad = convInput(5);
     (bad as { data: Float32Array }).data = new Float32Array(100);
-    await expect(session.run({ x: bad })).rejects.toThrow(/input 'x': data length 100 does not match dims 1x2x8x8 \(128 elements\)/);
+    await expect(session.run({ x: bad })).rejects.toThrow(
+      /input 'x': data length 100 does not match dims 1x2x8x8 \(128 elements\)/,
+    );
     expect(() => session.setTensor('x', bad)).toThrow(InputError);
     expect(() => session.setTensor('y', x)).toThrow(/unknown input name 'y'/);
     await session.destroy();
@@ -206,9 +248,14 @@ describe('the lifecycle', () => {
     const events: SessionEvent[] = [];
     const model = convNet(['N', 2, 8, 8]);
     const session = await Session.init(model, { backends: [cpuBackend()], onEvent: (e) => events.push(e) });
-    await expect(session.prepare()).rejects.toThrow(/needs concrete shapes for inputs with symbolic or unknown dims: x \(Nx2x8x8\)/);
-    await expect(session.prepare({ x: [1, 3, 8, 8] })).rejects.toThrow(/shape 1x3x8x8 does not fit the declared Nx2x8x8/);
-    const prepared = () => events.filter((e) => e.type === 'prepared').map((e) => (e as { signature: string }).signature);
+    await expect(session.prepare()).rejects.toThrow(
+      /needs concrete shapes for inputs with symbolic or unknown dims: x \(Nx2x8x8\)/,
+    );
+    await expect(session.prepare({ x: [1, 3, 8, 8] })).rejects.toThrow(
+      /shape 1x3x8x8 does not fit the declared Nx2x8x8/,
+    );
+    const prepared = () =>
+      events.filter((e) => e.type === 'prepared').map((e) => (e as { signature: string }).signature);
     for (const batch of [1, 3, 1, 3]) {
       const x = convInput(batch, [batch, 2, 8, 8]);
       const out = await session.run({ x });
@@ -220,7 +267,10 @@ describe('the lifecycle', () => {
 
   it('evicts the least recently used plan past maxCachedPlans, disposing its executables', async () => {
     const disposed = { count: 0 };
-    const session = await Session.init(convNet(['N', 2, 8, 8]), { backends: [cpuBackend({ disposed })], maxCachedPlans: 2 });
+    const session = await Session.init(convNet(['N', 2, 8, 8]), {
+      backends: [cpuBackend({ disposed })],
+      maxCachedPlans: 2,
+    });
     for (const batch of [1, 2, 3]) await session.run({ x: convInput(batch, [batch, 2, 8, 8]) });
     expect(disposed.count).toBe(1);
     await session.destroy();
@@ -230,7 +280,11 @@ describe('the lifecycle', () => {
   it('destroy: disposes every executable and device buffer; later calls fail with SessionClosedError', async () => {
     const device = createTestDevice();
     const disposed = { count: 0 };
-    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend({ disposed })], minPartitionNodes: 1, calibration });
+    const session = await Session.init(convNet(), {
+      backends: [device.backend, cpuBackend({ disposed })],
+      minPartitionNodes: 1,
+      calibration,
+    });
     await session.run({ x: convInput(1) });
     expect(device.stats.liveBuffers).toBe(3); // w1, b1, w2 and nothing else: activations are freed after each run
     await session.destroy();
@@ -252,10 +306,14 @@ describe('the lifecycle', () => {
       ...base,
       async compile(partition, options) {
         const exe = await base.compile(partition, options);
-        return { ...exe, run: async (inputs) => {
-          await gate;
-          return exe.run(inputs);
-        }, dispose: () => exe.dispose() };
+        return {
+          ...exe,
+          run: async (inputs) => {
+            await gate;
+            return exe.run(inputs);
+          },
+          dispose: () => exe.dispose(),
+        };
       },
     };
     const model = convNet();
@@ -273,7 +331,11 @@ describe('the lifecycle', () => {
 
   it('runs 64 concurrent runs with different inputs without cross-talk (row 48)', async () => {
     const device = createTestDevice();
-    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const session = await Session.init(convNet(), {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     const inputs = Array.from({ length: 64 }, (_, i) => convInput(100 + i));
     const sequential: Tensor[] = [];
     for (const x of inputs) sequential.push((await session.run({ x })).z);
@@ -308,7 +370,10 @@ describe('boundaries', () => {
     const session = await Session.init(convNet(), { backends: [liar] });
     await expect(session.run({ x: convInput(1) })).rejects.toThrow(/backend 'test-cpu' did not return output 'y'/);
     await session.destroy();
-    const crasher: Backend = { ...base, compile: async () => Promise.reject(new TypeError('undefined is not a function')) };
+    const crasher: Backend = {
+      ...base,
+      compile: async () => Promise.reject(new TypeError('undefined is not a function')),
+    };
     const s2 = await Session.init(convNet(), { backends: [crasher] });
     const error = await s2.run({ x: convInput(1) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);

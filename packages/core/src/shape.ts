@@ -11,7 +11,8 @@ export const MAX_ELEMENTS = Number.MAX_SAFE_INTEGER;
 
 /** Throws unless `d` is a non-negative safe integer. */
 export function checkDim(d: number, what = 'dimension'): number {
-  if (!Number.isSafeInteger(d) || d < 0) throw new ShapeError(`${what} must be a non-negative integer, got ${d}`, { dim: d });
+  if (!Number.isSafeInteger(d) || d < 0)
+    throw new ShapeError(`${what} must be a non-negative integer, got ${d}`, { dim: d });
   return d;
 }
 
@@ -21,7 +22,8 @@ export function sizeOf(dims: readonly number[]): number {
   for (const d of dims) {
     checkDim(d);
     n *= d;
-    if (n > MAX_ELEMENTS) throw new ShapeError(`element count of [${dims.join(', ')}] exceeds 2^53`, { dims: [...dims] });
+    if (n > MAX_ELEMENTS)
+      throw new ShapeError(`element count of [${dims.join(', ')}] exceeds 2^53`, { dims: [...dims] });
   }
   return n;
 }
@@ -55,7 +57,10 @@ export function broadcastShapes(...shapes: readonly (readonly number[])[]): numb
       const d = s[i];
       if (d === out[o] || d === 1) continue;
       if (out[o] === 1) out[o] = d;
-      else throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`, { shapes: shapes.map((x) => [...x]) });
+      else
+        throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`, {
+          shapes: shapes.map((x) => [...x]),
+        });
     }
   }
   return out;
@@ -73,7 +78,10 @@ export function broadcastDims(...shapes: readonly (readonly Dim[])[]): Dim[] {
       if (d === cur || d === 1) continue;
       if (cur === 1) out[o] = d;
       else if (typeof d === 'string' || typeof cur === 'string') out[o] = typeof cur === 'number' ? cur : d;
-      else throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`, { shapes: shapes.map((x) => [...x]) });
+      else
+        throw new ShapeError(`shapes ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')} do not broadcast`, {
+          shapes: shapes.map((x) => [...x]),
+        });
     }
   }
   return out;
@@ -95,9 +103,13 @@ export function formatShape(dims: readonly Dim[]): string {
  */
 export function parseDims(text: string): number[] {
   if (text === '') return [];
-  if (!/^\d+(?:[x,]\d+)*$/.test(text)) throw new ShapeError(`dims '${text}' must be positive integers joined by 'x', like 1x3x224x224`, { text });
+  if (!/^\d+(?:[x,]\d+)*$/.test(text))
+    throw new ShapeError(`dims '${text}' must be positive integers joined by 'x', like 1x3x224x224`, { text });
   const dims = text.split(/[x,]/).map(Number);
   const bad = dims.find((d) => !Number.isSafeInteger(d) || d === 0);
-  if (bad !== undefined) throw new ShapeError(`dims '${text}': ${bad === 0 ? 'a dim of 0 leaves the tensor empty' : 'a dim is too large'}`, { text });
+  if (bad !== undefined)
+    throw new ShapeError(`dims '${text}': ${bad === 0 ? 'a dim of 0 leaves the tensor empty' : 'a dim is too large'}`, {
+      text,
+    });
   return dims;
 }

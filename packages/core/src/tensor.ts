@@ -73,17 +73,23 @@ export class Tensor<T extends TensorType = TensorType> {
     } else {
       const expected = ARRAY_OF[type];
       if (!(data instanceof expected)) {
-        throw new TensorDataError(`a ${type} tensor needs a ${expected.name}, got ${data?.constructor?.name ?? typeof data}`, { type });
+        throw new TensorDataError(
+          `a ${type} tensor needs a ${expected.name}, got ${data?.constructor?.name ?? typeof data}`,
+          { type },
+        );
       }
       array = data as TensorDataMap[T];
     }
     if (array.length !== size) {
-      throw new TensorDataError(`data length ${array.length} does not match dims [${shape.join(', ')}] (${size} elements)`, {
-        type,
-        dims: shape,
-        expected: size,
-        got: array.length,
-      });
+      throw new TensorDataError(
+        `data length ${array.length} does not match dims [${shape.join(', ')}] (${size} elements)`,
+        {
+          type,
+          dims: shape,
+          expected: size,
+          got: array.length,
+        },
+      );
     }
     this.type = type;
     this.data = array;

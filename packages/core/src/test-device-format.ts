@@ -23,7 +23,14 @@ export interface Program {
 
 interface Payload {
   opsets: [string, number][];
-  nodes: { name: string; opType: string; domain: string; inputs: string[]; outputs: string[]; attributes: [string, Attribute][] }[];
+  nodes: {
+    name: string;
+    opType: string;
+    domain: string;
+    inputs: string[];
+    outputs: string[];
+    attributes: [string, Attribute][];
+  }[];
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   weights: [string, number[], string][];
@@ -38,7 +45,10 @@ function fnv1a(bytes: Uint8Array): number {
 
 function plainAttribute(node: Node, name: string, value: Attribute): Attribute {
   if (value.type === 'tensor' || value.type === 'graph') {
-    throw new SerializationError(`the test device cannot serialize ${value.type} attribute '${name}' of node '${node.name}'`, { node: node.name, attribute: name });
+    throw new SerializationError(
+      `the test device cannot serialize ${value.type} attribute '${name}' of node '${node.name}'`,
+      { node: node.name, attribute: name },
+    );
   }
   return value;
 }
@@ -78,25 +88,47 @@ export function serializeProgram(program: Program): Uint8Array {
 /** Bytes -> Program, or SerializationError saying what is wrong (magic, version, length, checksum, content). */
 export function deserializeProgram(bytes: Uint8Array): Program {
   if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES) {
-    throw new SerializationError(`a test-device artifact needs at least ${HEADER_BYTES} bytes, got ${bytes?.length ?? 0}`, { expected: HEADER_BYTES, got: bytes?.length ?? 0 });
+    throw new SerializationError(
+      `a test-device artifact needs at least ${HEADER_BYTES} bytes, got ${bytes?.length ?? 0}`,
+      { expected: HEADER_BYTES, got: bytes?.length ?? 0 },
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 4));
-  if (magic !== FORMAT_MAGIC) throw new SerializationError(`not a test-device artifact: magic '${magic}'`, { expected: FORMAT_MAGIC, got: magic });
+  if (magic !== FORMAT_MAGIC)
+    throw new SerializationError(`not a test-device artifact: magic '${magic}'`, {
+      expected: FORMAT_MAGIC,
+      got: magic,
+    });
   const version = view.getUint32(4, true);
-  if (version !== FORMAT_VERSION) throw new SerializationError(`test-device artifact version ${version} is not ${FORMAT_VERSION}`, { expected: FORMAT_VERSION, got: version });
+  if (version !== FORMAT_VERSION)
+    throw new SerializationError(`test-device artifact version ${version} is not ${FORMAT_VERSION}`, {
+      expected: FORMAT_VERSION,
+      got: version,
+    });
   const length = view.getUint32(8, true);
   if (length !== bytes.length - HEADER_BYTES) {
-    throw new SerializationError(`test-device artifact declares ${length} payload bytes, has ${bytes.length - HEADER_BYTES}`, { expected: length, got: bytes.length - HEADER_BYTES });
+    throw new SerializationError(
+      `test-device artifact declares ${length} payload bytes, has ${bytes.length - HEADER_BYTES}`,
+      { expected: length, got: bytes.length - HEADER_BYTES },
+    );
   }
   const body = bytes.subarray(HEADER_BYTES);
   const checksum = view.getUint32(12, true);
-  if (fnv1a(body) !== checksum) throw new SerializationError('test-device artifact checksum mismatch (corrupt bytes)', { expected: checksum, got: fnv1a(body) });
+  if (fnv1a(body) !== checksum)
+    throw new SerializationError('test-device artifact checksum mismatch (corrupt bytes)', {
+      expected: checksum,
+      got: fnv1a(body),
+    });
   try {
     return programOf(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as Payload);
   } catch (cause) {
     if (cause instanceof SerializationError) throw cause;
-    throw new SerializationError(`test-device artifact payload is malformed: ${(cause as Error).message}`, {}, { cause });
+    throw new SerializationError(
+      `test-device artifact payload is malformed: ${(cause as Error).message}`,
+      {},
+      { cause },
+    );
   }
 }
 

@@ -28,8 +28,12 @@ async function compiledFirstPartition() {
 describe('the test device', () => {
   it('refuses to compile without calibration', async () => {
     const device = createTestDevice();
-    const { partitions } = partitionModel(inferShapes(validateGraph(convNet())), [device.backend, cpuBackend()], { minPartitionNodes: 1 });
-    await expect(device.backend.compile(partitions[0], {})).rejects.toThrow(/test-npu quantizes to int8 and needs calibration samples/);
+    const { partitions } = partitionModel(inferShapes(validateGraph(convNet())), [device.backend, cpuBackend()], {
+      minPartitionNodes: 1,
+    });
+    await expect(device.backend.compile(partitions[0], {})).rejects.toThrow(
+      /test-npu quantizes to int8 and needs calibration samples/,
+    );
   });
 
   it('quantizes per tensor with a zero point that maps 0 exactly', () => {
@@ -49,7 +53,9 @@ describe('the test device', () => {
     expect(sameValues(after.r1, before.r1)).toBe(true);
     // And it is close to the float result: int8 fake-quant, not garbage.
     const truth = evaluateGraph(model, { x }, { keep: ['r1'] }).r1;
-    expect(Math.max(...(after.r1.data as Float32Array).map((v, i) => Math.abs(v - (truth.data[i] as number))))).toBeLessThan(0.02);
+    expect(
+      Math.max(...(after.r1.data as Float32Array).map((v, i) => Math.abs(v - (truth.data[i] as number)))),
+    ).toBeLessThan(0.02);
     expect(device.stats.liveBuffers).toBe(4); // w1 and b1, uploaded by each of the two executables
     loaded.dispose();
     await executable.dispose();
@@ -76,7 +82,11 @@ describe('the test device', () => {
 
   it('runs a whole session and frees its activations after every run', async () => {
     const device = createTestDevice();
-    const session = await Session.init(convNet(), { backends: [device.backend, cpuBackend()], minPartitionNodes: 1, calibration });
+    const session = await Session.init(convNet(), {
+      backends: [device.backend, cpuBackend()],
+      minPartitionNodes: 1,
+      calibration,
+    });
     for (let i = 0; i < 5; i++) await session.run({ x: convInput(i) });
     expect(device.stats.liveBuffers).toBe(3);
     await session.destroy();

@@ -82,7 +82,10 @@ function fakeQuant(data: Float32Array, q: QuantParams): void {
 
 /** Quant parameters of every activation (partition inputs and node outputs) from float runs on the samples. */
 function calibrate(model: Model, samples: readonly Record<string, Tensor>[]): Map<string, QuantParams> {
-  const names = [...model.graph.inputs.map((i) => i.name), ...model.graph.nodes.flatMap((n) => n.outputs.filter(Boolean))];
+  const names = [
+    ...model.graph.inputs.map((i) => i.name),
+    ...model.graph.nodes.flatMap((n) => n.outputs.filter(Boolean)),
+  ];
   const range = new Map(names.map((n) => [n, { min: Infinity, max: -Infinity }]));
   for (const sample of samples) {
     const values = evaluateGraph(model, sample, { keep: names });
@@ -125,7 +128,9 @@ class TestDeviceExecutable implements Executable {
     try {
       for (const info of this.inputs) store(info.name, inputs[info.name]);
       for (const node of model.graph.nodes) {
-        const args = node.inputs.map((n) => (n === '' ? undefined : this.#memory.view(activations.get(n) ?? this.#weights.get(n)!)));
+        const args = node.inputs.map((n) =>
+          n === '' ? undefined : this.#memory.view(activations.get(n) ?? this.#weights.get(n)!),
+        );
         const opset = opsetFor(model, node);
         const results = opFor(node, opset).run(args, { node, opset });
         node.outputs.forEach((name, k) => name && store(name, results[k]));
@@ -149,7 +154,10 @@ class TestDeviceExecutable implements Executable {
 }
 
 /** A fresh test device: its backend descriptor and the stats tests check. */
-export function createTestDevice(options: { name?: string; ops?: readonly string[] } = {}): { backend: Backend; stats: TestDeviceStats } {
+export function createTestDevice(options: { name?: string; ops?: readonly string[] } = {}): {
+  backend: Backend;
+  stats: TestDeviceStats;
+} {
   const name = options.name ?? 'test-npu';
   const ops = new Set(options.ops ?? TEST_DEVICE_OPS);
   const memory = new DeviceMemory();
@@ -166,11 +174,16 @@ export function createTestDevice(options: { name?: string; ops?: readonly string
     requiresCalibration: true,
     probe: () => ({ available: true, kind: 'simulator', device: `${name} (test device)` }),
     supports(node, context) {
-      if (node.domain !== '' || !ops.has(node.opType)) return { supported: false, reason: `${name} has no ${node.opType} unit` };
+      if (node.domain !== '' || !ops.has(node.opType))
+        return { supported: false, reason: `${name} has no ${node.opType} unit` };
       for (const value of [...node.inputs, ...node.outputs]) {
         if (value === '') continue;
         const type = context.valueType(value)?.type;
-        if (type !== 'float32') return { supported: false, reason: `${name} takes float32 tensors only ('${value}' is ${type ?? 'untyped'})` };
+        if (type !== 'float32')
+          return {
+            supported: false,
+            reason: `${name} takes float32 tensors only ('${value}' is ${type ?? 'untyped'})`,
+          };
       }
       if (node.opType === 'Conv' && node.inputs.slice(1).some((w) => w !== '' && context.constant(w) === undefined)) {
         return { supported: false, reason: `${name} needs constant Conv weights` };
@@ -179,7 +192,11 @@ export function createTestDevice(options: { name?: string; ops?: readonly string
     },
     async compile(partition: Partition, compileOptions: CompileOptions): Promise<Executable> {
       const samples = compileOptions.calibration ?? [];
-      if (samples.length === 0) throw new BackendError(`${name} quantizes to int8 and needs calibration samples`, { backend: name, partition: partition.id });
+      if (samples.length === 0)
+        throw new BackendError(`${name} quantizes to int8 and needs calibration samples`, {
+          backend: name,
+          partition: partition.id,
+        });
       calibrations.push([...samples]);
       return new TestDeviceExecutable({ model: partition.model, quant: calibrate(partition.model, samples) }, memory);
     },

@@ -111,7 +111,9 @@ describe('buildModel', () => {
     expect(isArchitectureName('toString')).toBe(false);
     expect(() => buildModel('vgg16' as ArchitectureName)).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
     expect(() => buildModel('resnet18', { batch: 0 })).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
-    expect(() => buildModel('resnet18', { resolution: [224, 1.5] })).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
+    expect(() => buildModel('resnet18', { resolution: [224, 1.5] })).toThrow(
+      expect.objectContaining({ code: 'LM_INPUT' }),
+    );
   });
 
   it('refuses a resolution too small for the network with a ShapeError', () => {

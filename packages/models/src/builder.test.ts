@@ -41,7 +41,8 @@ describe('ModelBuilder', () => {
     const session = await InferenceSession.create(encodeModel(model));
     const result = await session.run({ x: new OrtTensor('float32', input, DIMS) });
     await session.release();
-    for (const info of model.graph.outputs) expect([info.name, ...result[info.name].dims]).toEqual([info.name, ...(info.shape ?? [])]);
+    for (const info of model.graph.outputs)
+      expect([info.name, ...result[info.name].dims]).toEqual([info.name, ...(info.shape ?? [])]);
     expect(result[outputs.pooled].dims).toEqual([1, 8, 2, 2]);
     expect(result[outputs.logits].dims).toEqual([1, 5]);
     const data = (name: string) => [...(result[name].data as Float32Array)];
@@ -49,7 +50,9 @@ describe('ModelBuilder', () => {
     expect(data(outputs.gate).every((v) => v >= 0 && v <= 1)).toBe(true);
     // Channel shuffle with 2 groups interleaves the halves: channels 0, 2, 1, 3.
     const shuffled = data(outputs.shuffled);
-    [0, 2, 1, 3].forEach((source, c) => expect(shuffled.slice(c * 36, c * 36 + 36)).toEqual([...input.subarray(source * 36, source * 36 + 36)]));
+    [0, 2, 1, 3].forEach((source, c) =>
+      expect(shuffled.slice(c * 36, c * 36 + 36)).toEqual([...input.subarray(source * 36, source * 36 + 36)]),
+    );
     expect(data(outputs.first)).toEqual([...input.subarray(0, 36)]);
     expect(data(outputs.rest)).toEqual([...input.subarray(36)]);
     // Channels 1 and 3; columns 5, 3, 1.

@@ -111,7 +111,10 @@ export class ModelBuilder {
   constructor(options: ModelBuilderOptions = {}) {
     this.opset = options.opset ?? 17;
     if (!IR_VERSION_OF_OPSET.has(this.opset)) {
-      throw new AttributeError(`ModelBuilder writes opsets 11-21, got ${this.opset}`, { expected: '11-21', got: this.opset });
+      throw new AttributeError(`ModelBuilder writes opsets 11-21, got ${this.opset}`, {
+        expected: '11-21',
+        got: this.opset,
+      });
     }
     this.random = new SeededRandom(options.seed ?? 0);
     this.graph = emptyGraph(options.name ?? 'graph');
@@ -134,7 +137,12 @@ export class ModelBuilder {
 
   /** Adds a constant tensor; returns its name. */
   initializer(tensor: Tensor, name = this.fresh('const')): string {
-    this.define(name, [...tensor.dims], tensor.type, tensor.type === 'float32' ? momentsOfData(tensor.data as Float32Array) : uniformMoments(0, 0));
+    this.define(
+      name,
+      [...tensor.dims],
+      tensor.type,
+      tensor.type === 'float32' ? momentsOfData(tensor.data as Float32Array) : uniformMoments(0, 0),
+    );
     this.graph.initializers.set(name, tensor);
     return name;
   }
@@ -154,7 +162,8 @@ export class ModelBuilder {
     const valueInfo = new Map<string, ValueInfo>();
     for (const node of this.graph.nodes) {
       for (const out of node.outputs) {
-        if (!declared.has(out)) valueInfo.set(out, { name: out, type: this.types.get(out) ?? 'float32', shape: this.shapeOf(out) });
+        if (!declared.has(out))
+          valueInfo.set(out, { name: out, type: this.types.get(out) ?? 'float32', shape: this.shapeOf(out) });
       }
     }
     return {
@@ -162,7 +171,12 @@ export class ModelBuilder {
       opsets: new Map([['', this.opset]]),
       graph: {
         ...this.graph,
-        nodes: this.graph.nodes.map((node) => ({ ...node, inputs: [...node.inputs], outputs: [...node.outputs], attributes: new Map(node.attributes) })),
+        nodes: this.graph.nodes.map((node) => ({
+          ...node,
+          inputs: [...node.inputs],
+          outputs: [...node.outputs],
+          attributes: new Map(node.attributes),
+        })),
         inputs: [...this.graph.inputs],
         outputs: [...this.graph.outputs],
         initializers: new Map(this.graph.initializers),
@@ -181,22 +195,31 @@ export class ModelBuilder {
     positiveInteger(name, 'outChannels', options.outChannels);
     positiveInteger(name, 'group', group);
     if (c % group !== 0 || options.outChannels % group !== 0) {
-      throw new ShapeError(`Conv '${name}': group ${group} must divide input channels ${c} and output channels ${options.outChannels}`, {
-        node: name,
-        group,
-        inChannels: c,
-        outChannels: options.outChannels,
-      });
+      throw new ShapeError(
+        `Conv '${name}': group ${group} must divide input channels ${c} and output channels ${options.outChannels}`,
+        {
+          node: name,
+          group,
+          inChannels: c,
+          outChannels: options.outChannels,
+        },
+      );
     }
     const kernel = spatialList(options.kernel, spatial.length, name, 'kernel');
     const stride = spatialList(options.stride ?? 1, spatial.length, name, 'stride');
     const pad = spatialList(options.pad ?? 0, spatial.length, name, 'pad');
     const dilation = spatialList(options.dilation ?? 1, spatial.length, name, 'dilation');
-    const out = spatial.map((d, i) => windowCount(name, d, dilation[i] * (kernel[i] - 1) + 1, stride[i], pad[i], false));
+    const out = spatial.map((d, i) =>
+      windowCount(name, d, dilation[i] * (kernel[i] - 1) + 1, stride[i], pad[i], false),
+    );
     const fanIn = (c / group) * sizeOf(kernel);
     const weight = this.normal([options.outChannels, c / group, ...kernel], Math.sqrt(2 / fanIn));
     const bias = options.bias ? this.uniform([options.outChannels], -0.1, 0.1) : undefined;
-    const inputs = [x, this.initializer(weight, `${name}.weight`), ...(bias ? [this.initializer(bias, `${name}.bias`)] : [])];
+    const inputs = [
+      x,
+      this.initializer(weight, `${name}.weight`),
+      ...(bias ? [this.initializer(bias, `${name}.bias`)] : []),
+    ];
     const moments = throughLinear(this.momentsOf(x, c), {
       weight: weight.data,
       outChannels: options.outChannels,
@@ -233,9 +256,19 @@ export class ModelBuilder {
       mean.data[i] = (input.mean[i] ?? input.mean[0]) + mean.data[i] * Math.sqrt(v);
       variance.data[i] *= v;
     }
-    const inputs = [scale, bias, mean, variance].map((t, i) => this.initializer(t, `${name}.${['scale', 'bias', 'mean', 'var'][i]}`));
-    const moments = throughBatchNorm(input, { scale: scale.data, bias: bias.data, mean: mean.data, variance: variance.data, epsilon });
-    return this.emit('BatchNormalization', name, [x, ...inputs], this.shapeOf(x), moments, { epsilon: a.float(epsilon) });
+    const inputs = [scale, bias, mean, variance].map((t, i) =>
+      this.initializer(t, `${name}.${['scale', 'bias', 'mean', 'var'][i]}`),
+    );
+    const moments = throughBatchNorm(input, {
+      scale: scale.data,
+      bias: bias.data,
+      mean: mean.data,
+      variance: variance.data,
+      epsilon,
+    });
+    return this.emit('BatchNormalization', name, [x, ...inputs], this.shapeOf(x), moments, {
+      epsilon: a.float(epsilon),
+    });
   }
 
   relu(x: string, name = this.fresh('relu')): string {
@@ -258,7 +291,10 @@ export class ModelBuilder {
     const name = options.name ?? this.fresh('hardsigmoid');
     const alpha = options.alpha ?? 0.2;
     const beta = options.beta ?? 0.5;
-    return this.elementwise('HardSigmoid', x, name, (v) => hardSigmoid(v, alpha, beta), [], { alpha: a.float(alpha), beta: a.float(beta) });
+    return this.elementwise('HardSigmoid', x, name, (v) => hardSigmoid(v, alpha, beta), [], {
+      alpha: a.float(alpha),
+      beta: a.float(beta),
+    });
   }
 
   /** HardSwish; before opset 14 (no HardSwish op) it is written as x * HardSigmoid(x). */
@@ -301,7 +337,10 @@ export class ModelBuilder {
     const features = sizeOf(shape.slice(k));
     // Flattening from axis 1 keeps channels in order, each repeated over its spatial positions.
     const perChannel = features / (shape[1] ?? 1);
-    const moments = k === 1 ? remapped(this.momentsOf(x, shape[1]), features, (f) => Math.floor(f / perChannel)) : pooled(this.momentsOf(x));
+    const moments =
+      k === 1
+        ? remapped(this.momentsOf(x, shape[1]), features, (f) => Math.floor(f / perChannel))
+        : pooled(this.momentsOf(x));
     return this.emit('Flatten', name, [x], [sizeOf(shape.slice(0, k)), features], moments, { axis: a.int(k) });
   }
 
@@ -309,12 +348,21 @@ export class ModelBuilder {
   gemm(x: string, options: GemmOptions): string {
     const name = options.name ?? this.fresh('gemm');
     const shape = this.shapeOf(x);
-    if (shape.length !== 2) throw new ShapeError(`Gemm '${name}' needs a 2-D input, '${x}' is [${shape.join(', ')}]`, { node: name, expected: 2, got: shape.length });
+    if (shape.length !== 2)
+      throw new ShapeError(`Gemm '${name}' needs a 2-D input, '${x}' is [${shape.join(', ')}]`, {
+        node: name,
+        expected: 2,
+        got: shape.length,
+      });
     const [m, k] = shape;
     positiveInteger(name, 'outFeatures', options.outFeatures);
     const weight = this.normal([options.outFeatures, k], Math.sqrt(2 / k));
-    const bias = options.bias ?? true ? this.uniform([options.outFeatures], -0.1, 0.1) : undefined;
-    const inputs = [x, this.initializer(weight, `${name}.weight`), ...(bias ? [this.initializer(bias, `${name}.bias`)] : [])];
+    const bias = (options.bias ?? true) ? this.uniform([options.outFeatures], -0.1, 0.1) : undefined;
+    const inputs = [
+      x,
+      this.initializer(weight, `${name}.weight`),
+      ...(bias ? [this.initializer(bias, `${name}.bias`)] : []),
+    ];
     const moments = throughLinear(this.momentsOf(x, k), {
       weight: weight.data,
       outChannels: options.outFeatures,
@@ -334,19 +382,30 @@ export class ModelBuilder {
     for (const x of xs.slice(1)) {
       const s = this.shapeOf(x);
       if (s.length !== first.length || s.some((d, i) => i !== k && d !== first[i])) {
-        throw new ShapeError(`Concat '${name}': '${x}' is [${s.join(', ')}], which does not match [${first.join(', ')}] outside axis ${k}`, {
-          node: name,
-          expected: first,
-          got: s,
-        });
+        throw new ShapeError(
+          `Concat '${name}': '${x}' is [${s.join(', ')}], which does not match [${first.join(', ')}] outside axis ${k}`,
+          {
+            node: name,
+            expected: first,
+            got: s,
+          },
+        );
       }
       out[k] += s[k];
     }
     const sizes = xs.map((x) => this.shapeOf(x)[k]);
     const moments =
       k === 1
-        ? concatenated(xs.map((x, i) => this.momentsOf(x, sizes[i])), sizes)
-        : pooled(concatenated(xs.map((x) => pooled(this.momentsOf(x))), sizes));
+        ? concatenated(
+            xs.map((x, i) => this.momentsOf(x, sizes[i])),
+            sizes,
+          )
+        : pooled(
+            concatenated(
+              xs.map((x) => pooled(this.momentsOf(x))),
+              sizes,
+            ),
+          );
     return this.emit('Concat', name, [...xs], out, moments, { axis: a.int(k) });
   }
 
@@ -357,23 +416,47 @@ export class ModelBuilder {
     const known = sizeOf(out.filter((d) => d !== -1));
     const inferred = out.filter((d) => d === -1).length;
     const total = sizeOf(input);
-    if (inferred > 1 || out.some((d) => d < -1 || d === undefined) || (inferred === 0 ? known !== total : known === 0 || total % known !== 0)) {
-      throw new ShapeError(`Reshape '${name}' cannot make [${input.join(', ')}] into [${shape.join(', ')}]`, { node: name, input, target: [...shape] });
+    if (
+      inferred > 1 ||
+      out.some((d) => d < -1 || d === undefined) ||
+      (inferred === 0 ? known !== total : known === 0 || total % known !== 0)
+    ) {
+      throw new ShapeError(`Reshape '${name}' cannot make [${input.join(', ')}] into [${shape.join(', ')}]`, {
+        node: name,
+        input,
+        target: [...shape],
+      });
     }
     const target = this.initializer(int64Tensor(shape), `${name}.shape`);
     const result = out.map((d) => (d === -1 ? total / known : d));
     const keepsChannels = input.length >= 2 && result.length >= 2 && result[0] === input[0] && result[1] === input[1];
-    return this.emit('Reshape', name, [x, target], result, keepsChannels ? this.momentsOf(x) : pooled(this.momentsOf(x)));
+    return this.emit(
+      'Reshape',
+      name,
+      [x, target],
+      result,
+      keepsChannels ? this.momentsOf(x) : pooled(this.momentsOf(x)),
+    );
   }
 
   transpose(x: string, perm: readonly number[], name = this.fresh('transpose')): string {
     const shape = this.shapeOf(x);
     const sorted = [...perm].sort((p, q) => p - q);
     if (perm.length !== shape.length || sorted.some((p, i) => p !== i)) {
-      throw new AttributeError(`Transpose '${name}': perm [${perm.join(', ')}] is not a permutation of rank ${shape.length}`, { node: name, perm: [...perm] });
+      throw new AttributeError(
+        `Transpose '${name}': perm [${perm.join(', ')}] is not a permutation of rank ${shape.length}`,
+        { node: name, perm: [...perm] },
+      );
     }
     const moments = perm[1] === 1 ? this.momentsOf(x) : pooled(this.momentsOf(x));
-    return this.emit('Transpose', name, [x], perm.map((p) => shape[p]), moments, { perm: a.ints([...perm]) });
+    return this.emit(
+      'Transpose',
+      name,
+      [x],
+      perm.map((p) => shape[p]),
+      moments,
+      { perm: a.ints([...perm]) },
+    );
   }
 
   /**
@@ -383,14 +466,21 @@ export class ModelBuilder {
   channelShuffle(x: string, groups: number, name = this.fresh('shuffle')): string {
     const [n, c, ...spatial] = this.featureMap(x, 'channel shuffle');
     if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) {
-      throw new ShapeError(`channel shuffle '${name}': ${groups} groups do not divide ${c} channels`, { node: name, expected: `a divisor of ${c}`, got: groups });
+      throw new ShapeError(`channel shuffle '${name}': ${groups} groups do not divide ${c} channels`, {
+        node: name,
+        expected: `a divisor of ${c}`,
+        got: groups,
+      });
     }
     const perGroup = c / groups;
     const grouped = this.reshape(x, [n, groups, perGroup, ...spatial], `${name}.group`);
     const swapped = this.transpose(grouped, [0, 2, 1, ...spatial.map((_, i) => i + 3)], `${name}.swap`);
     const out = this.reshape(swapped, [n, c, ...spatial], name);
     // Output channel j = k * groups + g came from input channel g * perGroup + k.
-    this.moments.set(out, remapped(this.momentsOf(x, c), c, (j) => (j % groups) * perGroup + Math.floor(j / groups)));
+    this.moments.set(
+      out,
+      remapped(this.momentsOf(x, c), c, (j) => (j % groups) * perGroup + Math.floor(j / groups)),
+    );
     return out;
   }
 
@@ -399,39 +489,65 @@ export class ModelBuilder {
     const shape = this.shapeOf(x);
     const k = normalizeAxis(axis, shape.length, `Split '${name}' axis`);
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((p, q) => p + q, 0) !== shape[k]) {
-      throw new ShapeError(`Split '${name}': sizes [${sizes.join(', ')}] do not add up to dim ${shape[k]} of axis ${k}`, {
-        node: name,
-        expected: shape[k],
-        got: [...sizes],
-      });
+      throw new ShapeError(
+        `Split '${name}': sizes [${sizes.join(', ')}] do not add up to dim ${shape[k]} of axis ${k}`,
+        {
+          node: name,
+          expected: shape[k],
+          got: [...sizes],
+        },
+      );
     }
     const outputs = sizes.map((_, i) => `${name}.${i}`);
     // Opset 13 moved the sizes from an attribute to an input.
     const inputs = this.opset >= 13 ? [x, this.initializer(int64Tensor(sizes), `${name}.sizes`)] : [x];
-    const attributes: Record<string, Attribute> = { axis: a.int(k), ...(this.opset < 13 ? { split: a.ints([...sizes]) } : {}) };
+    const attributes: Record<string, Attribute> = {
+      axis: a.int(k),
+      ...(this.opset < 13 ? { split: a.ints([...sizes]) } : {}),
+    };
     this.graph.nodes.push(makeNode('Split', inputs, outputs, attributes, name));
     let offset = 0;
     outputs.forEach((out, i) => {
       const first = offset;
       const moments = k === 1 ? remapped(this.momentsOf(x, shape[1]), sizes[i], (c) => first + c) : this.momentsOf(x);
-      this.define(out, shape.map((d, j) => (j === k ? sizes[i] : d)), 'float32', moments);
+      this.define(
+        out,
+        shape.map((d, j) => (j === k ? sizes[i] : d)),
+        'float32',
+        moments,
+      );
       offset += sizes[i];
     });
     return outputs;
   }
 
   /** Slice with numpy semantics (negative indices count from the end, bounds clamp); steps default to 1. */
-  slice(x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps?: readonly number[], name = this.fresh('slice')): string {
+  slice(
+    x: string,
+    starts: readonly number[],
+    ends: readonly number[],
+    axes: readonly number[],
+    steps?: readonly number[],
+    name = this.fresh('slice'),
+  ): string {
     const shape = this.shapeOf(x);
     const step = steps ?? axes.map(() => 1);
-    if (starts.length !== axes.length || ends.length !== axes.length || step.length !== axes.length || step.some((s) => s === 0)) {
-      throw new AttributeError(`Slice '${name}': starts, ends, axes and steps must have one entry per axis, and steps none 0`, {
-        node: name,
-        starts: [...starts],
-        ends: [...ends],
-        axes: [...axes],
-        steps: [...step],
-      });
+    if (
+      starts.length !== axes.length ||
+      ends.length !== axes.length ||
+      step.length !== axes.length ||
+      step.some((s) => s === 0)
+    ) {
+      throw new AttributeError(
+        `Slice '${name}': starts, ends, axes and steps must have one entry per axis, and steps none 0`,
+        {
+          node: name,
+          starts: [...starts],
+          ends: [...ends],
+          axes: [...axes],
+          steps: [...step],
+        },
+      );
     }
     const out = [...shape];
     let moments = this.momentsOf(x);
@@ -441,12 +557,31 @@ export class ModelBuilder {
       out[k] = range.count;
       if (k === 1) moments = remapped(this.momentsOf(x, shape[1]), range.count, (c) => range.start + c * step[i]);
     });
-    const inputs = [x, ...[starts, ends, axes, step].map((v, i) => this.initializer(int64Tensor(v), `${name}.${['starts', 'ends', 'axes', 'steps'][i]}`))];
+    const inputs = [
+      x,
+      ...[starts, ends, axes, step].map((v, i) =>
+        this.initializer(int64Tensor(v), `${name}.${['starts', 'ends', 'axes', 'steps'][i]}`),
+      ),
+    ];
     return this.emit('Slice', name, inputs, out, moments);
   }
 
-  private elementwise(opType: string, x: string, name: string, f: (v: number) => number, extraInputs: string[] = [], attributes: Record<string, Attribute> = {}): string {
-    return this.emit(opType, name, [x, ...extraInputs], this.shapeOf(x), throughElementwise(this.momentsOf(x), f), attributes);
+  private elementwise(
+    opType: string,
+    x: string,
+    name: string,
+    f: (v: number) => number,
+    extraInputs: string[] = [],
+    attributes: Record<string, Attribute> = {},
+  ): string {
+    return this.emit(
+      opType,
+      name,
+      [x, ...extraInputs],
+      this.shapeOf(x),
+      throughElementwise(this.momentsOf(x), f),
+      attributes,
+    );
   }
 
   private pool(opType: 'MaxPool' | 'AveragePool', x: string, options: PoolOptions): string {
@@ -458,7 +593,8 @@ export class ModelBuilder {
     const ceil = options.ceilMode ?? false;
     const out = spatial.map((d, i) => windowCount(name, d, kernel[i], stride[i], pad[i], ceil));
     const window = sizeOf(kernel);
-    const moments = opType === 'MaxPool' ? throughMax(this.momentsOf(x, c), window) : throughAverage(this.momentsOf(x, c), window);
+    const moments =
+      opType === 'MaxPool' ? throughMax(this.momentsOf(x, c), window) : throughAverage(this.momentsOf(x, c), window);
     return this.emit(opType, name, [x], [n, c, ...out], moments, {
       kernel_shape: a.ints(kernel),
       strides: a.ints(stride),
@@ -468,7 +604,14 @@ export class ModelBuilder {
     });
   }
 
-  private emit(opType: string, name: string, inputs: string[], shape: number[], moments: Moments, attributes: Record<string, Attribute> = {}): string {
+  private emit(
+    opType: string,
+    name: string,
+    inputs: string[],
+    shape: number[],
+    moments: Moments,
+    attributes: Record<string, Attribute> = {},
+  ): string {
     for (const input of inputs) this.shapeOf(input);
     this.graph.nodes.push(makeNode(opType, inputs, [name], attributes, name));
     this.define(name, shape, 'float32', moments);
@@ -491,7 +634,11 @@ export class ModelBuilder {
   private featureMap(x: string, opType: string): number[] {
     const shape = this.shapeOf(x);
     if (shape.length < 3) {
-      throw new ShapeError(`${opType} needs an [N, C, ...spatial] input, '${x}' is [${shape.join(', ')}]`, { op: opType, value: x, got: shape });
+      throw new ShapeError(`${opType} needs an [N, C, ...spatial] input, '${x}' is [${shape.join(', ')}]`, {
+        op: opType,
+        value: x,
+        got: shape,
+      });
     }
     return shape;
   }
@@ -500,7 +647,11 @@ export class ModelBuilder {
     try {
       return broadcastShapes(this.shapeOf(x), this.shapeOf(y));
     } catch (error) {
-      throw new ShapeError(`'${name}': '${x}' and '${y}' do not broadcast`, { node: name, shapes: [this.shapeOf(x), this.shapeOf(y)] }, { cause: error });
+      throw new ShapeError(
+        `'${name}': '${x}' and '${y}' do not broadcast`,
+        { node: name, shapes: [this.shapeOf(x), this.shapeOf(y)] },
+        { cause: error },
+      );
     }
   }
 
@@ -513,7 +664,8 @@ export class ModelBuilder {
 
   private rename(from: string, to: string): void {
     const producer = this.graph.nodes.find((node) => node.outputs.includes(from));
-    if (!producer) throw new GraphError(`only a node's output can be renamed, '${from}' is an input or constant`, { value: from });
+    if (!producer)
+      throw new GraphError(`only a node's output can be renamed, '${from}' is an input or constant`, { value: from });
     this.define(to, this.shapeOf(from), this.types.get(from) ?? 'float32', this.momentsOf(from));
     this.shapes.delete(from);
     this.types.delete(from);
@@ -543,24 +695,36 @@ export class ModelBuilder {
 }
 
 function int64Tensor(values: readonly number[]): Tensor<'int64'> {
-  return new Tensor('int64', values.map((v) => BigInt(v)), [values.length]);
+  return new Tensor(
+    'int64',
+    values.map((v) => BigInt(v)),
+    [values.length],
+  );
 }
 
 function positiveInteger(node: string, what: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new AttributeError(`'${node}': ${what} must be a positive integer, got ${value}`, { node, attribute: what, expected: '>= 1', got: value });
+    throw new AttributeError(`'${node}': ${what} must be a positive integer, got ${value}`, {
+      node,
+      attribute: what,
+      expected: '>= 1',
+      got: value,
+    });
   }
 }
 
 function spatialList(value: SpatialSize, rank: number, node: string, what: string): number[] {
   const list = typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
   if (list.length !== rank || list.some((v) => !Number.isInteger(v) || v < (what === 'pad' ? 0 : 1))) {
-    throw new AttributeError(`'${node}': ${what} [${list.join(', ')}] must be ${rank} integers ${what === 'pad' ? '>= 0' : '>= 1'}`, {
-      node,
-      attribute: what,
-      expected: rank,
-      got: list,
-    });
+    throw new AttributeError(
+      `'${node}': ${what} [${list.join(', ')}] must be ${rank} integers ${what === 'pad' ? '>= 0' : '>= 1'}`,
+      {
+        node,
+        attribute: what,
+        expected: rank,
+        got: list,
+      },
+    );
   }
   return list;
 }
@@ -568,7 +732,12 @@ function spatialList(value: SpatialSize, rank: number, node: string, what: strin
 /** Output length of a sliding window; in ceil mode a last window that starts in the end padding is dropped, as PyTorch and ONNX do. */
 function windowCount(node: string, size: number, window: number, stride: number, pad: number, ceil: boolean): number {
   const span = size + 2 * pad - window;
-  if (span < 0) throw new ShapeError(`'${node}': window ${window} is larger than the padded input ${size + 2 * pad}`, { node, expected: `>= ${window}`, got: size + 2 * pad });
+  if (span < 0)
+    throw new ShapeError(`'${node}': window ${window} is larger than the padded input ${size + 2 * pad}`, {
+      node,
+      expected: `>= ${window}`,
+      got: size + 2 * pad,
+    });
   let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceil && (out - 1) * stride >= size + pad) out--;
   return out;

@@ -6,14 +6,27 @@
  *
  * @packageDocumentation
  */
-export { ModelBuilder, type ModelBuilderOptions, type ConvOptions, type PoolOptions, type GemmOptions, type SpatialSize } from './builder.js';
+export {
+  ModelBuilder,
+  type ModelBuilderOptions,
+  type ConvOptions,
+  type PoolOptions,
+  type GemmOptions,
+  type SpatialSize,
+} from './builder.js';
 export { INPUT_NAME, OUTPUT_NAME, type ArchitectureOptions } from './architectures/common.js';
 export { mobilenetV2 } from './architectures/mobilenet-v2.js';
 export { resnet18 } from './architectures/resnet18.js';
 export { squeezenet11 } from './architectures/squeezenet11.js';
 export { mobilenetV3Small } from './architectures/mobilenet-v3-small.js';
 export { shuffleNetV2x05 } from './architectures/shufflenet-v2.js';
-export { ARCHITECTURES, buildModel, buildModelBytes, isArchitectureName, type ArchitectureName } from './architectures/index.js';
+export {
+  ARCHITECTURES,
+  buildModel,
+  buildModelBytes,
+  isArchitectureName,
+  type ArchitectureName,
+} from './architectures/index.js';
 export { macs } from './macs.js';
 export { parameterCount } from './parameters.js';
 export { ppocrModelPath, ppocrDictionaryPath, type PpocrModel } from './ppocr.js';

@@ -43,7 +43,9 @@ describe('macs', () => {
       g.initializers.set('w', zeros([4, 3]));
       g.nodes.push(makeNode('Gemm', ['x', 'w'], ['y'], { transB: a.int(1) }, 'fc'));
     });
-    expect(() => macs(m)).toThrow(expect.objectContaining({ code: 'LM_SHAPE', details: expect.objectContaining({ node: 'fc', value: 'x' }) }));
+    expect(() => macs(m)).toThrow(
+      expect.objectContaining({ code: 'LM_SHAPE', details: expect.objectContaining({ node: 'fc', value: 'x' }) }),
+    );
   });
 });
 

@@ -11,19 +11,25 @@ export function macs(model: Model): number {
   const known = (node: Node, name: string): number[] => {
     const shape = shapes.get(name);
     if (!shape) {
-      throw new ShapeError(`${node.opType} node '${node.name}': no static shape for '${name}'; run shape inference first`, { node: node.name, op: node.opType, value: name });
+      throw new ShapeError(
+        `${node.opType} node '${node.name}': no static shape for '${name}'; run shape inference first`,
+        { node: node.name, op: node.opType, value: name },
+      );
     }
     return shape;
   };
   const shapeOf = (node: Node, index: number, minRank: number) => {
     const shape = known(node, node.inputs[index] ?? '');
     if (shape.length < minRank) {
-      throw new ShapeError(`${node.opType} node '${node.name}': input ${index} has rank ${shape.length}, needs ${minRank} or more`, {
-        node: node.name,
-        op: node.opType,
-        expected: minRank,
-        got: shape.length,
-      });
+      throw new ShapeError(
+        `${node.opType} node '${node.name}': input ${index} has rank ${shape.length}, needs ${minRank} or more`,
+        {
+          node: node.name,
+          op: node.opType,
+          expected: minRank,
+          got: shape.length,
+        },
+      );
     }
     return shape;
   };

@@ -67,7 +67,7 @@ interface Quadrature {
 
 const STEP = 0.02;
 const POINTS = Array.from({ length: Math.round(20 / STEP) + 1 }, (_, i) => -10 + i * STEP);
-const PDF = POINTS.map((z) => Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI));
+const PDF = POINTS.map((z) => Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI));
 /** Phi at each point by the trapezoid rule (a left sum is biased by half a step). */
 const CDF = (() => {
   let sum = 0;
@@ -148,7 +148,10 @@ export function throughLinear(m: Moments, w: LinearWeights): Moments {
 }
 
 /** Moments of BatchNormalization (inference form) with the given per-channel parameters. */
-export function throughBatchNorm(m: Moments, p: { scale: Float32Array; bias: Float32Array; mean: Float32Array; variance: Float32Array; epsilon: number }): Moments {
+export function throughBatchNorm(
+  m: Moments,
+  p: { scale: Float32Array; bias: Float32Array; mean: Float32Array; variance: Float32Array; epsilon: number },
+): Moments {
   return build(p.scale.length, (c) => {
     const gain = p.scale[c] / Math.sqrt(p.variance[c] + p.epsilon);
     return [p.bias[c] + gain * (meanAt(m, c) - p.mean[c]), gain * gain * varianceAt(m, c)];

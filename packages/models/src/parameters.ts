@@ -15,7 +15,8 @@ export function parameterCount(model: Model): number {
   }
   let count = 0;
   for (const [name, tensor] of model.graph.initializers) {
-    if ((tensor.type === 'float32' || tensor.type === 'float16') && tensor.dims.length > 0 && !buffers.has(name)) count += tensor.size;
+    if ((tensor.type === 'float32' || tensor.type === 'float16') && tensor.dims.length > 0 && !buffers.has(name))
+      count += tensor.size;
   }
   return count;
 }

@@ -21,7 +21,15 @@ import {
   validateGraph,
 } from '@lastmile/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { encodeProto, expectAlive, expectError, floatBytes, goodModel, goodProto, initializerProto } from './fixtures.js';
+import {
+  encodeProto,
+  expectAlive,
+  expectError,
+  floatBytes,
+  goodModel,
+  goodProto,
+  initializerProto,
+} from './fixtures.js';
 import { onnx } from './generated/onnx.js';
 import { numberToLong } from './int64.js';
 import { decodeModel, encodeModel, loadModel } from './index.js';
@@ -61,10 +69,18 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** `depth` If nodes nested inside each other's then_branch, encoded by hand (protobufjs's encoder stops at 100 levels). */
 function nestedIfs(depth: number): Uint8Array {
-  let graph = onnx.GraphProto.encode({ name: 'leaf', node: [{ opType: 'Identity', input: ['x'], output: ['y'] }] }).finish();
+  let graph = onnx.GraphProto.encode({
+    name: 'leaf',
+    node: [{ opType: 'Identity', input: ['x'], output: ['y'] }],
+  }).finish();
   for (let i = 0; i < depth; i++) {
     const attribute = Uint8Array.from([...field(1, utf8('then_branch')), 0xa0, 0x01, 5, ...field(6, graph)]);
-    const node = Uint8Array.from([...field(1, utf8('c')), ...field(2, utf8('y')), ...field(4, utf8('If')), ...field(5, attribute)]);
+    const node = Uint8Array.from([
+      ...field(1, utf8('c')),
+      ...field(2, utf8('y')),
+      ...field(4, utf8('If')),
+      ...field(5, attribute),
+    ]);
     graph = field(1, node);
   }
   return withRawGraph(graph);
@@ -93,8 +109,17 @@ describe('row 2: not ONNX', () => {
   it('names a Caffe prototxt, a binary caffemodel, ONNX text, a zip', async () => {
     const cases: [Uint8Array, RegExp][] = [
       [new TextEncoder().encode('name: "LeNet"\nlayer {\n  name: "data"\n  type: "Input"\n}\n'), /Caffe prototxt/],
-      [Uint8Array.from([...field(1, new TextEncoder().encode('net')), ...field(100, field(1, new TextEncoder().encode('conv')))]), /binary Caffe model/],
-      [new TextEncoder().encode('ir_version: 8\ngraph {\n  node { op_type: "Relu" }\n}\n'), /ONNX in protobuf text format/],
+      [
+        Uint8Array.from([
+          ...field(1, new TextEncoder().encode('net')),
+          ...field(100, field(1, new TextEncoder().encode('conv'))),
+        ]),
+        /binary Caffe model/,
+      ],
+      [
+        new TextEncoder().encode('ir_version: 8\ngraph {\n  node { op_type: "Relu" }\n}\n'),
+        /ONNX in protobuf text format/,
+      ],
       [Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /zip archive/],
     ];
     for (const [bytes, message] of cases) {
@@ -108,7 +133,11 @@ describe('row 3: truncated protobuf', () => {
   it('gives the byte offset for every cut inside the graph', async () => {
     const bytes = withRawGraph(onnx.GraphProto.encode(goodProto().graph!).finish());
     for (let cut = 1; cut <= 40; cut++) {
-      const e = await expectError(() => decodeModel(bytes.subarray(0, bytes.length - cut)), ModelFormatError, ErrorCodes.ModelFormat);
+      const e = await expectError(
+        () => decodeModel(bytes.subarray(0, bytes.length - cut)),
+        ModelFormatError,
+        ErrorCodes.ModelFormat,
+      );
       expect(e.details.offset).toEqual(expect.any(Number));
       expect(e.message).toMatch(/at byte \d+/);
     }
@@ -160,7 +189,11 @@ describe('row 6: start-group tags', () => {
     }
   });
   it('refuses groups nested deeper than the limit inside a known field, and a lone end-group tag', async () => {
-    await expectError(() => decodeModel(Uint8Array.from([0x08, 0x08, ...new Uint8Array(1000).fill(0x3b)])), ModelLimitError, ErrorCodes.ModelLimit);
+    await expectError(
+      () => decodeModel(Uint8Array.from([0x08, 0x08, ...new Uint8Array(1000).fill(0x3b)])),
+      ModelLimitError,
+      ErrorCodes.ModelLimit,
+    );
     await expectError(() => decodeModel(Uint8Array.from([0x08, 0x08, 0x0c])), ModelFormatError, ErrorCodes.ModelFormat);
   });
 });
@@ -170,7 +203,11 @@ describe('row 7: subgraph nesting', () => {
     await expectError(() => decodeModel(nestedIfs(40)), ModelLimitError, ErrorCodes.ModelLimit);
   });
   it('honours maxSubgraphDepth', async () => {
-    const e = await expectError(() => decodeModel(nestedIfs(3), { maxSubgraphDepth: 2 }), ModelLimitError, ErrorCodes.ModelLimit);
+    const e = await expectError(
+      () => decodeModel(nestedIfs(3), { maxSubgraphDepth: 2 }),
+      ModelLimitError,
+      ErrorCodes.ModelLimit,
+    );
     expect(e.details).toMatchObject({ limit: 2, option: 'maxSubgraphDepth' });
     const ok = decodeModel(nestedIfs(2), { maxSubgraphDepth: 2 });
     expect(ok.graph.nodes[0].attributes.get('then_branch')?.type).toBe('graph');
@@ -195,29 +232,51 @@ describe('row 8: local functions', () => {
 
 describe('row 9: versions', () => {
   const cases: [string, (p: onnx.ModelProto) => void][] = [
-    ['IR version 11', (p) => {
-      p.irVersion = L(11);
-    }],
-    ['IR version 2', (p) => {
-      p.irVersion = L(2);
-    }],
-    ['opset 22', (p) => {
-      p.opsetImport = [{ domain: '', version: L(22) }];
-    }],
-    ['opset 6', (p) => {
-      p.opsetImport = [{ domain: 'ai.onnx', version: L(6) }];
-    }],
-    ['no opset_import', (p) => {
-      p.opsetImport = [];
-    }],
-    ['only a custom domain', (p) => {
-      p.opsetImport = [{ domain: 'com.example', version: L(1) }];
-    }],
+    [
+      'IR version 11',
+      (p) => {
+        p.irVersion = L(11);
+      },
+    ],
+    [
+      'IR version 2',
+      (p) => {
+        p.irVersion = L(2);
+      },
+    ],
+    [
+      'opset 22',
+      (p) => {
+        p.opsetImport = [{ domain: '', version: L(22) }];
+      },
+    ],
+    [
+      'opset 6',
+      (p) => {
+        p.opsetImport = [{ domain: 'ai.onnx', version: L(6) }];
+      },
+    ],
+    [
+      'no opset_import',
+      (p) => {
+        p.opsetImport = [];
+      },
+    ],
+    [
+      'only a custom domain',
+      (p) => {
+        p.opsetImport = [{ domain: 'com.example', version: L(1) }];
+      },
+    ],
   ];
   it.each(cases)('refuses %s', async (_, change) => {
     const proto = goodProto();
     change(proto);
-    const e = await expectError(() => decodeModel(encodeProto(proto)), UnsupportedOpsetError, ErrorCodes.UnsupportedOpset);
+    const e = await expectError(
+      () => decodeModel(encodeProto(proto)),
+      UnsupportedOpsetError,
+      ErrorCodes.UnsupportedOpset,
+    );
     expect(e.message).toMatch(/(7 to 21|3 to 10)/);
   });
   it('keeps other domains', () => {
@@ -240,16 +299,31 @@ describe('rows 32-35: shapes and tensor data', () => {
     proto.graph!.input![0].type!.tensorType!.shape!.dim![1] = { dimValue: L(-2) };
     const e = await expectError(() => decodeModel(encodeProto(proto)), ShapeError, ErrorCodes.Shape);
     expect(e.details).toMatchObject({ value: 'x', axis: 1 });
-    await expectError(() => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: [L(-1)] }))), ShapeError, ErrorCodes.Shape);
+    await expectError(
+      () => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: [L(-1)] }))),
+      ShapeError,
+      ErrorCodes.Shape,
+    );
   });
   it('row 33: dims products past 2^53', async () => {
-    for (const dims of [[2 ** 62, 4], [2 ** 30, 2 ** 30, 2 ** 30]]) {
-      const e = await expectError(() => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: dims.map(L), rawData: floatBytes([1]) }))), ShapeError, ErrorCodes.Shape);
+    for (const dims of [
+      [2 ** 62, 4],
+      [2 ** 30, 2 ** 30, 2 ** 30],
+    ]) {
+      const e = await expectError(
+        () => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: dims.map(L), rawData: floatBytes([1]) }))),
+        ShapeError,
+        ErrorCodes.Shape,
+      );
       expect(e.message).toMatch(/initializer 'w'/);
     }
   });
   it('row 34: raw_data of the wrong length', async () => {
-    const e = await expectError(() => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: [L(3)], rawData: floatBytes([1, 2]) }))), TensorDataError, ErrorCodes.TensorData);
+    const e = await expectError(
+      () => decodeModel(encodeProto(initializerProto({ dataType: 1, dims: [L(3)], rawData: floatBytes([1, 2]) }))),
+      TensorDataError,
+      ErrorCodes.TensorData,
+    );
     expect(e.details).toMatchObject({ tensor: "initializer 'w'", expected: 12, got: 8 });
   });
   it('row 35: two data fields, odd float16 bytes, unsupported types, invalid UTF-8', async () => {
@@ -260,9 +334,19 @@ describe('rows 32-35: shapes and tensor data', () => {
       { dataType: 3, dims: [L(1)], int32Data: [300] },
       { dataType: 1, dims: [L(2)] },
     ];
-    for (const t of bad) await expectError(() => decodeModel(encodeProto(initializerProto(t))), TensorDataError, ErrorCodes.TensorData);
-    for (const [dataType, name] of [[11, 'DOUBLE'], [8, 'STRING'], [5, 'INT16'], [16, 'BFLOAT16']] as const) {
-      const e = await expectError(() => decodeModel(encodeProto(initializerProto({ dataType, dims: [L(1)], rawData: new Uint8Array(8) }))), TensorDataError, ErrorCodes.TensorData);
+    for (const t of bad)
+      await expectError(() => decodeModel(encodeProto(initializerProto(t))), TensorDataError, ErrorCodes.TensorData);
+    for (const [dataType, name] of [
+      [11, 'DOUBLE'],
+      [8, 'STRING'],
+      [5, 'INT16'],
+      [16, 'BFLOAT16'],
+    ] as const) {
+      const e = await expectError(
+        () => decodeModel(encodeProto(initializerProto({ dataType, dims: [L(1)], rawData: new Uint8Array(8) }))),
+        TensorDataError,
+        ErrorCodes.TensorData,
+      );
       expect(e.message).toContain(`initializer 'w' has data type ${name}`);
     }
     const proto = goodProto();
@@ -289,7 +373,9 @@ describe('rows 24-26, 28, 33: graph checks on imported models', () => {
   it('row 26: duplicate initializers (at decode) and two nodes writing one name', async () => {
     const twice = goodProto();
     twice.graph!.initializer!.push(twice.graph!.initializer![0]);
-    expect((await expectError(() => decodeModel(encodeProto(twice)), GraphError, ErrorCodes.Graph)).details).toMatchObject({ initializer: 'b' });
+    expect(
+      (await expectError(() => decodeModel(encodeProto(twice)), GraphError, ErrorCodes.Graph)).details,
+    ).toMatchObject({ initializer: 'b' });
     const proto = goodProto();
     proto.graph!.node![0].output = ['y'];
     const e = await expectError(() => decodeAndValidate(proto), GraphError, ErrorCodes.Graph);
@@ -297,17 +383,33 @@ describe('rows 24-26, 28, 33: graph checks on imported models', () => {
   });
   it('row 28: an initializer whose data_type differs from its value_info', async () => {
     const proto = goodProto();
-    proto.graph!.valueInfo = [{ name: 'b', type: { tensorType: { elemType: 6, shape: { dim: [{ dimValue: L(2) }] } } } }];
+    proto.graph!.valueInfo = [
+      { name: 'b', type: { tensorType: { elemType: 6, shape: { dim: [{ dimValue: L(2) }] } } } },
+    ];
     const e = await expectError(() => decodeAndValidate(proto), TensorDataError, ErrorCodes.TensorData);
     expect(e.details).toMatchObject({ value: 'b', expected: { type: 'int32' }, got: { type: 'float32' } });
   });
   it('row 33: value_info dims past 2^53, each or in product', async () => {
     const huge = goodProto();
-    huge.graph!.valueInfo = [{ name: 't', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: L(2 ** 62) }, { dimValue: L(4) }] } } } }];
+    huge.graph!.valueInfo = [
+      {
+        name: 't',
+        type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: L(2 ** 62) }, { dimValue: L(4) }] } } },
+      },
+    ];
     const e = await expectError(() => decodeModel(encodeProto(huge)), ShapeError, ErrorCodes.Shape);
     expect(e.details).toMatchObject({ value: 't', axis: 0 });
     const cube = goodProto();
-    cube.graph!.valueInfo = [{ name: 't', type: { tensorType: { elemType: 1, shape: { dim: [2 ** 26, 2 ** 26, 2 ** 26].map((d) => ({ dimValue: L(d) })) } } } }];
-    expect((await expectError(() => decodeAndValidate(cube), ShapeError, ErrorCodes.Shape)).details).toMatchObject({ value: 't' });
+    cube.graph!.valueInfo = [
+      {
+        name: 't',
+        type: {
+          tensorType: { elemType: 1, shape: { dim: [2 ** 26, 2 ** 26, 2 ** 26].map((d) => ({ dimValue: L(d) })) } },
+        },
+      },
+    ];
+    expect((await expectError(() => decodeAndValidate(cube), ShapeError, ErrorCodes.Shape)).details).toMatchObject({
+      value: 't',
+    });
   });
 });

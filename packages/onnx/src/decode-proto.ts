@@ -22,7 +22,10 @@ export function decodeModelProto(bytes: Uint8Array): onnx.ModelProto {
   }
   const foreign = detectForeignFormat(bytes);
   if (foreign !== undefined) {
-    throw new ModelFormatError(`not an ONNX model: the bytes look like ${foreign}`, { expected: 'binary ONNX (protobuf)', got: foreign });
+    throw new ModelFormatError(`not an ONNX model: the bytes look like ${foreign}`, {
+      expected: 'binary ONNX (protobuf)',
+      got: foreign,
+    });
   }
   const reader = protobuf.Reader.create(bytes);
   let proto: onnx.ModelProto;
@@ -38,11 +41,15 @@ export function decodeModelProto(bytes: Uint8Array): onnx.ModelProto {
         { cause: error },
       );
     }
-    throw new ModelFormatError(`not a valid ONNX model: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason}); the file may be truncated or corrupt`, {
-      offset,
-      size: bytes.length,
-      reason,
-    }, { cause: error });
+    throw new ModelFormatError(
+      `not a valid ONNX model: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason}); the file may be truncated or corrupt`,
+      {
+        offset,
+        size: bytes.length,
+        reason,
+      },
+      { cause: error },
+    );
   }
   if (!proto.graph) {
     throw new ModelFormatError(`not an ONNX model: the ${bytes.length} bytes parse as protobuf but hold no graph`, {

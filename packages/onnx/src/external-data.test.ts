@@ -39,7 +39,13 @@ afterAll(async () => {
 type Entries = [string, string][];
 
 function externalTensor(entries: Entries, name = 'w'): onnx.TensorProto.$Properties {
-  return { name, dataType: 1, dims: [L(4)], dataLocation: 1, externalData: entries.map(([key, value]) => ({ key, value })) };
+  return {
+    name,
+    dataType: 1,
+    dims: [L(4)],
+    dataLocation: 1,
+    externalData: entries.map(([key, value]) => ({ key, value })),
+  };
 }
 
 /** A model whose initializer 'w' (float32 [4]) is external data described by `entries`. */
@@ -47,7 +53,12 @@ function modelBytes(graph: Partial<onnx.GraphProto.$Properties>): Uint8Array {
   return encodeProto({
     irVersion: L(8),
     opsetImport: [{ version: L(13) }],
-    graph: { name: 'g', node: [{ opType: 'Identity', input: ['w'], output: ['y'], name: 'id' }], output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }], ...graph },
+    graph: {
+      name: 'g',
+      node: [{ opType: 'Identity', input: ['w'], output: ['y'], name: 'id' }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+      ...graph,
+    },
   });
 }
 
@@ -67,10 +78,20 @@ async function refused(entries: Entries, message?: RegExp) {
 describe('good external data', () => {
   it('reads with offset and length, in a subfolder, and to the end of the file', async () => {
     for (const entries of [
-      [['location', 'weights.bin'], ['offset', '8'], ['length', '16']],
-      [['location', 'weights.bin'], ['offset', '8']],
+      [
+        ['location', 'weights.bin'],
+        ['offset', '8'],
+        ['length', '16'],
+      ],
+      [
+        ['location', 'weights.bin'],
+        ['offset', '8'],
+      ],
       [['location', './sub/w.bin']],
-      [['location', 'sub\\w.bin'], ['checksum', 'ignored']],
+      [
+        ['location', 'sub\\w.bin'],
+        ['checksum', 'ignored'],
+      ],
     ] as Entries[]) {
       const m = await load(entries);
       expect([...m.graph.initializers.get('w')!.data]).toEqual(WEIGHTS);
@@ -83,9 +104,12 @@ describe('good external data', () => {
 });
 
 describe('row 14: parent references', () => {
-  it.each(['../outside/secret.bin', 'sub/../../outside/secret.bin', 'sub/../weights.bin', '..\\outside\\secret.bin'])('refuses %s', async (location) => {
-    await refused([['location', location]], /'\.\.' is not allowed/);
-  });
+  it.each(['../outside/secret.bin', 'sub/../../outside/secret.bin', 'sub/../weights.bin', '..\\outside\\secret.bin'])(
+    'refuses %s',
+    async (location) => {
+      await refused([['location', location]], /'\.\.' is not allowed/);
+    },
+  );
 });
 
 describe('row 15: absolute, drive, UNC, NUL', () => {
@@ -108,7 +132,13 @@ describe('row 16: links', () => {
     await symlink(join(outside, 'secret.bin'), join(dir, 'escape.bin'));
     await symlink(join(dir, 'weights.bin'), join(dir, 'inside.bin'));
     await refused([['location', 'escape.bin']], /symbolic link/);
-    await refused([['location', 'inside.bin'], ['offset', '8']], /symbolic link/);
+    await refused(
+      [
+        ['location', 'inside.bin'],
+        ['offset', '8'],
+      ],
+      /symbolic link/,
+    );
   });
   it('refuses a symlinked parent folder', async () => {
     await symlink(outside, join(dir, 'linked'));
@@ -139,7 +169,13 @@ describe('row 18: offsets and lengths', () => {
     [[['offset', '99999999999999999999']], /non-negative|too large/],
     [[['offset', '9007199254740993']], /too large/],
     [[['offset', '100']], /past the end/],
-    [[['offset', '8'], ['length', '4294967296']], /past the end/],
+    [
+      [
+        ['offset', '8'],
+        ['length', '4294967296'],
+      ],
+      /past the end/,
+    ],
   ] as [Entries, RegExp][])('refuses %j', async (extra, message) => {
     await refused([['location', 'weights.bin'], ...extra], message);
   });
@@ -155,7 +191,17 @@ describe('row 18: offsets and lengths', () => {
   });
   it('refuses a length that does not match the dims', async () => {
     const path = join(dir, 'model.onnx');
-    await writeFile(path, modelBytes({ initializer: [externalTensor([['location', 'weights.bin'], ['length', '8']])] }));
+    await writeFile(
+      path,
+      modelBytes({
+        initializer: [
+          externalTensor([
+            ['location', 'weights.bin'],
+            ['length', '8'],
+          ]),
+        ],
+      }),
+    );
     const e = await expectError(() => loadModel(path), TensorDataError, ErrorCodes.TensorData);
     expect(e.details).toMatchObject({ expected: 16, got: 8 });
   });
@@ -163,13 +209,32 @@ describe('row 18: offsets and lengths', () => {
 
 describe('row 19: keys', () => {
   it('ignores __proto__, constructor and unknown keys without assigning them anywhere', async () => {
-    const m = await load([['__proto__', '{"polluted":1}'], ['constructor', 'x'], ['toString', 'y'], ['location', 'sub/w.bin'], ['whatever', '1']]);
+    const m = await load([
+      ['__proto__', '{"polluted":1}'],
+      ['constructor', 'x'],
+      ['toString', 'y'],
+      ['location', 'sub/w.bin'],
+      ['whatever', '1'],
+    ]);
     expect([...m.graph.initializers.get('w')!.data]).toEqual(WEIGHTS);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   it('refuses duplicated keys and a missing location', async () => {
-    await refused([['location', 'sub/w.bin'], ['location', 'weights.bin']], /twice/);
-    await refused([['location', 'weights.bin'], ['offset', '8'], ['offset', '0']], /twice/);
+    await refused(
+      [
+        ['location', 'sub/w.bin'],
+        ['location', 'weights.bin'],
+      ],
+      /twice/,
+    );
+    await refused(
+      [
+        ['location', 'weights.bin'],
+        ['offset', '8'],
+        ['offset', '0'],
+      ],
+      /twice/,
+    );
     await refused([['offset', '0']], /no 'location'/);
   });
 });
@@ -190,9 +255,15 @@ describe('row 21: external data outside initializers follows the same rules', ()
     indices: { dataType: 7, dims: [L(4)], int64Data: [0, 2, 4, 6].map(L) },
   });
   it('reads them when safe', () => {
-    const tensorAttr = decodeModel(modelBytes(constant({ name: 'value', type: 4, t: externalTensor([['location', 'sub/w.bin']]) })), { baseDir: dir });
+    const tensorAttr = decodeModel(
+      modelBytes(constant({ name: 'value', type: 4, t: externalTensor([['location', 'sub/w.bin']]) })),
+      { baseDir: dir },
+    );
     expect(tensorAttr.graph.nodes[0].attributes.get('value')).toMatchObject({ type: 'tensor', value: { dims: [4] } });
-    const sparseAttr = decodeModel(modelBytes(constant({ name: 'sparse_value', type: 11, sparseTensor: sparse('sub/w.bin') })), { baseDir: dir });
+    const sparseAttr = decodeModel(
+      modelBytes(constant({ name: 'sparse_value', type: 11, sparseTensor: sparse('sub/w.bin') })),
+      { baseDir: dir },
+    );
     const dense = sparseAttr.graph.nodes[0].attributes.get('sparse_value');
     expect(dense?.type === 'tensor' && [...dense.value.data]).toEqual([1, 0, 2, 0, 3, 0, 4, 0]);
     const init = decodeModel(modelBytes({ sparseInitializer: [sparse('sub/w.bin')] }), { baseDir: dir });
@@ -204,7 +275,8 @@ describe('row 21: external data outside initializers follows the same rules', ()
       modelBytes(constant({ name: 'sparse_value', type: 11, sparseTensor: sparse('*/_ORT_MEM_ADDR_/*') })),
       modelBytes({ sparseInitializer: [sparse('/etc/passwd')] }),
     ];
-    for (const bytes of cases) await expectError(() => decodeModel(bytes, { baseDir: dir }), ExternalDataError, ErrorCodes.ExternalData);
+    for (const bytes of cases)
+      await expectError(() => decodeModel(bytes, { baseDir: dir }), ExternalDataError, ErrorCodes.ExternalData);
   });
 });
 

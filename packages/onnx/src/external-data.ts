@@ -28,7 +28,12 @@ const KNOWN_KEYS = new Set(['location', 'offset', 'length', 'checksum']);
 const FORBIDDEN_CHARS = /[*?<>|":\u0000-\u001f]/;
 
 function fail(what: string, location: string | undefined, reason: string, extra: Record<string, unknown> = {}): never {
-  throw new ExternalDataError(`external data of ${what}: ${reason}`, { tensor: what, ...(location !== undefined ? { location } : {}), reason, ...extra });
+  throw new ExternalDataError(`external data of ${what}: ${reason}`, {
+    tensor: what,
+    ...(location !== undefined ? { location } : {}),
+    reason,
+    ...extra,
+  });
 }
 
 /** Why a location is refused, or undefined when it is a plain relative path inside the folder. */
@@ -36,7 +41,8 @@ function locationProblem(location: string): string | undefined {
   if (location === '') return 'the location is empty';
   if (location.includes('\u0000')) return 'the location contains a NUL byte';
   if (/^[\\/]{2}/.test(location)) return 'UNC and network paths are not allowed';
-  if (posix.isAbsolute(location) || win32.isAbsolute(location)) return 'absolute paths are not allowed; give a path relative to the model folder';
+  if (posix.isAbsolute(location) || win32.isAbsolute(location))
+    return 'absolute paths are not allowed; give a path relative to the model folder';
   if (/^[A-Za-z]:/.test(location)) return 'drive-letter paths are not allowed';
   if (location.includes('*')) return `'${location}' is a magic location (like ORT's */_ORT_MEM_ADDR_/*), not a file`;
   const parts = location.split(/[\\/]/);
@@ -47,7 +53,8 @@ function locationProblem(location: string): string | undefined {
 }
 
 function parseNonNegative(value: string, key: string, what: string, location: string | undefined): number {
-  if (!/^\d{1,16}$/.test(value)) fail(what, location, `${key} '${value}' must be a non-negative decimal integer`, { key, got: value });
+  if (!/^\d{1,16}$/.test(value))
+    fail(what, location, `${key} '${value}' must be a non-negative decimal integer`, { key, got: value });
   const n = Number(value);
   if (!Number.isSafeInteger(n)) fail(what, location, `${key} ${value} is too large`, { key, got: value });
   return n;
@@ -91,19 +98,31 @@ export class ExternalDataFiles {
   read(what: string, entries: readonly onnx.StringStringEntryProto.$Properties[], byteLength: number): Uint8Array {
     const ref = parseRef(entries, what);
     if (this.baseDir === undefined) {
-      fail(what, ref.location, 'the model was loaded from bytes without a baseDir; pass options.baseDir to allow external data');
+      fail(
+        what,
+        ref.location,
+        'the model was loaded from bytes without a baseDir; pass options.baseDir to allow external data',
+      );
     }
     const file = this.open(ref.location, what);
     if (ref.offset > file.size) {
-      fail(what, ref.location, `offset ${ref.offset} is past the end of the file (${file.size} bytes)`, { offset: ref.offset, fileSize: file.size });
+      fail(what, ref.location, `offset ${ref.offset} is past the end of the file (${file.size} bytes)`, {
+        offset: ref.offset,
+        fileSize: file.size,
+      });
     }
     const length = ref.length ?? file.size - ref.offset;
     if (ref.offset + length > file.size) {
-      fail(what, ref.location, `offset ${ref.offset} + length ${length} runs past the end of the file (${file.size} bytes)`, {
-        offset: ref.offset,
-        length,
-        fileSize: file.size,
-      });
+      fail(
+        what,
+        ref.location,
+        `offset ${ref.offset} + length ${length} runs past the end of the file (${file.size} bytes)`,
+        {
+          offset: ref.offset,
+          length,
+          fileSize: file.size,
+        },
+      );
     }
     if (length !== byteLength) {
       throw new TensorDataError(`external data of ${what} has ${length} bytes, its type and dims need ${byteLength}`, {
@@ -118,12 +137,19 @@ export class ExternalDataFiles {
       bytes = new Uint8Array(length);
     } catch (error) {
       // A file may be far larger than memory (a sparse file, say): that is a resource limit, not a crash.
-      throw new ResourceLimitError(`external data of ${what} needs ${length} bytes, more than can be allocated`, { tensor: what, got: length }, { cause: error });
+      throw new ResourceLimitError(
+        `external data of ${what} needs ${length} bytes, more than can be allocated`,
+        { tensor: what, got: length },
+        { cause: error },
+      );
     }
     let done = 0;
     while (done < length) {
       const n = readSync(file.fd, bytes, done, length - done, ref.offset + done);
-      if (n === 0) fail(what, ref.location, `the file ended after ${ref.offset + done} bytes while reading`, { offset: ref.offset + done });
+      if (n === 0)
+        fail(what, ref.location, `the file ended after ${ref.offset + done} bytes while reading`, {
+          offset: ref.offset + done,
+        });
       done += n;
     }
     return bytes;
@@ -160,13 +186,21 @@ export class ExternalDataFiles {
       try {
         stat = lstatSync(path);
       } catch (error) {
-        fail(what, location, `'${parts.slice(0, i + 1).join('/')}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        fail(
+          what,
+          location,
+          `'${parts.slice(0, i + 1).join('/')}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
       const last = i === parts.length - 1;
-      if (stat.isSymbolicLink()) fail(what, location, `'${parts.slice(0, i + 1).join('/')}' is a symbolic link; symlinks are not followed`);
+      if (stat.isSymbolicLink())
+        fail(what, location, `'${parts.slice(0, i + 1).join('/')}' is a symbolic link; symlinks are not followed`);
       if (!last && !stat.isDirectory()) fail(what, location, `'${parts.slice(0, i + 1).join('/')}' is not a folder`);
       if (last && !stat.isFile()) fail(what, location, 'it is not a regular file (a folder, FIFO, socket or device)');
-      if (last && stat.nlink > 1) fail(what, location, `the file has ${stat.nlink} hard links; hard-linked data files are refused`, { nlink: stat.nlink });
+      if (last && stat.nlink > 1)
+        fail(what, location, `the file has ${stat.nlink} hard links; hard-linked data files are refused`, {
+          nlink: stat.nlink,
+        });
     }
 
     // O_NOFOLLOW: the last component cannot have become a symlink since; O_NONBLOCK: nor a FIFO that blocks open().

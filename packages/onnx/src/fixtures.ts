@@ -55,7 +55,11 @@ export function floatBytes(values: number[]): Uint8Array {
 }
 
 /** Runs `fn` and checks it throws a lastmile error of `Class` and `code`; returns the error. */
-export async function expectError(fn: () => unknown, Class: abstract new (...args: never[]) => Error, code: ErrorCode): Promise<Error & { details: Record<string, unknown> }> {
+export async function expectError(
+  fn: () => unknown,
+  Class: abstract new (...args: never[]) => Error,
+  code: ErrorCode,
+): Promise<Error & { details: Record<string, unknown> }> {
   let caught: unknown;
   try {
     await fn();
@@ -76,4 +80,3 @@ export function expectAlive(): void {
   const { y } = evaluateGraph(m, { x: new Tensor('float32', [-2, 3, 4, 6], [2, 2]) });
   expect([...y.data]).toEqual([0, 0, 5, 1]);
 }
-

@@ -4,7 +4,10 @@
  */
 
 const MAGIC: readonly { bytes: readonly number[]; at?: number; name: string }[] = [
-  { bytes: [0x50, 0x4b, 0x03, 0x04], name: 'a zip archive (a PyTorch checkpoint or a model bundle: export or unpack the .onnx file)' },
+  {
+    bytes: [0x50, 0x4b, 0x03, 0x04],
+    name: 'a zip archive (a PyTorch checkpoint or a model bundle: export or unpack the .onnx file)',
+  },
   { bytes: [0x1f, 0x8b], name: 'gzip-compressed data (decompress it first)' },
   { bytes: [0x89, 0x48, 0x44, 0x46], name: 'an HDF5 file (a Keras model: convert it to ONNX)' },
   { bytes: [0x54, 0x46, 0x4c, 0x33], at: 4, name: 'a TensorFlow Lite flatbuffer (convert it to ONNX)' },
@@ -39,7 +42,8 @@ function describeText(text: string): string {
   if (/^\s*(layers?|input_dim|input_shape)\s*\{/m.test(text) || /^\s*layers?\s*\{[\s\S]*type\s*:/m.test(text)) {
     return 'a Caffe prototxt (text network definition: load it with @lastmile/caffe)';
   }
-  if (/^\s*ir_version\s*:/m.test(text) || /^\s*graph\s*\{/m.test(text)) return 'ONNX in protobuf text format (save it as binary ONNX)';
+  if (/^\s*ir_version\s*:/m.test(text) || /^\s*graph\s*\{/m.test(text))
+    return 'ONNX in protobuf text format (save it as binary ONNX)';
   if (/^\s*[[{]/.test(text)) return 'JSON text';
   return 'text';
 }

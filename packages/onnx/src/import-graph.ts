@@ -22,7 +22,11 @@ function text(bytes: Uint8Array, what: string, node: Node): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new AttributeError(`${what} of ${node.opType} node '${node.name}' is not valid UTF-8`, { node: node.name, op: node.opType, attribute: what });
+    throw new AttributeError(`${what} of ${node.opType} node '${node.name}' is not valid UTF-8`, {
+      node: node.name,
+      op: node.opType,
+      attribute: what,
+    });
   }
 }
 
@@ -30,7 +34,10 @@ function dim(d: onnx.TensorShapeProto.Dimension.$Properties, axis: number, value
   if (d.value === 'dimValue') {
     const n = longToSafeInteger(d.dimValue);
     if (n === undefined || n < 0) {
-      throw new ShapeError(`value '${value}' has dimension ${axis} = ${longToNumber(d.dimValue)}: dims must be non-negative integers below 2^53`, { value, axis, got: longToNumber(d.dimValue) });
+      throw new ShapeError(
+        `value '${value}' has dimension ${axis} = ${longToNumber(d.dimValue)}: dims must be non-negative integers below 2^53`,
+        { value, axis, got: longToNumber(d.dimValue) },
+      );
     }
     return n;
   }
@@ -45,20 +52,39 @@ function valueInfo(v: onnx.ValueInfoProto.$Properties, ctx: GraphContext): Value
   if (!type?.value) return undefined;
   if (type.value !== 'tensorType' || !type.tensorType) {
     const kind = type.value.replace(/Type$/, '');
-    throw new TensorDataError(`value '${name}' is a ${kind}; lastmile handles tensors only`, { value: name, expected: 'tensor', got: kind });
+    throw new TensorDataError(`value '${name}' is a ${kind}; lastmile handles tensors only`, {
+      value: name,
+      expected: 'tensor',
+      got: kind,
+    });
   }
   const code = type.tensorType.elemType ?? 0;
   const elem = tensorTypeOf(code);
   if (elem === undefined) {
-    throw new TensorDataError(`value '${name}' has element type ${onnxTypeName(code)}, which lastmile does not support`, { value: name, got: onnxTypeName(code) });
+    throw new TensorDataError(
+      `value '${name}' has element type ${onnxTypeName(code)}, which lastmile does not support`,
+      { value: name, got: onnxTypeName(code) },
+    );
   }
   const shape = type.tensorType.shape;
-  return shape ? { name, type: elem, shape: (shape.dim ?? []).map((d, i) => dim(d, i, name, ctx)) } : { name, type: elem };
+  return shape
+    ? { name, type: elem, shape: (shape.dim ?? []).map((d, i) => dim(d, i, name, ctx)) }
+    : { name, type: elem };
 }
 
-function requiredValueInfo(v: onnx.ValueInfoProto.$Properties, role: string, graph: string, ctx: GraphContext): ValueInfo {
+function requiredValueInfo(
+  v: onnx.ValueInfoProto.$Properties,
+  role: string,
+  graph: string,
+  ctx: GraphContext,
+): ValueInfo {
   const info = valueInfo(v, ctx);
-  if (!info) throw new ModelFormatError(`${role} '${v.name ?? ''}' of graph '${graph}' has no tensor type`, { graph, value: v.name ?? '', role });
+  if (!info)
+    throw new ModelFormatError(`${role} '${v.name ?? ''}' of graph '${graph}' has no tensor type`, {
+      graph,
+      value: v.name ?? '',
+      role,
+    });
   return info;
 }
 
@@ -82,7 +108,11 @@ function attribute(a: onnx.AttributeProto.$Properties, node: Node, depth: number
   const name = a.name ?? '';
   const where = `attribute '${name}' of ${node.opType} node '${node.name}'`;
   const details = { node: node.name, op: node.opType, attribute: name };
-  if (a.refAttrName) throw new AttributeError(`${where} refers to a function attribute ('${a.refAttrName}') outside a function`, details);
+  if (a.refAttrName)
+    throw new AttributeError(
+      `${where} refers to a function attribute ('${a.refAttrName}') outside a function`,
+      details,
+    );
   const type = attributeType(a);
   const missing = (): never => {
     throw new AttributeError(`${where} is declared ${AttributeType[type]} but holds no value`, details);
@@ -123,13 +153,25 @@ function uniqueName(base: string, used: Set<string>): string {
 function node(n: onnx.NodeProto.$Properties, name: string, depth: number, ctx: GraphContext): Node {
   const opType = n.opType ?? '';
   if (!opType) throw new GraphError(`node '${name}' has no op_type`, { node: name });
-  const out: Node = { name, opType, domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attributes: new Map() };
+  const out: Node = {
+    name,
+    opType,
+    domain: n.domain ?? '',
+    inputs: [...(n.input ?? [])],
+    outputs: [...(n.output ?? [])],
+    attributes: new Map(),
+  };
   if (n.docString) out.docString = n.docString;
   for (const a of n.attribute ?? []) {
     const attrName = a.name ?? '';
-    if (!attrName) throw new AttributeError(`${opType} node '${name}' has an attribute without a name`, { node: name, op: opType });
+    if (!attrName)
+      throw new AttributeError(`${opType} node '${name}' has an attribute without a name`, { node: name, op: opType });
     if (out.attributes.has(attrName)) {
-      throw new AttributeError(`${opType} node '${name}' sets attribute '${attrName}' twice`, { node: name, op: opType, attribute: attrName });
+      throw new AttributeError(`${opType} node '${name}' sets attribute '${attrName}' twice`, {
+        node: name,
+        op: opType,
+        attribute: attrName,
+      });
     }
     out.attributes.set(attrName, attribute(a, out, depth, ctx));
   }
@@ -142,10 +184,12 @@ export function importGraph(g: onnx.GraphProto.$Properties, depth: number, ctx: 
   const initializers = new Map<string, Tensor>();
   const addInitializer = (key: string, make: () => Tensor): void => {
     if (!key) throw new GraphError(`graph '${name}' has an initializer without a name`, { graph: name });
-    if (initializers.has(key)) throw new GraphError(`graph '${name}' defines initializer '${key}' twice`, { graph: name, initializer: key });
+    if (initializers.has(key))
+      throw new GraphError(`graph '${name}' defines initializer '${key}' twice`, { graph: name, initializer: key });
     initializers.set(key, make());
   };
-  for (const t of g.initializer ?? []) addInitializer(t.name ?? '', () => importTensor(t, `initializer '${t.name}'`, ctx));
+  for (const t of g.initializer ?? [])
+    addInitializer(t.name ?? '', () => importTensor(t, `initializer '${t.name}'`, ctx));
   for (const s of g.sparseInitializer ?? []) {
     const key = s.values?.name ?? '';
     addInitializer(key, () => importSparseTensor(s, `initializer '${key}'`, ctx));
@@ -171,7 +215,9 @@ export function importGraph(g: onnx.GraphProto.$Properties, depth: number, ctx: 
     name,
     nodes,
     // Before IR 4 every initializer was also listed as an input; the IR lists runtime inputs only.
-    inputs: (g.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map((v) => requiredValueInfo(v, 'input', name, ctx)),
+    inputs: (g.input ?? [])
+      .filter((v) => !initializers.has(v.name ?? ''))
+      .map((v) => requiredValueInfo(v, 'input', name, ctx)),
     outputs: (g.output ?? []).map((v) => requiredValueInfo(v, 'output', name, ctx)),
     initializers,
     valueInfo: valueInfoMap,

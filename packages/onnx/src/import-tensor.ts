@@ -1,7 +1,16 @@
 /**
  * onnx.TensorProto / SparseTensorProto -> lastmile Tensor, with every size checked before allocating.
  */
-import { allocData, bytesPerElement, isLastmileError, ModelLimitError, ShapeError, sizeOf, Tensor, TensorDataError } from '@lastmile/core';
+import {
+  allocData,
+  bytesPerElement,
+  isLastmileError,
+  ModelLimitError,
+  ShapeError,
+  sizeOf,
+  Tensor,
+  TensorDataError,
+} from '@lastmile/core';
 import type { TensorData, TensorType } from '@lastmile/core';
 import { onnxTypeName, tensorTypeOf } from './data-types.js';
 import type { ExternalDataFiles } from './external-data.js';
@@ -29,11 +38,18 @@ const INT32_RANGE: Partial<Record<TensorType, [number, number]>> = {
 };
 
 /** Checked dims of a tensor: non-negative safe integers whose product fits 2^53. */
-export function checkedDims(dims: readonly (onnx.TensorProto['dims'][number] | number)[], what: string): { dims: number[]; count: number } {
+export function checkedDims(
+  dims: readonly (onnx.TensorProto['dims'][number] | number)[],
+  what: string,
+): { dims: number[]; count: number } {
   const out = dims.map((d, i) => {
     const n = longToSafeInteger(d);
     if (n === undefined || n < 0) {
-      throw new ShapeError(`${what} has dimension ${i} = ${String(n ?? d)}: dims must be non-negative integers`, { tensor: what, axis: i, got: String(n ?? d) });
+      throw new ShapeError(`${what} has dimension ${i} = ${String(n ?? d)}: dims must be non-negative integers`, {
+        tensor: what,
+        axis: i,
+        got: String(n ?? d),
+      });
     }
     return n;
   });
@@ -41,29 +57,39 @@ export function checkedDims(dims: readonly (onnx.TensorProto['dims'][number] | n
     return { dims: out, count: sizeOf(out) };
   } catch (error) {
     if (!isLastmileError(error)) throw error;
-    throw new ShapeError(`${what} has dims [${out.join(', ')}] whose element count exceeds 2^53`, { tensor: what, dims: out }, { cause: error });
+    throw new ShapeError(
+      `${what} has dims [${out.join(', ')}] whose element count exceeds 2^53`,
+      { tensor: what, dims: out },
+      { cause: error },
+    );
   }
 }
 
 function checkTensorBytes(bytes: number, what: string, ctx: TensorContext): void {
   if (bytes > ctx.maxTensorBytes) {
-    throw new ModelLimitError(`${what} needs ${bytes} bytes, over the limit of ${ctx.maxTensorBytes} (option maxTensorBytes)`, {
-      tensor: what,
-      limit: ctx.maxTensorBytes,
-      got: bytes,
-      option: 'maxTensorBytes',
-    });
+    throw new ModelLimitError(
+      `${what} needs ${bytes} bytes, over the limit of ${ctx.maxTensorBytes} (option maxTensorBytes)`,
+      {
+        tensor: what,
+        limit: ctx.maxTensorBytes,
+        got: bytes,
+        option: 'maxTensorBytes',
+      },
+    );
   }
 }
 
 function elementType(code: number, what: string): TensorType {
   const type = tensorTypeOf(code);
   if (type === undefined) {
-    throw new TensorDataError(`${what} has data type ${onnxTypeName(code)}, which lastmile does not support (supported: ${SUPPORTED.join(', ')})`, {
-      tensor: what,
-      got: onnxTypeName(code),
-      expected: SUPPORTED,
-    });
+    throw new TensorDataError(
+      `${what} has data type ${onnxTypeName(code)}, which lastmile does not support (supported: ${SUPPORTED.join(', ')})`,
+      {
+        tensor: what,
+        got: onnxTypeName(code),
+        expected: SUPPORTED,
+      },
+    );
   }
   return type;
 }
@@ -83,14 +109,28 @@ function dataSources(t: onnx.TensorProto.$Properties): [string, number][] {
   return fields.filter(([, n]) => n > 0);
 }
 
-function fromTypedField(t: onnx.TensorProto.$Properties, field: string, type: TensorType, count: number, what: string): TensorData {
+function fromTypedField(
+  t: onnx.TensorProto.$Properties,
+  field: string,
+  type: TensorType,
+  count: number,
+  what: string,
+): TensorData {
   const expectedField = type === 'float32' ? 'float_data' : type === 'int64' ? 'int64_data' : 'int32_data';
   if (field !== expectedField) {
-    throw new TensorDataError(`${what} is ${type} but stores its data in ${field} (expected ${expectedField})`, { tensor: what, expected: expectedField, got: field });
+    throw new TensorDataError(`${what} is ${type} but stores its data in ${field} (expected ${expectedField})`, {
+      tensor: what,
+      expected: expectedField,
+      got: field,
+    });
   }
   const values = (field === 'float_data' ? t.floatData : field === 'int64_data' ? t.int64Data : t.int32Data) ?? [];
   if (values.length !== count) {
-    throw new TensorDataError(`${what} has ${values.length} values in ${field}, its dims need ${count}`, { tensor: what, expected: count, got: values.length });
+    throw new TensorDataError(`${what} has ${values.length} values in ${field}, its dims need ${count}`, {
+      tensor: what,
+      expected: count,
+      got: values.length,
+    });
   }
   const out = allocData(type, count);
   if (type === 'int64') {
@@ -104,12 +144,15 @@ function fromTypedField(t: onnx.TensorProto.$Properties, field: string, type: Te
   for (let i = 0; i < count; i++) {
     const v = (values as number[])[i];
     if (range && (v < range[0] || v > range[1])) {
-      throw new TensorDataError(`${what} holds ${v} at index ${i} in int32_data, outside the ${type} range [${range[0]}, ${range[1]}]`, {
-        tensor: what,
-        index: i,
-        got: v,
-        expected: range,
-      });
+      throw new TensorDataError(
+        `${what} holds ${v} at index ${i} in int32_data, outside the ${type} range [${range[0]}, ${range[1]}]`,
+        {
+          tensor: what,
+          index: i,
+          got: v,
+          expected: range,
+        },
+      );
     }
     (out as Float32Array)[i] = v;
   }
@@ -119,7 +162,10 @@ function fromTypedField(t: onnx.TensorProto.$Properties, field: string, type: Te
 /** Converts a TensorProto; `what` names it in errors ("initializer 'conv1.weight'"). */
 export function importTensor(t: onnx.TensorProto.$Properties, what: string, ctx: TensorContext): Tensor {
   const type = elementType(t.dataType ?? 0, what);
-  if (t.segment) throw new TensorDataError(`${what} is a segment of a larger tensor; segmented tensors are not supported`, { tensor: what });
+  if (t.segment)
+    throw new TensorDataError(`${what} is a segment of a larger tensor; segmented tensors are not supported`, {
+      tensor: what,
+    });
   const { dims, count } = checkedDims(t.dims ?? [], what);
   const width = bytesPerElement(type);
   const byteLength = count * width;
@@ -133,17 +179,26 @@ export function importTensor(t: onnx.TensorProto.$Properties, what: string, ctx:
   }
   const field = sources[0]?.[0];
   if (field === undefined) {
-    if (count !== 0) throw new TensorDataError(`${what} has no data; its dims [${dims.join(', ')}] need ${count} values`, { tensor: what, expected: count, got: 0 });
+    if (count !== 0)
+      throw new TensorDataError(`${what} has no data; its dims [${dims.join(', ')}] need ${count} values`, {
+        tensor: what,
+        expected: count,
+        got: 0,
+      });
     return new Tensor(type, allocData(type, 0), dims);
   }
   if (field === 'raw_data' || field === 'external_data') {
-    const bytes = field === 'raw_data' ? (t.rawData as Uint8Array) : ctx.external.read(what, t.externalData ?? [], byteLength);
+    const bytes =
+      field === 'raw_data' ? (t.rawData as Uint8Array) : ctx.external.read(what, t.externalData ?? [], byteLength);
     if (bytes.length !== byteLength) {
-      throw new TensorDataError(`${what} has ${bytes.length} bytes of raw_data, its type ${type} and dims [${dims.join(', ')}] need ${byteLength}`, {
-        tensor: what,
-        expected: byteLength,
-        got: bytes.length,
-      });
+      throw new TensorDataError(
+        `${what} has ${bytes.length} bytes of raw_data, its type ${type} and dims [${dims.join(', ')}] need ${byteLength}`,
+        {
+          tensor: what,
+          expected: byteLength,
+          got: bytes.length,
+        },
+      );
     }
     return new Tensor(type, fromRawData(type, bytes, count), dims);
   }
@@ -152,23 +207,30 @@ export function importTensor(t: onnx.TensorProto.$Properties, what: string, ctx:
 
 /** Expands a SparseTensorProto into a dense tensor, refusing one whose dense form exceeds `ctx.maxDenseBytes`. */
 export function importSparseTensor(s: onnx.SparseTensorProto.$Properties, what: string, ctx: TensorContext): Tensor {
-  if (!s.values || !s.indices) throw new TensorDataError(`sparse ${what} lacks its values or indices`, { tensor: what });
+  if (!s.values || !s.indices)
+    throw new TensorDataError(`sparse ${what} lacks its values or indices`, { tensor: what });
   const { dims, count } = checkedDims(s.dims ?? [], what);
   const values = importTensor(s.values, `values of sparse ${what}`, ctx);
   checkTensorBytes(count * bytesPerElement(values.type), `dense form of sparse ${what}`, ctx);
   const indices = importTensor(s.indices, `indices of sparse ${what}`, ctx);
   const nnz = values.size;
   if (values.dims.length !== 1 || indices.type !== 'int64') {
-    throw new TensorDataError(`sparse ${what} needs 1-D values and int64 indices`, { tensor: what, got: { values: values.dims, indices: indices.type } });
+    throw new TensorDataError(`sparse ${what} needs 1-D values and int64 indices`, {
+      tensor: what,
+      got: { values: values.dims, indices: indices.type },
+    });
   }
   const linear = indices.dims.length === 1 && indices.dims[0] === nnz;
   const coordinates = indices.dims.length === 2 && indices.dims[0] === nnz && indices.dims[1] === dims.length;
   if (!linear && !coordinates) {
-    throw new TensorDataError(`sparse ${what} has indices of dims [${indices.dims.join(', ')}] for ${nnz} values of rank ${dims.length}`, {
-      tensor: what,
-      expected: [[nnz], [nnz, dims.length]],
-      got: indices.dims,
-    });
+    throw new TensorDataError(
+      `sparse ${what} has indices of dims [${indices.dims.join(', ')}] for ${nnz} values of rank ${dims.length}`,
+      {
+        tensor: what,
+        expected: [[nnz], [nnz, dims.length]],
+        got: indices.dims,
+      },
+    );
   }
   const dense = allocData(values.type, count);
   const idx = indices.data as BigInt64Array;
@@ -182,7 +244,8 @@ export function importSparseTensor(s: onnx.SparseTensorProto.$Properties, what: 
       }
       at = at * dims[r] + i;
     }
-    if (!(at >= 0 && at < count)) throw new TensorDataError(`sparse ${what} has an index out of range at value ${k}`, { tensor: what, index: k });
+    if (!(at >= 0 && at < count))
+      throw new TensorDataError(`sparse ${what} has an index out of range at value ${k}`, { tensor: what, index: k });
     (dense as Float32Array)[at] = (values.data as Float32Array)[k];
   }
   return new Tensor(values.type, dense, dims);

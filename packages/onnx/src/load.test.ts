@@ -41,10 +41,29 @@ function everythingModel(): Model {
   g.initializers.set('scalar', new Tensor('float32', [7], []));
   g.valueInfo.set('p', { name: 'p', type: 'float32', shape: ['batch', 3, 4, 4] });
   g.nodes.push(
-    makeNode('MaxPool', ['x'], ['p'], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]), auto_pad: a.string('NOTSET') }, 'pool'),
+    makeNode(
+      'MaxPool',
+      ['x'],
+      ['p'],
+      { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]), auto_pad: a.string('NOTSET') },
+      'pool',
+    ),
     makeNode('LeakyRelu', ['p'], ['y'], { alpha: a.float(0.125) }, 'leaky'),
-    makeNode('If', ['flag'], ['z'], { then_branch: { type: 'graph', value: branch }, else_branch: { type: 'graph', value: branch } }, 'if'),
-    makeNode('Custom', ['x'], ['c'], { names: a.strings(['α', 'b']), weights: a.floats([0.5, 1]), big: a.int(2 ** 53 - 1) }, 'custom', 'com.example'),
+    makeNode(
+      'If',
+      ['flag'],
+      ['z'],
+      { then_branch: { type: 'graph', value: branch }, else_branch: { type: 'graph', value: branch } },
+      'if',
+    ),
+    makeNode(
+      'Custom',
+      ['x'],
+      ['c'],
+      { names: a.strings(['α', 'b']), weights: a.floats([0.5, 1]), big: a.int(2 ** 53 - 1) },
+      'custom',
+      'com.example',
+    ),
   );
   return {
     irVersion: 9,
@@ -77,7 +96,11 @@ describe('decodeModel', () => {
       [{ dataType: 9, dims: [numberToLong(2)], int32Data: [1, 0] }, 'bool', [1, 0]],
       [{ dataType: 10, dims: [numberToLong(1)], int32Data: [floatToHalf(2)] }, 'float16', [floatToHalf(2)]],
       [{ dataType: 6, dims: [numberToLong(1)], int32Data: [-7] }, 'int32', [-7]],
-      [{ dataType: 7, dims: [numberToLong(2)], int64Data: [numberToLong(-(2 ** 40)), numberToLong(3)] }, 'int64', [-(2n ** 40n), 3n]],
+      [
+        { dataType: 7, dims: [numberToLong(2)], int64Data: [numberToLong(-(2 ** 40)), numberToLong(3)] },
+        'int64',
+        [-(2n ** 40n), 3n],
+      ],
     ];
     for (const [tensor, type, values] of cases) {
       const w = decodeModel(encodeProto(initializerProto(tensor))).graph.initializers.get('w')!;
@@ -94,11 +117,24 @@ describe('decodeModel', () => {
         node: [
           { opType: 'Add', input: ['x', 'b'], output: ['t'] },
           { opType: 'Add', input: ['t', 'b'], output: ['u'], name: 'Add_0' },
-          { opType: 'Slice', input: ['u'], output: ['y'], attribute: [{ name: 'ends', ints: [numberToLong(2 ** 63)] }, { name: 'axes', ints: [numberToLong(0)], type: 7 }] },
+          {
+            opType: 'Slice',
+            input: ['u'],
+            output: ['y'],
+            attribute: [
+              { name: 'ends', ints: [numberToLong(2 ** 63)] },
+              { name: 'axes', ints: [numberToLong(0)], type: 7 },
+            ],
+          },
         ],
         initializer: [{ name: 'b', dataType: 1, dims: [numberToLong(1)], floatData: [1] }],
         input: [
-          { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{}, { dimParam: 'n' }, { dimValue: numberToLong(3) }] } } } },
+          {
+            name: 'x',
+            type: {
+              tensorType: { elemType: 1, shape: { dim: [{}, { dimParam: 'n' }, { dimValue: numberToLong(3) }] } },
+            },
+          },
           { name: 'b', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: numberToLong(1) }] } } } },
         ],
         output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{}] } } } }],
@@ -120,12 +156,20 @@ describe('decodeModel', () => {
       const proto = initializerProto({ dataType: 1, dims: [numberToLong(1)], floatData: [0] });
       proto.graph!.initializer = [];
       proto.graph!.sparseInitializer = [
-        { dims: [numberToLong(2), numberToLong(3)], values: { name: 'w', dataType: 1, dims: [numberToLong(2)], floatData: [5, 6] }, indices },
+        {
+          dims: [numberToLong(2), numberToLong(3)],
+          values: { name: 'w', dataType: 1, dims: [numberToLong(2)], floatData: [5, 6] },
+          indices,
+        },
       ];
       return encodeProto(proto);
     };
     const linear = sparse({ dataType: 7, dims: [numberToLong(2)], int64Data: [numberToLong(1), numberToLong(5)] });
-    const coords = sparse({ dataType: 7, dims: [numberToLong(2), numberToLong(2)], int64Data: [0, 1, 1, 2].map(numberToLong) });
+    const coords = sparse({
+      dataType: 7,
+      dims: [numberToLong(2), numberToLong(2)],
+      int64Data: [0, 1, 1, 2].map(numberToLong),
+    });
     for (const bytes of [linear, coords]) {
       const w = decodeModel(bytes).graph.initializers.get('w')!;
       expect(w.dims).toEqual([2, 3]);

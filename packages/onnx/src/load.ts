@@ -39,25 +39,38 @@ function checkOpsets(proto: onnx.ModelProto): Map<string, number> {
     const domain = o.domain ?? '';
     const version = longToSafeInteger(o.version);
     if (version === undefined || version < 1) {
-      throw new UnsupportedOpsetError(`opset_import of domain '${domain}' has version ${String(o.version)}`, { domain, got: String(o.version) });
+      throw new UnsupportedOpsetError(`opset_import of domain '${domain}' has version ${String(o.version)}`, {
+        domain,
+        got: String(o.version),
+      });
     }
     const key = domain === 'ai.onnx' ? '' : domain;
-    if (opsets.has(key)) throw new ModelFormatError(`opset_import lists domain '${domain || 'ai.onnx'}' twice`, { domain });
+    if (opsets.has(key))
+      throw new ModelFormatError(`opset_import lists domain '${domain || 'ai.onnx'}' twice`, { domain });
     opsets.set(key, version);
   }
   const onnxOpset = opsets.get('');
   if (onnxOpset === undefined) {
-    throw new UnsupportedOpsetError(`the model imports no opset of the ONNX domain; lastmile supports ${range}`, { expected: SUPPORTED_OPSETS, got: 'none' });
+    throw new UnsupportedOpsetError(`the model imports no opset of the ONNX domain; lastmile supports ${range}`, {
+      expected: SUPPORTED_OPSETS,
+      got: 'none',
+    });
   }
   if (onnxOpset < SUPPORTED_OPSETS.min || onnxOpset > SUPPORTED_OPSETS.max) {
-    throw new UnsupportedOpsetError(`ONNX opset ${onnxOpset} is not supported; lastmile supports ${range}`, { domain: '', expected: SUPPORTED_OPSETS, got: onnxOpset });
+    throw new UnsupportedOpsetError(`ONNX opset ${onnxOpset} is not supported; lastmile supports ${range}`, {
+      domain: '',
+      expected: SUPPORTED_OPSETS,
+      got: onnxOpset,
+    });
   }
   return opsets;
 }
 
 /** Checks subgraph nesting with an explicit stack, before any conversion recurses into it. */
 function checkSubgraphDepth(proto: onnx.ModelProto, limit: number): void {
-  const stack: { nodes: readonly onnx.NodeProto.$Properties[]; depth: number }[] = [{ nodes: proto.graph?.node ?? [], depth: 0 }];
+  const stack: { nodes: readonly onnx.NodeProto.$Properties[]; depth: number }[] = [
+    { nodes: proto.graph?.node ?? [], depth: 0 },
+  ];
   for (const f of proto.functions ?? []) stack.push({ nodes: f.node ?? [], depth: 0 });
   while (stack.length > 0) {
     const { nodes, depth } = stack.pop()!;
@@ -65,12 +78,15 @@ function checkSubgraphDepth(proto: onnx.ModelProto, limit: number): void {
       for (const a of n.attribute ?? []) {
         for (const g of [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]) {
           if (depth + 1 > limit) {
-            throw new ModelLimitError(`subgraphs are nested deeper than ${limit} levels (at ${n.opType} node '${n.name ?? ''}')`, {
-              node: n.name ?? '',
-              op: n.opType ?? '',
-              limit,
-              option: 'maxSubgraphDepth',
-            });
+            throw new ModelLimitError(
+              `subgraphs are nested deeper than ${limit} levels (at ${n.opType} node '${n.name ?? ''}')`,
+              {
+                node: n.name ?? '',
+                op: n.opType ?? '',
+                limit,
+                option: 'maxSubgraphDepth',
+              },
+            );
           }
           stack.push({ nodes: g.node ?? [], depth: depth + 1 });
         }
@@ -84,10 +100,13 @@ function refuseFunctions(proto: onnx.ModelProto): void {
   if (functions.length === 0) return;
   const names = functions.slice(0, 10).map((f) => `${f.domain ? `${f.domain}.` : ''}${f.name ?? ''}`);
   const more = functions.length > names.length ? ` and ${functions.length - names.length} more` : '';
-  throw new UnsupportedOpError(`the model defines ${functions.length} local function(s), which lastmile does not support yet: ${names.join(', ')}${more}`, {
-    functions: names,
-    count: functions.length,
-  });
+  throw new UnsupportedOpError(
+    `the model defines ${functions.length} local function(s), which lastmile does not support yet: ${names.join(', ')}${more}`,
+    {
+      functions: names,
+      count: functions.length,
+    },
+  );
 }
 
 function importModel(bytes: Uint8Array, options: ResolvedOptions): Model {
@@ -99,8 +118,17 @@ function importModel(bytes: Uint8Array, options: ResolvedOptions): Model {
   refuseFunctions(proto);
   const external = new ExternalDataFiles(options.baseDir);
   try {
-    const graph = importGraph(proto.graph as onnx.GraphProto, 0, { external, maxTensorBytes: options.maxTensorBytes, unknownDims: 0 });
-    const model: Model = { irVersion, opsets, graph, metadata: new Map((proto.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])) };
+    const graph = importGraph(proto.graph as onnx.GraphProto, 0, {
+      external,
+      maxTensorBytes: options.maxTensorBytes,
+      unknownDims: 0,
+    });
+    const model: Model = {
+      irVersion,
+      opsets,
+      graph,
+      metadata: new Map((proto.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
+    };
     if (proto.producerName) model.producerName = proto.producerName;
     if (proto.producerVersion) model.producerVersion = proto.producerVersion;
     if (proto.docString) model.docString = proto.docString;
@@ -111,11 +139,14 @@ function importModel(bytes: Uint8Array, options: ResolvedOptions): Model {
 }
 
 function tooLarge(size: number, limit: number): ModelLimitError {
-  return new ModelLimitError(`the model is ${size} bytes, over the limit of ${limit}; store large weights as ONNX external data`, {
-    limit,
-    got: size,
-    option: 'maxFileBytes',
-  });
+  return new ModelLimitError(
+    `the model is ${size} bytes, over the limit of ${limit}; store large weights as ONNX external data`,
+    {
+      limit,
+      got: size,
+      option: 'maxFileBytes',
+    },
+  );
 }
 
 /**
@@ -132,7 +163,11 @@ function readModelFile(path: string, limit: number): Uint8Array {
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw new ModelFormatError(`cannot open model file '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { path }, { cause: error });
+    throw new ModelFormatError(
+      `cannot open model file '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { path },
+      { cause: error },
+    );
   }
   try {
     const info = fstatSync(fd);
@@ -162,7 +197,11 @@ export async function loadModel(source: string | Uint8Array, options?: LoadOptio
   try {
     size = (await stat(source)).size;
   } catch (error) {
-    throw new ModelFormatError(`cannot read model file '${source}' (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { path: source }, { cause: error });
+    throw new ModelFormatError(
+      `cannot read model file '${source}' (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { path: source },
+      { cause: error },
+    );
   }
   if (size > resolved.maxFileBytes) throw tooLarge(size, resolved.maxFileBytes);
   const bytes = readModelFile(source, resolved.maxFileBytes);

@@ -22,7 +22,10 @@ function baseModel(): Uint8Array {
   g.nodes.push(
     makeNode('MatMul', ['x', 'w'], ['m']),
     makeNode('Reshape', ['m', 'shape'], ['r']),
-    makeNode('If', ['c'], ['b'], { then_branch: { type: 'graph', value: branch }, else_branch: { type: 'graph', value: branch } }),
+    makeNode('If', ['c'], ['b'], {
+      then_branch: { type: 'graph', value: branch },
+      else_branch: { type: 'graph', value: branch },
+    }),
     makeNode('Add', ['r', 'b'], ['y'], { note: a.string('ok'), axes: a.ints([0, 1]), scales: a.floats([0.5]) }),
   );
   g.valueInfo.set('m', { name: 'm', type: 'float32', shape: ['n', 2] });
@@ -37,9 +40,17 @@ const mutation = fc.oneof(
   fc.record({
     kind: fc.constant('inflate' as const),
     at: fc.nat(base.length - 1),
-    bytes: fc.constantFrom([0xff, 0xff, 0xff, 0xff, 0x0f], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], [0xfe, 0xff, 0xff, 0xff, 0x07]),
+    bytes: fc.constantFrom(
+      [0xff, 0xff, 0xff, 0xff, 0x0f],
+      [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01],
+      [0xfe, 0xff, 0xff, 0xff, 0x07],
+    ),
   }),
-  fc.record({ kind: fc.constant('splice' as const), at: fc.nat(base.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: fc.nat(base.length - 1),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
 );
 
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;

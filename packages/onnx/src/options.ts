@@ -36,7 +36,10 @@ export interface ResolvedOptions {
 function limit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ModelLimitError(`option ${name} must be a non-negative integer, got ${value}`, { option: name, got: value });
+    throw new ModelLimitError(`option ${name} must be a non-negative integer, got ${value}`, {
+      option: name,
+      got: value,
+    });
   }
   return value;
 }

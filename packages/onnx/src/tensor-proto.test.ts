@@ -21,7 +21,9 @@ describe('encodeTensor / decodeTensor', () => {
       expect(name).toBe('x_0');
       expect(tensor.type).toBe(type);
       expect(tensor.dims).toEqual(t.dims);
-      expect(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength)).toEqual(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+      expect(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength)).toEqual(
+        new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      );
     });
   }
 
@@ -33,9 +35,18 @@ describe('encodeTensor / decodeTensor', () => {
   });
 
   it('reads tensors written with typed fields (float_data, int64_data), as other writers do', () => {
-    const bytes = onnx.TensorProto.encode({ name: 'y', dataType: 1, dims: [numberToLong(2)], floatData: [0.5, -1] }).finish();
+    const bytes = onnx.TensorProto.encode({
+      name: 'y',
+      dataType: 1,
+      dims: [numberToLong(2)],
+      floatData: [0.5, -1],
+    }).finish();
     expect(Array.from(decodeTensor(bytes).tensor.data as Float32Array)).toEqual([0.5, -1]);
-    const ints = onnx.TensorProto.encode({ dataType: 7, dims: [numberToLong(1)], int64Data: [numberToLong(-9)] }).finish();
+    const ints = onnx.TensorProto.encode({
+      dataType: 7,
+      dims: [numberToLong(1)],
+      int64Data: [numberToLong(-9)],
+    }).finish();
     expect(decodeTensor(ints)).toMatchObject({ name: '' });
     expect(Array.from(decodeTensor(ints).tensor.data as BigInt64Array)).toEqual([-9n]);
   });
@@ -47,7 +58,12 @@ describe('encodeTensor / decodeTensor', () => {
       new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
       onnx.TensorProto.encode({ dataType: 1, dims: [numberToLong(3)], rawData: new Uint8Array(8) }).finish(),
       onnx.TensorProto.encode({ dataType: 8, dims: [numberToLong(1)], stringData: [new Uint8Array([65])] }).finish(),
-      onnx.TensorProto.encode({ dataType: 1, dims: [numberToLong(1)], dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] }).finish(),
+      onnx.TensorProto.encode({
+        dataType: 1,
+        dims: [numberToLong(1)],
+        dataLocation: 1,
+        externalData: [{ key: 'location', value: 'w.bin' }],
+      }).finish(),
     ];
     for (const bytes of cases) {
       let caught: unknown;

@@ -28,16 +28,23 @@ export function decodeTensor(bytes: Uint8Array, options: { maxTensorBytes?: numb
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const offset = Math.min(reader.pos, bytes.length);
-    throw new TensorDataError(`not a valid TensorProto: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason})`, {
-      offset,
-      size: bytes.length,
-      reason,
-    }, { cause: error });
+    throw new TensorDataError(
+      `not a valid TensorProto: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason})`,
+      {
+        offset,
+        size: bytes.length,
+        reason,
+      },
+      { cause: error },
+    );
   }
   const name = proto.name ?? '';
   const external = new ExternalDataFiles(undefined);
   try {
-    const tensor = importTensor(proto, name ? `tensor '${name}'` : 'tensor', { external, maxTensorBytes: options.maxTensorBytes ?? DEFAULT_LIMITS.maxTensorBytes });
+    const tensor = importTensor(proto, name ? `tensor '${name}'` : 'tensor', {
+      external,
+      maxTensorBytes: options.maxTensorBytes ?? DEFAULT_LIMITS.maxTensorBytes,
+    });
     return { name, tensor };
   } finally {
     external.close();
@@ -48,5 +55,7 @@ export function decodeTensor(bytes: Uint8Array, options: { maxTensorBytes?: numb
 export function encodeTensor(tensor: Tensor, name: string): Uint8Array {
   const bytes = onnx.TensorProto.encode(tensorProto(tensor, name)).finish();
   // protobufjs may return a view into a shared pool: hand back an array that owns its memory.
-  return bytes.byteLength === bytes.buffer.byteLength ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+  return bytes.byteLength === bytes.buffer.byteLength
+    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : new Uint8Array(bytes);
 }

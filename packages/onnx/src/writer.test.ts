@@ -12,7 +12,15 @@ function model(graph: Graph, opset = 13): Model {
 }
 
 /** Direct 3x3 convolution, pad 1, stride 1, then ReLU: the reference the written model must match. */
-function convRelu(x: Float32Array, w: Float32Array, b: Float32Array, c: number, m: number, h: number, wd: number): Float32Array {
+function convRelu(
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  c: number,
+  m: number,
+  h: number,
+  wd: number,
+): Float32Array {
   const out = new Float32Array(m * h * wd);
   for (let o = 0; o < m; o++)
     for (let y = 0; y < h; y++)
@@ -33,7 +41,8 @@ function convRelu(x: Float32Array, w: Float32Array, b: Float32Array, c: number, 
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-4): void {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol + tol * Math.abs(want[i]));
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol + tol * Math.abs(want[i]));
 }
 
 describe('encodeModel', () => {
@@ -47,7 +56,9 @@ describe('encodeModel', () => {
     g.outputs.push({ name: 'y', type: 'float32', shape: ['batch', m, h, w] });
     g.initializers.set('w', weight);
     g.initializers.set('b', bias);
-    g.nodes.push(makeNode('Conv', ['x', 'w', 'b'], ['t'], { kernel_shape: a.ints([3, 3]), pads: a.ints([1, 1, 1, 1]) }, 'conv'));
+    g.nodes.push(
+      makeNode('Conv', ['x', 'w', 'b'], ['t'], { kernel_shape: a.ints([3, 3]), pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+    );
     g.nodes.push(makeNode('Relu', ['t'], ['y'], {}, 'relu'));
     g.valueInfo.set('t', { name: 't', type: 'float32', shape: ['batch', m, h, w] });
 
@@ -121,7 +132,12 @@ describe('encodeModel', () => {
     const g = emptyGraph('if');
     g.inputs.push({ name: 'c', type: 'bool', shape: [] });
     g.outputs.push({ name: 'y', type: 'float32', shape: [1] });
-    g.nodes.push(makeNode('If', ['c'], ['y'], { then_branch: { type: 'graph', value: branch(1) }, else_branch: { type: 'graph', value: branch(2) } }));
+    g.nodes.push(
+      makeNode('If', ['c'], ['y'], {
+        then_branch: { type: 'graph', value: branch(1) },
+        else_branch: { type: 'graph', value: branch(2) },
+      }),
+    );
     const session = await ort.InferenceSession.create(encodeModel(model(g)));
     const yes = await session.run({ c: new ort.Tensor('bool', Uint8Array.from([1]), []) });
     const no = await session.run({ c: new ort.Tensor('bool', Uint8Array.from([0]), []) });

@@ -59,7 +59,9 @@ function nodeProto(node: Node, irVersion: number): onnx.NodeProto.$Properties {
 }
 
 function valueInfoProto(info: ValueInfo): onnx.ValueInfoProto.$Properties {
-  const shape = info.shape && { dim: info.shape.map((d) => (typeof d === 'number' ? { dimValue: numberToLong(d) } : { dimParam: d })) };
+  const shape = info.shape && {
+    dim: info.shape.map((d) => (typeof d === 'number' ? { dimValue: numberToLong(d) } : { dimParam: d })),
+  };
   return { name: info.name, type: { tensorType: { elemType: onnxDataType(info.type), ...(shape ? { shape } : {}) } } };
 }
 
@@ -96,9 +98,13 @@ export function encodeModel(model: Model): Uint8Array {
   } catch (error) {
     // protobufjs bounds message nesting on encode as on decode; deeply nested subgraphs hit it.
     if (error instanceof Error && error.message.includes('max depth exceeded')) {
-      throw new ModelLimitError(`the model nests subgraphs deeper than protobuf's recursion limit (${protobuf.util.recursionLimit} messages)`, {
-        limit: protobuf.util.recursionLimit,
-      }, { cause: error });
+      throw new ModelLimitError(
+        `the model nests subgraphs deeper than protobuf's recursion limit (${protobuf.util.recursionLimit} messages)`,
+        {
+          limit: protobuf.util.recursionLimit,
+        },
+        { cause: error },
+      );
     }
     throw error;
   }

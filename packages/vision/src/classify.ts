@@ -23,7 +23,8 @@ export interface Ranked {
 
 /** The `k` largest values with their indices, largest first; ties keep the lower index first. */
 export function topK(values: ArrayLike<number>, k: number): Ranked[] {
-  if (!Number.isInteger(k) || k < 0) throw new InputError(`top-k needs a non-negative integer k, got ${k}`, { expected: 'k >= 0', got: k });
+  if (!Number.isInteger(k) || k < 0)
+    throw new InputError(`top-k needs a non-negative integer k, got ${k}`, { expected: 'k >= 0', got: k });
   const ranked = Array.from({ length: values.length }, (_, index) => ({ index, value: values[index] }));
   ranked.sort((p, q) => q.value - p.value || p.index - q.index);
   return ranked.slice(0, k);

@@ -11,7 +11,12 @@ import { orient } from './geometry.js';
 import { convertColor, createImage } from './image.js';
 
 /** A 3x2 RGB test image with distinct values. */
-const rgb = createImage(3, 2, 'rgb', Uint8Array.from({ length: 18 }, (_, i) => i * 13));
+const rgb = createImage(
+  3,
+  2,
+  'rgb',
+  Uint8Array.from({ length: 18 }, (_, i) => i * 13),
+);
 
 /** A PNG whose IHDR claims `width` x `height` (no pixel data needed: the header check comes first). */
 function pngHeader(width: number, height: number): Uint8Array {
@@ -49,7 +54,12 @@ describe('PNG and JPEG', () => {
 
   it('decodes a photo-sized JPEG (12 MP): the decoder is given the memory it needs', () => {
     const [w, h] = [4000, 3000];
-    const image = createImage(w, h, 'rgb', Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i % (w * 3)) >> 4) & 255));
+    const image = createImage(
+      w,
+      h,
+      'rgb',
+      Uint8Array.from({ length: w * h * 3 }, (_, i) => ((i % (w * 3)) >> 4) & 255),
+    );
     const decoded = decodeImage(encodeJpeg(image, 50));
     expect([decoded.width, decoded.height, decoded.order]).toEqual([w, h, 'rgb']);
     expect(Math.abs(decoded.data[3 * (1500 * w + 2000)] - image.data[3 * (1500 * w + 2000)])).toBeLessThanOrEqual(8);
@@ -59,7 +69,10 @@ describe('PNG and JPEG', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vision-'));
     await writeImage(join(dir, 'a.png'), rgb);
     expect(await readImage(join(dir, 'a.png'))).toEqual(rgb);
-    await expect(writeImage(join(dir, 'a.gif'), rgb)).rejects.toMatchObject({ code: 'LM_INPUT', details: { file: join(dir, 'a.gif') } });
+    await expect(writeImage(join(dir, 'a.gif'), rgb)).rejects.toMatchObject({
+      code: 'LM_INPUT',
+      details: { file: join(dir, 'a.gif') },
+    });
   });
 });
 
@@ -75,7 +88,40 @@ function sha256(bytes: Uint8Array): string {
 /** The JPEG with an EXIF APP1 segment after SOI whose orientation tag (0x0112) is `orientation`. */
 function withExifOrientation(jpeg: Uint8Array, orientation: number): Uint8Array {
   // "Exif\0\0", big-endian TIFF header with the IFD at 8, one SHORT entry, no next IFD.
-  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0];
+  const exif = [
+    0x45,
+    0x78,
+    0x69,
+    0x66,
+    0,
+    0,
+    0x4d,
+    0x4d,
+    0,
+    0x2a,
+    0,
+    0,
+    0,
+    8,
+    0,
+    1,
+    0x01,
+    0x12,
+    0,
+    3,
+    0,
+    0,
+    0,
+    1,
+    0,
+    orientation,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ];
   return Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0, exif.length + 2, ...exif, ...jpeg.subarray(2)]);
 }
 
@@ -114,16 +160,21 @@ describe('JPEG decoding (libjpeg as WebAssembly, jpeg-js for what it refuses)', 
   it('keeps decoding right after many fatal libjpeg errors (each drops its decoder)', () => {
     // A decoder reused after about 100 exits of libjpeg fails with memory errors.
     for (let i = 0; i < 150; i++) decodeImage(fixture('cmyk'));
-    expect(sha256(decodeImage(fixture('rgb-420')).data)).toBe('dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53');
+    expect(sha256(decodeImage(fixture('rgb-420')).data)).toBe(
+      'dd87e2bd0f4b19ce23b6cc76f100578c18a074af4a0e718b09133477d6729a53',
+    );
   });
 
   it('turns a JPEG as its EXIF orientation says, unless asked for stored order', () => {
     const stored = decodeImage(fixture('rgb-420'));
-    for (const o of [2, 3, 6, 8] as const) expect(decodeImage(withExifOrientation(fixture('rgb-420'), o))).toEqual(orient(stored, o));
+    for (const o of [2, 3, 6, 8] as const)
+      expect(decodeImage(withExifOrientation(fixture('rgb-420'), o))).toEqual(orient(stored, o));
     const turned = decodeImage(withExifOrientation(fixture('rgb-420'), 6));
     expect([turned.width, turned.height]).toEqual([stored.height, stored.width]);
     expect(decodeImage(withExifOrientation(fixture('rgb-420'), 6), { orientation: 'stored' })).toEqual(stored);
-    expect(decodeImage(withExifOrientation(fixture('rgb-420'), 6), { order: 'bgr' })).toEqual(convertColor(turned, 'bgr'));
+    expect(decodeImage(withExifOrientation(fixture('rgb-420'), 6), { order: 'bgr' })).toEqual(
+      convertColor(turned, 'bgr'),
+    );
   });
 });
 
@@ -131,7 +182,12 @@ describe('bad images give typed errors naming the file', () => {
   const file = 'photo.png';
   it.each([
     ['an empty file', new Uint8Array(0), 'LM_INPUT', /empty/],
-    ['unknown magic bytes', Uint8Array.of(0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0, 0, 0), 'LM_INPUT', /not a PNG or JPEG/],
+    [
+      'unknown magic bytes',
+      Uint8Array.of(0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0, 0, 0),
+      'LM_INPUT',
+      /not a PNG or JPEG/,
+    ],
     ['a PNG cut inside its header', pngHeader(4, 4).subarray(0, 20), 'LM_INPUT', /truncated or malformed png header/],
     ['a zero-size PNG', pngHeader(0, 10), 'LM_INPUT', /zero-size/],
     ['a huge PNG (checked before decoding)', pngHeader(20000, 20000), 'LM_RESOURCE_LIMIT', /exceeds the limit/],
@@ -148,20 +204,32 @@ describe('bad images give typed errors naming the file', () => {
   });
 
   it('a truncated PNG and a truncated JPEG', () => {
-    const big = createImage(64, 64, 'rgb', Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251));
+    const big = createImage(
+      64,
+      64,
+      'rgb',
+      Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251),
+    );
     const png = encodePng(big);
-    expect(() => decodeImage(png.subarray(0, png.length / 2), { file })).toThrow(expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file }) }));
+    expect(() => decodeImage(png.subarray(0, png.length / 2), { file })).toThrow(
+      expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file }) }),
+    );
     const jpeg = encodeJpeg(big);
     // libjpeg would fill in the missing rows; it warns, and jpeg-js refuses the file as before.
     expect(() => decodeImage(jpeg.subarray(0, jpeg.length / 2), { file: 'photo.jpg' })).toThrow(
-      expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg', libjpeg: 'Premature end of JPEG file' }) }),
+      expect.objectContaining({
+        code: 'LM_INPUT',
+        details: expect.objectContaining({ file: 'photo.jpg', libjpeg: 'Premature end of JPEG file' }),
+      }),
     );
   });
 
   it('a JPEG whose scan data is corrupt', () => {
     const bytes = Uint8Array.from(fixture('rgb-444'));
     bytes.fill(0xff, bytes.length - 200, bytes.length - 2);
-    expect(() => decodeImage(bytes, { file: 'photo.jpg' })).toThrow(expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg' }) }));
+    expect(() => decodeImage(bytes, { file: 'photo.jpg' })).toThrow(
+      expect.objectContaining({ code: 'LM_INPUT', details: expect.objectContaining({ file: 'photo.jpg' }) }),
+    );
   });
 
   it('corrupt PNG data after a valid header', () => {
@@ -177,6 +245,9 @@ describe('bad images give typed errors naming the file', () => {
   it('a file with a huge header is refused by readImage too', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'vision-')), 'huge.png');
     writeFileSync(path, pngHeader(100000, 10));
-    await expect(readImage(path)).rejects.toMatchObject({ code: 'LM_RESOURCE_LIMIT', details: { file: path, got: [100000, 10] } });
+    await expect(readImage(path)).rejects.toMatchObject({
+      code: 'LM_RESOURCE_LIMIT',
+      details: { file: path, got: [100000, 10] },
+    });
   });
 });

@@ -40,11 +40,16 @@ export interface DecodeOptions {
 /** Decodes PNG or JPEG bytes (format by magic bytes) into an 8-bit image. */
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const file = options.file ?? '<buffer>';
-  if (!(bytes instanceof Uint8Array)) throw new ImageError(`${file}: image data must be a Uint8Array`, { file, got: typeof bytes });
+  if (!(bytes instanceof Uint8Array))
+    throw new ImageError(`${file}: image data must be a Uint8Array`, { file, got: typeof bytes });
   if (bytes.length === 0) throw new ImageError(`${file}: the image file is empty`, { file, got: 0 });
   const format = imageFormat(bytes);
   if (format === undefined) {
-    throw new ImageError(`${file}: not a PNG or JPEG image (unknown magic bytes)`, { file, expected: ['png', 'jpeg'], got: hex(bytes.subarray(0, 8)) });
+    throw new ImageError(`${file}: not a PNG or JPEG image (unknown magic bytes)`, {
+      file,
+      expected: ['png', 'jpeg'],
+      got: hex(bytes.subarray(0, 8)),
+    });
   }
   const size = headerSize(bytes, format);
   if (size === undefined) throw new ImageError(`${file}: truncated or malformed ${format} header`, { file, format });
@@ -60,7 +65,11 @@ export async function readImage(path: string, options: Omit<DecodeOptions, 'file
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new ImageError(`${path}: cannot read the image file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path }, { cause: error });
+    throw new ImageError(
+      `${path}: cannot read the image file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { file: path },
+      { cause: error },
+    );
   }
   return decodeImage(bytes, { ...options, file: path });
 }
@@ -68,7 +77,13 @@ export async function readImage(path: string, options: Omit<DecodeOptions, 'file
 /** Encodes an image as PNG (8-bit gray or RGB). */
 export function encodePng(image: Image): Uint8Array {
   const gray = image.order === 'gray';
-  const png = new PNG({ width: image.width, height: image.height, colorType: gray ? 0 : 2, inputColorType: gray ? 0 : 2, inputHasAlpha: false });
+  const png = new PNG({
+    width: image.width,
+    height: image.height,
+    colorType: gray ? 0 : 2,
+    inputColorType: gray ? 0 : 2,
+    inputHasAlpha: false,
+  });
   const src = gray ? image : convertColor(image, 'rgb');
   png.data = Buffer.from(src.data.buffer, src.data.byteOffset, src.data.byteLength);
   return PNG.sync.write(png, { colorType: gray ? 0 : 2, inputColorType: gray ? 0 : 2, inputHasAlpha: false });
@@ -90,22 +105,37 @@ export function encodeJpeg(image: Image, quality = 90): Uint8Array {
 /** Writes an image; the format follows the extension (.png, .jpg, .jpeg). */
 export async function writeImage(path: string, image: Image): Promise<void> {
   const ext = extname(path).toLowerCase();
-  const format: ImageFormat | undefined = ext === '.png' ? 'png' : ext === '.jpg' || ext === '.jpeg' ? 'jpeg' : undefined;
-  if (format === undefined) throw new ImageError(`${path}: cannot tell the image format from the extension '${ext}'`, { file: path, expected: ['.png', '.jpg', '.jpeg'], got: ext });
+  const format: ImageFormat | undefined =
+    ext === '.png' ? 'png' : ext === '.jpg' || ext === '.jpeg' ? 'jpeg' : undefined;
+  if (format === undefined)
+    throw new ImageError(`${path}: cannot tell the image format from the extension '${ext}'`, {
+      file: path,
+      expected: ['.png', '.jpg', '.jpeg'],
+      got: ext,
+    });
   await writeFile(path, format === 'png' ? encodePng(image) : encodeJpeg(image));
 }
 
-function checkSize(size: { width: number; height: number }, format: ImageFormat, file: string, options: DecodeOptions): void {
+function checkSize(
+  size: { width: number; height: number },
+  format: ImageFormat,
+  file: string,
+  options: DecodeOptions,
+): void {
   const { width, height } = size;
-  if (width === 0 || height === 0) throw new ImageError(`${file}: zero-size ${format} image (${width}x${height})`, { file, got: [width, height] });
+  if (width === 0 || height === 0)
+    throw new ImageError(`${file}: zero-size ${format} image (${width}x${height})`, { file, got: [width, height] });
   const maxSide = options.maxSide ?? MAX_IMAGE_SIDE;
   const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
   if (width > maxSide || height > maxSide || width * height > maxPixels) {
-    throw new ResourceLimitError(`${file}: ${format} image of ${width}x${height} exceeds the limit (${maxSide} a side, ${maxPixels} pixels)`, {
-      file,
-      expected: { maxSide, maxPixels },
-      got: [width, height],
-    });
+    throw new ResourceLimitError(
+      `${file}: ${format} image of ${width}x${height} exceeds the limit (${maxSide} a side, ${maxPixels} pixels)`,
+      {
+        file,
+        expected: { maxSide, maxPixels },
+        got: [width, height],
+      },
+    );
   }
 }
 
@@ -114,7 +144,11 @@ function decodePng(bytes: Uint8Array, file: string): Image {
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
-    throw new ImageError(`${file}: cannot decode the PNG image (${(error as Error).message})`, { file, format: 'png' }, { cause: error });
+    throw new ImageError(
+      `${file}: cannot decode the PNG image (${(error as Error).message})`,
+      { file, format: 'png' },
+      { cause: error },
+    );
   }
   return fromRgba(png.width, png.height, png.data);
 }
@@ -129,7 +163,12 @@ function decodeJpeg(bytes: Uint8Array, file: string, size: { width: number; heig
 /** The most memory jpeg-js accounts for per pixel (see decodeJpegJs). */
 const JPEG_BYTES_PER_PIXEL = 24;
 
-function decodeJpegJs(bytes: Uint8Array, file: string, size: { width: number; height: number }, libjpegMessage: string): Image {
+function decodeJpegJs(
+  bytes: Uint8Array,
+  file: string,
+  size: { width: number; height: number },
+  libjpegMessage: string,
+): Image {
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {

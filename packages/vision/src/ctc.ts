@@ -16,12 +16,16 @@ export async function loadDictionary(path: string, options: { useSpaceChar?: boo
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${path}: cannot read the character dictionary (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path }, { cause: error });
+    throw new InputError(
+      `${path}: cannot read the character dictionary (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { file: path },
+      { cause: error },
+    );
   }
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) throw new InputError(`${path}: the character dictionary is empty`, { file: path, got: 0 });
-  return ['blank', ...lines, ...(options.useSpaceChar ?? true ? [' '] : [])];
+  return ['blank', ...lines, ...((options.useSpaceChar ?? true) ? [' '] : [])];
 }
 
 /** One decoded sequence. */
@@ -43,11 +47,17 @@ export interface CtcOptions {
 /** Decodes probabilities [N, T, classes] (softmax already applied, as PP-OCR's output) with `classes` names. */
 export function ctcGreedyDecode(probs: Tensor, classes: readonly string[], options: CtcOptions = {}): Decoded[] {
   if (probs.type !== 'float32' || probs.dims.length !== 3) {
-    throw new ShapeError(`CTC decoding needs float32 probabilities [N, T, classes], got ${probs.type} [${probs.dims.join(', ')}]`, { expected: 'float32 [N, T, C]', got: probs.dims });
+    throw new ShapeError(
+      `CTC decoding needs float32 probabilities [N, T, classes], got ${probs.type} [${probs.dims.join(', ')}]`,
+      { expected: 'float32 [N, T, C]', got: probs.dims },
+    );
   }
   const [n, t, c] = probs.dims;
   if (c !== classes.length) {
-    throw new ShapeError(`the model has ${c} classes but the dictionary gives ${classes.length} (blank + characters + space)`, { expected: classes.length, got: c });
+    throw new ShapeError(
+      `the model has ${c} classes but the dictionary gives ${classes.length} (blank + characters + space)`,
+      { expected: classes.length, got: c },
+    );
   }
   const space = classes.at(-1) === ' ' ? c - 1 : -1;
   const threshold = space < 0 ? Number.POSITIVE_INFINITY : (options.spaceThreshold ?? Number.POSITIVE_INFINITY);

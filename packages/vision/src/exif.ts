@@ -33,7 +33,15 @@ export function jpegOrientation(bytes: Uint8Array): Orientation {
 
 /** "Exif\0\0" at `at`. */
 function isExifHeader(b: Uint8Array, at: number, end: number): boolean {
-  return at + 6 <= end && b[at] === 0x45 && b[at + 1] === 0x78 && b[at + 2] === 0x69 && b[at + 3] === 0x66 && b[at + 4] === 0 && b[at + 5] === 0;
+  return (
+    at + 6 <= end &&
+    b[at] === 0x45 &&
+    b[at + 1] === 0x78 &&
+    b[at + 2] === 0x69 &&
+    b[at + 3] === 0x66 &&
+    b[at + 4] === 0 &&
+    b[at + 5] === 0
+  );
 }
 
 function orientationInTiff(b: Uint8Array, tiff: number, end: number): Orientation {

@@ -16,7 +16,15 @@ function convModel(attrs: Record<string, Attribute>, options: { secondReader?: b
   const outC = group === 1 ? 4 : 3;
   graph.initializers.set('w', new Tensor('float32', floats(outC * (3 / group) * 9), [outC, 3 / group, 3, 3]));
   graph.initializers.set('b', new Tensor('float32', floats(outC), [outC]));
-  graph.nodes.push(makeNode('Conv', ['x', 'w', 'b'], ['c'], { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), group: a.int(group), ...attrs }, 'conv0'));
+  graph.nodes.push(
+    makeNode(
+      'Conv',
+      ['x', 'w', 'b'],
+      ['c'],
+      { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), group: a.int(group), ...attrs },
+      'conv0',
+    ),
+  );
   graph.nodes.push(makeNode('Relu', ['c'], ['y']));
   graph.outputs.push({ name: 'y', type: 'float32' });
   if (options.secondReader) {
@@ -27,7 +35,12 @@ function convModel(attrs: Record<string, Attribute>, options: { secondReader?: b
 }
 
 function randomImage(width: number, height: number): Image {
-  return createImage(width, height, 'rgb', Uint8Array.from({ length: width * height * 3 }, () => random.int(0, 255)));
+  return createImage(
+    width,
+    height,
+    'rgb',
+    Uint8Array.from({ length: width * height * 3 }, () => random.int(0, 255)),
+  );
 }
 
 const NORM: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 1 / 255 };
@@ -80,7 +93,10 @@ describe('pipeline', () => {
     const spec = {
       pre: [step('flip', (im: Image) => im), normalizeStep({ ...NORM, order: 'bgr' })],
       model,
-      post: (outputs: Record<string, Tensor>, input: Image) => ({ sum: (outputs.y.data as Float32Array).reduce((s, v) => s + v, 0), width: input.width }),
+      post: (outputs: Record<string, Tensor>, input: Image) => ({
+        sum: (outputs.y.data as Float32Array).reduce((s, v) => s + v, 0),
+        width: input.width,
+      }),
       session: { backends: ['reference'] },
     };
     const folded = await pipeline(spec);

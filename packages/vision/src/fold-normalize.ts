@@ -22,24 +22,31 @@ export function foldInputAffine(model: Model, affine: ChannelAffine): FoldResult
   const graph = model.graph;
   const input = graph.inputs[0];
   if (input === undefined || graph.inputs.length !== 1) return refuse('the model must have exactly one runtime input');
-  if (input.type !== 'float32' || input.shape?.length !== 4) return refuse(`input '${input.name}' is not a float32 rank-4 tensor`);
+  if (input.type !== 'float32' || input.shape?.length !== 4)
+    return refuse(`input '${input.name}' is not a float32 rank-4 tensor`);
   if (graph.outputs.some((o) => o.name === input.name)) return refuse(`input '${input.name}' is also a graph output`);
   const readers = graph.nodes.filter((n) => n.inputs.includes(input.name));
   if (readers.length !== 1) return refuse(`input '${input.name}' feeds ${readers.length} nodes, not one Conv`);
   const conv = readers[0];
-  if (conv.opType !== 'Conv' || (conv.domain !== '' && conv.domain !== 'ai.onnx')) return refuse(`input '${input.name}' feeds a ${conv.opType}, not a Conv`);
-  if (conv.inputs[0] !== input.name || conv.inputs.indexOf(input.name, 1) > 0) return refuse(`Conv '${conv.name}' reads the input other than as its data`);
+  if (conv.opType !== 'Conv' || (conv.domain !== '' && conv.domain !== 'ai.onnx'))
+    return refuse(`input '${input.name}' feeds a ${conv.opType}, not a Conv`);
+  if (conv.inputs[0] !== input.name || conv.inputs.indexOf(input.name, 1) > 0)
+    return refuse(`Conv '${conv.name}' reads the input other than as its data`);
   if (attr.int(conv, 'group', 1) !== 1) return refuse(`Conv '${conv.name}' is grouped`);
   const autoPad = attr.string(conv, 'auto_pad', 'NOTSET');
   if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return refuse(`Conv '${conv.name}' has auto_pad ${autoPad}`);
   const weight = graph.initializers.get(conv.inputs[1]);
   const biasName = conv.inputs[2] ?? '';
   const bias = biasName === '' ? undefined : graph.initializers.get(biasName);
-  if (weight?.type !== 'float32' || weight.dims.length !== 4) return refuse(`Conv '${conv.name}' weights are not a float32 rank-4 initializer`);
-  if (biasName !== '' && bias?.type !== 'float32') return refuse(`Conv '${conv.name}' bias is not a float32 initializer`);
+  if (weight?.type !== 'float32' || weight.dims.length !== 4)
+    return refuse(`Conv '${conv.name}' weights are not a float32 rank-4 initializer`);
+  if (biasName !== '' && bias?.type !== 'float32')
+    return refuse(`Conv '${conv.name}' bias is not a float32 initializer`);
   const [outC, inC, kh, kw] = weight.dims;
-  if (inC !== affine.alpha.length) return refuse(`Conv '${conv.name}' takes ${inC} channels, the normalization has ${affine.alpha.length}`);
-  if (affine.alpha.some((v) => v === 0 || !Number.isFinite(v))) return refuse('a normalization factor is 0 or not finite');
+  if (inC !== affine.alpha.length)
+    return refuse(`Conv '${conv.name}' takes ${inC} channels, the normalization has ${affine.alpha.length}`);
+  if (affine.alpha.some((v) => v === 0 || !Number.isFinite(v)))
+    return refuse('a normalization factor is 0 or not finite');
 
   const pads = autoPad === 'VALID' ? [0, 0, 0, 0] : attr.ints(conv, 'pads', [0, 0, 0, 0]);
   const w = weight.data as Float32Array;
@@ -70,7 +77,9 @@ export function foldInputAffine(model: Model, affine: ChannelAffine): FoldResult
     if (old !== '' && !graph.nodes.some((n) => n !== conv && n.inputs.includes(old))) initializers.delete(old);
   }
   const [top, left, bottom, right] = pads;
-  const shape = input.shape.map((d, i) => (typeof d === 'number' && i >= 2 ? d + (i === 2 ? top + bottom : left + right) : d));
+  const shape = input.shape.map((d, i) =>
+    typeof d === 'number' && i >= 2 ? d + (i === 2 ? top + bottom : left + right) : d,
+  );
   return {
     folded: true,
     node: conv.name,
@@ -93,7 +102,9 @@ function refuse(reason: string): FoldResult {
 }
 
 function uniqueName(model: Model, base: string): string {
-  const taken = (name: string) => model.graph.initializers.has(name) || model.graph.nodes.some((n) => n.outputs.includes(name) || n.inputs.includes(name));
+  const taken = (name: string) =>
+    model.graph.initializers.has(name) ||
+    model.graph.nodes.some((n) => n.outputs.includes(name) || n.inputs.includes(name));
   let name = base;
   for (let i = 1; taken(name); i++) name = `${base}_${i}`;
   return name;

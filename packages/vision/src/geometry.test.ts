@@ -9,7 +9,9 @@ const small = createImage(3, 2, 'gray', Uint8Array.of(1, 2, 3, 4, 5, 6));
 describe('crop, rotate, letterbox, color order', () => {
   it('crops a rectangle and refuses one outside the image', () => {
     expect([...crop(small, { x: 1, y: 0, width: 2, height: 2 }).data]).toEqual([2, 3, 5, 6]);
-    expect(() => crop(small, { x: 2, y: 0, width: 2, height: 1 })).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
+    expect(() => crop(small, { x: 2, y: 0, width: 2, height: 1 })).toThrow(
+      expect.objectContaining({ code: 'LM_INPUT' }),
+    );
   });
 
   it('rotates clockwise by quarter turns', () => {
@@ -59,8 +61,18 @@ describe('crop, rotate, letterbox, color order', () => {
 
 describe('perspective', () => {
   it('maps each source corner to its destination', () => {
-    const from: Quad = [[10, 5], [50, 12], [47, 40], [8, 33]];
-    const to: Quad = [[0, 0], [40, 0], [40, 30], [0, 30]];
+    const from: Quad = [
+      [10, 5],
+      [50, 12],
+      [47, 40],
+      [8, 33],
+    ];
+    const to: Quad = [
+      [0, 0],
+      [40, 0],
+      [40, 30],
+      [0, 30],
+    ];
     const m = perspectiveTransform(from, to);
     for (let i = 0; i < 4; i++) {
       const [x, y] = from[i];
@@ -69,18 +81,45 @@ describe('perspective', () => {
       expect((m[3] * x + m[4] * y + m[5]) / w).toBeCloseTo(to[i][1], 9);
     }
     const inv = invertHomography(m);
-    const product = [0, 1, 2].flatMap((r) => [0, 1, 2].map((c) => [0, 1, 2].reduce((s, k) => s + m[r * 3 + k] * inv[k * 3 + c], 0)));
+    const product = [0, 1, 2].flatMap((r) =>
+      [0, 1, 2].map((c) => [0, 1, 2].reduce((s, k) => s + m[r * 3 + k] * inv[k * 3 + c], 0)),
+    );
     product.forEach((v, i) => expect(v).toBeCloseTo(i % 4 === 0 ? 1 : 0, 9));
   });
 
   it('refuses degenerate points', () => {
-    expect(() => perspectiveTransform([[0, 0], [1, 1], [2, 2], [3, 3]], [[0, 0], [1, 0], [1, 1], [0, 1]])).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
+    expect(() =>
+      perspectiveTransform(
+        [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ),
+    ).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
   });
 
-  const gradient = createImage(8, 6, 'gray', Uint8Array.from({ length: 48 }, (_, i) => (i % 8) * 20 + Math.floor(i / 8) * 3));
+  const gradient = createImage(
+    8,
+    6,
+    'gray',
+    Uint8Array.from({ length: 48 }, (_, i) => (i % 8) * 20 + Math.floor(i / 8) * 3),
+  );
 
   it('an axis-aligned integer quad crops exactly like crop()', () => {
-    const quad: Quad = [[2, 1], [6, 1], [6, 4], [2, 4]];
+    const quad: Quad = [
+      [2, 1],
+      [6, 1],
+      [6, 4],
+      [2, 4],
+    ];
     expect(cropQuad(gradient, quad)).toEqual(crop(gradient, { x: 2, y: 1, width: 4, height: 3 }));
   });
 
@@ -93,7 +132,12 @@ describe('perspective', () => {
   });
 
   it('turns tall crops a quarter counterclockwise (np.rot90), as PaddleOCR', () => {
-    const quad: Quad = [[1, 0], [3, 0], [3, 6], [1, 6]];
+    const quad: Quad = [
+      [1, 0],
+      [3, 0],
+      [3, 6],
+      [1, 6],
+    ];
     const out = cropQuad(gradient, quad);
     expect([out.width, out.height]).toEqual([6, 2]);
     expect(out).toEqual(rotate(crop(gradient, { x: 1, y: 0, width: 2, height: 6 }), 270));
@@ -101,6 +145,13 @@ describe('perspective', () => {
 
   it('keeps color order', () => {
     const color = convertColor(gradient, 'bgr');
-    expect(cropQuad(color, [[0, 0], [4, 0], [4, 2], [0, 2]]).order).toBe('bgr');
+    expect(
+      cropQuad(color, [
+        [0, 0],
+        [4, 0],
+        [4, 2],
+        [0, 2],
+      ]).order,
+    ).toBe('bgr');
   });
 });

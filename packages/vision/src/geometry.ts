@@ -17,12 +17,22 @@ export interface Rect {
 /** The pixels of `rect`, which must lie inside the image. */
 export function crop(image: Image, rect: Rect): Image {
   const { x, y, width, height } = rect;
-  const inside = [x, y, width, height].every(Number.isInteger) && x >= 0 && y >= 0 && width > 0 && height > 0 && x + width <= image.width && y + height <= image.height;
+  const inside =
+    [x, y, width, height].every(Number.isInteger) &&
+    x >= 0 &&
+    y >= 0 &&
+    width > 0 &&
+    height > 0 &&
+    x + width <= image.width &&
+    y + height <= image.height;
   if (!inside) {
-    throw new ImageError(`crop rectangle ${JSON.stringify(rect)} is not inside the ${image.width}x${image.height} image`, {
-      expected: { width: image.width, height: image.height },
-      got: rect,
-    });
+    throw new ImageError(
+      `crop rectangle ${JSON.stringify(rect)} is not inside the ${image.width}x${image.height} image`,
+      {
+        expected: { width: image.width, height: image.height },
+        got: rect,
+      },
+    );
   }
   const c = channels(image);
   const out = createImage(width, height, image.order);
@@ -46,23 +56,38 @@ export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
  * Where source pixel (x, y) of a w x h image lands, as (ox, oy) = (ax x + bx y + cx, ay x + by y + cy),
  * and whether the output swaps width and height.
  */
-function placement(o: Orientation, w: number, h: number): { ax: number; bx: number; cx: number; ay: number; by: number; cy: number; swap: boolean } {
+function placement(
+  o: Orientation,
+  w: number,
+  h: number,
+): { ax: number; bx: number; cx: number; ay: number; by: number; cy: number; swap: boolean } {
   switch (o) {
-    case 1: return { ax: 1, bx: 0, cx: 0, ay: 0, by: 1, cy: 0, swap: false };
-    case 2: return { ax: -1, bx: 0, cx: w - 1, ay: 0, by: 1, cy: 0, swap: false };
-    case 3: return { ax: -1, bx: 0, cx: w - 1, ay: 0, by: -1, cy: h - 1, swap: false };
-    case 4: return { ax: 1, bx: 0, cx: 0, ay: 0, by: -1, cy: h - 1, swap: false };
-    case 5: return { ax: 0, bx: 1, cx: 0, ay: 1, by: 0, cy: 0, swap: true };
-    case 6: return { ax: 0, bx: -1, cx: h - 1, ay: 1, by: 0, cy: 0, swap: true };
-    case 7: return { ax: 0, bx: -1, cx: h - 1, ay: -1, by: 0, cy: w - 1, swap: true };
-    case 8: return { ax: 0, bx: 1, cx: 0, ay: -1, by: 0, cy: w - 1, swap: true };
+    case 1:
+      return { ax: 1, bx: 0, cx: 0, ay: 0, by: 1, cy: 0, swap: false };
+    case 2:
+      return { ax: -1, bx: 0, cx: w - 1, ay: 0, by: 1, cy: 0, swap: false };
+    case 3:
+      return { ax: -1, bx: 0, cx: w - 1, ay: 0, by: -1, cy: h - 1, swap: false };
+    case 4:
+      return { ax: 1, bx: 0, cx: 0, ay: 0, by: -1, cy: h - 1, swap: false };
+    case 5:
+      return { ax: 0, bx: 1, cx: 0, ay: 1, by: 0, cy: 0, swap: true };
+    case 6:
+      return { ax: 0, bx: -1, cx: h - 1, ay: 1, by: 0, cy: 0, swap: true };
+    case 7:
+      return { ax: 0, bx: -1, cx: h - 1, ay: -1, by: 0, cy: w - 1, swap: true };
+    case 8:
+      return { ax: 0, bx: 1, cx: 0, ay: -1, by: 0, cy: w - 1, swap: true };
   }
 }
 
 /** The image turned and mirrored as EXIF `orientation` says, for display (cv2.imread and browsers do this). */
 export function orient(image: Image, orientation: Orientation): Image {
   if (!Number.isInteger(orientation) || orientation < 1 || orientation > 8) {
-    throw new ImageError(`orientation must be an EXIF orientation from 1 to 8, got ${orientation}`, { expected: '1..8', got: orientation });
+    throw new ImageError(`orientation must be an EXIF orientation from 1 to 8, got ${orientation}`, {
+      expected: '1..8',
+      got: orientation,
+    });
   }
   if (orientation === 1) return image;
   const { width: w, height: h } = image;
@@ -87,7 +112,10 @@ const QUARTER_TURNS: Record<Rotation, Orientation> = { 0: 1, 90: 6, 180: 3, 270:
 /** The image rotated clockwise by `degrees`. */
 export function rotate(image: Image, degrees: Rotation): Image {
   if (![0, 90, 180, 270].includes(degrees)) {
-    throw new ImageError(`rotate takes 0, 90, 180 or 270 degrees, got ${degrees}`, { expected: [0, 90, 180, 270], got: degrees });
+    throw new ImageError(`rotate takes 0, 90, 180 or 270 degrees, got ${degrees}`, {
+      expected: [0, 90, 180, 270],
+      got: degrees,
+    });
   }
   return orient(image, QUARTER_TURNS[degrees]);
 }
@@ -107,7 +135,12 @@ export interface Letterboxed {
  * the nearest pixel), then centers it on a canvas of `fill` (114 as YOLO's), the odd pixel of padding
  * going right and bottom. A source point p maps to `p * scale + pad`.
  */
-export function letterbox(image: Image, width: number, height: number, options: { fill?: number; interpolation?: Interpolation } = {}): Letterboxed {
+export function letterbox(
+  image: Image,
+  width: number,
+  height: number,
+  options: { fill?: number; interpolation?: Interpolation } = {},
+): Letterboxed {
   const scale = Math.min(width / image.width, height / image.height);
   const w = Math.max(1, Math.min(width, Math.round(image.width * scale)));
   const h = Math.max(1, Math.min(height, Math.round(image.height * scale)));
@@ -117,6 +150,7 @@ export function letterbox(image: Image, width: number, height: number, options: 
   const c = channels(image);
   const out = createImage(width, height, image.order);
   out.data.fill(options.fill ?? 114);
-  for (let y = 0; y < h; y++) out.data.set(scaled.data.subarray(y * w * c, (y + 1) * w * c), ((y + padY) * width + padX) * c);
+  for (let y = 0; y < h; y++)
+    out.data.set(scaled.data.subarray(y * w * c, (y + 1) * w * c), ((y + padY) * width + padX) * c);
   return { image: out, scale, padX, padY };
 }

@@ -28,12 +28,18 @@ export function channels(image: Image): 1 | 3 {
 /** An image over `data` (zero-filled when omitted), checked for size. */
 export function createImage(width: number, height: number, order: ColorOrder = 'rgb', data?: Uint8Array): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new ImageError(`image dimensions must be positive integers, got ${width}x${height}`, { expected: 'width, height >= 1', got: [width, height] });
+    throw new ImageError(`image dimensions must be positive integers, got ${width}x${height}`, {
+      expected: 'width, height >= 1',
+      got: [width, height],
+    });
   }
   const length = width * height * channelsOf(order);
   const pixels = data ?? new Uint8Array(length);
   if (pixels.length !== length) {
-    throw new ImageError(`a ${width}x${height} ${order} image needs ${length} bytes, got ${pixels.length}`, { expected: length, got: pixels.length });
+    throw new ImageError(`a ${width}x${height} ${order} image needs ${length} bytes, got ${pixels.length}`, {
+      expected: length,
+      got: pixels.length,
+    });
   }
   return { width, height, order, data: pixels };
 }
@@ -52,7 +58,8 @@ export function convertColor(image: Image, order: ColorOrder): Image {
     for (let i = 0; i < n; i++) dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i];
   } else if (order === 'gray') {
     const [r, b] = image.order === 'rgb' ? [0, 2] : [2, 0];
-    for (let i = 0; i < n; i++) dst[i] = Math.round(0.299 * src[3 * i + r] + 0.587 * src[3 * i + 1] + 0.114 * src[3 * i + b]);
+    for (let i = 0; i < n; i++)
+      dst[i] = Math.round(0.299 * src[3 * i + r] + 0.587 * src[3 * i + 1] + 0.114 * src[3 * i + b]);
   } else {
     for (let i = 0; i < n; i++) {
       dst[3 * i] = src[3 * i + 2];

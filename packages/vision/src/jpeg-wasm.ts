@@ -64,7 +64,8 @@ export function decodeJpegWasm(bytes: Uint8Array): RgbaPixels | LibjpegRefusal {
     // libjpeg's fatal errors exit() mid-call, leaving its stack and heap unwound: the decoder is dropped.
     return { refused: decoder.messages.join('; ') || String(error) };
   }
-  if (pixels === null || decoder.messages.length > 0) return { refused: decoder.messages.join('; ') || 'libjpeg returned no image' };
+  if (pixels === null || decoder.messages.length > 0)
+    return { refused: decoder.messages.join('; ') || 'libjpeg returned no image' };
   if (decoder.module.HEAP8.byteLength <= MAX_RETAINED_MEMORY) current = decoder;
   return pixels;
 }
@@ -73,7 +74,11 @@ function createDecoder(): Decoder {
   try {
     compiled ??= new wasmApi.Module(readFileSync(createRequire(import.meta.url).resolve(WASM_FILE)));
   } catch (error) {
-    throw new BackendUnavailableError(`cannot load the JPEG decoder ${WASM_FILE} (${String(error)})`, { file: WASM_FILE }, { cause: error });
+    throw new BackendUnavailableError(
+      `cannot load the JPEG decoder ${WASM_FILE} (${String(error)})`,
+      { file: WASM_FILE },
+      { cause: error },
+    );
   }
   const wasm = compiled;
   const messages: string[] = [];
@@ -90,6 +95,9 @@ function createDecoder(): Decoder {
   } as unknown as Partial<MozJpegModule>;
   // The factory's promise only repeats what `module` already holds; a failure shows as a missing decode.
   createMozJpegModule(module as never).catch(() => undefined);
-  if (typeof module.decode !== 'function') throw new BackendUnavailableError(`the JPEG decoder ${WASM_FILE} did not initialize synchronously`, { file: WASM_FILE });
+  if (typeof module.decode !== 'function')
+    throw new BackendUnavailableError(`the JPEG decoder ${WASM_FILE} did not initialize synchronously`, {
+      file: WASM_FILE,
+    });
   return { module: module as MozJpegModule, messages };
 }

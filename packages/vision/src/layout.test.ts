@@ -26,7 +26,9 @@ describe('normalize and layout', () => {
     const t = imagesToTensor([a, b], { alpha: [1], beta: [0], fill: [-1] }, { border: [1, 0, 0, 1] });
     expect(t.dims).toEqual([2, 1, 2, 3]);
     expect([...t.data]).toEqual([-1, -1, -1, 10, -1, -1, -1, -1, -1, 20, 30, -1]);
-    expect(() => imagesToTensor([a, createImage(1, 2, 'gray')], affineOf({ mean: [0], std: [1] }, 1))).toThrow(expect.objectContaining({ code: 'LM_INPUT' }));
+    expect(() => imagesToTensor([a, createImage(1, 2, 'gray')], affineOf({ mean: [0], std: [1] }, 1))).toThrow(
+      expect.objectContaining({ code: 'LM_INPUT' }),
+    );
   });
 
   it('refuses a zero std and a mean of the wrong length', () => {
@@ -35,7 +37,11 @@ describe('normalize and layout', () => {
   });
 
   it('transposes HWC <-> CHW', () => {
-    const hwc = new Tensor('float32', Float32Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    const hwc = new Tensor(
+      'float32',
+      Float32Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
     const chw = hwcToChw(hwc);
     expect(chw.dims).toEqual([4, 2, 3]);
     // (c, h, w) = (1, 1, 2) is hwc (1, 2, 1) = (1 * 3 + 2) * 4 + 1 = 21.

@@ -30,14 +30,22 @@ export function affineOf(n: Normalization, c: number): ChannelAffine {
   const mean = perChannel(n.mean, c, 'mean');
   const std = perChannel(n.std, c, 'std');
   std.forEach((s) => {
-    if (!(s !== 0 && Number.isFinite(s))) throw new InputError(`normalization std must be finite and non-zero, got ${s}`, { expected: 'std != 0', got: n.std });
+    if (!(s !== 0 && Number.isFinite(s)))
+      throw new InputError(`normalization std must be finite and non-zero, got ${s}`, {
+        expected: 'std != 0',
+        got: n.std,
+      });
   });
   return { alpha: std.map((s) => scale / s), beta: mean.map((m, i) => -m / std[i]), fill: new Array(c).fill(0) };
 }
 
 function perChannel(values: readonly number[], c: number, what: string): number[] {
   if (values.length === 1) return new Array(c).fill(values[0]);
-  if (values.length !== c) throw new InputError(`normalization ${what} has ${values.length} values for ${c} channels`, { expected: c, got: values.length });
+  if (values.length !== c)
+    throw new InputError(`normalization ${what} has ${values.length} values for ${c} channels`, {
+      expected: c,
+      got: values.length,
+    });
   return [...values];
 }
 
@@ -55,20 +63,35 @@ export interface BatchLayout {
  * A float32 batch [N, C, H, W] (or NHWC) of images of one height: each pixel mapped by `affine`,
  * padding and border filled with `affine.fill`.
  */
-export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, options: BatchLayout = {}): Tensor<'float32'> {
+export function imagesToTensor(
+  images: readonly Image[],
+  affine: ChannelAffine,
+  options: BatchLayout = {},
+): Tensor<'float32'> {
   if (images.length === 0) throw new ImageError('a batch needs at least one image', { got: 0 });
   // RGB <-> BGR is read through a channel map below instead of a converted copy; gray <-> color converts.
-  const swaps = (im: Image) => options.order !== undefined && im.order !== options.order && im.order !== 'gray' && options.order !== 'gray';
-  const ordered = options.order === undefined ? images : images.map((im) => (swaps(im) ? im : convertColor(im, options.order as ColorOrder)));
+  const swaps = (im: Image) =>
+    options.order !== undefined && im.order !== options.order && im.order !== 'gray' && options.order !== 'gray';
+  const ordered =
+    options.order === undefined
+      ? images
+      : images.map((im) => (swaps(im) ? im : convertColor(im, options.order as ColorOrder)));
   const c = channels(ordered[0]);
   const h = ordered[0].height;
   for (const im of ordered) {
     if (im.height !== h || channels(im) !== c) {
-      throw new ImageError(`images of one batch need the same height and channels: ${h}x${c} and ${im.height}x${channels(im)}`, { expected: [h, c], got: [im.height, channels(im)] });
+      throw new ImageError(
+        `images of one batch need the same height and channels: ${h}x${c} and ${im.height}x${channels(im)}`,
+        { expected: [h, c], got: [im.height, channels(im)] },
+      );
     }
   }
   const inner = options.width ?? Math.max(...ordered.map((im) => im.width));
-  if (ordered.some((im) => im.width > inner)) throw new ImageError(`an image is wider than the batch width ${inner}`, { expected: inner, got: ordered.map((im) => im.width) });
+  if (ordered.some((im) => im.width > inner))
+    throw new ImageError(`an image is wider than the batch width ${inner}`, {
+      expected: inner,
+      got: ordered.map((im) => im.width),
+    });
   const [top, left, bottom, right] = options.border ?? [0, 0, 0, 0];
   const H = h + top + bottom;
   const W = inner + left + right;
@@ -80,7 +103,8 @@ export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, 
     const base = n * c * H * W;
     for (let k = 0; k < c; k++) {
       const fill = affine.fill[k];
-      if (fill !== 0) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[base + k * sc + y * sy + x * sx] = fill;
+      if (fill !== 0)
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[base + k * sc + y * sy + x * sx] = fill;
     }
     const im = ordered[n];
     const src = im.data;
@@ -90,7 +114,8 @@ export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, 
       const [alpha, beta] = [affine.alpha[k], affine.beta[k]];
       for (let y = 0; y < im.height; y++) {
         let to = base + k * sc + (y + top) * sy + left * sx;
-        for (let i = y * im.width * c + from, end = i + im.width * c; i < end; i += c, to += sx) data[to] = src[i] * alpha + beta;
+        for (let i = y * im.width * c + from, end = i + im.width * c; i < end; i += c, to += sx)
+          data[to] = src[i] * alpha + beta;
       }
     }
   }
@@ -98,7 +123,11 @@ export function imagesToTensor(images: readonly Image[], affine: ChannelAffine, 
 }
 
 /** One image normalized to a [1, C, H, W] tensor. */
-export function imageToTensor(image: Image, normalization: Normalization, layout: 'NCHW' | 'NHWC' = 'NCHW'): Tensor<'float32'> {
+export function imageToTensor(
+  image: Image,
+  normalization: Normalization,
+  layout: 'NCHW' | 'NHWC' = 'NCHW',
+): Tensor<'float32'> {
   const order = normalization.order ?? image.order;
   return imagesToTensor([image], affineOf(normalization, channels(image)), { layout, order });
 }
@@ -114,7 +143,11 @@ export function chwToHwc(t: Tensor<'float32'>): Tensor<'float32'> {
 }
 
 function transposeLast3(t: Tensor<'float32'>, from: 'hwc' | 'chw'): Tensor<'float32'> {
-  if (t.dims.length < 3) throw new InputError(`a layout transpose needs rank >= 3, got [${t.dims.join(', ')}]`, { expected: '>= 3', got: t.dims.length });
+  if (t.dims.length < 3)
+    throw new InputError(`a layout transpose needs rank >= 3, got [${t.dims.join(', ')}]`, {
+      expected: '>= 3',
+      got: t.dims.length,
+    });
   const [a, b, c] = t.dims.slice(-3);
   const outer = t.size / (a * b * c);
   const out = new Float32Array(t.size);

@@ -18,7 +18,11 @@ export function iou(a: Box, b: Box): number {
 }
 
 function checkPairs(boxes: readonly Box[], scores: ArrayLike<number>): void {
-  if (boxes.length !== scores.length) throw new InputError(`NMS got ${boxes.length} boxes and ${scores.length} scores`, { expected: boxes.length, got: scores.length });
+  if (boxes.length !== scores.length)
+    throw new InputError(`NMS got ${boxes.length} boxes and ${scores.length} scores`, {
+      expected: boxes.length,
+      got: scores.length,
+    });
 }
 
 /** Score order, ties by index, so results are deterministic. */
@@ -45,7 +49,11 @@ export interface SoftNmsOptions {
 }
 
 /** Soft-NMS: overlapping boxes have their scores decayed instead of dropped. Kept boxes in selection order, with their decayed scores. */
-export function softNms(boxes: readonly Box[], scores: ArrayLike<number>, options: SoftNmsOptions = {}): { index: number; score: number }[] {
+export function softNms(
+  boxes: readonly Box[],
+  scores: ArrayLike<number>,
+  options: SoftNmsOptions = {},
+): { index: number; score: number }[] {
   checkPairs(boxes, scores);
   const { method = 'gaussian', iouThreshold = 0.3, sigma = 0.5, scoreThreshold = 0.001 } = options;
   const live = Array.from(scores);

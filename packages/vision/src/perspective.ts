@@ -25,7 +25,8 @@ export function perspectiveTransform(from: Quad, to: Quad): Homography {
     a.push([0, 0, 0, x, y, 1, -x * v, -y * v, v]);
   }
   const h = solve(a);
-  if (h === undefined) throw new ImageError('the four points are degenerate (three on a line): no perspective transform', { got: from });
+  if (h === undefined)
+    throw new ImageError('the four points are degenerate (three on a line): no perspective transform', { got: from });
   return [...h, 1];
 }
 
@@ -49,7 +50,17 @@ function solve(a: number[][]): number[] | undefined {
 /** The inverse of a homography. */
 export function invertHomography(m: Homography): Homography {
   const [a, b, c, d, e, f, g, h, i] = m;
-  const co = [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d];
+  const co = [
+    e * i - f * h,
+    c * h - b * i,
+    b * f - c * e,
+    f * g - d * i,
+    a * i - c * g,
+    c * d - a * f,
+    d * h - e * g,
+    b * g - a * h,
+    a * e - b * d,
+  ];
   const det = a * co[0] + b * co[3] + c * co[6];
   if (Math.abs(det) < 1e-15) throw new ImageError('the homography is singular', { got: m });
   return co.map((v) => v / det);

@@ -27,11 +27,17 @@ export interface NormalizeStep extends Step<Image | readonly Image[], Tensor<'fl
   /** Least batch width: images are padded on the right with normalized 0 to max(minWidth, widest). */
   readonly minWidth?: number;
   /** The same layout without arithmetic: raw pixels, `border` and padding filled with `fill`. */
-  folded(border: readonly [number, number, number, number], fill: readonly number[]): Step<Image | readonly Image[], Tensor<'float32'>>;
+  folded(
+    border: readonly [number, number, number, number],
+    fill: readonly number[],
+  ): Step<Image | readonly Image[], Tensor<'float32'>>;
 }
 
 /** A step normalizing images `(x * scale - mean) / std` into an NCHW batch in the model's color order. */
-export function normalizeStep(normalization: Normalization, options: { minWidth?: number; name?: string } = {}): NormalizeStep {
+export function normalizeStep(
+  normalization: Normalization,
+  options: { minWidth?: number; name?: string } = {},
+): NormalizeStep {
   const name = options.name ?? 'normalize';
   const batch = (input: Image | readonly Image[]): readonly Image[] => {
     const images = Array.isArray(input) ? input : [input as Image];
@@ -139,12 +145,16 @@ export async function pipeline<I, O>(spec: PipelineSpec<I, O>): Promise<Pipeline
       pre = [...pre.slice(0, -1), last.folded(result.border, result.fill) as Step<never, unknown>];
       folding = { folded: true, node: result.node };
     } else folding = { folded: false, reason: result.reason };
-  } else if (spec.fold !== false) folding = { folded: false, reason: 'the last pre-processing step is not a normalize step' };
+  } else if (spec.fold !== false)
+    folding = { folded: false, reason: 'the last pre-processing step is not a normalize step' };
   const session = await Session.init(model, options);
   const inputName = session.inputs[0]?.name;
   if (inputName === undefined || session.inputs.length !== 1) {
     await session.destroy();
-    throw new InputError(`a pipeline model needs exactly one input, this one has ${session.inputs.length}`, { expected: 1, got: session.inputs.length });
+    throw new InputError(`a pipeline model needs exactly one input, this one has ${session.inputs.length}`, {
+      expected: 1,
+      got: session.inputs.length,
+    });
   }
   return {
     session,

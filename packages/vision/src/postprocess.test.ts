@@ -70,7 +70,13 @@ describe('CTC greedy decoding', () => {
   };
 
   it('merges repeats, drops blanks, keeps repeats split by a blank', () => {
-    const [first, second] = ctcGreedyDecode(probs([[1, 1, 0, 1, 2, 2, 3, 2], [0, 0, 0, 0, 0, 0, 0, 0]]), classes);
+    const [first, second] = ctcGreedyDecode(
+      probs([
+        [1, 1, 0, 1, 2, 2, 3, 2],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+      ]),
+      classes,
+    );
     expect(first.text).toBe('aab b');
     expect(first.score).toBeCloseTo(0.9, 6);
     expect(second).toEqual({ text: '', score: 0 });
@@ -109,8 +115,14 @@ describe('CTC greedy decoding', () => {
     writeFileSync(join(dir, 'keys.txt'), 'a\nb\r\nc\n');
     expect(await loadDictionary(join(dir, 'keys.txt'))).toEqual(['blank', 'a', 'b', 'c', ' ']);
     expect(await loadDictionary(join(dir, 'keys.txt'), { useSpaceChar: false })).toEqual(['blank', 'a', 'b', 'c']);
-    await expect(loadDictionary(join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'LM_INPUT', details: { file: join(dir, 'missing.txt') } });
+    await expect(loadDictionary(join(dir, 'missing.txt'))).rejects.toMatchObject({
+      code: 'LM_INPUT',
+      details: { file: join(dir, 'missing.txt') },
+    });
     writeFileSync(join(dir, 'empty.txt'), '');
-    await expect(loadDictionary(join(dir, 'empty.txt'))).rejects.toMatchObject({ code: 'LM_INPUT', details: { file: join(dir, 'empty.txt') } });
+    await expect(loadDictionary(join(dir, 'empty.txt'))).rejects.toMatchObject({
+      code: 'LM_INPUT',
+      details: { file: join(dir, 'empty.txt') },
+    });
   });
 });

@@ -8,7 +8,7 @@ const row = (...values: number[]) => createImage(values.length, 1, 'gray', Uint8
 const values = (image: Image) => [...image.data];
 
 describe('resize: values worked out by hand from OpenCV formulas', () => {
-  it("bilinear (INTER_LINEAR): half-pixel centers, edges clamped, ties to even", () => {
+  it('bilinear (INTER_LINEAR): half-pixel centers, edges clamped, ties to even', () => {
     // 4 -> 2: sx = (dx + 0.5) * 2 - 0.5 = 0.5, 2.5: (0 + 100) / 2 = 50, (200 + 255) / 2 = 227.5 -> 228.
     expect(values(resize(row(0, 100, 200, 255), 2, 1))).toEqual([50, 228]);
     // 2 -> 4: sx = -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to the last pixel).
@@ -24,7 +24,9 @@ describe('resize: values worked out by hand from OpenCV formulas', () => {
     // 2 -> 4: sx = floor(dx / 2), fx = (dx + 1) - 2 (sx + 1) <= 0 -> 0: [0, 0, 100, 100].
     expect(values(resize(row(0, 100), 4, 1, 'area'))).toEqual([0, 0, 100, 100]);
     // 2x2 blocks of a 4x2 image average to one 2x1 row: (1 + 2 + 5 + 6) / 4 = 3.5 -> 4, (3 + 4 + 7 + 8) / 4 = 5.5 -> 6.
-    expect(values(resize(createImage(4, 2, 'gray', Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)), 2, 1, 'area'))).toEqual([4, 6]);
+    expect(values(resize(createImage(4, 2, 'gray', Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)), 2, 1, 'area'))).toEqual([
+      4, 6,
+    ]);
   });
 
   it('nearest (INTER_NEAREST): floor(dx * src / dst), no half-pixel shift', () => {
@@ -59,7 +61,8 @@ function bilinearDirect(image: Image, width: number, height: number): number[] {
     for (let x = 0; x < width; x++) {
       const cx = coord(x, image.width, width);
       const v =
-        (1 - cy.f) * ((1 - cx.f) * at(cx.s, cy.s) + cx.f * at(cx.t, cy.s)) + cy.f * ((1 - cx.f) * at(cx.s, cy.t) + cx.f * at(cx.t, cy.t));
+        (1 - cy.f) * ((1 - cx.f) * at(cx.s, cy.s) + cx.f * at(cx.t, cy.s)) +
+        cy.f * ((1 - cx.f) * at(cx.s, cy.t) + cx.f * at(cx.t, cy.t));
       out.push(v);
     }
   }
@@ -94,14 +97,21 @@ describe('resize against direct implementations (seeded random images and sizes)
   const cases = Array.from({ length: 40 }, () => {
     const w = random.int(1, 12);
     const h = random.int(1, 12);
-    const image = createImage(w, h, 'gray', Uint8Array.from({ length: w * h }, () => random.int(0, 255)));
+    const image = createImage(
+      w,
+      h,
+      'gray',
+      Uint8Array.from({ length: w * h }, () => random.int(0, 255)),
+    );
     return { image, width: random.int(1, 16), height: random.int(1, 16) };
   });
 
   it('bilinear equals the direct sampler, rounded', () => {
     for (const { image, width, height } of cases) {
       const got = values(resize(image, width, height, 'bilinear'));
-      bilinearDirect(image, width, height).forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(0.5 + 1e-9));
+      bilinearDirect(image, width, height).forEach((v, i) =>
+        expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(0.5 + 1e-9),
+      );
     }
   });
 
@@ -146,10 +156,18 @@ describe('resize: the fast path equals the formula read literally', () => {
     for (let trial = 0; trial < 60; trial++) {
       const order = trial % 2 === 0 ? 'gray' : 'rgb';
       const [w, h] = [rng.int(1, 40), rng.int(1, 40)];
-      const image = createImage(w, h, order, Uint8Array.from({ length: w * h * (order === 'gray' ? 1 : 3) }, () => rng.int(0, 255)));
+      const image = createImage(
+        w,
+        h,
+        order,
+        Uint8Array.from({ length: w * h * (order === 'gray' ? 1 : 3) }, () => rng.int(0, 255)),
+      );
       const interpolation = (['bilinear', 'area', 'nearest'] as const)[trial % 3];
       const [dw, dh] = [rng.int(1, 50), rng.int(1, 50)];
-      expect(values(resize(image, dw, dh, interpolation)), `${interpolation} ${order} ${w}x${h} -> ${dw}x${dh}`).toEqual(values(naiveResize(image, dw, dh, interpolation)));
+      expect(
+        values(resize(image, dw, dh, interpolation)),
+        `${interpolation} ${order} ${w}x${h} -> ${dw}x${dh}`,
+      ).toEqual(values(naiveResize(image, dw, dh, interpolation)));
     }
   });
 });

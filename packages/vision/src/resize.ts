@@ -151,7 +151,10 @@ function filterRow(src: Uint8Array, base: number, taps: PackedTaps, c: number, o
  */
 export function resize(image: Image, width: number, height: number, interpolation: Interpolation = 'bilinear'): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new ImageError(`resize needs a positive integer size, got ${width}x${height}`, { expected: 'width, height >= 1', got: [width, height] });
+    throw new ImageError(`resize needs a positive integer size, got ${width}x${height}`, {
+      expected: 'width, height >= 1',
+      got: [width, height],
+    });
   }
   const areaShrink = interpolation === 'area' && width <= image.width && height <= image.height;
   const c = channels(image);

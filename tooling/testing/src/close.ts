@@ -20,6 +20,8 @@ export function expectClose(got: Tensor, want: Tensor, rtol: number, atol: numbe
     }
   }
   if (worst >= 0) {
-    expect.fail(`${label}: element ${worst} is ${elementAsNumber(got, worst)}, expected ${elementAsNumber(want, worst)} (rtol ${rtol}, atol ${atol})`);
+    expect.fail(
+      `${label}: element ${worst} is ${elementAsNumber(got, worst)}, expected ${elementAsNumber(want, worst)} (rtol ${rtol}, atol ${atol})`,
+    );
   }
 }

@@ -3,5 +3,13 @@
  */
 export { expectClose } from './close.js';
 export { expectModelMatchesOrt, type ModelCheckOptions, type ModelRun } from './models.js';
-export { caseFeeds, constant, runReference, singleNodeModel, type CaseInput, type ConstantInput, type OpCase } from './one-node.js';
+export {
+  caseFeeds,
+  constant,
+  runReference,
+  singleNodeModel,
+  type CaseInput,
+  type ConstantInput,
+  type OpCase,
+} from './one-node.js';
 export { fromOrt, toOrt } from './ort.js';

@@ -23,12 +23,22 @@ export interface ModelCheckOptions {
 }
 
 /** Runs `model` in a Session and in onnxruntime-node on one seeded input in [0, 1) and compares every output. */
-export async function expectModelMatchesOrt(model: Uint8Array, inputName: string, dims: number[], seed: number, options: ModelCheckOptions): Promise<void> {
+export async function expectModelMatchesOrt(
+  model: Uint8Array,
+  inputName: string,
+  dims: number[],
+  seed: number,
+  options: ModelCheckOptions,
+): Promise<void> {
   const x = new SeededRandom(seed).floatTensor(dims, 0, 1);
   const reference = await ort.InferenceSession.create(model);
   const expected = await reference.run({ [inputName]: toOrt(x) });
   const events: SessionEvent[] = [];
-  const session = await Session.init(model, { backends: options.backends, precision: options.precision, onEvent: (e) => events.push(e) });
+  const session = await Session.init(model, {
+    backends: options.backends,
+    precision: options.precision,
+    onEvent: (e) => events.push(e),
+  });
   try {
     const outputs = await session.run({ [inputName]: x });
     const [rtol, atol] = options.precision === 'fp16' ? [1e-2, 1e-2] : [1e-3, 1e-4];

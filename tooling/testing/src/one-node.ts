@@ -4,7 +4,14 @@
  */
 import { caseTensors, type OneNodeCase, opFor, opsetFor, singleNodeModel, type Tensor } from '@lastmile/core';
 
-export { caseFeeds, constant, singleNodeModel, type CaseInput, type ConstantInput, type OneNodeCase as OpCase } from '@lastmile/core';
+export {
+  caseFeeds,
+  constant,
+  singleNodeModel,
+  type CaseInput,
+  type ConstantInput,
+  type OneNodeCase as OpCase,
+} from '@lastmile/core';
 
 /** The case's outputs from core's op definition (the reference kernel), at the opset of its model. */
 export function runReference(c: OneNodeCase): Tensor[] {

@@ -17,7 +17,9 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
 /** Offsets (relative to the arena start) for `buffers`, and the arena's size. */
 export function planArena(buffers: readonly BufferLife[]): { offsets: number[]; size: number } {
-  const order = buffers.map((_, i) => i).sort((a, b) => buffers[a].from - buffers[b].from || buffers[b].bytes - buffers[a].bytes);
+  const order = buffers
+    .map((_, i) => i)
+    .sort((a, b) => buffers[a].from - buffers[b].from || buffers[b].bytes - buffers[a].bytes);
   const offsets = new Array<number>(buffers.length).fill(0);
   let live: { start: number; end: number; to: number }[] = [];
   let size = 0;

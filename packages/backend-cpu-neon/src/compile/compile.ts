@@ -57,7 +57,8 @@ const align = (n: number, to = 64) => Math.ceil(n / to) * to;
 export async function compileProgram(model: Model, target: KernelTarget, threads = 1): Promise<CompiledProgram> {
   const graph = new GraphInfo(model);
   const ops = lowerGraph(graph);
-  const inArena = (name: string) => name !== '' && !graph.constant(name) && graph.has(name) && graph.value(name).type === 'float32';
+  const inArena = (name: string) =>
+    name !== '' && !graph.constant(name) && graph.has(name) && graph.value(name).type === 'float32';
 
   // Aliases share their source's storage.
   const root = new Map<string, string>();
@@ -93,7 +94,10 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
 
   const roots = [...lives.keys()];
   const scratchOps = ops.flatMap((op, i) => (op.scratchBytes ? [i] : []));
-  const plan = planArena([...roots.map((r) => lives.get(r)!), ...scratchOps.map((i) => ({ bytes: ops[i].scratchBytes!, from: i, to: i }))]);
+  const plan = planArena([
+    ...roots.map((r) => lives.get(r)!),
+    ...scratchOps.map((i) => ({ bytes: ops[i].scratchBytes!, from: i, to: i })),
+  ]);
   const rootAddress = new Map(roots.map((r, i) => [r, RESERVED_BYTES + plan.offsets[i]]));
   const scratchAddress = new Map(scratchOps.map((op, j) => [op, RESERVED_BYTES + plan.offsets[roots.length + j]]));
   const arenaEnd = RESERVED_BYTES + plan.size;
@@ -132,7 +136,8 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
         return at;
       }
       const at = rootAddress.get(rootOf(name));
-      if (at === undefined) throw new ResourceLimitError(`cpu-neon: value '${name}' has no place in the arena`, { value: name });
+      if (at === undefined)
+        throw new ResourceLimitError(`cpu-neon: value '${name}' has no place in the arena`, { value: name });
       return at + (concats.offsets.get(name) ?? 0);
     },
   };
@@ -140,7 +145,10 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
 
   const memoryBytes = staticEnd + 64;
   if (memoryBytes > MAX_MEMORY_BYTES) {
-    throw new ResourceLimitError(`cpu-neon: the partition needs ${memoryBytes} bytes of memory, more than ${MAX_MEMORY_BYTES}`, { expected: `<= ${MAX_MEMORY_BYTES}`, got: memoryBytes });
+    throw new ResourceLimitError(
+      `cpu-neon: the partition needs ${memoryBytes} bytes of memory, more than ${MAX_MEMORY_BYTES}`,
+      { expected: `<= ${MAX_MEMORY_BYTES}`, got: memoryBytes },
+    );
   }
   const pages = Math.ceil(memoryBytes / PAGE);
   // Shared, so worker threads can run on it; fixed size, so no thread ever has to rebuild its views.
@@ -169,7 +177,13 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
  * Gives an op's output the buffer of an input it may overwrite (`inPlace`) when that op is the last to
  * read the input's buffer: elementwise chains then run in one buffer, which stays in cache.
  */
-function shareInPlace(ops: readonly LoweredOp[], model: Model, inArena: (name: string) => boolean, rootOf: (name: string) => string, root: Map<string, string>): void {
+function shareInPlace(
+  ops: readonly LoweredOp[],
+  model: Model,
+  inArena: (name: string) => boolean,
+  rootOf: (name: string) => string,
+  root: Map<string, string>,
+): void {
   const lastRead = new Map<string, number>();
   const read = (name: string, step: number) => {
     if (!inArena(name)) return;
@@ -192,7 +206,12 @@ function shareInPlace(ops: readonly LoweredOp[], model: Model, inArena: (name: s
 }
 
 /** Binds host steps, runs unsplit kernel calls on the calling thread, and writes the plan of shared ones. */
-function schedule(binders: Binder[], rt: Runtime, module: WebAssembly.Module, threads: number): { steps: (Step | SharedStep)[]; parallel?: ParallelPlan } {
+function schedule(
+  binders: Binder[],
+  rt: Runtime,
+  module: WebAssembly.Module,
+  threads: number,
+): { steps: (Step | SharedStep)[]; parallel?: ParallelPlan } {
   const regions: { kernel: number; calls: number[][] }[] = [];
   const kernels: string[] = [];
   const phase = (b: KernelCalls): number | Step => {

@@ -42,7 +42,14 @@ export function placeConcatParts(
     const placeable = parts.filter(({ name }) => {
       const producer = writer.get(name);
       const once = parts.filter((p) => p.name === name).length === 1;
-      return ownStorage(name) && !pinned.has(name) && once && readers.get(name) === 1 && producer?.stridedOutput === true && producer.writes.length === 1;
+      return (
+        ownStorage(name) &&
+        !pinned.has(name) &&
+        once &&
+        readers.get(name) === 1 &&
+        producer?.stridedOutput === true &&
+        producer.writes.length === 1
+      );
     });
     for (const { name, offset } of placeable) {
       root.set(name, out);

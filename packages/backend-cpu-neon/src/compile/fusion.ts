@@ -24,7 +24,8 @@ export function soleConsumer(g: GraphInfo, value: string): Node | undefined {
 /** An activation node consuming `value` alone, with its activation. */
 export function followingActivation(g: GraphInfo, value: string): { node: Node; activation: Activation } | undefined {
   const node = soleConsumer(g, value);
-  const activation = node && node.outputs.length === 1 && g.has(node.outputs[0]) ? activationOfNode(node, g) : undefined;
+  const activation =
+    node && node.outputs.length === 1 && g.has(node.outputs[0]) ? activationOfNode(node, g) : undefined;
   return node && activation ? { node, activation } : undefined;
 }
 
@@ -36,7 +37,14 @@ export function matchHardSwish(g: GraphInfo, x: string): { nodes: Node[]; output
   if (g.outputs.has(x)) return undefined;
   const users = g.consumers(x);
   if (users.length !== 2) return undefined;
-  const add = users.find((n) => n.opType === 'Add' && isOnnx(n) && n.inputs.length === 2 && n.inputs.includes(x) && scalarOf(g, n.inputs[n.inputs[0] === x ? 1 : 0]) === 3);
+  const add = users.find(
+    (n) =>
+      n.opType === 'Add' &&
+      isOnnx(n) &&
+      n.inputs.length === 2 &&
+      n.inputs.includes(x) &&
+      scalarOf(g, n.inputs[n.inputs[0] === x ? 1 : 0]) === 3,
+  );
   if (!add) return undefined;
   const clip = soleConsumer(g, add.outputs[0]);
   const act = clip ? activationOfNode(clip, g) : undefined;
@@ -75,7 +83,11 @@ export function perChannel(g: GraphInfo, name: string, M: number): Float32Array 
 }
 
 /** Inference-mode BatchNormalization with constant parameters as y = x * scale + shift per channel. */
-export function batchNormAffine(node: Node, g: GraphInfo, M: number): { scale: Float32Array; shift: Float32Array } | undefined {
+export function batchNormAffine(
+  node: Node,
+  g: GraphInfo,
+  M: number,
+): { scale: Float32Array; shift: Float32Array } | undefined {
   if (node.outputs.filter((o) => o !== '').length !== 1 || attr.int(node, 'training_mode', 0) !== 0) return undefined;
   const params = node.inputs.slice(1, 5).map((name) => g.constant(name));
   if (params.length !== 4 || params.some((t) => t?.type !== 'float32' || t.size !== M)) return undefined;

@@ -2,7 +2,15 @@
  * What lowering needs to know about the partition's graph: each value's type, dims and stored layout,
  * constants, consumers, and which values leave the partition.
  */
-import { GraphError, type Model, type Node, type Tensor, type TensorType, bytesPerElement, sizeOf } from '@lastmile/core';
+import {
+  GraphError,
+  type Model,
+  type Node,
+  type Tensor,
+  type TensorType,
+  bytesPerElement,
+  sizeOf,
+} from '@lastmile/core';
 import { type Layout, layoutFor } from '../layout/nhwc.js';
 import { nhwcValues } from './layouts.js';
 
@@ -52,7 +60,10 @@ export class GraphInfo {
   /** The value's description; a GraphError when its shape was not inferred. */
   value(name: string): ValueDesc {
     const v = this.#values.get(name);
-    if (!v) throw new GraphError(`cpu-neon: value '${name}' has no static shape (prepare infers shapes before compile)`, { value: name });
+    if (!v)
+      throw new GraphError(`cpu-neon: value '${name}' has no static shape (prepare infers shapes before compile)`, {
+        value: name,
+      });
     return v;
   }
 

@@ -4,7 +4,12 @@
  */
 
 /** Pointers for the igemm kernel: per tile of `mr` rows, per tap, `mr` row addresses (missing rows repeat the last). */
-export function gemmIndirection(rows: number, taps: number, mr: number, pointer: (row: number, tap: number) => number): Int32Array {
+export function gemmIndirection(
+  rows: number,
+  taps: number,
+  mr: number,
+  pointer: (row: number, tap: number) => number,
+): Int32Array {
   const tiles = Math.ceil(rows / mr);
   const out = new Int32Array(tiles * taps * mr);
   for (let t = 0; t < tiles; t++) {
@@ -16,7 +21,11 @@ export function gemmIndirection(rows: number, taps: number, mr: number, pointer:
 }
 
 /** Pointers per pixel: `taps` addresses for each of `pixels`. */
-export function pixelIndirection(pixels: number, taps: number, pointer: (pixel: number, tap: number) => number): Int32Array {
+export function pixelIndirection(
+  pixels: number,
+  taps: number,
+  pointer: (pixel: number, tap: number) => number,
+): Int32Array {
   const out = new Int32Array(pixels * taps);
   for (let p = 0; p < pixels; p++) for (let tap = 0; tap < taps; tap++) out[p * taps + tap] = pointer(p, tap);
   return out;

@@ -7,15 +7,44 @@
  */
 import type { Graph } from '@lastmile/core';
 
-const SPATIAL = new Set(['Conv', 'FusedConv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Resize', 'BatchNormalization']);
+const SPATIAL = new Set([
+  'Conv',
+  'FusedConv',
+  'ConvTranspose',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'Resize',
+  'BatchNormalization',
+]);
 /** Ops whose rank-4 inputs and outputs are best stored alike (their kernels run in any layout). */
 const SAME_LAYOUT = new Set([
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Relu', 'Clip', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'HardSwish',
-  'Sqrt', 'Exp', 'Abs', 'Neg', 'Concat', 'Split', 'Identity', 'Dropout',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Relu',
+  'Clip',
+  'Sigmoid',
+  'Tanh',
+  'LeakyRelu',
+  'HardSigmoid',
+  'HardSwish',
+  'Sqrt',
+  'Exp',
+  'Abs',
+  'Neg',
+  'Concat',
+  'Split',
+  'Identity',
+  'Dropout',
 ]);
 
 /** Softmax over the channels of a rank-4 tensor: the channel axis is innermost in NHWC. */
-const isChannelSoftmax = (op: string, rank4: boolean, axis: number | undefined) => op === 'Softmax' && rank4 && (axis === 1 || axis === -3);
+const isChannelSoftmax = (op: string, rank4: boolean, axis: number | undefined) =>
+  op === 'Softmax' && rank4 && (axis === 1 || axis === -3);
 
 /** The names of the graph's values that are stored NHWC, among those of rank-4 float type. */
 export function nhwcValues(graph: Graph, isRank4Float: (name: string) => boolean): Set<string> {
@@ -32,7 +61,10 @@ export function nhwcValues(graph: Graph, isRank4Float: (name: string) => boolean
   for (const node of graph.nodes) {
     const values = [...node.inputs, ...node.outputs].filter(candidate);
     const axis = node.attributes.get('axis')?.value;
-    if (SPATIAL.has(node.opType) || isChannelSoftmax(node.opType, candidate(node.inputs[0]), typeof axis === 'number' ? axis : undefined)) {
+    if (
+      SPATIAL.has(node.opType) ||
+      isChannelSoftmax(node.opType, candidate(node.inputs[0]), typeof axis === 'number' ? axis : undefined)
+    ) {
       // Only the data input and outputs: weights and parameters are constants or small.
       for (const v of [node.inputs[0], ...node.outputs].filter(candidate)) spatial.add(v);
     } else if (SAME_LAYOUT.has(node.opType)) {
@@ -41,8 +73,10 @@ export function nhwcValues(graph: Graph, isRank4Float: (name: string) => boolean
   }
   const nhwcRoots = new Set([...spatial].map(find));
   const out = new Set<string>();
-  for (const node of graph.nodes) for (const v of [...node.inputs, ...node.outputs]) if (candidate(v) && nhwcRoots.has(find(v))) out.add(v);
-  for (const v of [...graph.inputs, ...graph.outputs]) if (candidate(v.name) && nhwcRoots.has(find(v.name))) out.add(v.name);
+  for (const node of graph.nodes)
+    for (const v of [...node.inputs, ...node.outputs]) if (candidate(v) && nhwcRoots.has(find(v))) out.add(v);
+  for (const v of [...graph.inputs, ...graph.outputs])
+    if (candidate(v.name) && nhwcRoots.has(find(v.name))) out.add(v.name);
   // A constant read by nothing that stores it keeps NHWC: it is either packed or unused.
   for (const name of graph.initializers.keys()) if (candidate(name) && !parent.has(name)) out.add(name);
   return out;

@@ -17,7 +17,15 @@ export function isLowerableConvTranspose(node: Node, g: GraphInfo): boolean {
   if (node.opType !== 'ConvTranspose' || node.domain !== '' || node.outputs.length !== 1) return false;
   const [x, w, b] = node.inputs;
   const weights = g.constant(w);
-  if (!g.has(x) || !g.has(node.outputs[0]) || g.value(x).layout !== 'nhwc' || weights?.type !== 'float32' || weights.dims.length !== 4 || (b && !g.constant(b))) return false;
+  if (
+    !g.has(x) ||
+    !g.has(node.outputs[0]) ||
+    g.value(x).layout !== 'nhwc' ||
+    weights?.type !== 'float32' ||
+    weights.dims.length !== 4 ||
+    (b && !g.constant(b))
+  )
+    return false;
   const kernel = weights.dims.slice(2);
   const [, , H, W] = g.value(x).dims;
   const [, , OH, OW] = g.value(node.outputs[0]).dims;
@@ -57,7 +65,11 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
       const rowTiles = Math.ceil(W / mr);
       const rows = N * H;
       const pointers = new Int32Array(rows * rowTiles * mr);
-      for (let r = 0; r < rows; r++) pointers.set(gemmIndirection(W, 1, mr, (col) => x + (r * W + col) * C * 4), r * rowTiles * mr);
+      for (let r = 0; r < rows; r++)
+        pointers.set(
+          gemmIndirection(W, 1, mr, (col) => x + (r * W + col) * C * 4),
+          r * rowTiles * mr,
+        );
       const ind = ctx.place(pointers);
       // One GEMM per kernel row: an input pixel's KW taps x M channels are adjacent in the output row, so
       // they are the GEMM's columns (KW x M of them: a 1-channel head fills 2 of 8 lanes, not 1).
@@ -65,11 +77,26 @@ export function lowerConvTranspose(node: Node, g: GraphInfo, epi: ConvEpilogue):
       const calls: number[][] = [];
       for (let ky = 0; ky < KH; ky++) {
         // W is [C, M, KH, KW]: B(c, kx M + m) for this kernel row.
-        const source = { weights: wData, params: `conv-transpose ${C} ${M} ${KH} ${KW} row ${ky}`, folded: [scale, biased] };
-        const weightAt = (c: number, col: number) => wData[((c * M + (col % M)) * KH + ky) * KW + Math.floor(col / M)] * scale[col % M];
+        const source = {
+          weights: wData,
+          params: `conv-transpose ${C} ${M} ${KH} ${KW} row ${ky}`,
+          folded: [scale, biased],
+        };
+        const weightAt = (c: number, col: number) =>
+          wData[((c * M + (col % M)) * KH + ky) * KW + Math.floor(col / M)] * scale[col % M];
         const packed = ctx.place(reusePacked(source, () => packGemm(C, columns, weightAt, (col) => biased[col % M])));
         for (let r = 0; r < rows; r++) {
-          calls.push([ind + r * rowTiles * mr * 4, W, 1, C * 4, packed, out + (r * KH + ky) * OW * M * 4, columns * 4, columns, 0]);
+          calls.push([
+            ind + r * rowTiles * mr * 4,
+            W,
+            1,
+            C * 4,
+            packed,
+            out + (r * KH + ky) * OW * M * 4,
+            columns * 4,
+            columns,
+            0,
+          ]);
         }
       }
       return { kernel: fn, calls };

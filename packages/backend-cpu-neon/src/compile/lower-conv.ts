@@ -30,7 +30,11 @@ export interface ConvEpilogue {
 }
 
 /** Per output channel of M: the scale folded into the weights, and the bias after it (bias * scale + shift). */
-export function foldedScaleAndBias(M: number, bias: Float32Array | undefined, epi: ConvEpilogue): { scale: Float32Array; biased: Float32Array } {
+export function foldedScaleAndBias(
+  M: number,
+  bias: Float32Array | undefined,
+  epi: ConvEpilogue,
+): { scale: Float32Array; biased: Float32Array } {
   const scale = epi.scale ?? new Float32Array(M).fill(1);
   const biased = Float32Array.from({ length: M }, (_, m) => (bias ? bias[m] : 0) * scale[m] + (epi.shift?.[m] ?? 0));
   return { scale, biased };
@@ -69,9 +73,22 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
   const depthwise = isDepthwise(node, g);
   const { scale, biased } = foldedScaleAndBias(M, bias, epi);
   const reads = [xName, ...(epi.residual ? [epi.residual] : [])];
-  const base = { name: epi.names.join('+'), op: depthwise ? 'DepthwiseConv' : 'Conv', runs: 'wasm' as const, reads, writes: [epi.output], zeroBytes: Cg * 4 * group + 64 };
+  const base = {
+    name: epi.names.join('+'),
+    op: depthwise ? 'DepthwiseConv' : 'Conv',
+    runs: 'wasm' as const,
+    reads,
+    writes: [epi.output],
+    zeroBytes: Cg * 4 * group + 64,
+  };
   const pixels = N * OH * OW;
-  const source = (ctx: EmitContext, channelOffset: number): WindowSource => ({ address: ctx.addressOf(xName), images: N, channels: C, channelOffset, zeroRow: ctx.zeroRow });
+  const source = (ctx: EmitContext, channelOffset: number): WindowSource => ({
+    address: ctx.addressOf(xName),
+    images: N,
+    channels: C,
+    channelOffset,
+    zeroRow: ctx.zeroRow,
+  });
 
   if (depthwise) {
     return {
@@ -81,7 +98,14 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
         const wAddr = ctx.place(packDepthwise(C, taps, weights, scale, biased));
         const ind = ctx.place(windowPointers(win, source(ctx, 0)));
         const out = ctx.addressOf(epi.output);
-        const calls = rangeChunks(pixels, ctx.threads, pixels * C * taps, (p0, n) => [ind + p0 * taps * 4, n, taps, wAddr, out + p0 * C * 4, C]);
+        const calls = rangeChunks(pixels, ctx.threads, pixels * C * taps, (p0, n) => [
+          ind + p0 * taps * 4,
+          n,
+          taps,
+          wAddr,
+          out + p0 * C * 4,
+          C,
+        ]);
         return { kernel: fn, calls };
       },
     };
@@ -94,7 +118,10 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
     // The residual is read at the output's row pitch.
     stridedOutput: epi.residual === undefined,
     emit(ctx) {
-      const fn = emitIgemm(ctx.module, ctx.target, { activation: epi.activation, residual: epi.residual !== undefined });
+      const fn = emitIgemm(ctx.module, ctx.target, {
+        activation: epi.activation,
+        residual: epi.residual !== undefined,
+      });
       const out = ctx.addressOf(epi.output);
       const res = epi.residual ? ctx.addressOf(epi.residual) : 0;
       const calls: number[][] = [];
@@ -103,7 +130,18 @@ export function lowerConv(node: Node, g: GraphInfo, epi: ConvEpilogue): LoweredO
         const wAddr = ctx.place(packConvWeights(weights, m0, Mg, Cg, taps, scale, biased));
         const mr = gemmRows(ctx.target);
         const ind = ctx.place(tilePointers(windowPointers(win, source(ctx, gi * Cg)), pixels, taps, mr));
-        const call = { ind, rows: pixels, taps, cbytes: Cg * 4, w: wAddr, out: out + m0 * 4, ostride: ctx.rowFloats(epi.output), nc: Mg, res: res ? res + m0 * 4 : 0, mr };
+        const call = {
+          ind,
+          rows: pixels,
+          taps,
+          cbytes: Cg * 4,
+          w: wAddr,
+          out: out + m0 * 4,
+          ostride: ctx.rowFloats(epi.output),
+          nc: Mg,
+          res: res ? res + m0 * 4 : 0,
+          mr,
+        };
         calls.push(...igemmChunks(call, Math.max(1, Math.round(ctx.threads / group))));
       }
       return { kernel: fn, calls };

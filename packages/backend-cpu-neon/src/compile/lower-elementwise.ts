@@ -62,10 +62,22 @@ export function isLowerableBinary(node: Node, g: GraphInfo): boolean {
   if (!Object.hasOwn(BINARY, node.opType) || node.domain !== '' || node.inputs.length !== 2) return false;
   if (![...node.inputs, node.outputs[0]].every((n) => g.has(n) && g.value(n).type === 'float32')) return false;
   const out = g.value(node.outputs[0]);
-  return out.size > 0 && broadcastLoops(out, node.inputs.map((n) => g.value(n))) !== undefined;
+  return (
+    out.size > 0 &&
+    broadcastLoops(
+      out,
+      node.inputs.map((n) => g.value(n)),
+    ) !== undefined
+  );
 }
 
-export function lowerBinary(node: Node, g: GraphInfo, activation: Activation = NO_ACTIVATION, output = node.outputs[0], names = [node.name]): LoweredOp {
+export function lowerBinary(
+  node: Node,
+  g: GraphInfo,
+  activation: Activation = NO_ACTIVATION,
+  output = node.outputs[0],
+  names = [node.name],
+): LoweredOp {
   const [aName, bName] = node.inputs;
   const loops = broadcastLoops(g.value(node.outputs[0]), [g.value(aName), g.value(bName)])!;
   const [d0, d1, d2] = loops.dims;
@@ -74,7 +86,8 @@ export function lowerBinary(node: Node, g: GraphInfo, activation: Activation = N
   // An input stored like the output is read element for element before it is written, unless rows
   // spill a vector into the next row (written after it, which would clobber input not yet read).
   const rowsSpill = d2 % 4 !== 0 && d0 * d1 > 1;
-  const sameStorage = (n: string) => !g.constant(n) && g.value(n).layout === stored.layout && g.value(n).dims.join() === stored.dims.join();
+  const sameStorage = (n: string) =>
+    !g.constant(n) && g.value(n).layout === stored.layout && g.value(n).dims.join() === stored.dims.join();
   return {
     name: names.join('+'),
     op: node.opType,
@@ -83,21 +96,48 @@ export function lowerBinary(node: Node, g: GraphInfo, activation: Activation = N
     writes: [output],
     inPlace: rowsSpill ? [] : [aName, bName].filter(sameStorage),
     emit(ctx) {
-      const fn = emitBinary(ctx.module, { op: BINARY[node.opType], aSplat: sa[2] === 0, bSplat: sb[2] === 0, activation });
+      const fn = emitBinary(ctx.module, {
+        op: BINARY[node.opType],
+        aSplat: sa[2] === 0,
+        bSplat: sb[2] === 0,
+        activation,
+      });
       const [a, b, out] = [ctx.addressOf(aName), ctx.addressOf(bName), ctx.addressOf(output)];
       const strides = [sa[0] * 4, sa[1] * 4, sb[0] * 4, sb[1] * 4];
       const work = d0 * d1 * d2;
       let calls: number[][];
       if (d0 === 1 && d1 === 1) {
         // One flat row: split it at whole vectors.
-        calls = rangeChunks(d2, ctx.threads, work, (j, n) => [a + j * sa[2] * 4, b + j * sb[2] * 4, out + j * 4, 1, 1, n, ...strides], 4);
+        calls = rangeChunks(
+          d2,
+          ctx.threads,
+          work,
+          (j, n) => [a + j * sa[2] * 4, b + j * sb[2] * 4, out + j * 4, 1, 1, n, ...strides],
+          4,
+        );
       } else if (d2 % 4 !== 0) {
         // A row's last vector spills into the next row, written after it: rows cannot be shared.
         calls = [[a, b, out, d0, d1, d2, ...strides]];
       } else if (d0 > 1) {
-        calls = rangeChunks(d0, ctx.threads, work, (i, n) => [a + i * sa[0] * 4, b + i * sb[0] * 4, out + i * d1 * d2 * 4, n, d1, d2, ...strides]);
+        calls = rangeChunks(d0, ctx.threads, work, (i, n) => [
+          a + i * sa[0] * 4,
+          b + i * sb[0] * 4,
+          out + i * d1 * d2 * 4,
+          n,
+          d1,
+          d2,
+          ...strides,
+        ]);
       } else {
-        calls = rangeChunks(d1, ctx.threads, work, (i, n) => [a + i * sa[1] * 4, b + i * sb[1] * 4, out + i * d2 * 4, 1, n, d2, ...strides]);
+        calls = rangeChunks(d1, ctx.threads, work, (i, n) => [
+          a + i * sa[1] * 4,
+          b + i * sb[1] * 4,
+          out + i * d2 * 4,
+          1,
+          n,
+          d2,
+          ...strides,
+        ]);
       }
       return { kernel: fn, calls };
     },

@@ -43,7 +43,11 @@ export function lowerHost(node: Node, g: GraphInfo): LoweredOp {
         return { kind: 'host' as const, name };
       });
       const outputs = node.outputs.map((name) =>
-        name === '' ? undefined : inArena(name) ? { name, value: g.value(name), address: ctx.addressOf(name) } : { name, value: undefined, address: -1 },
+        name === ''
+          ? undefined
+          : inArena(name)
+            ? { name, value: g.value(name), address: ctx.addressOf(name) }
+            : { name, value: undefined, address: -1 },
       );
       return (rt) => () => {
         const args = inputs.map((i) => {
@@ -63,7 +67,11 @@ export function lowerHost(node: Node, g: GraphInfo): LoweredOp {
           results = op.run(args, { node, opset });
         } catch (error) {
           if (isLastmileError(error)) throw error;
-          throw new BackendError(`cpu-neon: ${node.opType} node '${node.name}' failed on the host: ${(error as Error)?.message}`, { backend: 'cpu-neon', node: node.name, op: node.opType }, { cause: error });
+          throw new BackendError(
+            `cpu-neon: ${node.opType} node '${node.name}' failed on the host: ${(error as Error)?.message}`,
+            { backend: 'cpu-neon', node: node.name, op: node.opType },
+            { cause: error },
+          );
         }
         outputs.forEach((o, i) => {
           if (!o) return;

@@ -63,14 +63,22 @@ function separableTaps(node: Node, g: GraphInfo): { ys: AxisTaps; xs: AxisTaps }
   if (node.opType !== 'Resize' || node.domain !== '' || node.outputs.length !== 1) return undefined;
   const [x, ...rest] = node.inputs;
   const y = node.outputs[0];
-  if (!g.has(x) || !g.has(y) || g.value(x).layout !== 'nhwc' || g.value(x).type !== 'float32' || rest.some((n) => n && !g.constant(n))) return undefined;
+  if (
+    !g.has(x) ||
+    !g.has(y) ||
+    g.value(x).layout !== 'nhwc' ||
+    g.value(x).type !== 'float32' ||
+    rest.some((n) => n && !g.constant(n))
+  )
+    return undefined;
   const mode = attr.string(node, 'mode', 'nearest');
   if ((mode !== 'linear' && mode !== 'cubic') || attr.has(node, 'axes')) return undefined;
   // These couple the axes (an aspect-ratio policy) or extrapolate with a constant (not a weighted sum).
   if (attr.string(node, 'keep_aspect_ratio_policy', 'stretch') !== 'stretch') return undefined;
   if (attr.string(node, 'coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize') return undefined;
   const [xd, yd] = [g.value(x).dims, g.value(y).dims];
-  if (xd[0] !== yd[0] || xd[1] !== yd[1] || Math.max(xd[2], xd[3], yd[2], yd[3]) > MAX_AXIS || yd[2] * yd[3] === 0) return undefined;
+  if (xd[0] !== yd[0] || xd[1] !== yd[1] || Math.max(xd[2], xd[3], yd[2], yd[3]) > MAX_AXIS || yd[2] * yd[3] === 0)
+    return undefined;
   const ys = axisTaps(node, g, 2, xd[2], yd[2]);
   const xs = ys && axisTaps(node, g, 3, xd[3], yd[3]);
   return ys && xs ? { ys, xs } : undefined;
@@ -116,7 +124,14 @@ export function lowerInterpolate(node: Node, g: GraphInfo): LoweredOp {
         }
       }
       const [ind, wts, y] = [ctx.place(pointers), ctx.place(weights), ctx.addressOf(yName)];
-      const calls = rangeChunks(pixels, ctx.threads, pixels * taps * C, (p0, count) => [ind + p0 * taps * 4, wts + p0 * taps * 4, count, taps, y + p0 * C * 4, C]);
+      const calls = rangeChunks(pixels, ctx.threads, pixels * taps * C, (p0, count) => [
+        ind + p0 * taps * 4,
+        wts + p0 * taps * 4,
+        count,
+        taps,
+        y + p0 * C * 4,
+        C,
+      ]);
       return { kernel: fn, calls };
     },
   };

@@ -43,7 +43,9 @@ export function lowerAlias(node: Node): LoweredOp {
 export function isLowerableConcat(node: Node, g: GraphInfo): boolean {
   if (node.opType !== 'Concat' || node.domain !== '' || !g.has(node.outputs[0])) return false;
   const out = g.value(node.outputs[0]);
-  return out.type === 'float32' && out.size > 0 && node.inputs.every((n) => g.has(n) && g.value(n).layout === out.layout);
+  return (
+    out.type === 'float32' && out.size > 0 && node.inputs.every((n) => g.has(n) && g.value(n).layout === out.layout)
+  );
 }
 
 export function lowerConcat(node: Node, g: GraphInfo): LoweredOp {
@@ -75,7 +77,14 @@ export function lowerConcat(node: Node, g: GraphInfo): LoweredOp {
         .flatMap((p) => {
           const [src, dst] = [ctx.addressOf(p.name), base + p.offset];
           const threads = Math.max(1, Math.round((ctx.threads * p.bytes) / outRow));
-          return rangeChunks(rows, threads, (rows * p.bytes) / 4, (r0, n) => [src + r0 * p.bytes, p.bytes, dst + r0 * outRow, outRow, n, p.bytes]);
+          return rangeChunks(rows, threads, (rows * p.bytes) / 4, (r0, n) => [
+            src + r0 * p.bytes,
+            p.bytes,
+            dst + r0 * outRow,
+            outRow,
+            n,
+            p.bytes,
+          ]);
         });
       return { kernel: fn, calls };
     },

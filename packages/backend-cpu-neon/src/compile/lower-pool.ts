@@ -21,7 +21,8 @@ export function isLowerablePool(node: Node, g: GraphInfo): boolean {
   if (node.opType === 'GlobalAveragePool' || node.opType === 'GlobalMaxPool') return true;
   if (node.opType !== 'MaxPool' && node.opType !== 'AveragePool') return false;
   // Which padding counts under auto_pad with count_include_pad is left to the reference.
-  if (attr.int(node, 'count_include_pad', 0) !== 0 && attr.string(node, 'auto_pad', 'NOTSET') !== 'NOTSET') return false;
+  if (attr.int(node, 'count_include_pad', 0) !== 0 && attr.string(node, 'auto_pad', 'NOTSET') !== 'NOTSET')
+    return false;
   return windowOf(node, g).everyWindowHasInput;
 }
 
@@ -37,7 +38,8 @@ function windowOf(node: Node, g: GraphInfo) {
   for (let oy = 0; oy < win.output[0] && everyWindowHasInput; oy++) {
     for (let ox = 0; ox < win.output[1]; ox++) {
       let any = false;
-      for (let t = 0; t < taps && !any; t++) any = inside(win, tapPosition(win, oy, ox, Math.floor(t / kernel[1]), t % kernel[1]));
+      for (let t = 0; t < taps && !any; t++)
+        any = inside(win, tapPosition(win, oy, ox, Math.floor(t / kernel[1]), t % kernel[1]));
       if (!any) everyWindowHasInput = false;
     }
   }
@@ -93,7 +95,8 @@ export function lowerPool(node: Node, g: GraphInfo): LoweredOp {
           let count = 0;
           for (let tap = 0; tap < taps; tap++) {
             const [py, px] = tapPosition(win, oy, ox, Math.floor(tap / KW), tap % KW);
-            const inPadded = py >= -win.padBegin[0] && py < H + padEnd[0] && px >= -win.padBegin[1] && px < W + padEnd[1];
+            const inPadded =
+              py >= -win.padBegin[0] && py < H + padEnd[0] && px >= -win.padBegin[1] && px < W + padEnd[1];
             if (includePad ? inPadded : inside(win, [py, px])) count++;
           }
           scales[p] = 1 / count;
@@ -102,7 +105,14 @@ export function lowerPool(node: Node, g: GraphInfo): LoweredOp {
       const indAddr = ctx.place(ind);
       const scaleAddr = isMax ? 0 : ctx.place(scales);
       const y = ctx.addressOf(yName);
-      const calls = rangeChunks(pixels, ctx.threads, pixels * taps * C, (p0, n) => [indAddr + p0 * taps * 4, n, taps, y + p0 * C * 4, C, isMax ? 0 : scaleAddr + p0 * 4]);
+      const calls = rangeChunks(pixels, ctx.threads, pixels * taps * C, (p0, n) => [
+        indAddr + p0 * taps * 4,
+        n,
+        taps,
+        y + p0 * C * 4,
+        C,
+        isMax ? 0 : scaleAddr + p0 * 4,
+      ]);
       return { kernel: fn, calls };
     },
   };

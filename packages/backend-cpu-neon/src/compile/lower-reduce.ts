@@ -60,7 +60,12 @@ function reduction(node: Node, g: GraphInfo): Reduction | undefined {
   const sameLayout = y.layout === x.layout && y.dims.length === rank;
   if (!(sameLayout || (y.layout === 'plain' && keptInOrder))) return undefined;
   const product = (ds: number[]) => ds.reduce((p, d) => p * d, 1);
-  return { kind, outer: product(storedDims.slice(0, lo)), n: product(storedDims.slice(lo, hi + 1)), inner: product(storedDims.slice(hi + 1)) };
+  return {
+    kind,
+    outer: product(storedDims.slice(0, lo)),
+    n: product(storedDims.slice(lo, hi + 1)),
+    inner: product(storedDims.slice(hi + 1)),
+  };
 }
 
 export function isLowerableReduce(node: Node, g: GraphInfo): boolean {
@@ -80,7 +85,16 @@ export function lowerReduce(node: Node, g: GraphInfo): LoweredOp {
     emit(ctx) {
       const fn = emitReduce(ctx.module, kind);
       const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];
-      return { kernel: fn, calls: rangeChunks(outer, ctx.threads, outer * n * inner, (o, count) => [x + o * n * inner * 4, y + o * inner * 4, count, n, inner]) };
+      return {
+        kernel: fn,
+        calls: rangeChunks(outer, ctx.threads, outer * n * inner, (o, count) => [
+          x + o * n * inner * 4,
+          y + o * inner * 4,
+          count,
+          n,
+          inner,
+        ]),
+      };
     },
   };
 }

@@ -14,7 +14,11 @@ import { rangeChunks } from './split.js';
 function sourcePixels(node: Node, g: GraphInfo): Int32Array | undefined {
   const [, , H, W] = g.value(node.inputs[0]).dims;
   const [, , OH, OW] = g.value(node.outputs[0]).dims;
-  const indices = new Tensor('float32', Float32Array.from({ length: H * W }, (_, i) => i), [1, 1, H, W]);
+  const indices = new Tensor(
+    'float32',
+    Float32Array.from({ length: H * W }, (_, i) => i),
+    [1, 1, H, W],
+  );
   const constants = node.inputs.slice(1).map((name) => (name ? g.constant(name) : undefined));
   // The same node on one image of one channel: sizes (when given) shrink to match.
   const inputs: (Tensor | undefined)[] = [indices, ...constants];
@@ -34,7 +38,8 @@ function sourcePixels(node: Node, g: GraphInfo): Int32Array | undefined {
 export function isLowerableResize(node: Node, g: GraphInfo): boolean {
   if (node.opType !== 'Resize' || node.domain !== '') return false;
   const [x, ...rest] = node.inputs;
-  if (!g.has(x) || !g.has(node.outputs[0]) || g.value(x).layout !== 'nhwc' || rest.some((n) => n && !g.constant(n))) return false;
+  if (!g.has(x) || !g.has(node.outputs[0]) || g.value(x).layout !== 'nhwc' || rest.some((n) => n && !g.constant(n)))
+    return false;
   if (attr.string(node, 'mode', 'nearest') !== 'nearest' || attr.has(node, 'axes')) return false;
   if (attr.string(node, 'coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize') return false;
   const [xd, yd] = [g.value(x).dims, g.value(node.outputs[0]).dims];
@@ -57,9 +62,14 @@ export function lowerResize(node: Node, g: GraphInfo): LoweredOp {
     emit(ctx) {
       const fn = emitGatherRows(ctx.module);
       const x = ctx.addressOf(xName);
-      const ind = ctx.place(pixelIndirection(pixels, 1, (p) => x + (Math.floor(p / (OH * OW)) * H * W + source[p % (OH * OW)]) * C * 4));
+      const ind = ctx.place(
+        pixelIndirection(pixels, 1, (p) => x + (Math.floor(p / (OH * OW)) * H * W + source[p % (OH * OW)]) * C * 4),
+      );
       const y = ctx.addressOf(yName);
-      return { kernel: fn, calls: rangeChunks(pixels, ctx.threads, pixels * C, (p0, n) => [ind + p0 * 4, n, y + p0 * C * 4, C * 4]) };
+      return {
+        kernel: fn,
+        calls: rangeChunks(pixels, ctx.threads, pixels * C, (p0, n) => [ind + p0 * 4, n, y + p0 * C * 4, C * 4]),
+      };
     },
   };
 }

@@ -10,7 +10,8 @@ import { rangeChunks } from './split.js';
 
 /** Row length of the softmax in stored order, or undefined when its rows are not contiguous. */
 function rowLength(node: Node, g: GraphInfo): number | undefined {
-  if (node.opType !== 'Softmax' || node.domain !== '' || !g.has(node.inputs[0]) || !g.has(node.outputs[0])) return undefined;
+  if (node.opType !== 'Softmax' || node.domain !== '' || !g.has(node.inputs[0]) || !g.has(node.outputs[0]))
+    return undefined;
   const x = g.value(node.inputs[0]);
   if (x.type !== 'float32' || x.size === 0 || x.dims.length === 0) return undefined;
   const modern = opsetFor(g.model, node) >= 13;
@@ -40,7 +41,10 @@ export function lowerSoftmax(node: Node, g: GraphInfo): LoweredOp {
       const [x, y] = [ctx.addressOf(xName), ctx.addressOf(yName)];
       // A row's last vector may spill into the next row, which must then be written after it: split only whole-vector rows.
       const threads = n % 4 === 0 ? ctx.threads : 1;
-      return { kernel: fn, calls: rangeChunks(rows, threads, rows * n * 8, (r0, count) => [x + r0 * n * 4, y + r0 * n * 4, count, n]) };
+      return {
+        kernel: fn,
+        calls: rangeChunks(rows, threads, rows * n * 8, (r0, count) => [x + r0 * n * 4, y + r0 * n * 4, count, n]),
+      };
     },
   };
 }

@@ -29,7 +29,8 @@ interface StridedCopy {
 function stridedCopies(node: Node, g: GraphInfo): StridedCopy[] | undefined {
   const [xName, ...params] = node.inputs;
   const outputs = node.outputs.filter((o) => o !== '');
-  if (!g.has(xName) || g.value(xName).type !== 'float32' || params.some((p) => p !== '' && !g.constant(p))) return undefined;
+  if (!g.has(xName) || g.value(xName).type !== 'float32' || params.some((p) => p !== '' && !g.constant(p)))
+    return undefined;
   if (!outputs.every((o) => g.has(o) && g.value(o).type === 'float32' && g.value(o).size > 0)) return undefined;
   const x = g.value(xName);
   if (x.size > MAX_ELEMENTS || outputs.some((o) => g.value(o).size > MAX_ELEMENTS)) return undefined;
@@ -69,7 +70,11 @@ function stridedCopies(node: Node, g: GraphInfo): StridedCopy[] | undefined {
 }
 
 /** Fits source = offset + sum(index_a * stride_a) over the axes `dims`, checks it, orders it as stored. */
-function affineCopy(src: Int32Array, dims: readonly number[], layout: 'nhwc' | 'plain'): Omit<StridedCopy, 'output'> | undefined {
+function affineCopy(
+  src: Int32Array,
+  dims: readonly number[],
+  layout: 'nhwc' | 'plain',
+): Omit<StridedCopy, 'output'> | undefined {
   const rowMajor = storageStrides(dims, 'plain');
   const offset = src[0];
   const strides = dims.map((d, a) => (d > 1 ? src[rowMajor[a]] - offset : 0));
@@ -86,16 +91,25 @@ function affineCopy(src: Int32Array, dims: readonly number[], layout: 'nhwc' | '
   const order = layout === 'nhwc' ? [0, 2, 3, 1] : dims.map((_, a) => a);
   let loops = order.map((a) => ({ d: dims[a], s: strides[a] })).filter((l) => l.d > 1);
   for (let a = loops.length - 2; a >= 0; a--) {
-    if (loops[a].s === loops[a + 1].s * loops[a + 1].d) loops.splice(a, 2, { d: loops[a].d * loops[a + 1].d, s: loops[a + 1].s });
+    if (loops[a].s === loops[a + 1].s * loops[a + 1].d)
+      loops.splice(a, 2, { d: loops[a].d * loops[a + 1].d, s: loops[a + 1].s });
   }
   if (loops.length > 4) return undefined;
   loops = [...new Array(4 - loops.length).fill({ d: 1, s: 0 }), ...loops];
-  return { offset: offset * 4, dims: loops.map((l) => l.d) as StridedCopy['dims'], strides: loops.map((l) => l.s * 4) as StridedCopy['strides'] };
+  return {
+    offset: offset * 4,
+    dims: loops.map((l) => l.d) as StridedCopy['dims'],
+    strides: loops.map((l) => l.s * 4) as StridedCopy['strides'],
+  };
 }
 
 /** True when `node` moves float data in a way one strided copy per output does. */
 export function isLowerableStrided(node: Node, g: GraphInfo): boolean {
-  return (node.domain === '' || node.domain === 'ai.onnx') && MOVEMENT.has(node.opType) && stridedCopies(node, g) !== undefined;
+  return (
+    (node.domain === '' || node.domain === 'ai.onnx') &&
+    MOVEMENT.has(node.opType) &&
+    stridedCopies(node, g) !== undefined
+  );
 }
 
 export function lowerStrided(node: Node, g: GraphInfo): LoweredOp {
@@ -114,8 +128,31 @@ export function lowerStrided(node: Node, g: GraphInfo): LoweredOp {
         const y = ctx.addressOf(output);
         const size = d0 * d1 * d2 * d3;
         const threads = Math.max(1, Math.round(ctx.threads / copies.length));
-        if (d0 > 1) return rangeChunks(d0, threads, size, (i, n) => [x + offset + i * s0, y + i * d1 * d2 * d3 * 4, n, d1, d2, d3, s0, s1, s2, s3]);
-        return rangeChunks(d1, threads, size, (i, n) => [x + offset + i * s1, y + i * d2 * d3 * 4, 1, n, d2, d3, s0, s1, s2, s3]);
+        if (d0 > 1)
+          return rangeChunks(d0, threads, size, (i, n) => [
+            x + offset + i * s0,
+            y + i * d1 * d2 * d3 * 4,
+            n,
+            d1,
+            d2,
+            d3,
+            s0,
+            s1,
+            s2,
+            s3,
+          ]);
+        return rangeChunks(d1, threads, size, (i, n) => [
+          x + offset + i * s1,
+          y + i * d2 * d3 * 4,
+          1,
+          n,
+          d2,
+          d3,
+          s0,
+          s1,
+          s2,
+          s3,
+        ]);
       });
       return { kernel: fn, calls };
     },

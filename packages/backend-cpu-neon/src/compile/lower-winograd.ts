@@ -24,7 +24,11 @@ export function isWinogradConv(node: Node, g: GraphInfo): boolean {
   const w = g.constant(node.inputs[1]);
   if (w?.dims.length !== 4 || w.dims[2] !== 3 || w.dims[3] !== 3) return false;
   if (attr.int(node, 'group', 1) !== 1) return false;
-  if (attr.ints(node, 'strides', [1, 1]).some((s) => s !== 1) || attr.ints(node, 'dilations', [1, 1]).some((d) => d !== 1)) return false;
+  if (
+    attr.ints(node, 'strides', [1, 1]).some((s) => s !== 1) ||
+    attr.ints(node, 'dilations', [1, 1]).some((d) => d !== 1)
+  )
+    return false;
   return w.dims[1] >= MIN_CHANNELS && w.dims[0] >= MIN_OUTPUT_CHANNELS;
 }
 
@@ -38,7 +42,13 @@ export function winogradTransformFor(outH: number, outW: number): WinogradTransf
 
 const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
-export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, biased: Float32Array, scale: Float32Array): LoweredOp {
+export function lowerWinogradConv(
+  node: Node,
+  g: GraphInfo,
+  epi: ConvEpilogue,
+  biased: Float32Array,
+  scale: Float32Array,
+): LoweredOp {
   const [xName, wName] = node.inputs;
   const [N, C, H, W] = g.value(xName).dims;
   const [, M, OH, OW] = g.value(node.outputs[0]).dims;
@@ -81,7 +91,8 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
             for (let i = 0; i < alpha; i++) {
               for (let j = 0; j < alpha; j++) {
                 const [y, xx] = [ty * m - win.padBegin[0] + i, tx * m - win.padBegin[1] + j];
-                inPtrs[tile * positions + i * alpha + j] = y >= 0 && y < H && xx >= 0 && xx < W ? x + ((n * H + y) * W + xx) * C * 4 : ctx.zeroRow;
+                inPtrs[tile * positions + i * alpha + j] =
+                  y >= 0 && y < H && xx >= 0 && xx < W ? x + ((n * H + y) * W + xx) * C * 4 : ctx.zeroRow;
               }
             }
             for (let i = 0; i < m; i++) {
@@ -104,13 +115,33 @@ export function lowerWinogradConv(node: Node, g: GraphInfo, epi: ConvEpilogue, b
       const gemm = emitIgemm(ctx.module, ctx.target, { activation: NO_ACTIVATION, residual: false });
       const transformOut = emitWinogradOutput(ctx.module, t, epi.activation, res !== 0);
       // A transformed element costs about 2α additions (two passes of α-term sums).
-      const inCalls = rangeChunks(tiles, ctx.threads, tiles * positions * C * 2 * alpha, (t0, count) => [inInd + t0 * positions * 4, count, C, V + t0 * cRow, inMatrix]);
+      const inCalls = rangeChunks(tiles, ctx.threads, tiles * positions * C * 2 * alpha, (t0, count) => [
+        inInd + t0 * positions * 4,
+        count,
+        C,
+        V + t0 * cRow,
+        inMatrix,
+      ]);
       // α² independent GEMMs: split each only when they are fewer than the threads.
       const perGemm = Math.max(1, Math.ceil(ctx.threads / positions));
       const mr = gemmRows(ctx.target);
       const gemmCalls = packWinogradWeights(t, weights, M, C, scale).flatMap((packed, xi) => {
         const rows = gemmIndirection(tiles, 1, mr, (row) => V + xi * inMatrix + row * cRow);
-        return igemmChunks({ ind: ctx.place(rows), rows: tiles, taps: 1, cbytes: C * 4, w: ctx.place(packed), out: Mats + xi * outMatrix, ostride: mRow / 4, nc: M, res: 0, mr }, perGemm);
+        return igemmChunks(
+          {
+            ind: ctx.place(rows),
+            rows: tiles,
+            taps: 1,
+            cbytes: C * 4,
+            w: ctx.place(packed),
+            out: Mats + xi * outMatrix,
+            ostride: mRow / 4,
+            nc: M,
+            res: 0,
+            mr,
+          },
+          perGemm,
+        );
       });
       const outCalls = rangeChunks(tiles, ctx.threads, tiles * positions * M * 2 * alpha, (t0, count) => [
         Mats + t0 * mRow,

@@ -46,7 +46,10 @@ export function lowerGraph(g: GraphInfo): LoweredOp[] {
 function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op: LoweredOp; group: Node[] } {
   const single = (op: LoweredOp) => ({ op, group: [node] });
   if (isAliasReshape(node, g)) return single(lowerAlias(node));
-  if (((isOnnx(node) && node.opType === 'Conv') || (node.domain === 'lastmile' && node.opType === 'FusedConv')) && isLowerableConv(node, g)) {
+  if (
+    ((isOnnx(node) && node.opType === 'Conv') || (node.domain === 'lastmile' && node.opType === 'FusedConv')) &&
+    isLowerableConv(node, g)
+  ) {
     const fixed = node.opType === 'FusedConv' ? fusedConvActivation(node, g) : NO_ACTIVATION;
     if (fixed) {
       const { epilogue, group } = convEpilogue(node, g, fixed, absorbed);
@@ -63,7 +66,11 @@ function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op:
   if (isLowerableSoftmax(node, g)) return single(lowerSoftmax(node, g));
   if ((node.opType === 'Gemm' || node.opType === 'MatMul') && isLowerableGemm(node, g)) {
     const next = followingActivation(g, node.outputs[0]);
-    if (next) return { op: lowerGemm(node, g, next.activation, next.node.outputs[0], [node.name, next.node.name]), group: [node, next.node] };
+    if (next)
+      return {
+        op: lowerGemm(node, g, next.activation, next.node.outputs[0], [node.name, next.node.name]),
+        group: [node, next.node],
+      };
     return single(lowerGemm(node, g));
   }
   if (isLowerablePool(node, g)) return single(lowerPool(node, g));
@@ -73,16 +80,29 @@ function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op:
     if (hardSwish && hardSwish.nodes[0] === node) {
       const [x] = node.inputs;
       const op = lowerUnary({ ...node, inputs: [x], outputs: [hardSwish.output] }, g, { kind: 'hardswish' });
-      return { op: { ...op, name: hardSwish.nodes.map((n) => n.name).join('+'), op: 'HardSwish' }, group: hardSwish.nodes };
+      return {
+        op: { ...op, name: hardSwish.nodes.map((n) => n.name).join('+'), op: 'HardSwish' },
+        group: hardSwish.nodes,
+      };
     }
   }
   if (isLowerableBinary(node, g)) {
     const next = followingActivation(g, node.outputs[0]);
-    if (next) return { op: lowerBinary(node, g, next.activation, next.node.outputs[0], [node.name, next.node.name]), group: [node, next.node] };
+    if (next)
+      return {
+        op: lowerBinary(node, g, next.activation, next.node.outputs[0], [node.name, next.node.name]),
+        group: [node, next.node],
+      };
     return single(lowerBinary(node, g));
   }
   const activation = activationOfNode(node, g);
-  if (activation && g.has(node.outputs[0]) && g.value(node.outputs[0]).type === 'float32' && g.value(node.outputs[0]).size > 0 && g.has(node.inputs[0])) {
+  if (
+    activation &&
+    g.has(node.outputs[0]) &&
+    g.value(node.outputs[0]).type === 'float32' &&
+    g.value(node.outputs[0]).size > 0 &&
+    g.has(node.inputs[0])
+  ) {
     return single(lowerUnary(node, g, activation));
   }
   if (isLowerableStrided(node, g)) return single(lowerStrided(node, g));
@@ -92,7 +112,12 @@ function lowerNode(node: Node, g: GraphInfo, absorbed: ReadonlySet<Node>): { op:
 }
 
 /** Follows a convolution's output through what its epilogue can absorb. */
-function convEpilogue(conv: Node, g: GraphInfo, fixed: Activation, absorbed: ReadonlySet<Node>): { epilogue: ConvEpilogue; group: Node[] } {
+function convEpilogue(
+  conv: Node,
+  g: GraphInfo,
+  fixed: Activation,
+  absorbed: ReadonlySet<Node>,
+): { epilogue: ConvEpilogue; group: Node[] } {
   const M = g.value(conv.outputs[0]).dims[1];
   // The depthwise and transposed kernels take no residual.
   const residualAllowed = conv.opType !== 'ConvTranspose' && !isDepthwise(conv, g);
@@ -119,7 +144,14 @@ function convEpilogue(conv: Node, g: GraphInfo, fixed: Activation, absorbed: Rea
     if (!next || absorbed.has(next) || !isOnnx(next) || next.outputs.length !== 1) break;
     const other = next.inputs.length === 2 ? next.inputs[next.inputs[0] === out ? 1 : 0] : undefined;
     const channelConstant = other !== undefined ? perChannel(g, other, M) : undefined;
-    if (open && !epilogue.residual && channelConstant && (next.opType === 'Mul' || next.opType === 'Add' || ((next.opType === 'Sub' || next.opType === 'Div') && next.inputs[0] === out))) {
+    if (
+      open &&
+      !epilogue.residual &&
+      channelConstant &&
+      (next.opType === 'Mul' ||
+        next.opType === 'Add' ||
+        ((next.opType === 'Sub' || next.opType === 'Div') && next.inputs[0] === out))
+    ) {
       const scale = epilogue.scale ?? new Float32Array(M).fill(1);
       const shift = epilogue.shift ?? new Float32Array(M);
       for (let m = 0; m < M; m++) {
@@ -143,7 +175,15 @@ function convEpilogue(conv: Node, g: GraphInfo, fixed: Activation, absorbed: Rea
       take(next);
       continue;
     }
-    if (open && residualAllowed && next.opType === 'Add' && other !== undefined && other !== out && !g.constant(other) && g.has(other)) {
+    if (
+      open &&
+      residualAllowed &&
+      next.opType === 'Add' &&
+      other !== undefined &&
+      other !== out &&
+      !g.constant(other) &&
+      g.has(other)
+    ) {
       const [r, o] = [g.value(other), g.value(out)];
       if (r.layout === o.layout && r.dims.join() === o.dims.join() && r.type === 'float32') {
         epilogue.residual = other;

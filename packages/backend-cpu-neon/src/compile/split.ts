@@ -69,7 +69,8 @@ export function igemmChunks(c: IgemmCall, threads: number): number[][] {
   let best = { rowParts: 1, panelParts: 1, span: Number.POSITIVE_INFINITY };
   for (let panelParts = 1; panelParts <= Math.min(panels, limit); panelParts++) {
     for (let rowParts = 1; rowParts * panelParts <= limit && rowParts <= tiles; rowParts++) {
-      const span = Math.ceil((rowParts * panelParts) / threads) * Math.ceil(tiles / rowParts) * Math.ceil(panels / panelParts);
+      const span =
+        Math.ceil((rowParts * panelParts) / threads) * Math.ceil(tiles / rowParts) * Math.ceil(panels / panelParts);
       const more = rowParts * panelParts > best.rowParts * best.panelParts;
       if (span < best.span || (span === best.span && more)) best = { rowParts, panelParts, span };
     }
@@ -101,6 +102,14 @@ export function igemmChunks(c: IgemmCall, threads: number): number[][] {
 }
 
 /** Calls over [0, n) split in ranges (starts aligned to `align`); `make(start, count)` gives one call's arguments. */
-export function rangeChunks(n: number, threads: number, work: number, make: (start: number, count: number) => number[], align = 1): number[][] {
-  return splitRange(n, chunkCount(threads, Math.ceil(n / align), work), align).map(([start, count]) => make(start, count));
+export function rangeChunks(
+  n: number,
+  threads: number,
+  work: number,
+  make: (start: number, count: number) => number[],
+  align = 1,
+): number[][] {
+  return splitRange(n, chunkCount(threads, Math.ceil(n / align), work), align).map(([start, count]) =>
+    make(start, count),
+  );
 }

@@ -15,7 +15,13 @@ export interface Window2 {
 }
 
 /** The window of a 2-D node whose input spatial size is `input` and output size `output`. */
-export function window2(node: Node, kernel: [number, number], input: [number, number], output: [number, number], hasDilations = true): Window2 {
+export function window2(
+  node: Node,
+  kernel: [number, number],
+  input: [number, number],
+  output: [number, number],
+  hasDilations = true,
+): Window2 {
   const strides = attr.ints(node, 'strides', [1, 1]) as [number, number];
   const dilations = (hasDilations ? attr.ints(node, 'dilations', [1, 1]) : [1, 1]) as [number, number];
   const autoPad = attr.string(node, 'auto_pad', 'NOTSET');
@@ -33,7 +39,10 @@ export function window2(node: Node, kernel: [number, number], input: [number, nu
 
 /** Input row and column of output pixel (oy, ox) at tap (ky, kx). */
 export function tapPosition(w: Window2, oy: number, ox: number, ky: number, kx: number): [number, number] {
-  return [oy * w.strides[0] - w.padBegin[0] + ky * w.dilations[0], ox * w.strides[1] - w.padBegin[1] + kx * w.dilations[1]];
+  return [
+    oy * w.strides[0] - w.padBegin[0] + ky * w.dilations[0],
+    ox * w.strides[1] - w.padBegin[1] + kx * w.dilations[1],
+  ];
 }
 
 /** True when (y, x) lies inside the input. */

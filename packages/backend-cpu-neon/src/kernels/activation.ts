@@ -24,7 +24,8 @@ export const NO_ACTIVATION: Activation = { kind: 'none' };
 
 /** A short stable key of an activation, part of generated function names. */
 export function activationKey(a: Activation): string {
-  const num = (x: number) => (Object.is(x, Math.fround(x)) ? String(x) : String(Math.fround(x))).replace('-', 'm').replace('.', 'p');
+  const num = (x: number) =>
+    (Object.is(x, Math.fround(x)) ? String(x) : String(Math.fround(x))).replace('-', 'm').replace('.', 'p');
   switch (a.kind) {
     case 'clip':
       return `clip_${num(a.min)}_${num(a.max)}`;
@@ -75,7 +76,11 @@ export function emitActivation(f: FunctionBuilder, v: Local, a: Activation, t: A
       f.set(v);
       return;
     case 'hardswish':
-      f.get(v).f32x4(1 / 6).op('f32x4.mul').f32x4(0.5).op('f32x4.add');
+      f.get(v)
+        .f32x4(1 / 6)
+        .op('f32x4.mul')
+        .f32x4(0.5)
+        .op('f32x4.add');
       clampStack(f, 0, 1);
       f.get(v).op('f32x4.mul').set(v);
       return;
@@ -126,11 +131,24 @@ export function emitExp(f: FunctionBuilder, x: Local, n: Local): void {
   f.set(x);
   f.get(x).f32x4(Math.LOG2E).op('f32x4.mul', 'f32x4.nearest').set(n);
   // r = x - n*ln2 (two-part ln2 keeps r exact)
-  f.get(x).get(n).f32x4(0.693359375).op('f32x4.mul', 'f32x4.sub').get(n).f32x4(-2.12194440e-4).op('f32x4.mul', 'f32x4.sub').set(x);
+  f.get(x)
+    .get(n)
+    .f32x4(0.693359375)
+    .op('f32x4.mul', 'f32x4.sub')
+    .get(n)
+    .f32x4(-2.1219444e-4)
+    .op('f32x4.mul', 'f32x4.sub')
+    .set(x);
   // Horner: 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720)))))
   const coefficients = [1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
   f.f32x4(coefficients[0]);
   for (const c of coefficients.slice(1)) f.get(x).op('f32x4.mul').f32x4(c).op('f32x4.add');
   // * 2^n: (n + 127) << 23 as float bits
-  f.get(n).op('i32x4.trunc_sat_f32x4_s').i32(127).op('i32x4.splat', 'i32x4.add').i32(23).op('i32x4.shl', 'f32x4.mul').set(x);
+  f.get(n)
+    .op('i32x4.trunc_sat_f32x4_s')
+    .i32(127)
+    .op('i32x4.splat', 'i32x4.add')
+    .i32(23)
+    .op('i32x4.shl', 'f32x4.mul')
+    .set(x);
 }

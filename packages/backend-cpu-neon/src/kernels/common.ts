@@ -24,29 +24,52 @@ export function madd(f: FunctionBuilder, target: KernelTarget, a: Local, b: Loca
  * `ptr + offset` with lane stores. No scratch memory: threads run kernels side by side on one memory.
  */
 function storeFirst(f: FunctionBuilder, v: Local, ptr: Local, n: Local, offset: number): void {
-  f.get(n).i32(4).op('i32.ge_s').if(
-    () => f.get(ptr).get(v).store('v128.store', offset),
-    () =>
-      f.get(n).i32(2).op('i32.ge_s').if(
-        () => {
-          f.get(ptr).get(v).lane('v128.store64_lane', 0, offset);
-          f.get(n).i32(3).op('i32.eq').if(() => f.get(ptr).get(v).lane('v128.store32_lane', 2, offset + 8));
-        },
-        () => f.get(n).i32(1).op('i32.eq').if(() => f.get(ptr).get(v).lane('v128.store32_lane', 0, offset)),
-      ),
-  );
+  f.get(n)
+    .i32(4)
+    .op('i32.ge_s')
+    .if(
+      () => f.get(ptr).get(v).store('v128.store', offset),
+      () =>
+        f
+          .get(n)
+          .i32(2)
+          .op('i32.ge_s')
+          .if(
+            () => {
+              f.get(ptr).get(v).lane('v128.store64_lane', 0, offset);
+              f.get(n)
+                .i32(3)
+                .op('i32.eq')
+                .if(() =>
+                  f
+                    .get(ptr)
+                    .get(v)
+                    .lane('v128.store32_lane', 2, offset + 8),
+                );
+            },
+            () =>
+              f
+                .get(n)
+                .i32(1)
+                .op('i32.eq')
+                .if(() => f.get(ptr).get(v).lane('v128.store32_lane', 0, offset)),
+          ),
+    );
 }
 
 /** Stores the first `count` (1..8, an i32 local) floats of v0:v1 at `ptr`; `i` is a scratch i32 local. */
 export function storePartial8(f: FunctionBuilder, v0: Local, v1: Local, ptr: Local, count: Local, i: Local): void {
-  f.get(count).i32(4).op('i32.ge_s').if(
-    () => {
-      f.get(ptr).get(v0).store('v128.store');
-      f.get(count).i32(4).op('i32.sub').set(i);
-      storeFirst(f, v1, ptr, i, 16);
-    },
-    () => storeFirst(f, v0, ptr, count, 0),
-  );
+  f.get(count)
+    .i32(4)
+    .op('i32.ge_s')
+    .if(
+      () => {
+        f.get(ptr).get(v0).store('v128.store');
+        f.get(count).i32(4).op('i32.sub').set(i);
+        storeFirst(f, v1, ptr, i, 16);
+      },
+      () => storeFirst(f, v0, ptr, count, 0),
+    );
 }
 
 /** Stores the first `count` (1..4, an i32 local) floats of v at `ptr`. */

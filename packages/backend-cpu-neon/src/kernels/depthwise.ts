@@ -24,7 +24,20 @@ export function emitDepthwise(m: ModuleBuilder, target: KernelTarget, activation
   const f = m.add(name, i32s(6));
   if (!f) return name;
   const [ind, pixels, taps, w, out, channels] = f.paramsNamed('ind', 'pixels', 'taps', 'w', 'out', 'channels');
-  const [p, ip, ipEnd, tapBytes, pixelBytes, wp, c, left, t, op, q, i] = ['p', 'ip', 'ipEnd', 'tapBytes', 'pixelBytes', 'wp', 'c', 'left', 't', 'op', 'q', 'i'].map((n) => f.local(I32, n));
+  const [p, ip, ipEnd, tapBytes, pixelBytes, wp, c, left, t, op, q, i] = [
+    'p',
+    'ip',
+    'ipEnd',
+    'tapBytes',
+    'pixelBytes',
+    'wp',
+    'c',
+    'left',
+    't',
+    'op',
+    'q',
+    'i',
+  ].map((n) => f.local(I32, n));
   const x = Array.from({ length: ROWS }, (_, r) => f.local(I32, `x${r}`));
   const acc = Array.from({ length: 2 * ROWS }, (_, k) => f.local(V128, `acc${k >> 1}_${k & 1}`));
   const [w0, w1, v] = ['w0', 'w1', 'v'].map((n) => f.local(V128, n));
@@ -40,7 +53,11 @@ export function emitDepthwise(m: ModuleBuilder, target: KernelTarget, activation
       () => {
         f.get(wp).load('v128.load').set(acc[0]);
         f.get(wp).load('v128.load', 16).set(acc[1]);
-        for (let r = 1; r < rows; r++) f.get(acc[0]).set(acc[2 * r]).get(acc[1]).set(acc[2 * r + 1]);
+        for (let r = 1; r < rows; r++)
+          f.get(acc[0])
+            .set(acc[2 * r])
+            .get(acc[1])
+            .set(acc[2 * r + 1]);
         f.addTo(wp, 32);
         f.get(ip).set(t);
         f.doWhile(
@@ -77,7 +94,12 @@ export function emitDepthwise(m: ModuleBuilder, target: KernelTarget, activation
     );
     // op overshot the first pixel by the padding of its last tile: on to the pixel after the group.
     f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
-    if (rows > 1) f.get(op).get(pixelBytes).i32(rows - 1).op('i32.mul', 'i32.add').set(op);
+    if (rows > 1)
+      f.get(op)
+        .get(pixelBytes)
+        .i32(rows - 1)
+        .op('i32.mul', 'i32.add')
+        .set(op);
     f.get(ip).get(tapBytes).i32(rows).op('i32.mul', 'i32.add').set(ip);
   };
 

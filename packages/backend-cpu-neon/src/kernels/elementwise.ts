@@ -27,7 +27,18 @@ export function emitBinary(m: ModuleBuilder, v: BinaryVariant): string {
   const name = `binary_${v.op}_${v.aSplat ? 's' : 'v'}${v.bSplat ? 's' : 'v'}_${activationKey(v.activation)}`;
   const f = m.add(name, i32s(10));
   if (!f) return name;
-  const [a, b, out, d0, d1, d2, as0, as1, bs0, bs1] = f.paramsNamed('a', 'b', 'out', 'd0', 'd1', 'd2', 'as0', 'as1', 'bs0', 'bs1');
+  const [a, b, out, d0, d1, d2, as0, as1, bs0, bs1] = f.paramsNamed(
+    'a',
+    'b',
+    'out',
+    'd0',
+    'd1',
+    'd2',
+    'as0',
+    'as1',
+    'bs0',
+    'bs1',
+  );
   const i0 = f.local(I32, 'i0');
   const i1 = f.local(I32, 'i1');
   const pa1 = f.local(I32, 'pa1');

@@ -41,7 +41,17 @@ export function emitIgemm(m: ModuleBuilder, target: KernelTarget, variant: GemmV
   const name = `igemm_${mr}x8_${activationKey(variant.activation)}${variant.residual ? '_res' : ''}${target.features.relaxedSimd ? '_fma' : ''}`;
   const f = m.add(name, i32s(9));
   if (!f) return name;
-  const [ind, rows, taps, cbytes, w, out, ostride, nc, res] = f.paramsNamed('ind', 'rows', 'taps', 'cbytes', 'w', 'out', 'ostride', 'nc', 'res');
+  const [ind, rows, taps, cbytes, w, out, ostride, nc, res] = f.paramsNamed(
+    'ind',
+    'rows',
+    'taps',
+    'cbytes',
+    'w',
+    'out',
+    'ostride',
+    'nc',
+    'res',
+  );
   const row = f.local(I32, 'row');
   const tile = f.local(I32, 'tile');
   const tileBytes = f.local(I32, 'tileBytes');
@@ -64,7 +74,10 @@ export function emitIgemm(m: ModuleBuilder, target: KernelTarget, variant: GemmV
   const s = f.local(V128, 's');
   const temps = activationTemps(f);
 
-  f.get(taps).i32(4 * mr).op('i32.mul').set(tileBytes);
+  f.get(taps)
+    .i32(4 * mr)
+    .op('i32.mul')
+    .set(tileBytes);
   f.get(ind).set(tile);
   f.get(out).set(outRow);
   f.get(res).set(resRow);
@@ -81,13 +94,20 @@ export function emitIgemm(m: ModuleBuilder, target: KernelTarget, variant: GemmV
           // Biases seed every row.
           f.get(wp).load('v128.load').set(acc[0]);
           f.get(wp).load('v128.load', 16).set(acc[1]);
-          for (let r = 1; r < mr; r++) f.get(acc[0]).set(acc[2 * r]).get(acc[1]).set(acc[2 * r + 1]);
+          for (let r = 1; r < mr; r++)
+            f.get(acc[0])
+              .set(acc[2 * r])
+              .get(acc[1])
+              .set(acc[2 * r + 1]);
           f.addTo(wp, 32);
           f.get(tile).set(ip);
           f.get(tile).get(tileBytes).op('i32.add').set(ipEnd);
           f.doWhile(
             () => {
-              for (let r = 0; r < mr; r++) f.get(ip).load('i32.load', 4 * r).set(a[r]);
+              for (let r = 0; r < mr; r++)
+                f.get(ip)
+                  .load('i32.load', 4 * r)
+                  .set(a[r]);
               f.get(a[0]).get(cbytes).op('i32.add').set(aEnd);
               f.doWhile(
                 () => {
@@ -133,11 +153,24 @@ interface EpilogueLocals {
 }
 
 /** Residual, activation and exact stores of the valid rows of one MRx8 tile. */
-function epilogue(f: FunctionBuilder, variant: GemmVariant, acc: Local[], l: EpilogueLocals, temps: ReturnType<typeof activationTemps>): void {
+function epilogue(
+  f: FunctionBuilder,
+  variant: GemmVariant,
+  acc: Local[],
+  l: EpilogueLocals,
+  temps: ReturnType<typeof activationTemps>,
+): void {
   const storeRow = (r: number) => {
     f.get(l.ostride).i32(r).op('i32.mul').set(l.ptr);
     if (variant.residual) {
-      for (const h of [0, 1]) f.get(acc[2 * r + h]).get(l.resCol).get(l.ptr).op('i32.add').load('v128.load', 16 * h).op('f32x4.add').set(acc[2 * r + h]);
+      for (const h of [0, 1])
+        f.get(acc[2 * r + h])
+          .get(l.resCol)
+          .get(l.ptr)
+          .op('i32.add')
+          .load('v128.load', 16 * h)
+          .op('f32x4.add')
+          .set(acc[2 * r + h]);
     }
     emitActivation(f, acc[2 * r], variant.activation, temps);
     emitActivation(f, acc[2 * r + 1], variant.activation, temps);
@@ -145,5 +178,9 @@ function epilogue(f: FunctionBuilder, variant: GemmVariant, acc: Local[], l: Epi
     storePartial8(f, acc[2 * r], acc[2 * r + 1], l.ptr, l.left, l.i);
   };
   storeRow(0);
-  for (let r = 1; r < acc.length / 2; r++) f.get(l.valid).i32(r).op('i32.gt_s').if(() => storeRow(r));
+  for (let r = 1; r < acc.length / 2; r++)
+    f.get(l.valid)
+      .i32(r)
+      .op('i32.gt_s')
+      .if(() => storeRow(r));
 }

@@ -14,31 +14,52 @@ export function emitPackPanels(m: ModuleBuilder): string {
   const [n0, k, src, width, j] = ['n0', 'k', 'src', 'width', 'j'].map((s) => f.local(I32, s));
   const zero = f.local(V128, 'zero');
   f.f32x4(0).set(zero);
-  f.forRange(n0, () => f.i32(0), N, 8, () => {
-    f.get(dst).get(zero).store('v128.store');
-    f.get(dst).get(zero).store('v128.store', 16);
-    f.addTo(dst, 32);
-    f.get(N).get(n0).op('i32.sub').set(width);
-    f.get(b).get(n0).i32(2).op('i32.shl', 'i32.add').set(src);
-    f.forRange(k, () => f.i32(0), K, 1, () => {
-      f.get(width).i32(8).op('i32.ge_s').if(
+  f.forRange(
+    n0,
+    () => f.i32(0),
+    N,
+    8,
+    () => {
+      f.get(dst).get(zero).store('v128.store');
+      f.get(dst).get(zero).store('v128.store', 16);
+      f.addTo(dst, 32);
+      f.get(N).get(n0).op('i32.sub').set(width);
+      f.get(b).get(n0).i32(2).op('i32.shl', 'i32.add').set(src);
+      f.forRange(
+        k,
+        () => f.i32(0),
+        K,
+        1,
         () => {
-          f.get(dst).get(src).load('v128.load').store('v128.store');
-          f.get(dst).get(src).load('v128.load', 16).store('v128.store', 16);
-        },
-        () => {
-          f.get(dst).get(zero).store('v128.store');
-          f.get(dst).get(zero).store('v128.store', 16);
-          f.forRange(j, () => f.i32(0), width, 1, () => {
-            f.get(dst).get(j).i32(2).op('i32.shl', 'i32.add');
-            f.get(src).get(j).i32(2).op('i32.shl', 'i32.add').load('f32.load');
-            f.store('f32.store');
-          });
+          f.get(width)
+            .i32(8)
+            .op('i32.ge_s')
+            .if(
+              () => {
+                f.get(dst).get(src).load('v128.load').store('v128.store');
+                f.get(dst).get(src).load('v128.load', 16).store('v128.store', 16);
+              },
+              () => {
+                f.get(dst).get(zero).store('v128.store');
+                f.get(dst).get(zero).store('v128.store', 16);
+                f.forRange(
+                  j,
+                  () => f.i32(0),
+                  width,
+                  1,
+                  () => {
+                    f.get(dst).get(j).i32(2).op('i32.shl', 'i32.add');
+                    f.get(src).get(j).i32(2).op('i32.shl', 'i32.add').load('f32.load');
+                    f.store('f32.store');
+                  },
+                );
+              },
+            );
+          f.addTo(dst, 32);
+          f.get(src).get(ldb).op('i32.add').set(src);
         },
       );
-      f.addTo(dst, 32);
-      f.get(src).get(ldb).op('i32.add').set(src);
-    });
-  });
+    },
+  );
   return name;
 }

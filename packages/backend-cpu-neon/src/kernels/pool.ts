@@ -9,7 +9,9 @@ import { forChannelVectors, i32s, storePartial4 } from './common.js';
 export type PoolKind = 'max' | 'avg';
 
 function combine(f: FunctionBuilder, kind: PoolKind, acc: Local): void {
-  f.get(acc).op(kind === 'max' ? 'f32x4.max' : 'f32x4.add').set(acc);
+  f.get(acc)
+    .op(kind === 'max' ? 'f32x4.max' : 'f32x4.add')
+    .set(acc);
 }
 
 /** Locals one output pixel's channel loops share. */
@@ -32,7 +34,14 @@ function reduceTaps(f: FunctionBuilder, kind: PoolKind, l: PixelLocals, identity
   f.doWhile(
     () => {
       f.get(l.t).load('i32.load').get(l.c).op('i32.add').set(l.x);
-      accs.forEach((acc, k) => f.get(acc).get(l.x).load('v128.load', 16 * k).op(kind === 'max' ? 'f32x4.pmax' : 'f32x4.add').set(acc));
+      accs.forEach((acc, k) =>
+        f
+          .get(acc)
+          .get(l.x)
+          .load('v128.load', 16 * k)
+          .op(kind === 'max' ? 'f32x4.pmax' : 'f32x4.add')
+          .set(acc),
+      );
       f.addTo(l.t, 4);
     },
     () => f.get(l.t).get(l.ipEnd).op('i32.ne'),
@@ -48,9 +57,22 @@ export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
   const name = `pool_${kind}`;
   const f = m.add(name, i32s(6));
   if (!f) return name;
-  const [ind, pixels, taps, out, channels, scales] = f.paramsNamed('ind', 'pixels', 'taps', 'out', 'channels', 'scales');
+  const [ind, pixels, taps, out, channels, scales] = f.paramsNamed(
+    'ind',
+    'pixels',
+    'taps',
+    'out',
+    'channels',
+    'scales',
+  );
   const p = f.local(I32, 'p');
-  const l: PixelLocals = { ip: f.local(I32, 'ip'), ipEnd: f.local(I32, 'ipEnd'), c: f.local(I32, 'c'), t: f.local(I32, 't'), x: f.local(I32, 'x') };
+  const l: PixelLocals = {
+    ip: f.local(I32, 'ip'),
+    ipEnd: f.local(I32, 'ipEnd'),
+    c: f.local(I32, 'c'),
+    t: f.local(I32, 't'),
+    x: f.local(I32, 'x'),
+  };
   const left = f.local(I32, 'left');
   const op = f.local(I32, 'op');
   const accs = ['acc0', 'acc1', 'acc2', 'acc3'].map((n) => f.local(V128, n));
@@ -70,34 +92,42 @@ export function emitPool(m: ModuleBuilder, kind: PoolKind): string {
       if (kind === 'avg') f.get(scales).get(p).i32(2).op('i32.shl', 'i32.add').load('v128.load32_splat').set(scale);
       f.i32(0).set(l.c);
       f.get(channels).set(left);
-      f.get(left).i32(16).op('i32.ge_s').if(() =>
-        f.doWhile(
-          () => {
-            reduceTaps(f, kind, l, identity, accs);
-            accs.forEach((acc, k) => {
-              scaled(acc);
-              f.get(op).get(acc).store('v128.store', 16 * k);
-            });
-            f.addTo(op, 64);
-            f.addTo(l.c, 64);
-          },
-          () => f.get(left).i32(16).op('i32.sub').tee(left).i32(16).op('i32.ge_s'),
-        ),
-      );
-      f.get(left).i32(0).op('i32.gt_s').if(() => {
-        f.doWhile(
-          () => {
-            reduceTaps(f, kind, l, identity, [accs[0]]);
-            scaled(accs[0]);
-            storePartial4(f, accs[0], op, left);
-            f.addTo(op, 16);
-            f.addTo(l.c, 16);
-          },
-          () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+      f.get(left)
+        .i32(16)
+        .op('i32.ge_s')
+        .if(() =>
+          f.doWhile(
+            () => {
+              reduceTaps(f, kind, l, identity, accs);
+              accs.forEach((acc, k) => {
+                scaled(acc);
+                f.get(op)
+                  .get(acc)
+                  .store('v128.store', 16 * k);
+              });
+              f.addTo(op, 64);
+              f.addTo(l.c, 64);
+            },
+            () => f.get(left).i32(16).op('i32.sub').tee(left).i32(16).op('i32.ge_s'),
+          ),
         );
-        // op overshot by the padding of the last vector: rewind to the next pixel.
-        f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
-      });
+      f.get(left)
+        .i32(0)
+        .op('i32.gt_s')
+        .if(() => {
+          f.doWhile(
+            () => {
+              reduceTaps(f, kind, l, identity, [accs[0]]);
+              scaled(accs[0]);
+              storePartial4(f, accs[0], op, left);
+              f.addTo(op, 16);
+              f.addTo(l.c, 16);
+            },
+            () => f.get(left).i32(4).op('i32.sub').tee(left).i32(0).op('i32.gt_s'),
+          );
+          // op overshot by the padding of the last vector: rewind to the next pixel.
+          f.get(op).get(left).i32(2).op('i32.shl', 'i32.add').set(op);
+        });
       f.get(l.ipEnd).set(l.ip);
     },
     () => f.get(p).i32(1).op('i32.add').tee(p).get(pixels).op('i32.lt_s'),
@@ -136,7 +166,8 @@ export function emitGlobalPool(m: ModuleBuilder, kind: PoolKind): string {
             f.br(0);
           }),
         );
-        if (kind === 'avg') f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
+        if (kind === 'avg')
+          f.get(acc).f32x4(1).get(pixels).op('f32.convert_i32_s', 'f32x4.splat', 'f32x4.div', 'f32x4.mul').set(acc);
         storePartial4(f, acc, op, left);
         f.addTo(op, 16);
       });

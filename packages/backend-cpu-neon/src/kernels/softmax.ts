@@ -35,34 +35,40 @@ export function emitSoftmax(m: ModuleBuilder): string {
   const at = (base: Local) => f.get(base).get(j).i32(2).op('i32.shl', 'i32.add');
 
   f.get(n).i32(2).op('i32.shl').set(rowBytes);
-  f.forRange(r, () => f.i32(0), rows, 1, () => {
-    f.f32x4(Number.NEGATIVE_INFINITY).set(max);
-    columns(() => {
-      at(x).load('v128.load').f32x4(Number.NEGATIVE_INFINITY);
-      rowMask(f, n, j);
-      f.op('v128.bitselect').get(max).op('f32x4.max').set(max);
-    });
-    horizontal(f, max, 'f32.max');
-    f.set(max);
-    f.f32x4(0).set(sum);
-    columns(() => {
-      at(x).load('v128.load').get(max).op('f32x4.sub').set(v);
-      emitExp(f, v, t);
-      f.get(v).f32x4(0);
-      rowMask(f, n, j);
-      f.op('v128.bitselect').set(v);
-      at(out).get(v).store('v128.store');
-      f.get(sum).get(v).op('f32x4.add').set(sum);
-    });
-    horizontal(f, sum, 'f32.add');
-    f.set(sum);
-    f.f32x4(1).get(sum).op('f32x4.div').set(sum);
-    columns(() => {
-      at(out);
-      at(out).load('v128.load').get(sum).op('f32x4.mul').store('v128.store');
-    });
-    f.get(x).get(rowBytes).op('i32.add').set(x);
-    f.get(out).get(rowBytes).op('i32.add').set(out);
-  });
+  f.forRange(
+    r,
+    () => f.i32(0),
+    rows,
+    1,
+    () => {
+      f.f32x4(Number.NEGATIVE_INFINITY).set(max);
+      columns(() => {
+        at(x).load('v128.load').f32x4(Number.NEGATIVE_INFINITY);
+        rowMask(f, n, j);
+        f.op('v128.bitselect').get(max).op('f32x4.max').set(max);
+      });
+      horizontal(f, max, 'f32.max');
+      f.set(max);
+      f.f32x4(0).set(sum);
+      columns(() => {
+        at(x).load('v128.load').get(max).op('f32x4.sub').set(v);
+        emitExp(f, v, t);
+        f.get(v).f32x4(0);
+        rowMask(f, n, j);
+        f.op('v128.bitselect').set(v);
+        at(out).get(v).store('v128.store');
+        f.get(sum).get(v).op('f32x4.add').set(sum);
+      });
+      horizontal(f, sum, 'f32.add');
+      f.set(sum);
+      f.f32x4(1).get(sum).op('f32x4.div').set(sum);
+      columns(() => {
+        at(out);
+        at(out).load('v128.load').get(sum).op('f32x4.mul').store('v128.store');
+      });
+      f.get(x).get(rowBytes).op('i32.add').set(x);
+      f.get(out).get(rowBytes).op('i32.add').set(out);
+    },
+  );
   return name;
 }

@@ -33,7 +33,13 @@ describe('generated kernels (WAT snapshots)', () => {
     await expect(text).toMatchFileSnapshot('__snapshots__/igemm_4x8_none.wat');
   });
   it('igemm 6x8 (arm64) with relaxed FMA and ReLU', async () => {
-    const text = await wat((m) => emitIgemm(m, { features: { relaxedSimd: true, arch: 'arm64' } }, { activation: { kind: 'relu' }, residual: false }));
+    const text = await wat((m) =>
+      emitIgemm(
+        m,
+        { features: { relaxedSimd: true, arch: 'arm64' } },
+        { activation: { kind: 'relu' }, residual: false },
+      ),
+    );
     await expect(text).toMatchFileSnapshot('__snapshots__/igemm_6x8_relu_fma.wat');
   });
   it('depthwise with HardSwish', async () => {
@@ -41,7 +47,9 @@ describe('generated kernels (WAT snapshots)', () => {
     await expect(text).toMatchFileSnapshot('__snapshots__/dwconv_8_hardswish_fma.wat');
   });
   it('binary Mul with a splatted operand and Sigmoid', async () => {
-    const text = await wat((m) => emitBinary(m, { op: 'mul', aSplat: false, bSplat: true, activation: { kind: 'sigmoid' } }));
+    const text = await wat((m) =>
+      emitBinary(m, { op: 'mul', aSplat: false, bSplat: true, activation: { kind: 'sigmoid' } }),
+    );
     await expect(text).toMatchFileSnapshot('__snapshots__/binary_mul_vs_sigmoid.wat');
   });
   it('windowed max pool', async () => {

@@ -13,7 +13,12 @@ import { type Activation, activationKey, activationTemps, emitActivation } from 
 import { forChannelVectors, i32s, storePartial4 } from './common.js';
 
 /** Pushes Σ coeffs[k] x[k] (v128) onto the stack; constants other than ±1 come from `constant`. */
-function combine(f: FunctionBuilder, coeffs: readonly number[], x: readonly Local[], constant: (c: number) => Local): void {
+function combine(
+  f: FunctionBuilder,
+  coeffs: readonly number[],
+  x: readonly Local[],
+  constant: (c: number) => Local,
+): void {
   let first = true;
   coeffs.forEach((c, k) => {
     if (c === 0) return;
@@ -31,13 +36,25 @@ function combine(f: FunctionBuilder, coeffs: readonly number[], x: readonly Loca
 }
 
 /** out = P X Pᵀ for the square tile X (row-major locals): `rows` x `rows` results where P is rows x α. */
-function sandwich(f: FunctionBuilder, P: readonly number[][], x: readonly Local[], tmp: readonly Local[], out: readonly Local[], constant: (c: number) => Local): void {
+function sandwich(
+  f: FunctionBuilder,
+  P: readonly number[][],
+  x: readonly Local[],
+  tmp: readonly Local[],
+  out: readonly Local[],
+  constant: (c: number) => Local,
+): void {
   const alpha = P[0].length;
   const rows = P.length;
   // tmp = P X: rows x α
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < alpha; j++) {
-      combine(f, P[i], Array.from({ length: alpha }, (_, k) => x[k * alpha + j]), constant);
+      combine(
+        f,
+        P[i],
+        Array.from({ length: alpha }, (_, k) => x[k * alpha + j]),
+        constant,
+      );
       f.set(tmp[i * alpha + j]);
     }
   }
@@ -94,7 +111,10 @@ export function emitWinogradInput(m: ModuleBuilder, t: WinogradTransform): strin
   f.i32(0).set(tile);
   f.doWhile(
     () => {
-      for (let i = 0; i < positions; i++) f.get(ind).load('i32.load', 4 * i).set(ptr[i]);
+      for (let i = 0; i < positions; i++)
+        f.get(ind)
+          .load('i32.load', 4 * i)
+          .set(ptr[i]);
       f.i32(0).set(c);
       f.doWhile(
         () => {
@@ -123,11 +143,24 @@ export function emitWinogradInput(m: ModuleBuilder, t: WinogradTransform): strin
  * at mats + ξ matrixBytes + t rowBytes (rowBytes as the input transform's); `outPtrs` and `resPtrs` hold
  * m² pixel addresses per tile; `bias` holds ceil(channels / 4) x 4 floats.
  */
-export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activation: Activation, residual: boolean): string {
+export function emitWinogradOutput(
+  m: ModuleBuilder,
+  t: WinogradTransform,
+  activation: Activation,
+  residual: boolean,
+): string {
   const name = `winograd_out_${t.m}x${t.m}_${activationKey(activation)}${residual ? '_res' : ''}`;
   const f = m.add(name, i32s(7));
   if (!f) return name;
-  const [mats, tiles, channels, outPtrs, resPtrs, bias, matrixBytes] = f.paramsNamed('mats', 'tiles', 'channels', 'outPtrs', 'resPtrs', 'bias', 'matrixBytes');
+  const [mats, tiles, channels, outPtrs, resPtrs, bias, matrixBytes] = f.paramsNamed(
+    'mats',
+    'tiles',
+    'channels',
+    'outPtrs',
+    'resPtrs',
+    'bias',
+    'matrixBytes',
+  );
   const positions = t.alpha * t.alpha;
   const pixels = t.m * t.m;
   const { tile, rowBytes, c, q, x, tmp } = tileLocals(f, channels, positions);
@@ -151,9 +184,21 @@ export function emitWinogradOutput(m: ModuleBuilder, t: WinogradTransform, activ
         f.get(bias).get(c).op('i32.add').load('v128.load').set(b);
         for (let k = 0; k < pixels; k++) {
           f.get(y[k]).get(b).op('f32x4.add').set(y[k]);
-          if (residual) f.get(y[k]).get(resPtrs).load('i32.load', 4 * k).get(c).op('i32.add').load('v128.load').op('f32x4.add').set(y[k]);
+          if (residual)
+            f.get(y[k])
+              .get(resPtrs)
+              .load('i32.load', 4 * k)
+              .get(c)
+              .op('i32.add')
+              .load('v128.load')
+              .op('f32x4.add')
+              .set(y[k]);
           emitActivation(f, y[k], activation, temps);
-          f.get(outPtrs).load('i32.load', 4 * k).get(c).op('i32.add').set(ptr);
+          f.get(outPtrs)
+            .load('i32.load', 4 * k)
+            .get(c)
+            .op('i32.add')
+            .set(ptr);
           storePartial4(f, y[k], ptr, left);
         }
       });

@@ -39,7 +39,9 @@ export function reusePacked<T>(source: PackSource, pack: () => T): T {
   cache.set(source.weights, byParams);
   const entries = byParams.get(source.params) ?? [];
   byParams.set(source.params, entries);
-  const hit = entries.find((e) => e.folded.length === source.folded.length && e.folded.every((f, i) => sameBits(f, source.folded[i])));
+  const hit = entries.find(
+    (e) => e.folded.length === source.folded.length && e.folded.every((f, i) => sameBits(f, source.folded[i])),
+  );
   if (hit) {
     stats.reused++;
     return hit.packed as T;

@@ -15,7 +15,12 @@ export function packedGemmFloats(K: number, N: number): number {
  * Per 8-column panel: 8 biases, then K rows of 8 weights; columns past N are zero.
  * `weight(k, n)` reads B; `bias(n)` the bias (0 when absent).
  */
-export function packGemm(K: number, N: number, weight: (k: number, n: number) => number, bias?: (n: number) => number): Float32Array {
+export function packGemm(
+  K: number,
+  N: number,
+  weight: (k: number, n: number) => number,
+  bias?: (n: number) => number,
+): Float32Array {
   const out = new Float32Array(packedGemmFloats(K, N));
   let o = 0;
   for (let n0 = 0; n0 < N; n0 += GEMM_NR) {
@@ -34,18 +39,33 @@ export const DW_TILE = 8;
  * Depthwise weights [C, 1, taps] as tiles of 8 channels: 8 biases, then 8 weights per tap, each channel
  * scaled. Reused across compiles: never written.
  */
-export function packDepthwise(C: number, taps: number, weights: Float32Array, scale: Float32Array, bias: Float32Array): Float32Array {
-  return reusePacked({ weights, params: `depthwise ${C} ${taps}`, folded: [scale, bias] }, () => depthwiseTiles(C, taps, weights, scale, bias));
+export function packDepthwise(
+  C: number,
+  taps: number,
+  weights: Float32Array,
+  scale: Float32Array,
+  bias: Float32Array,
+): Float32Array {
+  return reusePacked({ weights, params: `depthwise ${C} ${taps}`, folded: [scale, bias] }, () =>
+    depthwiseTiles(C, taps, weights, scale, bias),
+  );
 }
 
-function depthwiseTiles(C: number, taps: number, weights: Float32Array, scale: Float32Array, bias: Float32Array): Float32Array {
+function depthwiseTiles(
+  C: number,
+  taps: number,
+  weights: Float32Array,
+  scale: Float32Array,
+  bias: Float32Array,
+): Float32Array {
   const out = new Float32Array(Math.ceil(C / DW_TILE) * DW_TILE * (taps + 1));
   let o = 0;
   for (let c0 = 0; c0 < C; c0 += DW_TILE) {
     const width = Math.min(DW_TILE, C - c0);
     for (let j = 0; j < width; j++) out[o + j] = bias[c0 + j];
     o += DW_TILE;
-    for (let t = 0; t < taps; t++, o += DW_TILE) for (let j = 0; j < width; j++) out[o + j] = weights[(c0 + j) * taps + t] * scale[c0 + j];
+    for (let t = 0; t < taps; t++, o += DW_TILE)
+      for (let j = 0; j < width; j++) out[o + j] = weights[(c0 + j) * taps + t] * scale[c0 + j];
   }
   return out;
 }
@@ -55,12 +75,30 @@ function depthwiseTiles(C: number, taps: number, weights: Float32Array, scale: F
  * (the order the indirection walks), each output channel scaled and biased as given. Reused across
  * compiles: never written.
  */
-export function packConvWeights(weights: Float32Array, m0: number, Mg: number, Cg: number, taps: number, scale: Float32Array, bias: Float32Array): Float32Array {
+export function packConvWeights(
+  weights: Float32Array,
+  m0: number,
+  Mg: number,
+  Cg: number,
+  taps: number,
+  scale: Float32Array,
+  bias: Float32Array,
+): Float32Array {
   const params = `conv ${m0} ${Mg} ${Cg} ${taps}`;
-  return reusePacked({ weights, params, folded: [scale, bias] }, () => convPanels(weights, m0, Mg, Cg, taps, scale, bias));
+  return reusePacked({ weights, params, folded: [scale, bias] }, () =>
+    convPanels(weights, m0, Mg, Cg, taps, scale, bias),
+  );
 }
 
-function convPanels(weights: Float32Array, m0: number, Mg: number, Cg: number, taps: number, scale: Float32Array, bias: Float32Array): Float32Array {
+function convPanels(
+  weights: Float32Array,
+  m0: number,
+  Mg: number,
+  Cg: number,
+  taps: number,
+  scale: Float32Array,
+  bias: Float32Array,
+): Float32Array {
   const K = taps * Cg;
   const out = new Float32Array(packedGemmFloats(K, Mg));
   let o = 0;

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { packGemm } from './pack.js';
 import { F2X2_3X3, F4X4_3X3, packWinogradWeights, type WinogradTransform } from './winograd.js';
 
-const mul = (a: number[][], b: number[][]) => a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
+const mul = (a: number[][], b: number[][]) =>
+  a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
 const transpose = (a: number[][]) => a[0].map((_, j) => a.map((row) => row[j]));
-const square = (data: ArrayLike<number>, n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => data[i * n + j]));
+const square = (data: ArrayLike<number>, n: number) =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => data[i * n + j]));
 
 describe.each([F2X2_3X3, F4X4_3X3])('Winograd F($m x $m, 3 x 3)', (t: WinogradTransform) => {
   it('Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A equals the direct 3x3 correlation of the tile', () => {
@@ -14,7 +16,13 @@ describe.each([F2X2_3X3, F4X4_3X3])('Winograd F($m x $m, 3 x 3)', (t: WinogradTr
     const g = square(r.floatTensor([9]).data as Float32Array, 3);
     const U = mul(mul(t.G, g), transpose(t.G));
     const V = mul(mul(t.BT, d), transpose(t.BT));
-    const Y = mul(mul(t.AT, U.map((row, i) => row.map((u, j) => u * V[i][j]))), transpose(t.AT));
+    const Y = mul(
+      mul(
+        t.AT,
+        U.map((row, i) => row.map((u, j) => u * V[i][j])),
+      ),
+      transpose(t.AT),
+    );
     for (let y = 0; y < t.m; y++) {
       for (let x = 0; x < t.m; x++) {
         let direct = 0;

@@ -76,11 +76,25 @@ export const F4X4_3X3: WinogradTransform = {
  * packGemm lays it out (K = C, N = M, zero biases: the bias is added after the output transform), output
  * channel m scaled by `scale[m]`. Reused across compiles: never written.
  */
-export function packWinogradWeights(t: WinogradTransform, weights: Float32Array, M: number, C: number, scale: Float32Array): Float32Array[] {
-  return reusePacked({ weights, params: `winograd ${t.m} ${M} ${C}`, folded: [scale] }, () => winogradPanels(t, weights, M, C, scale));
+export function packWinogradWeights(
+  t: WinogradTransform,
+  weights: Float32Array,
+  M: number,
+  C: number,
+  scale: Float32Array,
+): Float32Array[] {
+  return reusePacked({ weights, params: `winograd ${t.m} ${M} ${C}`, folded: [scale] }, () =>
+    winogradPanels(t, weights, M, C, scale),
+  );
 }
 
-function winogradPanels(t: WinogradTransform, weights: Float32Array, M: number, C: number, scale: Float32Array): Float32Array[] {
+function winogradPanels(
+  t: WinogradTransform,
+  weights: Float32Array,
+  M: number,
+  C: number,
+  scale: Float32Array,
+): Float32Array[] {
   const { alpha } = t;
   const G = Float64Array.from(t.G.flat());
   const size = packedGemmFloats(C, M);
@@ -95,7 +109,8 @@ function winogradPanels(t: WinogradTransform, weights: Float32Array, M: number, 
         const a = G[i * 3];
         const b = G[i * 3 + 1];
         const d = G[i * 3 + 2];
-        for (let j = 0; j < 3; j++) gg[i * 3 + j] = a * weights[g + j] + b * weights[g + 3 + j] + d * weights[g + 6 + j];
+        for (let j = 0; j < 3; j++)
+          gg[i * 3 + j] = a * weights[g + j] + b * weights[g + 3 + j] + d * weights[g + 6 + j];
       }
       const at = (m - (m % GEMM_NR)) * (C + 1) + GEMM_NR + c * GEMM_NR + (m % GEMM_NR);
       const s = scale[m];
@@ -103,7 +118,8 @@ function winogradPanels(t: WinogradTransform, weights: Float32Array, M: number, 
         const p = gg[i * 3] * s;
         const q = gg[i * 3 + 1] * s;
         const r = gg[i * 3 + 2] * s;
-        for (let j = 0; j < alpha; j++) all[(i * alpha + j) * size + at] = p * G[j * 3] + q * G[j * 3 + 1] + r * G[j * 3 + 2];
+        for (let j = 0; j < alpha; j++)
+          all[(i * alpha + j) * size + at] = p * G[j * 3] + q * G[j * 3 + 1] + r * G[j * 3 + 2];
       }
     }
   }

@@ -7,7 +7,20 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BackendCrashedError } from '@lastmile/core';
-import { ACTIVE, CHUNK_WORDS, CLAIM, CONTROL_WORDS, CRASH_ON_CLAIM, DONE, GEN, QUIT, REGION, SLEEPERS, tagOf, WORKER_CHUNKS } from './control.js';
+import {
+  ACTIVE,
+  CHUNK_WORDS,
+  CLAIM,
+  CONTROL_WORDS,
+  CRASH_ON_CLAIM,
+  DONE,
+  GEN,
+  QUIT,
+  REGION,
+  SLEEPERS,
+  tagOf,
+  WORKER_CHUNKS,
+} from './control.js';
 import { type WorkerData, workerMain } from './worker-main.js';
 
 const WORKER_SOURCE = `(${workerMain.toString()})();`;
@@ -31,7 +44,11 @@ const SAMPLES = 3;
 const WARM_UP_RUNS = 3;
 
 type AtomicsWithWaitAsync = typeof Atomics & {
-  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
 };
 
 export interface PoolOptions {
@@ -266,7 +283,11 @@ export class WorkerPool {
     const cause = this.#crashed;
     await this.#stopAll();
     this.#crashed = undefined;
-    return new BackendCrashedError(`cpu-neon: a worker thread died during the run (${cause?.message ?? 'unknown cause'}); the pool was restarted`, { backend: 'cpu-neon' }, { cause });
+    return new BackendCrashedError(
+      `cpu-neon: a worker thread died during the run (${cause?.message ?? 'unknown cause'}); the pool was restarted`,
+      { backend: 'cpu-neon' },
+      { cause },
+    );
   }
 
   async #stopAll(): Promise<void> {

@@ -35,8 +35,12 @@ export function workerMain(): void {
   const load = (globalThis as unknown as { require: (id: string) => unknown }).require;
   const { workerData } = load('node:worker_threads') as { workerData: WorkerData };
   // The flag is process-wide, but set it before this isolate instantiates anything, as the main thread did.
-  if (workerData.relaxedSimd) (load('node:v8') as { setFlagsFromString(flags: string): void }).setFlagsFromString('--experimental-wasm-relaxed-simd');
-  const { GEN, REGION, CLAIM, DONE, QUIT, CRASH_ON_CLAIM, WORKER_CHUNKS, SLEEPERS, ACTIVE, CHUNK_WORDS } = workerData.words;
+  if (workerData.relaxedSimd)
+    (load('node:v8') as { setFlagsFromString(flags: string): void }).setFlagsFromString(
+      '--experimental-wasm-relaxed-simd',
+    );
+  const { GEN, REGION, CLAIM, DONE, QUIT, CRASH_ON_CLAIM, WORKER_CHUNKS, SLEEPERS, ACTIVE, CHUNK_WORDS } =
+    workerData.words;
   const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
   const fns = workerData.kernels.map((name) => instance.exports[name] as (...args: number[]) => void);
   const control = new Int32Array(workerData.control);
@@ -71,7 +75,18 @@ export function workerMain(): void {
       const crash = Atomics.load(control, CRASH_ON_CLAIM);
       if (crash !== 0) process.exit(crash);
       const o = at + 1 + index * CHUNK_WORDS;
-      fns[plan[o]](plan[o + 1], plan[o + 2], plan[o + 3], plan[o + 4], plan[o + 5], plan[o + 6], plan[o + 7], plan[o + 8], plan[o + 9], plan[o + 10]);
+      fns[plan[o]](
+        plan[o + 1],
+        plan[o + 2],
+        plan[o + 3],
+        plan[o + 4],
+        plan[o + 5],
+        plan[o + 6],
+        plan[o + 7],
+        plan[o + 8],
+        plan[o + 9],
+        plan[o + 10],
+      );
       Atomics.add(control, WORKER_CHUNKS, 1);
       if (Atomics.add(control, DONE, 1) + 1 === chunks) Atomics.notify(control, DONE);
     }

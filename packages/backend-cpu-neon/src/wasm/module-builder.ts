@@ -2,7 +2,20 @@
  * A small WebAssembly binary emitter: one module that imports its linear memory (`env.memory`) and
  * exports functions built with {@link FunctionBuilder}, plus a name section so wasm2wat shows names.
  */
-import { F32, I32, LANE_OPS, type LaneOp, MEMORY_OPS, type MemoryOp, PLAIN_OPS, type PlainOp, sleb, uleb, V128, type ValType } from './opcodes.js';
+import {
+  F32,
+  I32,
+  LANE_OPS,
+  type LaneOp,
+  MEMORY_OPS,
+  type MemoryOp,
+  PLAIN_OPS,
+  type PlainOp,
+  sleb,
+  uleb,
+  V128,
+  type ValType,
+} from './opcodes.js';
 
 export { F32, I32, V128, type ValType };
 
@@ -227,10 +240,22 @@ export class ModuleBuilder {
         : [0x00, ...uleb(memory.pages)];
     const imports = vector([[...utf8('env'), ...utf8('memory'), 0x02, ...limits]]);
     const names = vector(this.#functions.map((f, i) => [...uleb(i), ...utf8(f.name)]));
-    const locals = vector(this.#functions.map((f, i) => [...uleb(i), ...vector([...f.localNames].map(([l, n]) => [...uleb(l), ...utf8(n)]))]));
+    const locals = vector(
+      this.#functions.map((f, i) => [
+        ...uleb(i),
+        ...vector([...f.localNames].map(([l, n]) => [...uleb(l), ...utf8(n)])),
+      ]),
+    );
     const nameSection = [...utf8('name'), 1, ...uleb(names.length), ...names, 2, ...uleb(locals.length), ...locals];
     return Uint8Array.from([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x00,
+      0x61,
+      0x73,
+      0x6d,
+      0x01,
+      0x00,
+      0x00,
+      0x00,
       ...section(1, vector(types)),
       ...section(2, imports),
       ...section(3, vector(typeOf.map((t) => uleb(t)))),

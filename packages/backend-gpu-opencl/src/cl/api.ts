@@ -4,7 +4,16 @@
  * Objects are created and released only here, so the live-object counter sees every one.
  */
 import { BackendError, BackendUnavailableError } from '@lastmile/core';
-import { CL_DEVICE_TYPE, CL_KERNEL_WORK_GROUP_SIZE, CL_MEM, CL_PROFILING, CL_PROGRAM, CL_QUEUE_PROFILING_ENABLE, CL_SUCCESS, statusName } from './constants.js';
+import {
+  CL_DEVICE_TYPE,
+  CL_KERNEL_WORK_GROUP_SIZE,
+  CL_MEM,
+  CL_PROFILING,
+  CL_PROGRAM,
+  CL_QUEUE_PROFILING_ENABLE,
+  CL_SUCCESS,
+  statusName,
+} from './constants.js';
 import { loadKoffi, openLibrary } from './library.js';
 import { type ClObjectKind, countObject } from './live-objects.js';
 
@@ -24,22 +33,30 @@ const SIGNATURES = {
   clReleaseCommandQueue: 'int32 clReleaseCommandQueue(void *queue)',
   clCreateBuffer: 'void *clCreateBuffer(void *context, uint64 flags, size_t size, void *host, void *err)',
   clReleaseMemObject: 'int32 clReleaseMemObject(void *mem)',
-  clCreateProgramWithSource: 'void *clCreateProgramWithSource(void *context, uint32 n, const char **sources, void *lengths, void *err)',
-  clCreateProgramWithBinary: 'void *clCreateProgramWithBinary(void *context, uint32 n, void *devices, void *lengths, void *binaries, void *status, void *err)',
-  clBuildProgram: 'int32 clBuildProgram(void *program, uint32 n, void *devices, const char *options, void *notify, void *user)',
+  clCreateProgramWithSource:
+    'void *clCreateProgramWithSource(void *context, uint32 n, const char **sources, void *lengths, void *err)',
+  clCreateProgramWithBinary:
+    'void *clCreateProgramWithBinary(void *context, uint32 n, void *devices, void *lengths, void *binaries, void *status, void *err)',
+  clBuildProgram:
+    'int32 clBuildProgram(void *program, uint32 n, void *devices, const char *options, void *notify, void *user)',
   clGetProgramInfo: 'int32 clGetProgramInfo(void *program, uint32 param, size_t size, void *value, void *sizeRet)',
-  clGetProgramBuildInfo: 'int32 clGetProgramBuildInfo(void *program, void *device, uint32 param, size_t size, void *value, void *sizeRet)',
+  clGetProgramBuildInfo:
+    'int32 clGetProgramBuildInfo(void *program, void *device, uint32 param, size_t size, void *value, void *sizeRet)',
   clReleaseProgram: 'int32 clReleaseProgram(void *program)',
   clCreateKernel: 'void *clCreateKernel(void *program, const char *name, void *err)',
   clReleaseKernel: 'int32 clReleaseKernel(void *kernel)',
   clSetKernelArg: 'int32 clSetKernelArg(void *kernel, uint32 index, size_t size, void *value)',
-  clGetKernelWorkGroupInfo: 'int32 clGetKernelWorkGroupInfo(void *kernel, void *device, uint32 param, size_t size, void *value, void *sizeRet)',
+  clGetKernelWorkGroupInfo:
+    'int32 clGetKernelWorkGroupInfo(void *kernel, void *device, uint32 param, size_t size, void *value, void *sizeRet)',
   clEnqueueNDRangeKernel:
     'int32 clEnqueueNDRangeKernel(void *queue, void *kernel, uint32 dims, void *offset, void *global, void *local, uint32 nWait, void *wait, void *event)',
-  clEnqueueWriteBuffer: 'int32 clEnqueueWriteBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
-  clEnqueueReadBuffer: 'int32 clEnqueueReadBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
+  clEnqueueWriteBuffer:
+    'int32 clEnqueueWriteBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
+  clEnqueueReadBuffer:
+    'int32 clEnqueueReadBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
   clFinish: 'int32 clFinish(void *queue)',
-  clGetEventProfilingInfo: 'int32 clGetEventProfilingInfo(void *event, uint32 param, size_t size, void *value, void *sizeRet)',
+  clGetEventProfilingInfo:
+    'int32 clGetEventProfilingInfo(void *event, uint32 param, size_t size, void *value, void *sizeRet)',
   clReleaseEvent: 'int32 clReleaseEvent(void *event)',
 } as const;
 
@@ -89,7 +106,10 @@ export class OpenCL {
       try {
         fn[name] = lib.func(signature) as Fn;
       } catch (error) {
-        throw new BackendUnavailableError(`${path} is not an OpenCL 1.2 library: ${name} is missing (${(error as Error).message})`, { backend: 'gpu-opencl', library: path, call: name });
+        throw new BackendUnavailableError(
+          `${path} is not an OpenCL 1.2 library: ${name} is missing (${(error as Error).message})`,
+          { backend: 'gpu-opencl', library: path, call: name },
+        );
       }
     }
     const api = new OpenCL(path, fn);
@@ -105,7 +125,8 @@ export class OpenCL {
   #create(kind: ClObjectKind, call: Call, args: unknown[], extra?: Record<string, unknown>): Handle {
     const err = new Int32Array(1);
     const handle = this.#fn[call](...args, err) as Handle | null;
-    if (err[0] !== CL_SUCCESS || handle === null || handle === 0n) throw clError(call, err[0] !== CL_SUCCESS ? err[0] : -1000, extra);
+    if (err[0] !== CL_SUCCESS || handle === null || handle === 0n)
+      throw clError(call, err[0] !== CL_SUCCESS ? err[0] : -1000, extra);
     countObject(kind, 1);
     return handle;
   }
@@ -180,17 +201,27 @@ export class OpenCL {
   /** A read-write buffer of `bytes`, filled from `data` when given. */
   createBuffer(context: Handle, bytes: number, data?: ArrayBufferView): Handle {
     const flags = CL_MEM.READ_WRITE | (data ? CL_MEM.COPY_HOST_PTR : 0);
-    return this.#create('buffer', 'clCreateBuffer', [context, flags, Math.max(bytes, 1), data ? bytesOf(data) : null], { bytes });
+    return this.#create('buffer', 'clCreateBuffer', [context, flags, Math.max(bytes, 1), data ? bytesOf(data) : null], {
+      bytes,
+    });
   }
 
   /** Blocking write: the host memory is free to change as soon as this returns. */
   writeBuffer(queue: Handle, buffer: Handle, data: ArrayBufferView): void {
-    this.#check('clEnqueueWriteBuffer', this.#fn.clEnqueueWriteBuffer(queue, buffer, 1, 0, data.byteLength, bytesOf(data), 0, null, null), { bytes: data.byteLength });
+    this.#check(
+      'clEnqueueWriteBuffer',
+      this.#fn.clEnqueueWriteBuffer(queue, buffer, 1, 0, data.byteLength, bytesOf(data), 0, null, null),
+      { bytes: data.byteLength },
+    );
   }
 
   /** Blocking read into `out`. */
   readBuffer(queue: Handle, buffer: Handle, out: ArrayBufferView): void {
-    this.#check('clEnqueueReadBuffer', this.#fn.clEnqueueReadBuffer(queue, buffer, 1, 0, out.byteLength, bytesOf(out), 0, null, null), { bytes: out.byteLength });
+    this.#check(
+      'clEnqueueReadBuffer',
+      this.#fn.clEnqueueReadBuffer(queue, buffer, 1, 0, out.byteLength, bytesOf(out), 0, null, null),
+      { bytes: out.byteLength },
+    );
   }
 
   createProgramFromSource(context: Handle, source: string): Handle {
@@ -205,7 +236,14 @@ export class OpenCL {
     try {
       new Uint8Array(koffi.view(native, binary.length)).set(binary);
       const status = new Int32Array(1);
-      const args = [context, 1, new BigUint64Array([device]), new BigUint64Array([BigInt(binary.length)]), new BigUint64Array([koffi.address(native)]), status];
+      const args = [
+        context,
+        1,
+        new BigUint64Array([device]),
+        new BigUint64Array([BigInt(binary.length)]),
+        new BigUint64Array([koffi.address(native)]),
+        status,
+      ];
       const handle = this.#create('program', 'clCreateProgramWithBinary', args);
       if (status[0] !== CL_SUCCESS) {
         this.release('program', handle);
@@ -222,7 +260,12 @@ export class OpenCL {
     const status = Number(this.#fn.clBuildProgram(program, 1, new BigUint64Array([device]), options, null, null));
     if (status === CL_SUCCESS) return;
     const log = this.#buildLog(program, device);
-    throw clError('clBuildProgram', status, { options, log: log.slice(0, 4000) }, log.split('\n').slice(0, 8).join('\n'));
+    throw clError(
+      'clBuildProgram',
+      status,
+      { options, log: log.slice(0, 4000) },
+      log.split('\n').slice(0, 8).join('\n'),
+    );
   }
 
   #buildLog(program: Handle, device: Handle): string {
@@ -256,20 +299,43 @@ export class OpenCL {
 
   /** Sets argument `index` to the raw bytes of `value` (a cl_mem handle, an int, a float, an int16...). */
   setKernelArg(kernel: Handle, index: number, value: ArrayBufferView, name: string): void {
-    this.#check('clSetKernelArg', this.#fn.clSetKernelArg(kernel, index, value.byteLength, bytesOf(value)), { kernel: name, index });
+    this.#check('clSetKernelArg', this.#fn.clSetKernelArg(kernel, index, value.byteLength, bytesOf(value)), {
+      kernel: name,
+      index,
+    });
   }
 
   /** The largest work-group this kernel can run with on `device`. */
   kernelWorkGroupSize(kernel: Handle, device: Handle): number {
     const out = new BigUint64Array(1);
-    this.#check('clGetKernelWorkGroupInfo', this.#fn.clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, 8, out, null));
+    this.#check(
+      'clGetKernelWorkGroupInfo',
+      this.#fn.clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, 8, out, null),
+    );
     return Number(out[0]);
   }
 
   /** Enqueues a 1-D range; returns the event when `withEvent` (the caller releases it). */
-  enqueueKernel(queue: Handle, kernel: Handle, global: number, local: number, withEvent: boolean, name: string): Handle | undefined {
+  enqueueKernel(
+    queue: Handle,
+    kernel: Handle,
+    global: number,
+    local: number,
+    withEvent: boolean,
+    name: string,
+  ): Handle | undefined {
     const event = withEvent ? new BigUint64Array(1) : null;
-    const status = this.#fn.clEnqueueNDRangeKernel(queue, kernel, 1, null, new BigUint64Array([BigInt(global)]), new BigUint64Array([BigInt(local)]), 0, null, event);
+    const status = this.#fn.clEnqueueNDRangeKernel(
+      queue,
+      kernel,
+      1,
+      null,
+      new BigUint64Array([BigInt(global)]),
+      new BigUint64Array([BigInt(local)]),
+      0,
+      null,
+      event,
+    );
     this.#check('clEnqueueNDRangeKernel', status, { kernel: name, global, local });
     if (!event) return undefined;
     countObject('event', 1);

@@ -4,9 +4,21 @@
 
 export const CL_SUCCESS = 0;
 
-export const CL_DEVICE_TYPE = { CPU: 1 << 1, GPU: 1 << 2, ACCELERATOR: 1 << 3, CUSTOM: 1 << 4, ALL: 0xffffffff } as const;
+export const CL_DEVICE_TYPE = {
+  CPU: 1 << 1,
+  GPU: 1 << 2,
+  ACCELERATOR: 1 << 3,
+  CUSTOM: 1 << 4,
+  ALL: 0xffffffff,
+} as const;
 
-export const CL_PLATFORM = { PROFILE: 0x0900, VERSION: 0x0901, NAME: 0x0902, VENDOR: 0x0903, EXTENSIONS: 0x0904 } as const;
+export const CL_PLATFORM = {
+  PROFILE: 0x0900,
+  VERSION: 0x0901,
+  NAME: 0x0902,
+  VENDOR: 0x0903,
+  EXTENSIONS: 0x0904,
+} as const;
 
 export const CL_DEVICE = {
   TYPE: 0x1000,

@@ -43,7 +43,11 @@ export function loadKoffi(): Koffi {
     koffiModule = createRequire(import.meta.url)('koffi') as Koffi;
     return koffiModule;
   } catch (error) {
-    throw new BackendUnavailableError(`the FFI library koffi could not be loaded on ${platform()}: ${(error as Error).message}`, { backend: 'gpu-opencl', library: 'koffi' }, { cause: error });
+    throw new BackendUnavailableError(
+      `the FFI library koffi could not be loaded on ${platform()}: ${(error as Error).message}`,
+      { backend: 'gpu-opencl', library: 'koffi' },
+      { cause: error },
+    );
   }
 }
 
@@ -70,5 +74,8 @@ export function openLibrary(candidates: readonly string[]): OpenedLibrary {
       failures.push(`${path}: ${(error as Error).message}`);
     }
   }
-  throw new BackendUnavailableError(`no OpenCL library could be loaded (${failures.join('; ')})`, { backend: 'gpu-opencl', tried: [...candidates] });
+  throw new BackendUnavailableError(`no OpenCL library could be loaded (${failures.join('; ')})`, {
+    backend: 'gpu-opencl',
+    tried: [...candidates],
+  });
 }

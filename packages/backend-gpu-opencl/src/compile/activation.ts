@@ -50,7 +50,12 @@ function clipBounds(node: Node, view: GraphView, params?: readonly number[]): [n
 }
 
 /** The activation of `opType` with the node's attributes (or FusedConv's params); undefined if not expressible. */
-export function activationNamed(opType: string, node: Node, view: GraphView, params?: readonly number[]): Activation | undefined {
+export function activationNamed(
+  opType: string,
+  node: Node,
+  view: GraphView,
+  params?: readonly number[],
+): Activation | undefined {
   const name = UNARY[opType];
   if (name === undefined) return undefined;
   const act = ACT[name];
@@ -58,7 +63,9 @@ export function activationNamed(opType: string, node: Node, view: GraphView, par
     case 'LeakyRelu':
       return { act, p0: params ? params[0] : attr.float(node, 'alpha', 0.01), p1: 0 };
     case 'HardSigmoid':
-      return params ? { act, p0: params[0], p1: params[1] } : { act, p0: attr.float(node, 'alpha', 0.2), p1: attr.float(node, 'beta', 0.5) };
+      return params
+        ? { act, p0: params[0], p1: params[1] }
+        : { act, p0: attr.float(node, 'alpha', 0.2), p1: attr.float(node, 'beta', 0.5) };
     case 'Clip': {
       const bounds = clipBounds(node, view, params);
       return bounds && { act, p0: bounds[0], p1: bounds[1] };

@@ -30,7 +30,8 @@ export function fuseEpilogues(model: Model, view: GraphView): (Node | FusedEpilo
     if (!isOnnxDomain(node.domain) || !(FUSABLE_ACTIVATIONS as readonly string[]).includes(node.opType)) continue;
     const value = node.inputs[0];
     const producer = producerOf.get(value);
-    if (!producer || !isOnnxDomain(producer.domain) || !PRODUCERS.includes(producer.opType) || fused.has(producer)) continue;
+    if (!producer || !isOnnxDomain(producer.domain) || !PRODUCERS.includes(producer.opType) || fused.has(producer))
+      continue;
     if (readers.get(value) !== 1 || outputs.has(value)) continue;
     const activation = activationOfNode(node, view);
     if (!activation) continue;

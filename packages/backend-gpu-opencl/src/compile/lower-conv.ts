@@ -12,13 +12,25 @@ const spatialRank = (view: GraphView, node: Node) => (view.valueType(node.inputs
 /** Why a Conv-family node cannot run here. */
 export function refuseConv(node: Node, view: GraphView): string | undefined {
   const rank = spatialRank(view, node);
-  if (rank !== 1 && rank !== 2) return `only 1-D and 2-D convolutions run on gpu-opencl (this one has ${rank} spatial axes)`;
+  if (rank !== 1 && rank !== 2)
+    return `only 1-D and 2-D convolutions run on gpu-opencl (this one has ${rank} spatial axes)`;
   if (!fusedActivationOf(node, view)) return `activation '${attr.string(node, 'activation', '')}' cannot be fused`;
   return undefined;
 }
 
 function geometry(c: number, m: number, group: number, win: Window2): number[] {
-  return [c, ...win.input, m, ...win.output, ...win.kernel, ...win.strides, ...win.padBegin, ...win.dilations, c / group, m / group];
+  return [
+    c,
+    ...win.input,
+    m,
+    ...win.output,
+    ...win.kernel,
+    ...win.strides,
+    ...win.padBegin,
+    ...win.dilations,
+    c / group,
+    m / group,
+  ];
 }
 
 /**
@@ -50,10 +62,19 @@ export function lowerConv(node: Node, view: GraphView): Lowered {
   const win = forwardWindow(node, rank, kernel, spatial2(x), spatial2(y));
   const activation = fusedActivationOf(node, view) ?? NO_ACTIVATION;
   const outputs = win.output[0] * win.output[1];
-  const pointwise = kernel[0] === 1 && kernel[1] === 1 && group === 1 && win.strides.every((s) => s === 1) && [...win.padBegin, ...win.padEnd].every((p) => p === 0);
+  const pointwise =
+    kernel[0] === 1 &&
+    kernel[1] === 1 &&
+    group === 1 &&
+    win.strides.every((s) => s === 1) &&
+    [...win.padBegin, ...win.padEnd].every((p) => p === 0);
   const depthwise = group === c && group === m;
   const name = pointwise ? 'conv2d_1x1' : depthwise ? 'conv2d_depthwise' : 'conv2d';
-  const workItems = pointwise ? n * Math.ceil(m / 4) * outputs : depthwise ? n * m * outputs : n * group * Math.ceil(m / group / 4) * outputs;
+  const workItems = pointwise
+    ? n * Math.ceil(m / 4) * outputs
+    : depthwise
+      ? n * m * outputs
+      : n * group * Math.ceil(m / group / 4) * outputs;
   const args = convArgs(node, m, geometry(c, m, group, win), workItems, activation);
   return { steps: [{ kernel: name, args, workItems, node }] };
 }

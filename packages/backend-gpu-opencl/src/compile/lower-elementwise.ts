@@ -14,7 +14,14 @@ export function refuseUnary(node: Node, view: GraphView): string | undefined {
 export function lowerUnary(node: Node, view: GraphView): Lowered {
   const a = activationOfNode(node, view) as Activation;
   const n = product(dimsOf(view, node.outputs[0], node));
-  const args = [arg.value(node.inputs[0]), arg.value(node.outputs[0]), arg.int(n), arg.int(a.act), arg.float(a.p0), arg.float(a.p1)];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.value(node.outputs[0]),
+    arg.int(n),
+    arg.int(a.act),
+    arg.float(a.p0),
+    arg.float(a.p1),
+  ];
   return { steps: [{ kernel: 'unary', args, workItems: n, node }] };
 }
 
@@ -46,10 +53,14 @@ export function lowerBinary(node: Node, view: GraphView, activation: Activation 
 }
 
 export function refuseBatchNorm(node: Node, view: GraphView): string | undefined {
-  if (node.outputs.length > 1 && node.outputs.slice(1).some((o) => o !== '')) return 'BatchNormalization training outputs are not computed on gpu-opencl';
-  if (view.opset < 9 && attr.int(node, 'spatial', 1) !== 1) return 'BatchNormalization with spatial=0 does not run on gpu-opencl';
+  if (node.outputs.length > 1 && node.outputs.slice(1).some((o) => o !== ''))
+    return 'BatchNormalization training outputs are not computed on gpu-opencl';
+  if (view.opset < 9 && attr.int(node, 'spatial', 1) !== 1)
+    return 'BatchNormalization with spatial=0 does not run on gpu-opencl';
   const params = node.inputs.slice(1, 5);
-  return params.every((p) => constantNumbers(view, p)) ? undefined : 'BatchNormalization parameters must be constants on gpu-opencl';
+  return params.every((p) => constantNumbers(view, p))
+    ? undefined
+    : 'BatchNormalization parameters must be constants on gpu-opencl';
 }
 
 export function lowerBatchNorm(node: Node, view: GraphView): Lowered {
@@ -64,6 +75,14 @@ export function lowerBatchNorm(node: Node, view: GraphView): Lowered {
     shift[c] = beta[c] - mean[c] * scale[c];
   }
   const n = product(x);
-  const args = [arg.value(node.inputs[0]), arg.data(scale), arg.data(shift), arg.value(node.outputs[0]), arg.int(n), arg.int(product(x, 2)), arg.int(channels)];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.data(scale),
+    arg.data(shift),
+    arg.value(node.outputs[0]),
+    arg.int(n),
+    arg.int(product(x, 2)),
+    arg.int(channels),
+  ];
   return { steps: [{ kernel: 'channel_affine', args, workItems: n, node }] };
 }

@@ -18,7 +18,16 @@ export function lowerMatMul(node: Node, view: GraphView): Lowered {
   const batch = broadcastShapes(aBatch, bBatch);
   const meta = [batch.length, ...batch, ...broadcastStrides(aBatch, batch), ...broadcastStrides(bBatch, batch)];
   const workItems = product(batch) * m * n;
-  const args = [arg.value(node.inputs[0]), arg.value(node.inputs[1]), arg.value(node.outputs[0]), arg.ints(meta), arg.int(workItems), arg.int(m), arg.int(n), arg.int(k)];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.value(node.inputs[1]),
+    arg.value(node.outputs[0]),
+    arg.ints(meta),
+    arg.int(workItems),
+    arg.int(m),
+    arg.int(n),
+    arg.int(k),
+  ];
   return { steps: [{ kernel: 'matmul', args, workItems, node }] };
 }
 

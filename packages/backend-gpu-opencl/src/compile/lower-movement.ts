@@ -10,7 +10,8 @@ import { arg, constantNumbers, dimsOf, type GraphView, type KernelStep, type Low
 export const ALIAS_OPS = ['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'];
 
 export function refuseAlias(node: Node): string | undefined {
-  if (node.opType === 'Dropout' && node.outputs.length > 1 && node.outputs[1] !== '') return "Dropout's mask output is not computed on gpu-opencl";
+  if (node.opType === 'Dropout' && node.outputs.length > 1 && node.outputs[1] !== '')
+    return "Dropout's mask output is not computed on gpu-opencl";
   return undefined;
 }
 
@@ -21,22 +22,39 @@ export const lowerAlias = (node: Node): Lowered => ({ alias: node.inputs[0] });
  * PP-OCR det and rec are Constant nodes) reach the backend and are uploaded like initializers.
  */
 export function refuseConstant(node: Node): string | undefined {
-  return attr.tensor(node, 'value') ? undefined : "gpu-opencl takes Constant only with a tensor 'value' (core folds the other forms)";
+  return attr.tensor(node, 'value')
+    ? undefined
+    : "gpu-opencl takes Constant only with a tensor 'value' (core folds the other forms)";
 }
 
 export const lowerConstant = (node: Node): Lowered => ({ weight: attr.tensor(node, 'value') as Tensor });
 
 function stridedCopy(node: Node, out: readonly number[], strides: readonly number[], base: number): Lowered {
   const n = product(out);
-  const args = [arg.value(node.inputs[0]), arg.value(node.outputs[0]), arg.ints([out.length, ...out, ...strides]), arg.int(n), arg.int(base)];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.value(node.outputs[0]),
+    arg.ints([out.length, ...out, ...strides]),
+    arg.int(n),
+    arg.int(base),
+  ];
   return { steps: [{ kernel: 'strided_copy', args, workItems: n, node }] };
 }
 
 export function lowerTranspose(node: Node, view: GraphView): Lowered {
   const x = dimsOf(view, node.inputs[0], node);
-  const perm = attr.ints(node, 'perm', x.map((_, i) => x.length - 1 - i));
+  const perm = attr.ints(
+    node,
+    'perm',
+    x.map((_, i) => x.length - 1 - i),
+  );
   const inStrides = stridesOf(x);
-  return stridedCopy(node, perm.map((p) => x[p]), perm.map((p) => inStrides[p]), 0);
+  return stridedCopy(
+    node,
+    perm.map((p) => x[p]),
+    perm.map((p) => inStrides[p]),
+    0,
+  );
 }
 
 export function lowerExpand(node: Node, view: GraphView): Lowered {
@@ -48,9 +66,16 @@ export function lowerExpand(node: Node, view: GraphView): Lowered {
 }
 
 /** Slice's starts, axes and steps: attributes before opset 10, constant inputs from 10. */
-function sliceParams(node: Node, view: GraphView): { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] } | undefined {
+function sliceParams(
+  node: Node,
+  view: GraphView,
+): { starts: number[]; ends: number[]; axes?: number[]; steps?: number[] } | undefined {
   if (view.opset < 10) {
-    return { starts: attr.ints(node, 'starts'), ends: attr.ints(node, 'ends'), axes: attr.has(node, 'axes') ? attr.ints(node, 'axes') : undefined };
+    return {
+      starts: attr.ints(node, 'starts'),
+      ends: attr.ints(node, 'ends'),
+      axes: attr.has(node, 'axes') ? attr.ints(node, 'axes') : undefined,
+    };
   }
   const starts = constantNumbers(view, node.inputs[1]);
   const ends = constantNumbers(view, node.inputs[2]);
@@ -84,9 +109,32 @@ export function lowerSlice(node: Node, view: GraphView): Lowered {
   return stridedCopy(node, y, strides, base);
 }
 
-function copyBand(node: Node, input: string, output: string, dims: { outer: number; inner: number; count: number; srcAxis: number; srcOffset: number; dstAxis: number; dstOffset: number }): KernelStep {
+function copyBand(
+  node: Node,
+  input: string,
+  output: string,
+  dims: {
+    outer: number;
+    inner: number;
+    count: number;
+    srcAxis: number;
+    srcOffset: number;
+    dstAxis: number;
+    dstOffset: number;
+  },
+): KernelStep {
   const n = dims.outer * dims.count * dims.inner;
-  const args = [arg.value(input), arg.value(output), arg.int(n), arg.int(dims.inner), arg.int(dims.count), arg.int(dims.srcAxis), arg.int(dims.srcOffset), arg.int(dims.dstAxis), arg.int(dims.dstOffset)];
+  const args = [
+    arg.value(input),
+    arg.value(output),
+    arg.int(n),
+    arg.int(dims.inner),
+    arg.int(dims.count),
+    arg.int(dims.srcAxis),
+    arg.int(dims.srcOffset),
+    arg.int(dims.dstAxis),
+    arg.int(dims.dstOffset),
+  ];
   return { kernel: 'copy_axis', args, workItems: n, node };
 }
 
@@ -99,7 +147,18 @@ export function lowerConcat(node: Node, view: GraphView): Lowered {
   const steps: KernelStep[] = [];
   for (const input of node.inputs) {
     const count = dimsOf(view, input, node)[axis];
-    if (count > 0) steps.push(copyBand(node, input, node.outputs[0], { outer, inner, count, srcAxis: count, srcOffset: 0, dstAxis: y[axis], dstOffset: offset }));
+    if (count > 0)
+      steps.push(
+        copyBand(node, input, node.outputs[0], {
+          outer,
+          inner,
+          count,
+          srcAxis: count,
+          srcOffset: 0,
+          dstAxis: y[axis],
+          dstOffset: offset,
+        }),
+      );
     offset += count;
   }
   return { steps };
@@ -115,7 +174,18 @@ export function lowerSplit(node: Node, view: GraphView): Lowered {
   for (const output of node.outputs) {
     if (output === '') continue;
     const count = dimsOf(view, output, node)[axis];
-    if (count > 0) steps.push(copyBand(node, node.inputs[0], output, { outer, inner, count, srcAxis: x[axis], srcOffset: offset, dstAxis: count, dstOffset: 0 }));
+    if (count > 0)
+      steps.push(
+        copyBand(node, node.inputs[0], output, {
+          outer,
+          inner,
+          count,
+          srcAxis: x[axis],
+          srcOffset: offset,
+          dstAxis: count,
+          dstOffset: 0,
+        }),
+      );
     offset += count;
   }
   return { steps };

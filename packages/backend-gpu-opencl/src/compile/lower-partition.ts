@@ -2,7 +2,16 @@
  * A partition's model lowered to kernel launches: Conv + activation fused by core's pass, binary/Gemm +
  * activation fused here, then each node lowered; the buffers of its activations planned.
  */
-import { BackendError, fuseActivations, isOnnxDomain, type Model, onnxOpset, type SupportContext, type Tensor, type ValueType } from '@lastmile/core';
+import {
+  BackendError,
+  fuseActivations,
+  isOnnxDomain,
+  type Model,
+  onnxOpset,
+  type SupportContext,
+  type Tensor,
+  type ValueType,
+} from '@lastmile/core';
 import { fuseEpilogues } from './epilogue-fusion.js';
 import { lowerBinary } from './lower-elementwise.js';
 import { lowerGemm } from './lower-matmul.js';
@@ -44,16 +53,29 @@ export function lowerPartition(source: Model, bytesPerElement: number): LoweredP
     const node = 'activation' in item ? item.node : item;
     const nodeView = isOnnxDomain(node.domain) ? view : graphView(model, node.domain);
     const kernel = opKernel(node);
-    if (!kernel) throw new BackendError(`gpu-opencl has no kernel for ${node.opType} node '${node.name}'`, { backend: 'gpu-opencl', node: node.name, op: node.opType });
-    const lowered = 'activation' in item ? (node.opType === 'Gemm' ? lowerGemm(node, nodeView, item.activation) : lowerBinary(node, nodeView, item.activation)) : kernel.lower(node, nodeView);
+    if (!kernel)
+      throw new BackendError(`gpu-opencl has no kernel for ${node.opType} node '${node.name}'`, {
+        backend: 'gpu-opencl',
+        node: node.name,
+        op: node.opType,
+      });
+    const lowered =
+      'activation' in item
+        ? node.opType === 'Gemm'
+          ? lowerGemm(node, nodeView, item.activation)
+          : lowerBinary(node, nodeView, item.activation)
+        : kernel.lower(node, nodeView);
     if ('alias' in lowered) aliases.set(node.outputs[0], lowered.alias);
     else if ('weight' in lowered) constants.set(node.outputs[0], lowered.weight);
     else steps.push(...lowered.steps.filter((s) => s.workItems > 0));
   }
   const weights = new Map<string, Tensor>();
-  for (const step of steps) for (const a of step.args) if (a.kind === 'value' && constants.has(a.name)) weights.set(a.name, constants.get(a.name) as Tensor);
+  for (const step of steps)
+    for (const a of step.args)
+      if (a.kind === 'value' && constants.has(a.name)) weights.set(a.name, constants.get(a.name) as Tensor);
   // An alias of a weight (a reshaped constant) reads the weight's buffer; so does an output that is one.
-  for (const [alias, target] of aliases) if (constants.has(target) && !constants.has(alias)) weights.set(target, constants.get(target) as Tensor);
+  for (const [alias, target] of aliases)
+    if (constants.has(target) && !constants.has(alias)) weights.set(target, constants.get(target) as Tensor);
   for (const { name } of g.outputs) if (constants.has(name)) weights.set(name, constants.get(name) as Tensor);
   const memory = planMemory({
     steps,

@@ -18,7 +18,8 @@ function reducedAxes(node: Node, view: GraphView): number[] | undefined {
 export function refuseReduce(node: Node, view: GraphView): string | undefined {
   const axes = reducedAxes(node, view);
   if (axes === undefined) return `${node.opType} axes must be a constant on gpu-opencl`;
-  if (axes.length === 0 && attr.int(node, 'noop_with_empty_axes', 0) === 1) return `${node.opType} with noop_with_empty_axes does not run on gpu-opencl`;
+  if (axes.length === 0 && attr.int(node, 'noop_with_empty_axes', 0) === 1)
+    return `${node.opType} with noop_with_empty_axes does not run on gpu-opencl`;
   return undefined;
 }
 
@@ -31,6 +32,13 @@ export function lowerReduce(node: Node, view: GraphView): Lowered {
   const n = product(kept);
   const count = product(spans);
   const meta = [x.length, ...kept, ...stridesOf(x), ...spans];
-  const args = [arg.value(node.inputs[0]), arg.value(node.outputs[0]), arg.ints(meta), arg.int(n), arg.int(count), arg.int(REDUCE_OP[node.opType as ReduceOpName])];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.value(node.outputs[0]),
+    arg.ints(meta),
+    arg.int(n),
+    arg.int(count),
+    arg.int(REDUCE_OP[node.opType as ReduceOpName]),
+  ];
   return { steps: [{ kernel: 'reduce', args, workItems: n, node }] };
 }

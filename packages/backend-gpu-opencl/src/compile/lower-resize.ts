@@ -3,7 +3,14 @@
  * row and column are computed here in float32 steps as onnxruntime does (so nearest picks agree at exact
  * halves), and the kernel only blends the tabled input pixels.
  */
-import { attr, type Node, type ResizeCoordinateMode, type ResizeNearestMode, resizeInputCoordinate, resizeNearestIndex } from '@lastmile/core';
+import {
+  attr,
+  type Node,
+  type ResizeCoordinateMode,
+  type ResizeNearestMode,
+  resizeInputCoordinate,
+  resizeNearestIndex,
+} from '@lastmile/core';
 import { arg, constantNumbers, dimsOf, type GraphView, type Lowered, product } from './steps.js';
 
 const f = Math.fround;
@@ -22,7 +29,9 @@ function settings(node: Node, view: GraphView): Settings {
   const modern = node.opType === 'Resize' && view.opset >= 11;
   return {
     linear: attr.string(node, 'mode', 'nearest') === 'linear',
-    coordinates: modern ? (attr.string(node, 'coordinate_transformation_mode', 'half_pixel') as ResizeCoordinateMode) : 'asymmetric',
+    coordinates: modern
+      ? (attr.string(node, 'coordinate_transformation_mode', 'half_pixel') as ResizeCoordinateMode)
+      : 'asymmetric',
     nearest: modern ? (attr.string(node, 'nearest_mode', 'round_prefer_floor') as ResizeNearestMode) : 'simple',
   };
 }
@@ -38,20 +47,28 @@ function givenScales(node: Node, view: GraphView): number[] | undefined {
 export function refuseResize(node: Node, view: GraphView): string | undefined {
   const s = settings(node, view);
   const mode = attr.string(node, 'mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') return `Resize mode '${mode}' does not run on gpu-opencl (nearest and linear do)`;
+  if (mode !== 'nearest' && mode !== 'linear')
+    return `Resize mode '${mode}' does not run on gpu-opencl (nearest and linear do)`;
   if (!(node.opType === 'Upsample' || view.opset < 11) && !COORDINATE_MODES.includes(s.coordinates)) {
     return `Resize coordinate_transformation_mode '${s.coordinates}' does not run on gpu-opencl`;
   }
-  if (s.nearest !== 'simple' && !NEAREST_MODES.includes(s.nearest)) return `Resize nearest_mode '${s.nearest}' does not run on gpu-opencl`;
-  if (attr.int(node, 'antialias', 0) !== 0 || attr.has(node, 'axes') || attr.string(node, 'keep_aspect_ratio_policy', 'stretch') !== 'stretch') {
+  if (s.nearest !== 'simple' && !NEAREST_MODES.includes(s.nearest))
+    return `Resize nearest_mode '${s.nearest}' does not run on gpu-opencl`;
+  if (
+    attr.int(node, 'antialias', 0) !== 0 ||
+    attr.has(node, 'axes') ||
+    attr.string(node, 'keep_aspect_ratio_policy', 'stretch') !== 'stretch'
+  ) {
     return 'Resize with antialias, axes or keep_aspect_ratio_policy does not run on gpu-opencl';
   }
   const x = view.valueType(node.inputs[0])?.shape;
   const y = view.valueType(node.outputs[0])?.shape;
-  if (!x || !y || x.length < 2 || x.slice(0, -2).some((d, i) => d !== y[i])) return 'gpu-opencl resizes only the last two axes';
+  if (!x || !y || x.length < 2 || x.slice(0, -2).some((d, i) => d !== y[i]))
+    return 'gpu-opencl resizes only the last two axes';
   const scales = givenScales(node, view);
   if (scales?.slice(0, -2).some((v) => v !== 1)) return 'gpu-opencl resizes only the last two axes';
-  if (!scales && node.opType === 'Resize' && view.opset >= 11 && !constantNumbers(view, node.inputs[3])) return 'Resize scales or sizes must be constants on gpu-opencl';
+  if (!scales && node.opType === 'Resize' && view.opset >= 11 && !constantNumbers(view, node.inputs[3]))
+    return 'Resize scales or sizes must be constants on gpu-opencl';
   return undefined;
 }
 

@@ -12,6 +12,13 @@ export function lowerSoftmax(node: Node, view: GraphView): Lowered {
   const length = modern ? x[axis] : product(x, axis);
   const inner = modern ? product(x, axis + 1) : 1;
   const n = outer * inner;
-  const args = [arg.value(node.inputs[0]), arg.value(node.outputs[0]), arg.int(n), arg.int(length), arg.int(inner), arg.int(node.opType === 'LogSoftmax' ? 1 : 0)];
+  const args = [
+    arg.value(node.inputs[0]),
+    arg.value(node.outputs[0]),
+    arg.int(n),
+    arg.int(length),
+    arg.int(inner),
+    arg.int(node.opType === 'LogSoftmax' ? 1 : 0),
+  ];
   return { steps: [{ kernel: 'softmax', args, workItems: n, node }] };
 }

@@ -60,8 +60,10 @@ export function planMemory(p: PlanInput): MemoryPlan {
       const root = byStart[next][0];
       const need = Math.max(p.bytesOf(root), 4);
       let chosen: number | undefined;
-      for (const slot of free) if (sizes[slot] >= need && (chosen === undefined || sizes[slot] < sizes[chosen])) chosen = slot;
-      if (chosen === undefined) for (const slot of free) if (chosen === undefined || sizes[slot] > sizes[chosen]) chosen = slot;
+      for (const slot of free)
+        if (sizes[slot] >= need && (chosen === undefined || sizes[slot] < sizes[chosen])) chosen = slot;
+      if (chosen === undefined)
+        for (const slot of free) if (chosen === undefined || sizes[slot] > sizes[chosen]) chosen = slot;
       if (chosen === undefined) {
         chosen = sizes.length;
         sizes.push(need);

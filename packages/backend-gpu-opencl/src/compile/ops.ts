@@ -71,7 +71,11 @@ const STANDARD: Record<string, OpKernel> = {
   Expand: { deviceInputs: 1, lower: lowerExpand },
   Concat: { lower: lowerConcat },
   Constant: { refuse: refuseConstant, lower: lowerConstant },
-  Split: { deviceInputs: 1, refuse: (node) => (node.outputs.includes('') ? 'Split with omitted outputs does not run on gpu-opencl' : undefined), lower: lowerSplit },
+  Split: {
+    deviceInputs: 1,
+    refuse: (node) => (node.outputs.includes('') ? 'Split with omitted outputs does not run on gpu-opencl' : undefined),
+    lower: lowerSplit,
+  },
   ...Object.fromEntries(ALIAS_OPS.map((op) => [op, alias])),
   ...Object.fromEntries(UNARY_OPS.map((op) => [op, unary])),
 };

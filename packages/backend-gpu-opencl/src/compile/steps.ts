@@ -40,14 +40,22 @@ export const arg = {
   floats: (values: readonly number[]): KernelArg => ({ kind: 'floats', data: Float32Array.from(values) }),
   int: (value: number): KernelArg => ({ kind: 'int', value }),
   float: (value: number): KernelArg => ({ kind: 'float', value }),
-  int16: (values: readonly number[]): KernelArg => ({ kind: 'int16', values: [...values, ...new Array<number>(16 - values.length).fill(0)] }),
+  int16: (values: readonly number[]): KernelArg => ({
+    kind: 'int16',
+    values: [...values, ...new Array<number>(16 - values.length).fill(0)],
+  }),
 };
 
 /** The static dims of a value; a BackendError when shape inference left them unknown. */
 export function dimsOf(view: GraphView, name: string, node: Node): number[] {
   const shape = view.valueType(name)?.shape;
   if (!shape?.every((d): d is number => typeof d === 'number')) {
-    throw new BackendError(`gpu-opencl needs static dims for '${name}' (input of ${node.opType} node '${node.name}')`, { backend: 'gpu-opencl', node: node.name, value: name, got: shape });
+    throw new BackendError(`gpu-opencl needs static dims for '${name}' (input of ${node.opType} node '${node.name}')`, {
+      backend: 'gpu-opencl',
+      node: node.name,
+      value: name,
+      got: shape,
+    });
   }
   return shape;
 }

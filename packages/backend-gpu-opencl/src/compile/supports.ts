@@ -11,7 +11,8 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 function checkValue(name: string, context: SupportContext): string | undefined {
   const t = context.valueType(name);
   if (!t) return `the type of '${name}' is unknown`;
-  if (t.type !== 'float32') return `'${name}' is ${t.type}; gpu-opencl computes float32 tensors (stored as fp32 or fp16)`;
+  if (t.type !== 'float32')
+    return `'${name}' is ${t.type}; gpu-opencl computes float32 tensors (stored as fp32 or fp16)`;
   if (!t.shape?.every((d): d is number => typeof d === 'number')) return `'${name}' has no static dims`;
   if (t.shape.reduce((p, d) => p * d, 1) > MAX_ELEMENTS) return `'${name}' has more than ${MAX_ELEMENTS} elements`;
   return undefined;
@@ -22,7 +23,8 @@ export function supportsNode(node: Node, context: SupportContext): Support {
   const label = node.domain ? `${node.domain}.${node.opType}` : node.opType;
   if (!kernel) return { supported: false, reason: `no OpenCL kernel for ${label}` };
   const op = findOp(node.domain, node.opType);
-  if (!op || context.opset < op.sinceVersion) return { supported: false, reason: `${label} at opset ${context.opset} is not known to core` };
+  if (!op || context.opset < op.sinceVersion)
+    return { supported: false, reason: `${label} at opset ${context.opset} is not known to core` };
   const deviceInputs = node.inputs.slice(0, kernel.deviceInputs ?? node.inputs.length).filter((name) => name !== '');
   for (const name of [...deviceInputs, ...node.outputs.filter((name) => name !== '')]) {
     const problem = checkValue(name, context);

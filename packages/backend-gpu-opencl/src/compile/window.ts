@@ -16,7 +16,8 @@ export interface Window2 {
 }
 
 /** Spatial dims of an [N, C, spatial...] shape as (H, W); 1-D gets H = 1. */
-export const spatial2 = (dims: readonly number[]): [number, number] => (dims.length === 3 ? [1, dims[2]] : [dims[2], dims[3]]);
+export const spatial2 = (dims: readonly number[]): [number, number] =>
+  dims.length === 3 ? [1, dims[2]] : [dims[2], dims[3]];
 
 /** An ints attribute of a 1-D or 2-D node as two values (a 1-D value gets `lead` in front). */
 function pair(node: Node, name: string, rank: number, def: number, lead: number): [number, number] {
@@ -25,7 +26,14 @@ function pair(node: Node, name: string, rank: number, def: number, lead: number)
 }
 
 /** The window of a Conv or pool whose input spatial size is `input` and output size `output`. */
-export function forwardWindow(node: Node, rank: number, kernel: [number, number], input: [number, number], output: [number, number], hasDilations = true): Window2 {
+export function forwardWindow(
+  node: Node,
+  rank: number,
+  kernel: [number, number],
+  input: [number, number],
+  output: [number, number],
+  hasDilations = true,
+): Window2 {
   const strides = pair(node, 'strides', rank, 1, 1);
   const dilations = hasDilations ? pair(node, 'dilations', rank, 1, 1) : ([1, 1] as [number, number]);
   const autoPad = attr.string(node, 'auto_pad', 'NOTSET');
@@ -48,7 +56,13 @@ export function forwardWindow(node: Node, rank: number, kernel: [number, number]
 }
 
 /** The window of a ConvTranspose: the padding that makes `input` come out as the inferred `output`. */
-export function transposeWindow(node: Node, rank: number, kernel: [number, number], input: [number, number], output: [number, number]): Window2 {
+export function transposeWindow(
+  node: Node,
+  rank: number,
+  kernel: [number, number],
+  input: [number, number],
+  output: [number, number],
+): Window2 {
   const strides = pair(node, 'strides', rank, 1, 1);
   const dilations = pair(node, 'dilations', rank, 1, 1);
   const outputPadding = pair(node, 'output_padding', rank, 0, 0);

@@ -83,13 +83,15 @@ function discoverDevices(cl: OpenCL): DeviceInfo[] {
 }
 
 /** True for PoCL, the portable OpenCL implementation whose CPU device CI runs on. */
-export const isPocl = (d: DeviceInfo): boolean => /portable computing language|pocl/i.test(`${d.platformName} ${d.platformVersion}`);
+export const isPocl = (d: DeviceInfo): boolean =>
+  /portable computing language|pocl/i.test(`${d.platformName} ${d.platformVersion}`);
 
 /** Says plainly what the device is; a CPU implementation is never passed off as a GPU. */
 export function describeDevice(d: DeviceInfo): string {
   const what = `${d.name} (${d.version}, driver ${d.driverVersion})`;
   if (d.type === 'gpu') return `${what}, GPU`;
-  if (d.type === 'cpu') return `${isPocl(d) ? 'PoCL CPU device' : 'OpenCL CPU device'} (OpenCL on the CPU, not a GPU): ${what}`;
+  if (d.type === 'cpu')
+    return `${isPocl(d) ? 'PoCL CPU device' : 'OpenCL CPU device'} (OpenCL on the CPU, not a GPU): ${what}`;
   return `${what}, ${d.type} device`;
 }
 
@@ -99,16 +101,31 @@ function matches(value: number | string | undefined, index: number, name: string
 }
 
 /** The device the options name; by default the first usable GPU, else the first usable device. */
-export function chooseDevice(devices: readonly DeviceInfo[], platform?: number | string, device?: number | string): DeviceInfo {
+export function chooseDevice(
+  devices: readonly DeviceInfo[],
+  platform?: number | string,
+  device?: number | string,
+): DeviceInfo {
   const usable = devices.filter((d) => d.available && d.compilerAvailable);
-  const named = usable.filter((d) => matches(platform, d.platformIndex, d.platformName) && matches(device, d.deviceIndex, d.name));
+  const named = usable.filter(
+    (d) => matches(platform, d.platformIndex, d.platformName) && matches(device, d.deviceIndex, d.name),
+  );
   const chosen = named.find((d) => d.type === 'gpu') ?? named[0];
   if (chosen) return chosen;
-  const list = devices.map((d) => `[${d.platformIndex}/${d.deviceIndex}] ${d.platformName}: ${d.name}${d.available && d.compilerAvailable ? '' : ' (not usable)'}`);
-  const asked = platform === undefined && device === undefined ? 'a usable device' : `platform ${JSON.stringify(platform ?? 'any')}, device ${JSON.stringify(device ?? 'any')}`;
-  throw new BackendUnavailableError(`no OpenCL device matches ${asked}; found ${list.length ? list.join('; ') : 'no devices'}`, {
-    backend: 'gpu-opencl',
-    expected: { platform, device },
-    got: list,
-  });
+  const list = devices.map(
+    (d) =>
+      `[${d.platformIndex}/${d.deviceIndex}] ${d.platformName}: ${d.name}${d.available && d.compilerAvailable ? '' : ' (not usable)'}`,
+  );
+  const asked =
+    platform === undefined && device === undefined
+      ? 'a usable device'
+      : `platform ${JSON.stringify(platform ?? 'any')}, device ${JSON.stringify(device ?? 'any')}`;
+  throw new BackendUnavailableError(
+    `no OpenCL device matches ${asked}; found ${list.length ? list.join('; ') : 'no devices'}`,
+    {
+      backend: 'gpu-opencl',
+      expected: { platform, device },
+      got: list,
+    },
+  );
 }

@@ -27,7 +27,16 @@ export function cacheFolder(option: string | false | undefined): string | undefi
 
 /** The cache key: every fact that changes the binary. */
 export function cacheKey(device: DeviceInfo, source: string, options: string): string {
-  const facts = [device.platformName, device.platformVersion, device.vendor, device.name, device.version, device.driverVersion, options, source];
+  const facts = [
+    device.platformName,
+    device.platformVersion,
+    device.vendor,
+    device.name,
+    device.version,
+    device.driverVersion,
+    options,
+    source,
+  ];
   return createHash('sha256').update(facts.join('\0')).digest('hex');
 }
 

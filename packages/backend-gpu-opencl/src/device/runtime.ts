@@ -28,7 +28,14 @@ export class DeviceRuntime {
   program(storage: StorageType, cacheFolder: string | undefined): { program: Handle; cache: CacheOutcome } {
     let entry = this.#programs.get(storage);
     if (!entry) {
-      entry = buildCachedProgram(this.cl, this.context, this.device, PROGRAM_SOURCE, buildOptions(storage), cacheFolder);
+      entry = buildCachedProgram(
+        this.cl,
+        this.context,
+        this.device,
+        PROGRAM_SOURCE,
+        buildOptions(storage),
+        cacheFolder,
+      );
       this.#programs.set(storage, entry);
     }
     return entry;

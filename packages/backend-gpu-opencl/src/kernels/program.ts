@@ -15,7 +15,17 @@ import { SOFTMAX_SOURCE } from './softmax.js';
 /** The storage precision a program is built for. */
 export type StorageType = 'fp32' | 'fp16';
 
-export const PROGRAM_SOURCE = [PRELUDE, CONV_SOURCE, POOL_SOURCE, ELEMENTWISE_SOURCE, MOVEMENT_SOURCE, MATMUL_SOURCE, SOFTMAX_SOURCE, REDUCE_SOURCE, RESIZE_SOURCE].join('\n');
+export const PROGRAM_SOURCE = [
+  PRELUDE,
+  CONV_SOURCE,
+  POOL_SOURCE,
+  ELEMENTWISE_SOURCE,
+  MOVEMENT_SOURCE,
+  MATMUL_SOURCE,
+  SOFTMAX_SOURCE,
+  REDUCE_SOURCE,
+  RESIZE_SOURCE,
+].join('\n');
 
 /** clBuildProgram options of a variant. */
 export function buildOptions(storage: StorageType): string {

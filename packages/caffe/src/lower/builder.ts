@@ -52,15 +52,36 @@ export class GraphBuilder {
   }
 
   /** Adds a node writing `output` (of static shape `shape`) and returns `output`. */
-  node(opType: string, name: string, inputs: string[], output: string, shape: number[], attributes: Record<string, Attribute> = {}): string {
+  node(
+    opType: string,
+    name: string,
+    inputs: string[],
+    output: string,
+    shape: number[],
+    attributes: Record<string, Attribute> = {},
+  ): string {
     this.graph.nodes.push(makeNode(opType, inputs, [output], attributes, this.#nodeName(name)));
     this.shapes.set(output, shape);
     return output;
   }
 
   /** Adds a node with several outputs. */
-  multiNode(opType: string, name: string, inputs: string[], outputs: { name: string; shape: number[] }[], attributes: Record<string, Attribute> = {}): void {
-    this.graph.nodes.push(makeNode(opType, inputs, outputs.map((o) => o.name), attributes, this.#nodeName(name)));
+  multiNode(
+    opType: string,
+    name: string,
+    inputs: string[],
+    outputs: { name: string; shape: number[] }[],
+    attributes: Record<string, Attribute> = {},
+  ): void {
+    this.graph.nodes.push(
+      makeNode(
+        opType,
+        inputs,
+        outputs.map((o) => o.name),
+        attributes,
+        this.#nodeName(name),
+      ),
+    );
     for (const o of outputs) this.shapes.set(o.name, o.shape);
   }
 

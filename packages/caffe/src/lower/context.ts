@@ -50,7 +50,8 @@ export class LayerContext {
   arity(bottoms: { min: number; max?: number }, tops: { min: number; max?: number }): void {
     const check = (what: string, got: number, r: { min: number; max?: number }) => {
       if (got < r.min || (r.max !== undefined && got > r.max)) {
-        const expected = r.max === r.min ? `${r.min}` : r.max === undefined ? `at least ${r.min}` : `${r.min} to ${r.max}`;
+        const expected =
+          r.max === r.min ? `${r.min}` : r.max === undefined ? `at least ${r.min}` : `${r.min} to ${r.max}`;
         throw this.error(`has ${got} ${what}(s), expected ${expected}`, { expected, got });
       }
     };
@@ -60,18 +61,30 @@ export class LayerContext {
 
   /** A ModelFormatError naming the layer and its type. */
   error(message: string, details: Record<string, unknown> = {}): ModelFormatError {
-    return new ModelFormatError(`${this.type} layer '${this.name}' ${message}`, { layer: this.name, type: this.type, ...details });
+    return new ModelFormatError(`${this.type} layer '${this.name}' ${message}`, {
+      layer: this.name,
+      type: this.type,
+      ...details,
+    });
   }
 
   /** An UnsupportedOpError naming the layer and its type. */
   unsupported(message: string, details: Record<string, unknown> = {}): UnsupportedOpError {
-    return new UnsupportedOpError(`${this.type} layer '${this.name}' ${message}`, { layer: this.name, op: this.type, ...details });
+    return new UnsupportedOpError(`${this.type} layer '${this.name}' ${message}`, {
+      layer: this.name,
+      op: this.type,
+      ...details,
+    });
   }
 
   /** `axis` of a rank-`rank` blob, negative counting from the end, range-checked. */
   axis(axis: number, rank: number, what = 'axis'): number {
     const a = axis < 0 ? axis + rank : axis;
-    if (!Number.isInteger(a) || a < 0 || a >= rank) throw this.error(`has ${what} ${axis}, out of range for a blob of rank ${rank}`, { expected: `[-${rank}, ${rank - 1}]`, got: axis });
+    if (!Number.isInteger(a) || a < 0 || a >= rank)
+      throw this.error(`has ${what} ${axis}, out of range for a blob of rank ${rank}`, {
+        expected: `[-${rank}, ${rank - 1}]`,
+        got: axis,
+      });
     return a;
   }
 }

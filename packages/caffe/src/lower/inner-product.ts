@@ -18,11 +18,16 @@ export function lowerInnerProduct(ctx: LayerContext): void {
   const k = product(x.slice(axis));
   const outer = product(x.slice(0, axis));
   const weightDims = p.transpose ? [k, n] : [n, k];
-  const [w, bias] = ctx.weights([{ role: 'weights', dims: weightDims }, ...(p.biasTerm ? [{ role: 'bias', dims: [n] }] : [])]);
+  const [w, bias] = ctx.weights([
+    { role: 'weights', dims: weightDims },
+    ...(p.biasTerm ? [{ role: 'bias', dims: [n] }] : []),
+  ]);
 
   let input = ctx.inputs[0];
   if (!(x.length === 2 && axis === 1)) {
-    input = ctx.b.node('Flatten', `${ctx.name}.flatten`, [input], ctx.b.unique(`${ctx.name}.flat`), [outer, k], { axis: a.int(axis) });
+    input = ctx.b.node('Flatten', `${ctx.name}.flatten`, [input], ctx.b.unique(`${ctx.name}.flat`), [outer, k], {
+      axis: a.int(axis),
+    });
   }
   const finalShape = [...x.slice(0, axis), n];
   const reshaped = !(finalShape.length === 2 && finalShape[0] === outer);

@@ -7,7 +7,15 @@ describe("Pooling with Caffe's output size", () => {
   // Fixed-seed sweep over sizes, kernels, strides and pads; each case is checked against a port of
   // pooling_layer.cpp, by both the interpreter and onnxruntime.
   const rng = new SeededRandom(51);
-  const cases: { h: number; w: number; k: [number, number]; s: [number, number]; p: [number, number]; method: 'MAX' | 'AVE'; ceil: boolean }[] = [];
+  const cases: {
+    h: number;
+    w: number;
+    k: [number, number];
+    s: [number, number];
+    p: [number, number];
+    method: 'MAX' | 'AVE';
+    ceil: boolean;
+  }[] = [];
   // Hand-picked: ceiling adds a window on top of Caffe's padding (Pad + AveragePool not counting the extra).
   cases.push(
     { h: 6, w: 7, k: [3, 3], s: [2, 2], p: [1, 1], method: 'AVE', ceil: true },
@@ -36,12 +44,20 @@ describe("Pooling with Caffe's output size", () => {
     const x = randomInput(h * 100 + w, dims);
     const proto = `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 2 dim: ${h} dim: ${w} } } }
 layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" pooling_param { pool: ${method} kernel_h: ${k[0]} kernel_w: ${k[1]} stride_h: ${s[0]} stride_w: ${s[1]} pad_h: ${p[0]} pad_w: ${p[1]} ${ceil ? '' : 'round_mode: FLOOR'} } }`;
-    await checkNet(proto, undefined, { data: x }, { pool: pooling(x.data, dims, method, { kernel: k, pad: p, stride: s }, ceil) });
+    await checkNet(
+      proto,
+      undefined,
+      { data: x },
+      { pool: pooling(x.data, dims, method, { kernel: k, pad: p, stride: s }, ceil) },
+    );
   });
 
   it('the sweep covers average pooling where ceiling adds windows on top of Caffe padding', () => {
-    const extra = (size: number, k: number, s: number, p: number) => (Math.ceil((size + 2 * p - k) / s) * s + k - size - 2 * p > 0 ? 1 : 0);
-    const covered = cases.filter((c) => c.method === 'AVE' && c.ceil && c.p[0] > 0 && extra(c.h, c.k[0], c.s[0], c.p[0]));
+    const extra = (size: number, k: number, s: number, p: number) =>
+      Math.ceil((size + 2 * p - k) / s) * s + k - size - 2 * p > 0 ? 1 : 0;
+    const covered = cases.filter(
+      (c) => c.method === 'AVE' && c.ceil && c.p[0] > 0 && extra(c.h, c.k[0], c.s[0], c.p[0]),
+    );
     expect(covered.length).toBeGreaterThan(1);
   });
 
@@ -50,16 +66,33 @@ layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" pooling_param { 
     const x = randomInput(52, dims);
     const proto = `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 6 dim: 6 } } }
 layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" pooling_param { pool: MAX kernel_size: 3 stride: 2 } }`;
-    const model = await checkNet(proto, undefined, { data: x }, { pool: pooling(x.data, dims, 'MAX', { kernel: [3, 3], pad: [0, 0], stride: [2, 2] }) });
+    const model = await checkNet(
+      proto,
+      undefined,
+      { data: x },
+      { pool: pooling(x.data, dims, 'MAX', { kernel: [3, 3], pad: [0, 0], stride: [2, 2] }) },
+    );
     expect(model.graph.outputs[0].shape).toEqual([1, 1, 3, 3]);
   });
 
   it('global pooling (MAX and AVE)', async () => {
     const dims = [2, 3, 4, 5];
     const x = randomInput(53, dims);
-    const proto = (m: string) => `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 2 dim: 3 dim: 4 dim: 5 } } }
+    const proto = (
+      m: string,
+    ) => `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 2 dim: 3 dim: 4 dim: 5 } } }
 layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" pooling_param { pool: ${m} global_pooling: true } }`;
-    await checkNet(proto('MAX'), undefined, { data: x }, { pool: pooling(x.data, dims, 'MAX', { kernel: [4, 5], pad: [0, 0], stride: [1, 1] }) });
-    await checkNet(proto('AVE'), undefined, { data: x }, { pool: pooling(x.data, dims, 'AVE', { kernel: [4, 5], pad: [0, 0], stride: [1, 1] }) });
+    await checkNet(
+      proto('MAX'),
+      undefined,
+      { data: x },
+      { pool: pooling(x.data, dims, 'MAX', { kernel: [4, 5], pad: [0, 0], stride: [1, 1] }) },
+    );
+    await checkNet(
+      proto('AVE'),
+      undefined,
+      { data: x },
+      { pool: pooling(x.data, dims, 'AVE', { kernel: [4, 5], pad: [0, 0], stride: [1, 1] }) },
+    );
   });
 });

@@ -31,17 +31,25 @@ export function nameValues(inputBlobs: readonly string[], layers: readonly Layer
   }
   for (const layer of layers) {
     layer.bottom.forEach((blob, i) => {
-      if (!defs.has(blob)) throw new GraphError(`layer '${layer.name}' reads bottom #${i} '${blob}', which no earlier layer or net input produces`, { layer: layer.name, value: blob });
+      if (!defs.has(blob))
+        throw new GraphError(
+          `layer '${layer.name}' reads bottom #${i} '${blob}', which no earlier layer or net input produces`,
+          { layer: layer.name, value: blob },
+        );
     });
     const seen = new Set<string>();
     for (const blob of layer.top) {
-      if (seen.has(blob)) throw new GraphError(`layer '${layer.name}' lists top '${blob}' twice`, { layer: layer.name, value: blob });
+      if (seen.has(blob))
+        throw new GraphError(`layer '${layer.name}' lists top '${blob}' twice`, { layer: layer.name, value: blob });
       seen.add(blob);
       if (defs.has(blob) && !layer.bottom.includes(blob)) {
-        throw new GraphError(`top blob '${blob}' of layer '${layer.name}' is produced by multiple sources (only in-place rewrites, top == bottom, may reuse a name)`, {
-          layer: layer.name,
-          value: blob,
-        });
+        throw new GraphError(
+          `top blob '${blob}' of layer '${layer.name}' is produced by multiple sources (only in-place rewrites, top == bottom, may reuse a name)`,
+          {
+            layer: layer.name,
+            value: blob,
+          },
+        );
       }
       defs.set(blob, (defs.get(blob) ?? 0) + 1);
     }

@@ -38,7 +38,11 @@ export interface BlobSpec {
 }
 
 /** Checks count and shapes of a layer's blobs (row 12) and returns their data as float32. */
-export function readBlobs(layer: { name: string; type: string }, blobs: readonly Blob[], expected: readonly BlobSpec[]): Float32Array[] {
+export function readBlobs(
+  layer: { name: string; type: string },
+  blobs: readonly Blob[],
+  expected: readonly BlobSpec[],
+): Float32Array[] {
   const roles = expected.map((e) => e.role).join(', ') || 'none';
   if (blobs.length === 0 && expected.length > 0) {
     throw new ModelFormatError(
@@ -47,37 +51,46 @@ export function readBlobs(layer: { name: string; type: string }, blobs: readonly
     );
   }
   if (blobs.length !== expected.length) {
-    throw new ModelFormatError(`${layer.type} layer '${layer.name}' has ${blobs.length} weight blob(s), expected ${expected.length} (${roles})`, {
-      layer: layer.name,
-      type: layer.type,
-      expected: expected.length,
-      got: blobs.length,
-    });
+    throw new ModelFormatError(
+      `${layer.type} layer '${layer.name}' has ${blobs.length} weight blob(s), expected ${expected.length} (${roles})`,
+      {
+        layer: layer.name,
+        type: layer.type,
+        expected: expected.length,
+        got: blobs.length,
+      },
+    );
   }
   return expected.map((spec, i) => {
     const blob = blobs[i];
     if (!shapeMatches(blob, spec.dims)) {
       const got = blobDims(blob).dims;
-      throw new ModelFormatError(`${layer.type} layer '${layer.name}' blob ${i} (${spec.role}) has shape [${got.join(', ')}], expected [${spec.dims.join(', ')}] from the prototxt`, {
-        layer: layer.name,
-        type: layer.type,
-        blob: i,
-        expected: spec.dims,
-        got,
-      });
+      throw new ModelFormatError(
+        `${layer.type} layer '${layer.name}' blob ${i} (${spec.role}) has shape [${got.join(', ')}], expected [${spec.dims.join(', ')}] from the prototxt`,
+        {
+          layer: layer.name,
+          type: layer.type,
+          blob: i,
+          expected: spec.dims,
+          got,
+        },
+      );
     }
     const count = spec.dims.reduce((a, d) => a * d, 1);
     const floats = blob.data ?? [];
     const doubles = blob.doubleData ?? [];
     const values = floats.length > 0 || doubles.length === 0 ? floats : doubles;
     if (values.length !== count) {
-      throw new ModelFormatError(`${layer.type} layer '${layer.name}' blob ${i} (${spec.role}) holds ${values.length} values, but its shape [${spec.dims.join(', ')}] needs ${count}`, {
-        layer: layer.name,
-        type: layer.type,
-        blob: i,
-        expected: count,
-        got: values.length,
-      });
+      throw new ModelFormatError(
+        `${layer.type} layer '${layer.name}' blob ${i} (${spec.role}) holds ${values.length} values, but its shape [${spec.dims.join(', ')}] needs ${count}`,
+        {
+          layer: layer.name,
+          type: layer.type,
+          blob: i,
+          expected: count,
+          got: values.length,
+        },
+      );
     }
     return Float32Array.from(values);
   });

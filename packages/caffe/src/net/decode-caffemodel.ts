@@ -16,12 +16,23 @@ interface Field {
 }
 
 // NetParameter.layer (LayerParameter.blobs = 7) and the legacy NetParameter.layers (V1LayerParameter.blobs = 6).
-const LAYER_FIELDS: Record<number, { blobs: number; kind: string }> = { 100: { blobs: 7, kind: 'layer' }, 2: { blobs: 6, kind: 'layers' } };
-const PACKED: Record<number, { name: string; width: number }> = { 5: { name: 'data', width: 4 }, 6: { name: 'diff', width: 4 }, 8: { name: 'double_data', width: 8 }, 9: { name: 'double_diff', width: 8 } };
+const LAYER_FIELDS: Record<number, { blobs: number; kind: string }> = {
+  100: { blobs: 7, kind: 'layer' },
+  2: { blobs: 6, kind: 'layers' },
+};
+const PACKED: Record<number, { name: string; width: number }> = {
+  5: { name: 'data', width: 4 },
+  6: { name: 'diff', width: 4 },
+  8: { name: 'double_data', width: 8 },
+  9: { name: 'double_diff', width: 8 },
+};
 const LAYER_NAME: Record<string, number> = { layer: 1, layers: 4 };
 
 function truncated(offset: number, size: number, what: string): ModelFormatError {
-  return new ModelFormatError(`not a valid caffemodel: ${what} at byte ${offset} runs past the end (${size} bytes); the file may be truncated or corrupt`, { offset, size });
+  return new ModelFormatError(
+    `not a valid caffemodel: ${what} at byte ${offset} runs past the end (${size} bytes); the file may be truncated or corrupt`,
+    { offset, size },
+  );
 }
 
 function varint(bytes: Uint8Array, pos: number, end: number): { value: number; next: number } {
@@ -55,7 +66,10 @@ function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field
       continue;
     } else {
       // Groups (3/4) and wire types 6/7 never occur in caffe.proto.
-      throw new ModelFormatError(`not a valid caffemodel: field ${number} at byte ${tagAt} has wire type ${wire}, which caffe.proto never uses`, { offset: tagAt, field: number, got: wire });
+      throw new ModelFormatError(
+        `not a valid caffemodel: field ${number} at byte ${tagAt} has wire type ${wire}, which caffe.proto never uses`,
+        { offset: tagAt, field: number, got: wire },
+      );
     }
     if (pos > end) throw truncated(tagAt, bytes.length, `field ${number}`);
   }
@@ -86,7 +100,15 @@ function checkPackedPayloads(bytes: Uint8Array): void {
           const name = layerName(bytes, top, layerField.kind);
           throw new ModelFormatError(
             `caffemodel ${layerField.kind} #${index} '${name}' blob ${blobIndex}: packed ${packed.name} has ${length} bytes, not a multiple of ${packed.width}`,
-            { layer: name, layerIndex: index, blob: blobIndex, field: packed.name, offset: payload.start, expected: `a multiple of ${packed.width} bytes`, got: length },
+            {
+              layer: name,
+              layerIndex: index,
+              blob: blobIndex,
+              field: packed.name,
+              offset: payload.start,
+              expected: `a multiple of ${packed.width} bytes`,
+              got: length,
+            },
           );
         }
       }
@@ -97,7 +119,11 @@ function checkPackedPayloads(bytes: Uint8Array): void {
 
 /** Decodes a caffemodel. */
 export function decodeCaffemodel(bytes: Uint8Array): caffe.NetParameter {
-  if (bytes.length === 0) throw new ModelFormatError('the caffemodel is empty (0 bytes)', { expected: 'a binary caffe.NetParameter', got: 'no bytes' });
+  if (bytes.length === 0)
+    throw new ModelFormatError('the caffemodel is empty (0 bytes)', {
+      expected: 'a binary caffe.NetParameter',
+      got: 'no bytes',
+    });
   checkPackedPayloads(bytes);
   const reader = protobuf.Reader.create(bytes);
   try {
@@ -106,8 +132,16 @@ export function decodeCaffemodel(bytes: Uint8Array): caffe.NetParameter {
     const reason = error instanceof Error ? error.message : String(error);
     const offset = Math.min(reader.pos, bytes.length);
     if (reason.includes('max depth exceeded')) {
-      throw new ModelLimitError(`the caffemodel nests messages deeper than ${protobuf.Reader.recursionLimit} levels (near byte ${offset})`, { offset, reason }, { cause: error });
+      throw new ModelLimitError(
+        `the caffemodel nests messages deeper than ${protobuf.Reader.recursionLimit} levels (near byte ${offset})`,
+        { offset, reason },
+        { cause: error },
+      );
     }
-    throw new ModelFormatError(`not a valid caffemodel: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason})`, { offset, size: bytes.length, reason }, { cause: error });
+    throw new ModelFormatError(
+      `not a valid caffemodel: protobuf parsing failed at byte ${offset} of ${bytes.length} (${reason})`,
+      { offset, size: bytes.length, reason },
+      { cause: error },
+    );
   }
 }

@@ -52,20 +52,42 @@ const V1_TYPE_NAMES: Record<number, string> = {
 
 // The parameter messages a V1 layer shares with LayerParameter (same message types, other field numbers).
 const V1_PARAMS = [
-  'concatParam', 'convolutionParam', 'dropoutParam', 'eltwiseParam', 'innerProductParam', 'lrnParam', 'poolingParam',
-  'powerParam', 'reluParam', 'sigmoidParam', 'softmaxParam', 'sliceParam', 'tanhParam',
+  'concatParam',
+  'convolutionParam',
+  'dropoutParam',
+  'eltwiseParam',
+  'innerProductParam',
+  'lrnParam',
+  'poolingParam',
+  'powerParam',
+  'reluParam',
+  'sigmoidParam',
+  'softmaxParam',
+  'sliceParam',
+  'tanhParam',
 ] as const;
 
 function upgradeV1Layer(v1: caffe.V1LayerParameter, index: number): caffe.LayerParameter {
   const type = V1_TYPE_NAMES[v1.type];
   if (type === undefined) {
-    throw new ModelFormatError(`legacy V1 layer #${index} '${v1.name}' has type ${v1.type}, which has no upgrade (V0 nets are not supported)`, {
-      layer: v1.name,
-      layerIndex: index,
-      got: v1.type,
-    });
+    throw new ModelFormatError(
+      `legacy V1 layer #${index} '${v1.name}' has type ${v1.type}, which has no upgrade (V0 nets are not supported)`,
+      {
+        layer: v1.name,
+        layerIndex: index,
+        got: v1.type,
+      },
+    );
   }
-  const layer = new caffe.LayerParameter({ name: v1.name, type, bottom: [...v1.bottom], top: [...v1.top], include: v1.include, exclude: v1.exclude, blobs: v1.blobs });
+  const layer = new caffe.LayerParameter({
+    name: v1.name,
+    type,
+    bottom: [...v1.bottom],
+    top: [...v1.top],
+    include: v1.include,
+    exclude: v1.exclude,
+    blobs: v1.blobs,
+  });
   for (const key of V1_PARAMS) if (v1[key]) (layer as unknown as Record<string, unknown>)[key] = v1[key];
   return layer;
 }
@@ -75,10 +97,13 @@ export function netLayers(net: caffe.NetParameter): caffe.LayerParameter[] {
   // Decoded nested messages are instances of the generated classes, defaults included.
   if (net.layers.length === 0) return net.layer as caffe.LayerParameter[];
   if (net.layer.length > 0) {
-    throw new ModelFormatError(`the net has both 'layer' (${net.layer.length}) and legacy V1 'layers' (${net.layers.length}) fields; Caffe refuses such nets`, {
-      layer: net.layer.length,
-      layers: net.layers.length,
-    });
+    throw new ModelFormatError(
+      `the net has both 'layer' (${net.layer.length}) and legacy V1 'layers' (${net.layers.length}) fields; Caffe refuses such nets`,
+      {
+        layer: net.layer.length,
+        layers: net.layers.length,
+      },
+    );
   }
   return (net.layers as caffe.V1LayerParameter[]).map(upgradeV1Layer);
 }
@@ -107,7 +132,10 @@ export function filterByState(net: caffe.NetParameter, layers: caffe.LayerParame
   };
   return layers.filter((layer) => {
     if (layer.include.length > 0 && layer.exclude.length > 0) {
-      throw new ModelFormatError(`layer '${layer.name}' has both include and exclude rules; Caffe allows one kind only`, { layer: layer.name });
+      throw new ModelFormatError(
+        `layer '${layer.name}' has both include and exclude rules; Caffe allows one kind only`,
+        { layer: layer.name },
+      );
     }
     if (layer.include.length > 0) return layer.include.some((r) => meetsRule(state, r as caffe.NetStateRule));
     return !layer.exclude.some((r) => meetsRule(state, r as caffe.NetStateRule));

@@ -12,10 +12,13 @@ const SNIFF_BYTES = 4096;
 export function prototxtText(bytes: Uint8Array): string {
   const head = bytes.subarray(0, SNIFF_BYTES);
   if (head.some((b) => b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x0b))) {
-    throw new ModelFormatError('the prototxt is binary, not text: a .caffemodel (weights) may have been given as the net definition', {
-      expected: 'protobuf text format',
-      got: 'binary data',
-    });
+    throw new ModelFormatError(
+      'the prototxt is binary, not text: a .caffemodel (weights) may have been given as the net definition',
+      {
+        expected: 'protobuf text format',
+        got: 'binary data',
+      },
+    );
   }
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -42,7 +42,12 @@ function collect(prefix: string, ns: JsonNamespace): void {
     if (type.fields) {
       const fields = new Map<string, FieldDescriptor>();
       for (const [fieldName, f] of Object.entries(type.fields)) {
-        fields.set(fieldName, { name: fieldName, key: camelCase(fieldName), type: f.type, repeated: f.rule === 'repeated' });
+        fields.set(fieldName, {
+          name: fieldName,
+          key: camelCase(fieldName),
+          type: f.type,
+          repeated: f.rule === 'repeated',
+        });
       }
       messages.set(full, { name: full, fields });
     }

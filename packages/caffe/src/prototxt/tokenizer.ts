@@ -15,8 +15,16 @@ export interface Token {
 }
 
 /** A ModelFormatError that points at `line:column` of the prototxt. */
-export function syntaxError(message: string, at: { line: number; column: number }, details: Record<string, unknown> = {}): ModelFormatError {
-  return new ModelFormatError(`prototxt ${at.line}:${at.column}: ${message}`, { line: at.line, column: at.column, ...details });
+export function syntaxError(
+  message: string,
+  at: { line: number; column: number },
+  details: Record<string, unknown> = {},
+): ModelFormatError {
+  return new ModelFormatError(`prototxt ${at.line}:${at.column}: ${message}`, {
+    line: at.line,
+    column: at.column,
+    ...details,
+  });
 }
 
 const SYMBOLS = new Set(['{', '}', '<', '>', ':', '[', ']', ',', ';']);
@@ -25,7 +33,19 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /-?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fF]?)/y;
 const SIGNED_WORD = /-[A-Za-z_][A-Za-z0-9_]*/y;
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 /** Splits prototxt text into tokens; comments (`#` to the end of the line) and whitespace are dropped. */
 export function tokenize(text: string): Token[] {
@@ -72,7 +92,8 @@ export function tokenize(text: string): Token[] {
     if (number !== undefined) {
       // "1abc" is one bad token, not a number followed by a field name.
       const next = text[pos + number.length];
-      if (next !== undefined && /[A-Za-z0-9_.]/.test(next)) throw syntaxError(`malformed number '${text.slice(pos, pos + number.length + 1)}'`, where);
+      if (next !== undefined && /[A-Za-z0-9_.]/.test(next))
+        throw syntaxError(`malformed number '${text.slice(pos, pos + number.length + 1)}'`, where);
       tokens.push({ kind: 'number', text: number, ...where });
       pos += number.length;
       continue;
@@ -90,7 +111,11 @@ function matchAt(re: RegExp, text: string, pos: number): string | undefined {
 }
 
 /** Reads a quoted string with C-style escapes (\n, \", \\, \xHH, \NNN octal, \uHHHH). */
-function readString(text: string, start: number, where: { line: number; column: number }): { value: string; end: number } {
+function readString(
+  text: string,
+  start: number,
+  where: { line: number; column: number },
+): { value: string; end: number } {
   const quote = text[start];
   let pos = start + 1;
   let value = '';

@@ -46,9 +46,21 @@ export function fusedConvCases(): FusedConvCase[] {
     const fused = model(
       (g) => {
         io(g);
-        g.nodes.push(makeNode('FusedConv', ['x', 'w', 'b'], ['y'], { ...convAttrs, activation: a.string(activation), activation_params: a.floats(params) }, 'fused', LASTMILE_DOMAIN));
+        g.nodes.push(
+          makeNode(
+            'FusedConv',
+            ['x', 'w', 'b'],
+            ['y'],
+            { ...convAttrs, activation: a.string(activation), activation_params: a.floats(params) },
+            'fused',
+            LASTMILE_DOMAIN,
+          ),
+        );
       },
-      [['', 17], [LASTMILE_DOMAIN, 1]],
+      [
+        ['', 17],
+        [LASTMILE_DOMAIN, 1],
+      ],
     );
     const unfused = model(
       (g) => {

@@ -46,7 +46,11 @@ export async function generateOpSuite(dir: string, options: OpSuiteOptions = {})
       const model = encodeModel(singleNodeModel(c));
       const inputs = runtimeInputs(c);
       const outputs = await runOrt(model, inputs);
-      const settings = { op, ...(c.rtol !== undefined ? { rtol: c.rtol } : {}), ...(c.atol !== undefined ? { atol: c.atol } : {}) };
+      const settings = {
+        op,
+        ...(c.rtol !== undefined ? { rtol: c.rtol } : {}),
+        ...(c.atol !== undefined ? { atol: c.atol } : {}),
+      };
       writeCase(dir, name, { model, dataSets: [{ inputs, outputs }], settings });
       names.push(name);
     }
@@ -70,7 +74,8 @@ export async function builtinModelCases(): Promise<ModelCaseSpec[]> {
   // Loaded only when model cases are generated: building the CNNs and locating PP-OCR is not needed otherwise.
   const models = await import('@lastmile/models');
   const ppocr = (which: 'det' | 'rec' | 'cls') => () => readFileSync(models.ppocrModelPath(which));
-  const cnn = (name: Parameters<typeof models.buildModelBytes>[0]) => () => models.buildModelBytes(name, { resolution: 64, numClasses: 10 });
+  const cnn = (name: Parameters<typeof models.buildModelBytes>[0]) => () =>
+    models.buildModelBytes(name, { resolution: 64, numClasses: 10 });
   return [
     { name: 'model_ppocr_det', model: ppocr('det'), input: 'x', dims: [1, 3, 64, 96] },
     { name: 'model_ppocr_rec', model: ppocr('rec'), input: 'x', dims: [1, 3, 48, 96] },
@@ -78,7 +83,12 @@ export async function builtinModelCases(): Promise<ModelCaseSpec[]> {
     { name: 'model_mobilenet_v2', model: cnn('mobilenetV2'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
     { name: 'model_resnet18', model: cnn('resnet18'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
     { name: 'model_squeezenet11', model: cnn('squeezenet11'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
-    { name: 'model_mobilenet_v3_small', model: cnn('mobilenetV3Small'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
+    {
+      name: 'model_mobilenet_v3_small',
+      model: cnn('mobilenetV3Small'),
+      input: models.INPUT_NAME,
+      dims: [1, 3, 64, 64],
+    },
     { name: 'model_shufflenet_v2_x05', model: cnn('shuffleNetV2x05'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
   ];
 }
@@ -97,7 +107,10 @@ export async function generateModelSuite(dir: string, specs?: readonly ModelCase
 }
 
 /** Writes both suites under `root` (`root/ops`, `root/models`) and returns their folders. */
-export async function generateSuites(root: string, options: { models?: boolean } & OpSuiteOptions = {}): Promise<string[]> {
+export async function generateSuites(
+  root: string,
+  options: { models?: boolean } & OpSuiteOptions = {},
+): Promise<string[]> {
   const ops = join(root, 'ops');
   await generateOpSuite(ops, options);
   if (options.models === false) return [ops];

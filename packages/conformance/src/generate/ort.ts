@@ -17,19 +17,27 @@ export function loadOrt(): Promise<typeof Ort> {
     },
     (cause: unknown) => {
       loaded = undefined;
-      throw new BackendUnavailableError('generating suites needs onnxruntime-node for the expected outputs: npm install --save-dev onnxruntime-node', { package: 'onnxruntime-node' }, { cause });
+      throw new BackendUnavailableError(
+        'generating suites needs onnxruntime-node for the expected outputs: npm install --save-dev onnxruntime-node',
+        { package: 'onnxruntime-node' },
+        { cause },
+      );
     },
   );
   return loaded;
 }
 
 /** Runs an ONNX model in onnxruntime-node; outputs in the model's output order. */
-export async function runOrt(model: Uint8Array, feeds: readonly { name: string; tensor: Tensor }[]): Promise<{ name: string; tensor: Tensor }[]> {
+export async function runOrt(
+  model: Uint8Array,
+  feeds: readonly { name: string; tensor: Tensor }[],
+): Promise<{ name: string; tensor: Tensor }[]> {
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(model);
   try {
     const input: Record<string, Ort.Tensor> = {};
-    for (const { name, tensor } of feeds) input[name] = new ort.Tensor(tensor.type, tensor.data as Ort.Tensor.DataType, [...tensor.dims]);
+    for (const { name, tensor } of feeds)
+      input[name] = new ort.Tensor(tensor.type, tensor.data as Ort.Tensor.DataType, [...tensor.dims]);
     const result = await session.run(input);
     return session.outputNames.map((name) => {
       const t = result[name];

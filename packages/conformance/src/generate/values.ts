@@ -18,7 +18,13 @@ export class CaseValues {
   }
 
   /** Integers in [lo, hi] of an integer type; zeros become `zeroTo` when given (divisors). */
-  ints(type: 'int8' | 'uint8' | 'int32' | 'int64', dims: readonly number[], lo: number, hi: number, zeroTo?: number): Tensor {
+  ints(
+    type: 'int8' | 'uint8' | 'int32' | 'int64',
+    dims: readonly number[],
+    lo: number,
+    hi: number,
+    zeroTo?: number,
+  ): Tensor {
     const values = Array.from({ length: sizeOf(dims) }, () => {
       const v = this.rng.int(lo, hi);
       return v === 0 && zeroTo !== undefined ? zeroTo : v;
@@ -33,15 +39,35 @@ export class CaseValues {
       case 'float32':
         return new Tensor('float32', f, dims);
       case 'float16':
-        return new Tensor('float16', f.map((v) => floatToHalf(v)), dims);
+        return new Tensor(
+          'float16',
+          f.map((v) => floatToHalf(v)),
+          dims,
+        );
       case 'bool':
-        return new Tensor('bool', f.map((v) => (v > 0 ? 1 : 0)), dims);
+        return new Tensor(
+          'bool',
+          f.map((v) => (v > 0 ? 1 : 0)),
+          dims,
+        );
       case 'uint8':
-        return new Tensor('uint8', f.map((v) => Math.abs(Math.trunc(v))), dims);
+        return new Tensor(
+          'uint8',
+          f.map((v) => Math.abs(Math.trunc(v))),
+          dims,
+        );
       case 'int64':
-        return new Tensor('int64', f.map((v) => BigInt(Math.trunc(v))), dims);
+        return new Tensor(
+          'int64',
+          f.map((v) => BigInt(Math.trunc(v))),
+          dims,
+        );
       default:
-        return new Tensor(type, f.map((v) => Math.trunc(v)), dims);
+        return new Tensor(
+          type,
+          f.map((v) => Math.trunc(v)),
+          dims,
+        );
     }
   }
 
@@ -58,7 +84,22 @@ export class CaseValues {
 }
 
 /** float32 edge values: NaN, infinities, signed zeros, a subnormal, huge and tiny magnitudes. */
-export const EDGE_FLOATS: readonly number[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e-40, -1e-40, 3e38, -3e38, 1, -1, 0.5, -2.5, 1e-7];
+export const EDGE_FLOATS: readonly number[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  1e-40,
+  -1e-40,
+  3e38,
+  -3e38,
+  1,
+  -1,
+  0.5,
+  -2.5,
+  1e-7,
+];
 
 /** A [2, 7] float32 tensor of {@link EDGE_FLOATS}. */
 export function edgeTensor(): Tensor {
@@ -66,7 +107,12 @@ export function edgeTensor(): Tensor {
 }
 
 /** int64 tensor from numbers or bigints. */
-export const i64 = (values: readonly (number | bigint)[], dims?: readonly number[]) => new Tensor('int64', values.map((v) => BigInt(v)), dims);
+export const i64 = (values: readonly (number | bigint)[], dims?: readonly number[]) =>
+  new Tensor(
+    'int64',
+    values.map((v) => BigInt(v)),
+    dims,
+  );
 /** float32 tensor from numbers. */
 export const f32 = (values: readonly number[], dims?: readonly number[]) => new Tensor('float32', values, dims);
 

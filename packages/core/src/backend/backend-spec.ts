@@ -37,11 +37,15 @@ function refuse(spec: string, why: string): never {
  */
 export function parseBackendSpec(spec: unknown): ParsedSpec {
   if (typeof spec !== 'string') {
-    throw new PluginError(`a backend spec must be a name or a Backend object, got ${spec === null ? 'null' : typeof spec}`, { got: typeof spec });
+    throw new PluginError(
+      `a backend spec must be a name or a Backend object, got ${spec === null ? 'null' : typeof spec}`,
+      { got: typeof spec },
+    );
   }
   if (spec.length === 0) refuse(spec, 'the name is empty');
   if (spec.includes('\0')) refuse(spec, 'the name contains a NUL byte');
-  if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) refuse(spec, 'URLs and scheme-prefixed specifiers (file:, data:, http:, node:) are not backend names');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(spec))
+    refuse(spec, 'URLs and scheme-prefixed specifiers (file:, data:, http:, node:) are not backend names');
   if (spec.startsWith('.') || spec.startsWith('/') || spec.includes('\\')) {
     refuse(spec, 'paths are not backend names; install the backend as a package and name the package');
   }

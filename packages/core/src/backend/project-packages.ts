@@ -107,7 +107,9 @@ function ownManifest(root: string): Record<string, unknown> | undefined {
   if (!isFile(path)) return undefined;
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -126,10 +128,17 @@ function readManifest(name: string, path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new BackendUnavailableError(`package '${name}' has an unreadable package.json (${path})`, { package: name, path }, { cause });
+    throw new BackendUnavailableError(
+      `package '${name}' has an unreadable package.json (${path})`,
+      { package: name, path },
+      { cause },
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new BackendUnavailableError(`package '${name}' has a package.json that is not an object (${path})`, { package: name, path });
+    throw new BackendUnavailableError(`package '${name}' has a package.json that is not an object (${path})`, {
+      package: name,
+      path,
+    });
   }
   return parsed as Record<string, unknown>;
 }
@@ -161,10 +170,17 @@ export function packageEntry(pkg: InstalledPackage): string {
   const { exports, main } = pkg.manifest;
   let target: string | undefined;
   if (exports !== undefined) {
-    const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+    const isSubpathMap =
+      typeof exports === 'object' &&
+      exports !== null &&
+      !Array.isArray(exports) &&
+      Object.keys(exports).some((k) => k.startsWith('.'));
     target = pickTarget(isSubpathMap ? (exports as Record<string, unknown>)['.'] : exports);
     if (target === undefined) {
-      throw new BackendUnavailableError(`package '${pkg.name}' exports no entry for import`, { package: pkg.name, conditions: [...CONDITIONS] });
+      throw new BackendUnavailableError(`package '${pkg.name}' exports no entry for import`, {
+        package: pkg.name,
+        conditions: [...CONDITIONS],
+      });
     }
   } else {
     target = typeof main === 'string' ? main : 'index.js';
@@ -172,10 +188,16 @@ export function packageEntry(pkg: InstalledPackage): string {
   const file = resolve(pkg.dir, target);
   const rel = relative(pkg.dir, file);
   if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new BackendUnavailableError(`package '${pkg.name}' points its entry outside its folder: ${target}`, { package: pkg.name, entry: target });
+    throw new BackendUnavailableError(`package '${pkg.name}' points its entry outside its folder: ${target}`, {
+      package: pkg.name,
+      entry: target,
+    });
   }
   if (!isFile(file)) {
-    throw new BackendUnavailableError(`package '${pkg.name}' entry ${target} does not exist (not built?)`, { package: pkg.name, entry: file });
+    throw new BackendUnavailableError(`package '${pkg.name}' entry ${target} does not exist (not built?)`, {
+      package: pkg.name,
+      entry: file,
+    });
   }
   return file;
 }
@@ -187,6 +209,10 @@ export async function importInstalledPackage(pkg: InstalledPackage): Promise<Rec
     return (await import(/* @vite-ignore */ pathToFileURL(entry).href)) as Record<string, unknown>;
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    throw new BackendUnavailableError(`package '${pkg.name}' failed to load: ${why}`, { package: pkg.name, entry }, { cause });
+    throw new BackendUnavailableError(
+      `package '${pkg.name}' failed to load: ${why}`,
+      { package: pkg.name, entry },
+      { cause },
+    );
   }
 }

@@ -7,7 +7,13 @@
 import { BackendUnavailableError, PluginError } from '../errors.js';
 import { parseBackendSpec } from './backend-spec.js';
 import { BACKEND_API_VERSION, type Backend } from './contract.js';
-import { findInstalledPackage, importInstalledPackage, type InstalledPackage, type PackageSearch, searchRoots } from './project-packages.js';
+import {
+  findInstalledPackage,
+  importInstalledPackage,
+  type InstalledPackage,
+  type PackageSearch,
+  searchRoots,
+} from './project-packages.js';
 
 /** Where discovery looks: the project root, then the places a tool names as its own (see `PackageSearch`). */
 export type ResolveOptions = PackageSearch;
@@ -25,18 +31,27 @@ export async function resolveBackend(spec: BackendSpec, options: ResolveOptions 
     const where = roots.join(', ');
     throw new BackendUnavailableError(
       `backend '${spec}' is not installed: no ${parsed.packageName} in node_modules of ${where} or their parents; add it with \`npm install ${parsed.packageName}\``,
-      { backend: spec, package: parsed.packageName, projectRoot: roots[0], searched: roots, install: `npm install ${parsed.packageName}` },
+      {
+        backend: spec,
+        package: parsed.packageName,
+        projectRoot: roots[0],
+        searched: roots,
+        install: `npm install ${parsed.packageName}`,
+      },
     );
   }
   const declared = declaredBackendName(pkg);
   const module = await importInstalledPackage(pkg);
   const backend = validateBackend(module.backend, `package '${pkg.name}'`);
   if (backend.name !== declared) {
-    throw new BackendUnavailableError(`package '${pkg.name}' declares backend '${declared}' in package.json but exports '${backend.name}'`, {
-      package: pkg.name,
-      expected: declared,
-      got: backend.name,
-    });
+    throw new BackendUnavailableError(
+      `package '${pkg.name}' declares backend '${declared}' in package.json but exports '${backend.name}'`,
+      {
+        package: pkg.name,
+        expected: declared,
+        got: backend.name,
+      },
+    );
   }
   return backend;
 }
@@ -44,12 +59,18 @@ export async function resolveBackend(spec: BackendSpec, options: ResolveOptions 
 /** The `lastmile.backend` field of the package: what makes a package a backend (refused without it). */
 function declaredBackendName(pkg: InstalledPackage): string {
   const field = pkg.manifest.lastmile;
-  const name = typeof field === 'object' && field !== null && Object.hasOwn(field, 'backend') ? (field as Record<string, unknown>).backend : undefined;
+  const name =
+    typeof field === 'object' && field !== null && Object.hasOwn(field, 'backend')
+      ? (field as Record<string, unknown>).backend
+      : undefined;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new PluginError(`package '${pkg.name}' is not a lastmile backend: its package.json has no "lastmile": { "backend": "<name>" } field`, {
-      package: pkg.name,
-      path: pkg.dir,
-    });
+    throw new PluginError(
+      `package '${pkg.name}' is not a lastmile backend: its package.json has no "lastmile": { "backend": "<name>" } field`,
+      {
+        package: pkg.name,
+        path: pkg.dir,
+      },
+    );
   }
   return name;
 }
@@ -63,19 +84,29 @@ const REQUIRED_FUNCTIONS = ['probe', 'supports', 'compile'] as const;
  */
 export function validateBackend(value: unknown, source: string): Backend {
   const fail = (what: string, details: Record<string, unknown> = {}, cause?: unknown): never => {
-    throw new BackendUnavailableError(`${source} is not a valid lastmile backend: ${what}`, { source, ...details }, cause === undefined ? undefined : { cause });
+    throw new BackendUnavailableError(
+      `${source} is not a valid lastmile backend: ${what}`,
+      { source, ...details },
+      cause === undefined ? undefined : { cause },
+    );
   };
-  if (typeof value !== 'object' || value === null) fail(`expected an object exported as 'backend', got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'object' || value === null)
+    fail(`expected an object exported as 'backend', got ${value === null ? 'null' : typeof value}`);
   const b = value as Record<string, unknown>;
   try {
     if (b.apiVersion !== BACKEND_API_VERSION) {
-      fail(`apiVersion ${String(b.apiVersion)} is not the supported ${BACKEND_API_VERSION}`, { expected: BACKEND_API_VERSION, got: b.apiVersion });
+      fail(`apiVersion ${String(b.apiVersion)} is not the supported ${BACKEND_API_VERSION}`, {
+        expected: BACKEND_API_VERSION,
+        got: b.apiVersion,
+      });
     }
-    if (typeof b.name !== 'string' || b.name.length === 0) fail(`'name' must be a non-empty string, got ${typeof b.name}`);
+    if (typeof b.name !== 'string' || b.name.length === 0)
+      fail(`'name' must be a non-empty string, got ${typeof b.name}`);
     for (const fn of REQUIRED_FUNCTIONS) {
       if (typeof b[fn] !== 'function') fail(`'${fn}' must be a function, got ${typeof b[fn]}`, { member: fn });
     }
-    if (b.load !== undefined && typeof b.load !== 'function') fail(`'load' must be a function when present, got ${typeof b.load}`, { member: 'load' });
+    if (b.load !== undefined && typeof b.load !== 'function')
+      fail(`'load' must be a function when present, got ${typeof b.load}`, { member: 'load' });
     if (b.requiresCalibration !== undefined && typeof b.requiresCalibration !== 'boolean') {
       fail(`'requiresCalibration' must be a boolean when present`, { member: 'requiresCalibration' });
     }
@@ -97,7 +128,10 @@ export class BackendClaims {
   claim(backend: Backend, spec: string): void {
     const taken = this.#byName.get(backend.name);
     if (taken !== undefined) {
-      throw new PluginError(`backend name '${backend.name}' is claimed twice (again by ${spec})`, { backend: backend.name, spec });
+      throw new PluginError(`backend name '${backend.name}' is claimed twice (again by ${spec})`, {
+        backend: backend.name,
+        spec,
+      });
     }
     this.#byName.set(backend.name, backend);
   }

@@ -13,32 +13,45 @@ function read(node: Node, name: string, kind: Kind): unknown {
   if (kind === 'float' && a.type === 'int') return a.value;
   if (kind === 'floats' && a.type === 'ints') return a.value;
   if (a.type !== kind) {
-    throw new AttributeError(`attribute '${name}' of ${node.opType} node '${node.name}' must be ${kind}, got ${a.type}`, {
-      node: node.name,
-      op: node.opType,
-      attribute: name,
-      expected: kind,
-      got: a.type,
-    });
+    throw new AttributeError(
+      `attribute '${name}' of ${node.opType} node '${node.name}' must be ${kind}, got ${a.type}`,
+      {
+        node: node.name,
+        op: node.opType,
+        attribute: name,
+        expected: kind,
+        got: a.type,
+      },
+    );
   }
   return a.value;
 }
 
 function required<T>(node: Node, name: string, v: T | undefined): T {
   if (v === undefined) {
-    throw new AttributeError(`${node.opType} node '${node.name}' needs attribute '${name}'`, { node: node.name, op: node.opType, attribute: name });
+    throw new AttributeError(`${node.opType} node '${node.name}' needs attribute '${name}'`, {
+      node: node.name,
+      op: node.opType,
+      attribute: name,
+    });
   }
   return v;
 }
 
 /** Attribute readers: `attr.int(node, 'axis', 0)`; without a default the attribute is required. */
 export const attr = {
-  int: (node: Node, name: string, def?: number): number => required(node, name, (read(node, name, 'int') as number | undefined) ?? def),
-  float: (node: Node, name: string, def?: number): number => required(node, name, (read(node, name, 'float') as number | undefined) ?? def),
-  string: (node: Node, name: string, def?: string): string => required(node, name, (read(node, name, 'string') as string | undefined) ?? def),
-  ints: (node: Node, name: string, def?: number[]): number[] => required(node, name, (read(node, name, 'ints') as number[] | undefined) ?? def),
-  floats: (node: Node, name: string, def?: number[]): number[] => required(node, name, (read(node, name, 'floats') as number[] | undefined) ?? def),
-  strings: (node: Node, name: string, def?: string[]): string[] => required(node, name, (read(node, name, 'strings') as string[] | undefined) ?? def),
+  int: (node: Node, name: string, def?: number): number =>
+    required(node, name, (read(node, name, 'int') as number | undefined) ?? def),
+  float: (node: Node, name: string, def?: number): number =>
+    required(node, name, (read(node, name, 'float') as number | undefined) ?? def),
+  string: (node: Node, name: string, def?: string): string =>
+    required(node, name, (read(node, name, 'string') as string | undefined) ?? def),
+  ints: (node: Node, name: string, def?: number[]): number[] =>
+    required(node, name, (read(node, name, 'ints') as number[] | undefined) ?? def),
+  floats: (node: Node, name: string, def?: number[]): number[] =>
+    required(node, name, (read(node, name, 'floats') as number[] | undefined) ?? def),
+  strings: (node: Node, name: string, def?: string[]): string[] =>
+    required(node, name, (read(node, name, 'strings') as string[] | undefined) ?? def),
   tensor: (node: Node, name: string): Tensor | undefined => read(node, name, 'tensor') as Tensor | undefined,
   has: (node: Node, name: string): boolean => node.attributes.has(name),
 };

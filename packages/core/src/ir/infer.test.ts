@@ -95,30 +95,52 @@ describe('inferShapes', () => {
   });
 
   it('honours a lower maxTensorBytes', () => {
-    const model = buildModel({ inputs: [f32('x', [100, 100])], outputs: ['y'], nodes: [makeNode('Relu', ['x'], ['y'], {}, 'relu')] });
+    const model = buildModel({
+      inputs: [f32('x', [100, 100])],
+      outputs: ['y'],
+      nodes: [makeNode('Relu', ['x'], ['y'], {}, 'relu')],
+    });
     expect(() => inferShapes(model, { maxTensorBytes: 40000 })).not.toThrow();
     expect(() => inferShapes(model, { maxTensorBytes: 39999 })).toThrow(ResourceLimitError);
   });
 
   it('refuses a declared output type or shape that contradicts inference', () => {
     const nodes = [makeNode('Relu', ['x'], ['y'])];
-    expect(() => inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [{ name: 'y', type: 'int32' }], nodes }))).toThrow(GraphError);
-    expect(() => inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', [2, 4])], nodes }))).toThrow(ShapeError);
-    expect(() => inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', [2])], nodes }))).toThrow(ShapeError);
+    expect(() =>
+      inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [{ name: 'y', type: 'int32' }], nodes })),
+    ).toThrow(GraphError);
+    expect(() => inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', [2, 4])], nodes }))).toThrow(
+      ShapeError,
+    );
+    expect(() => inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', [2])], nodes }))).toThrow(
+      ShapeError,
+    );
     // A declared symbolic dim takes the inferred number.
-    expect(inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', ['a', 3])], nodes })).graph.outputs[0].shape).toEqual([2, 3]);
+    expect(
+      inferShapes(buildModel({ inputs: [f32('x', [2, 3])], outputs: [f32('y', ['a', 3])], nodes })).graph.outputs[0]
+        .shape,
+    ).toEqual([2, 3]);
   });
 
   it('lets inference override a stale intermediate value_info shape, but not its type', () => {
     const nodes = [makeNode('Relu', ['x'], ['h']), makeNode('Neg', ['h'], ['y'])];
     const stale = buildModel({ inputs: [f32('x', [2, 3])], outputs: ['y'], nodes, valueInfo: [f32('h', [7])] });
     expect(inferShapes(stale).graph.valueInfo.get('h')?.shape).toEqual([2, 3]);
-    const wrongType = buildModel({ inputs: [f32('x', [2, 3])], outputs: ['y'], nodes, valueInfo: [{ name: 'h', type: 'int64', shape: [2, 3] }] });
+    const wrongType = buildModel({
+      inputs: [f32('x', [2, 3])],
+      outputs: ['y'],
+      nodes,
+      valueInfo: [{ name: 'h', type: 'int64', shape: [2, 3] }],
+    });
     expect(() => inferShapes(wrongType)).toThrow(/'h'.*declared int64 but inferred float32/);
   });
 
   it("adds the node's name to an op's inference error", () => {
-    const model = buildModel({ inputs: [f32('x', [2, 3]), f32('w', [4])], outputs: ['y'], nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'my_add')] });
+    const model = buildModel({
+      inputs: [f32('x', [2, 3]), f32('w', [4])],
+      outputs: ['y'],
+      nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'my_add')],
+    });
     const error = thrown(() => inferShapes(model));
     expect(error).toBeInstanceOf(ShapeError);
     expect(error.message).toContain('my_add');
@@ -126,7 +148,11 @@ describe('inferShapes', () => {
   });
 
   it('reports an unknown op as UnsupportedOpError naming the node', () => {
-    const model = buildModel({ inputs: [f32('x', [2])], outputs: ['y'], nodes: [makeNode('Frobnicate', ['x'], ['y'], {}, 'f')] });
+    const model = buildModel({
+      inputs: [f32('x', [2])],
+      outputs: ['y'],
+      nodes: [makeNode('Frobnicate', ['x'], ['y'], {}, 'f')],
+    });
     expect(() => inferShapes(model)).toThrow(/Frobnicate.*'f'/);
   });
 });

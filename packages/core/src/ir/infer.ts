@@ -11,7 +11,13 @@ import { formatShape, isStatic, sizeOf, type Dim } from '../shape.js';
 import { bytesPerElement, type Tensor } from '../tensor.js';
 import { isOnnxDomain, type Model, type Node, type ValueInfo, type ValueType } from './graph.js';
 import { opsetFor, withNodeContext } from './node-context.js';
-import { constantShapeValue, numericReshapeTarget, propagateShapeValue, shapeValueTensor, type ShapeValue } from './shape-values.js';
+import {
+  constantShapeValue,
+  numericReshapeTarget,
+  propagateShapeValue,
+  shapeValueTensor,
+  type ShapeValue,
+} from './shape-values.js';
 import { isControlFlow, validateGraph } from './validate.js';
 
 export interface InferOptions {
@@ -28,7 +34,14 @@ export const DEFAULT_MAX_TENSOR_BYTES = 2 ** 31;
 export const MAX_PROPAGATED_ELEMENTS = 65536;
 
 /** Ops whose result differs from run to run: never evaluated ahead of time. */
-const RANDOM_OPS = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+const RANDOM_OPS = new Set([
+  'RandomNormal',
+  'RandomUniform',
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'Multinomial',
+  'Bernoulli',
+]);
 
 /** True when a node may be evaluated once its inputs are known: deterministic, without subgraphs. */
 export function isDeterministic(node: Node): boolean {
@@ -50,22 +63,31 @@ export function inferShapes(model: Model, options: InferOptions = {}): Model {
  * {@link inferShapes}, also returning the node outputs whose values inference computed (Shape of a static
  * input and the shape math after it), so a prepared plan can turn them into initializers.
  */
-export function inferShapesAndConstants(model: Model, options: InferOptions = {}): { model: Model; constants: Map<string, Tensor> } {
+export function inferShapesAndConstants(
+  model: Model,
+  options: InferOptions = {},
+): { model: Model; constants: Map<string, Tensor> } {
   const maxBytes = options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   const validated = validateGraph(model);
   const graph = validated.graph;
   const known = new Map<string, InferInput>();
 
   const inputs = graph.inputs.map((input) => substituteInputShape(input, options.inputShapes?.[input.name]));
-  const unknownNames = Object.keys(options.inputShapes ?? {}).filter((name) => !graph.inputs.some((i) => i.name === name));
+  const unknownNames = Object.keys(options.inputShapes ?? {}).filter(
+    (name) => !graph.inputs.some((i) => i.name === name),
+  );
   if (unknownNames.length > 0) {
-    throw new InputError(`inputShapes names ${unknownNames.map((n) => `'${n}'`).join(', ')}, which ${unknownNames.length > 1 ? 'are not graph inputs' : 'is not a graph input'}`, {
-      got: unknownNames,
-      expected: graph.inputs.map((i) => i.name),
-    });
+    throw new InputError(
+      `inputShapes names ${unknownNames.map((n) => `'${n}'`).join(', ')}, which ${unknownNames.length > 1 ? 'are not graph inputs' : 'is not a graph input'}`,
+      {
+        got: unknownNames,
+        expected: graph.inputs.map((i) => i.name),
+      },
+    );
   }
   for (const input of inputs) known.set(input.name, { type: input.type, shape: input.shape });
-  for (const [name, tensor] of graph.initializers) known.set(name, { type: tensor.type, shape: [...tensor.dims], value: tensor });
+  for (const [name, tensor] of graph.initializers)
+    known.set(name, { type: tensor.type, shape: [...tensor.dims], value: tensor });
 
   const valueInfo = new Map(graph.valueInfo);
   const constants = new Map<string, Tensor>();
@@ -82,23 +104,37 @@ export function inferShapesAndConstants(model: Model, options: InferOptions = {}
     const types = withNodeContext(node, 'shape inference', () => {
       const op = opFor(node, opset);
       const inferred = op.infer(args, ctx);
-      const values = constantOutputs(args, inferred, ctx, () => op.run(args.map((arg) => arg?.value), ctx));
-      const withValues = inferred.map((type, i) => (values?.[i] ? { type: values[i].type, shape: [...values[i].dims], value: values[i] } : type));
+      const values = constantOutputs(args, inferred, ctx, () =>
+        op.run(
+          args.map((arg) => arg?.value),
+          ctx,
+        ),
+      );
+      const withValues = inferred.map((type, i) =>
+        values?.[i] ? { type: values[i].type, shape: [...values[i].dims], value: values[i] } : type,
+      );
       const shapeValue = values ? undefined : propagateShapeValue(node, args, symbolic, opset);
       const tensor = shapeValue && shapeValueTensor(shapeValue);
       // A shape value whose dims all turned out static (Gather of a static dim of [N, 3, ...]) is a plain constant.
-      if (tensor && withValues[0]?.type === 'int64') withValues[0] = { type: 'int64', shape: [...tensor.dims], value: tensor };
+      if (tensor && withValues[0]?.type === 'int64')
+        withValues[0] = { type: 'int64', shape: [...tensor.dims], value: tensor };
       else if (shapeValue && node.outputs[0]) shapeValues.set(node.outputs[0], shapeValue);
       return withValues;
     });
     node.outputs.forEach((name, i) => {
       if (name === '') return;
       const type = types[i];
-      if (!type) throw new GraphError(`${node.opType} node '${node.name}' lists output '${name}' (#${i}) but its op infers only ${types.length}`, { node: node.name, op: node.opType, value: name });
+      if (!type)
+        throw new GraphError(
+          `${node.opType} node '${node.name}' lists output '${name}' (#${i}) but its op infers only ${types.length}`,
+          { node: node.name, op: node.opType, value: name },
+        );
       checkSize(node, name, type, maxBytes);
       const declared = valueInfo.get(name);
       // Stale value_info shapes are common in exported models (ORT only warns): inference wins for intermediates.
-      const merged = declared ? mergeDeclared(declared, type, `value '${name}' of node '${node.name}'`, false) : { name, type: type.type, shape: type.shape };
+      const merged = declared
+        ? mergeDeclared(declared, type, `value '${name}' of node '${node.name}'`, false)
+        : { name, type: type.type, shape: type.shape };
       known.set(name, { ...type, shape: merged.shape });
       valueInfo.set(name, merged);
       if ('value' in type && type.value) constants.set(name, type.value);
@@ -113,7 +149,12 @@ export function inferShapesAndConstants(model: Model, options: InferOptions = {}
 }
 
 /** Evaluates a node whose inputs are all known constants and whose outputs are small; undefined otherwise. */
-function constantOutputs(args: readonly (InferInput | undefined)[], inferred: ValueType[], ctx: OpContext, run: () => Tensor[]): Tensor[] | undefined {
+function constantOutputs(
+  args: readonly (InferInput | undefined)[],
+  inferred: ValueType[],
+  ctx: OpContext,
+  run: () => Tensor[],
+): Tensor[] | undefined {
   const node = ctx.node;
   if (isOnnxDomain(node.domain) && node.opType === 'Shape' && args[0]) {
     const value = shapeValue(args[0], ctx);
@@ -121,7 +162,9 @@ function constantOutputs(args: readonly (InferInput | undefined)[], inferred: Va
   }
   const present = args.filter((arg) => arg !== undefined);
   if (!isDeterministic(node) || !present.every((arg) => arg.value !== undefined)) return undefined;
-  const small = inferred.every((type) => type.shape !== undefined && isStatic(type.shape) && sizeOf(type.shape) <= MAX_PROPAGATED_ELEMENTS);
+  const small = inferred.every(
+    (type) => type.shape !== undefined && isStatic(type.shape) && sizeOf(type.shape) <= MAX_PROPAGATED_ELEMENTS,
+  );
   return small ? run() : undefined;
 }
 
@@ -144,13 +187,17 @@ function substituteInputShape(input: ValueInfo, dims: Dim[] | undefined): ValueI
   const agrees =
     Array.isArray(dims) &&
     dims.every((d) => typeof d === 'string' || (Number.isSafeInteger(d) && d >= 0)) &&
-    (declared === undefined || (declared.length === dims.length && declared.every((d, i) => typeof d === 'string' || d === dims[i])));
+    (declared === undefined ||
+      (declared.length === dims.length && declared.every((d, i) => typeof d === 'string' || d === dims[i])));
   if (!agrees) {
-    throw new InputError(`inputShapes gives input '${input.name}' shape [${String(dims)}], but the model declares [${declared?.join(', ') ?? 'unknown'}]`, {
-      input: input.name,
-      expected: declared,
-      got: dims,
-    });
+    throw new InputError(
+      `inputShapes gives input '${input.name}' shape [${String(dims)}], but the model declares [${declared?.join(', ') ?? 'unknown'}]`,
+      {
+        input: input.name,
+        expected: declared,
+        got: dims,
+      },
+    );
   }
   return { ...input, shape: [...dims] };
 }
@@ -162,7 +209,11 @@ function substituteInputShape(input: ValueInfo, dims: Dim[] | undefined): ValueI
  */
 function mergeDeclared(declared: ValueInfo, inferred: ValueType, what: string, strictShape: boolean): ValueInfo {
   if (declared.type !== inferred.type) {
-    throw new GraphError(`${what} is declared ${declared.type} but inferred ${inferred.type}`, { value: declared.name, expected: declared.type, got: inferred.type });
+    throw new GraphError(`${what} is declared ${declared.type} but inferred ${inferred.type}`, {
+      value: declared.name,
+      expected: declared.type,
+      got: inferred.type,
+    });
   }
   if (!declared.shape) return { ...declared, shape: inferred.shape };
   if (!inferred.shape) return declared;
@@ -170,8 +221,15 @@ function mergeDeclared(declared: ValueInfo, inferred: ValueType, what: string, s
   const b = inferred.shape;
   if (a.length !== b.length || a.some((d, i) => typeof d === 'number' && typeof b[i] === 'number' && d !== b[i])) {
     if (!strictShape) return { ...declared, shape: b };
-    throw new ShapeError(`${what} is declared [${formatShape(a)}] but inferred [${formatShape(b)}]`, { value: declared.name, expected: a, got: b });
+    throw new ShapeError(`${what} is declared [${formatShape(a)}] but inferred [${formatShape(b)}]`, {
+      value: declared.name,
+      expected: a,
+      got: b,
+    });
   }
   // Inferred symbols win over declared ones: they tie output dims to the input dims they come from.
-  return { ...declared, shape: b.map((d, i) => (typeof d === 'number' ? d : a[i] === undefined || typeof a[i] === 'string' ? d : a[i])) };
+  return {
+    ...declared,
+    shape: b.map((d, i) => (typeof d === 'number' ? d : a[i] === undefined || typeof a[i] === 'string' ? d : a[i])),
+  };
 }

@@ -38,7 +38,12 @@ describe('evaluateGraph', () => {
   });
 
   it('returns a graph output that is an input or an initializer', () => {
-    const passthrough = buildModel({ inputs: [f32('x', [1])], outputs: ['x', 'c'], nodes: [], initializers: { c: vec([7]) } });
+    const passthrough = buildModel({
+      inputs: [f32('x', [1])],
+      outputs: ['x', 'c'],
+      nodes: [],
+      initializers: { c: vec([7]) },
+    });
     const out = evaluateGraph(passthrough, { x: vec([3]) });
     expect([...out.x.data, ...out.c.data]).toEqual([3, 7]);
   });
@@ -52,15 +57,21 @@ describe('evaluateGraph', () => {
   });
 
   it('checks the dtype, rank and fixed dims of feeds (row 39)', () => {
-    expect(() => evaluateGraph(model, { x: new Tensor('int32', [1], [1]) })).toThrow(/input 'x' expects float32\[N\], got int32\[1\]/);
+    expect(() => evaluateGraph(model, { x: new Tensor('int32', [1], [1]) })).toThrow(
+      /input 'x' expects float32\[N\], got int32\[1\]/,
+    );
     expect(() => evaluateGraph(model, { x: new Tensor('float32', [1], [1, 1]) })).toThrow(InputError);
     const fixed = buildModel({ inputs: [f32('x', [2])], outputs: ['y'], nodes: [makeNode('Relu', ['x'], ['y'])] });
     expect(() => evaluateGraph(fixed, { x: vec([1, 2, 3]) })).toThrow(InputError);
     expect(() => evaluateGraph(fixed, { x: [1, 2] as unknown as Tensor })).toThrow(InputError);
   });
 
-  it("names the node when a kernel fails", () => {
-    const bad = buildModel({ inputs: [f32('x', [2]), f32('w', [3])], outputs: ['y'], nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'bad_add')] });
+  it('names the node when a kernel fails', () => {
+    const bad = buildModel({
+      inputs: [f32('x', [2]), f32('w', [3])],
+      outputs: ['y'],
+      nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'bad_add')],
+    });
     const error = thrown(() => evaluateGraph(bad, { x: vec([1, 2]), w: vec([1, 2, 3]) }));
     expect(error.message).toContain('bad_add');
   });

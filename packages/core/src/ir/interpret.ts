@@ -21,7 +21,11 @@ export interface EvaluateOptions {
  * Runs the model on `feeds` (one tensor per graph input, no more) and returns the graph outputs plus the
  * kept values. Each intermediate is dropped after its last use.
  */
-export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, options: EvaluateOptions = {}): Record<string, Tensor> {
+export function evaluateGraph(
+  model: Model,
+  feeds: Record<string, Tensor>,
+  options: EvaluateOptions = {},
+): Record<string, Tensor> {
   const validated = validateGraph(model);
   const graph = validated.graph;
   checkFeeds(graph, feeds);
@@ -31,9 +35,16 @@ export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, optio
   graph.nodes.forEach((node, i) => {
     for (const name of nodeReads(node)) lastUse.set(name, i);
   });
-  const defined = new Set([...graph.inputs.map((i) => i.name), ...graph.initializers.keys(), ...graph.nodes.flatMap((n) => n.outputs)]);
+  const defined = new Set([
+    ...graph.inputs.map((i) => i.name),
+    ...graph.initializers.keys(),
+    ...graph.nodes.flatMap((n) => n.outputs),
+  ]);
   const unknownKept = (options.keep ?? []).filter((name) => !defined.has(name));
-  if (unknownKept.length > 0) throw new GraphError(`keep names ${unknownKept.map((n) => `'${n}'`).join(', ')}, not values of the graph`, { got: unknownKept });
+  if (unknownKept.length > 0)
+    throw new GraphError(`keep names ${unknownKept.map((n) => `'${n}'`).join(', ')}, not values of the graph`, {
+      got: unknownKept,
+    });
 
   const values = new Map<string, Tensor>(graph.initializers);
   for (const input of graph.inputs) values.set(input.name, feeds[input.name]);
@@ -48,7 +59,11 @@ export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, optio
     node.outputs.forEach((name, k) => {
       if (name === '') return;
       const result = results[k];
-      if (!result) throw new GraphError(`${node.opType} node '${node.name}' returned ${results.length} outputs, but output #${k} '${name}' is used`, { node: node.name, op: node.opType, value: name });
+      if (!result)
+        throw new GraphError(
+          `${node.opType} node '${node.name}' returned ${results.length} outputs, but output #${k} '${name}' is used`,
+          { node: node.name, op: node.opType, value: name },
+        );
       values.set(name, result);
     });
     // Drop what no later node reads, so peak memory follows the live set rather than the whole graph.
@@ -58,7 +73,8 @@ export function evaluateGraph(model: Model, feeds: Record<string, Tensor>, optio
   const out: Record<string, Tensor> = {};
   for (const name of keep) {
     const value = values.get(name);
-    if (value === undefined) throw new GraphError(`value '${name}' was not computed (an omitted optional output?)`, { value: name });
+    if (value === undefined)
+      throw new GraphError(`value '${name}' was not computed (an omitted optional output?)`, { value: name });
     out[name] = value;
   }
   return out;
@@ -70,15 +86,24 @@ function checkFeeds(graph: Graph, feeds: Record<string, Tensor>): void {
   const missing = [...expected].filter((name) => !Object.hasOwn(feeds, name));
   const extra = Object.keys(feeds).filter((name) => !expected.has(name));
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [missing.length > 0 ? `missing ${missing.map((n) => `'${n}'`).join(', ')}` : '', extra.length > 0 ? `unknown ${extra.map((n) => `'${n}'`).join(', ')}` : ''];
-    throw new InputError(`feeds do not match the graph inputs: ${parts.filter(Boolean).join('; ')}`, { missing, extra, expected: [...expected] });
+    const parts = [
+      missing.length > 0 ? `missing ${missing.map((n) => `'${n}'`).join(', ')}` : '',
+      extra.length > 0 ? `unknown ${extra.map((n) => `'${n}'`).join(', ')}` : '',
+    ];
+    throw new InputError(`feeds do not match the graph inputs: ${parts.filter(Boolean).join('; ')}`, {
+      missing,
+      extra,
+      expected: [...expected],
+    });
   }
   for (const input of graph.inputs) checkFeed(input, checkTensor(feeds[input.name], input.name));
 }
 
 function checkFeed(input: ValueInfo, tensor: Tensor): void {
   const shape = input.shape;
-  const fits = shape === undefined || (shape.length === tensor.dims.length && shape.every((d, i) => typeof d === 'string' || d === tensor.dims[i]));
+  const fits =
+    shape === undefined ||
+    (shape.length === tensor.dims.length && shape.every((d, i) => typeof d === 'string' || d === tensor.dims[i]));
   if (tensor.type !== input.type || !fits) {
     throw new InputError(
       `input '${input.name}' expects ${input.type}[${formatShape(shape ?? ['?'])}], got ${tensor.type}[${formatShape(tensor.dims)}]`,

@@ -25,11 +25,16 @@ export function withNodeContext<T>(node: Node, stage: string, fn: () => T): T {
     if (isLastmileError(error)) {
       const Class = error.constructor as ErrorConstructor;
       // Errors from another copy of core keep their class and message: only ours take (message, details).
-      if (error.details.node === node.name || !(error instanceof LastmileError) || error.constructor === LastmileError) throw error;
+      if (error.details.node === node.name || !(error instanceof LastmileError) || error.constructor === LastmileError)
+        throw error;
       const message = error.message.includes(`'${node.name}'`) ? error.message : `${where}: ${error.message}`;
       throw new Class(message, { ...error.details, node: node.name, op: node.opType }, { cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
-    throw new GraphError(`${stage} of ${where} failed: ${message}`, { node: node.name, op: node.opType }, { cause: error });
+    throw new GraphError(
+      `${stage} of ${where} failed: ${message}`,
+      { node: node.name, op: node.opType },
+      { cause: error },
+    );
   }
 }

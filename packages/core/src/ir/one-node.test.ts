@@ -4,13 +4,20 @@ import { Tensor } from '../tensor.js';
 import { a } from './attributes.js';
 import { caseFeeds, caseNode, caseTensors, constant, singleNodeModel, type OneNodeCase } from './one-node.js';
 
-const f32 = (dims: number[]) => new Tensor('float32', new Float32Array(dims.reduce((n, d) => n * d, 1)).fill(0.5), dims);
+const f32 = (dims: number[]) =>
+  new Tensor('float32', new Float32Array(dims.reduce((n, d) => n * d, 1)).fill(0.5), dims);
 const i64 = (values: number[]) => new Tensor('int64', values.map(BigInt), [values.length]);
 
 describe('one-node cases', () => {
   it('names the node after the op, its inputs in<i> and its outputs out<i>', () => {
     const node = caseNode({ op: 'Split', inputs: [f32([4, 2])], attributes: { axis: a.int(0) }, outputs: 2 });
-    expect(node).toMatchObject({ name: 'Split_node', opType: 'Split', domain: '', inputs: ['in0'], outputs: ['out0', 'out1'] });
+    expect(node).toMatchObject({
+      name: 'Split_node',
+      opType: 'Split',
+      domain: '',
+      inputs: ['in0'],
+      outputs: ['out0', 'out1'],
+    });
     expect(node.attributes.get('axis')).toEqual({ type: 'int', value: 0 });
   });
 
@@ -35,8 +42,12 @@ describe('one-node cases', () => {
 
   it('types and shapes the outputs by shape inference, which reads constants', () => {
     const x = f32([2, 3]);
-    expect(singleNodeModel({ op: 'Reshape', inputs: [x, constant(i64([3, -1]))] }).graph.outputs).toEqual([{ name: 'out0', type: 'float32', shape: [3, 2] }]);
-    expect(singleNodeModel({ op: 'Shape', inputs: [x] }).graph.outputs).toEqual([{ name: 'out0', type: 'int64', shape: [2] }]);
+    expect(singleNodeModel({ op: 'Reshape', inputs: [x, constant(i64([3, -1]))] }).graph.outputs).toEqual([
+      { name: 'out0', type: 'float32', shape: [3, 2] },
+    ]);
+    expect(singleNodeModel({ op: 'Shape', inputs: [x] }).graph.outputs).toEqual([
+      { name: 'out0', type: 'int64', shape: [2] },
+    ]);
     const split = singleNodeModel({ op: 'Split', opset: 13, inputs: [f32([4, 2]), constant(i64([1, 3]))], outputs: 2 });
     expect(split.graph.outputs.map((o) => o.shape)).toEqual([
       [1, 2],
@@ -50,7 +61,13 @@ describe('one-node cases', () => {
   });
 
   it('imports a custom domain at the case opset beside ONNX 17', () => {
-    const c: OneNodeCase = { op: 'FusedConv', domain: 'lastmile', opset: 1, inputs: [f32([1, 2, 5, 5]), constant(f32([4, 2, 3, 3]))], attributes: { activation: a.string('Relu') } };
+    const c: OneNodeCase = {
+      op: 'FusedConv',
+      domain: 'lastmile',
+      opset: 1,
+      inputs: [f32([1, 2, 5, 5]), constant(f32([4, 2, 3, 3]))],
+      attributes: { activation: a.string('Relu') },
+    };
     const model = singleNodeModel(c);
     expect(model.opsets).toEqual(
       new Map([

@@ -77,8 +77,17 @@ export function singleNodeModel(c: OneNodeCase): Model {
   const opsets = new Map([['', c.domain ? DEFAULT_OPSET : opset]]);
   if (c.domain) opsets.set(c.domain, opset);
   // Inference sees the values of constants (a Reshape target, Slice starts), as it does in a loaded model.
-  const inputs = caseTensors(c).map((t, i): InferInput | undefined => t && { type: t.type, shape: [...t.dims], ...(isConstant(c.inputs[i]) ? { value: t } : {}) });
+  const inputs = caseTensors(c).map(
+    (t, i): InferInput | undefined =>
+      t && { type: t.type, shape: [...t.dims], ...(isConstant(c.inputs[i]) ? { value: t } : {}) },
+  );
   const inferred = opFor(node, opset).infer(inputs, { node, opset });
-  graph.outputs = node.outputs.map((name, i): ValueInfo => ({ name, type: inferred[i].type, ...(inferred[i].shape ? { shape: inferred[i].shape } : {}) }));
+  graph.outputs = node.outputs.map(
+    (name, i): ValueInfo => ({
+      name,
+      type: inferred[i].type,
+      ...(inferred[i].shape ? { shape: inferred[i].shape } : {}),
+    }),
+  );
   return { irVersion: 8, opsets, graph, metadata: new Map() };
 }

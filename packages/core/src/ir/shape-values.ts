@@ -23,12 +23,23 @@ const MAX_SHAPE_VALUE_LENGTH = 64;
 /** The shape value of a constant integer scalar or vector, for mixing constants with symbolic values. */
 export function constantShapeValue(input: InferInput | undefined): ShapeValue | undefined {
   const value = input?.value;
-  if (!value || value.dims.length > 1 || value.size > MAX_SHAPE_VALUE_LENGTH || (value.type !== 'int64' && value.type !== 'int32')) return undefined;
+  if (
+    !value ||
+    value.dims.length > 1 ||
+    value.size > MAX_SHAPE_VALUE_LENGTH ||
+    (value.type !== 'int64' && value.type !== 'int32')
+  )
+    return undefined;
   return { dims: toNumbers(value), scalar: value.dims.length === 0 };
 }
 
 /** The shape value of a node's first output, or undefined when the node is not a shape op or its inputs are unknown. */
-export function propagateShapeValue(node: Node, args: readonly (InferInput | undefined)[], values: readonly (ShapeValue | undefined)[], opset: number): ShapeValue | undefined {
+export function propagateShapeValue(
+  node: Node,
+  args: readonly (InferInput | undefined)[],
+  values: readonly (ShapeValue | undefined)[],
+  opset: number,
+): ShapeValue | undefined {
   if (!isOnnxDomain(node.domain)) return undefined;
   const first = values[0];
   switch (node.opType) {
@@ -46,7 +57,9 @@ export function propagateShapeValue(node: Node, args: readonly (InferInput | und
     case 'Squeeze':
       return first && !first.scalar && first.dims.length === 1 ? { dims: first.dims, scalar: true } : undefined;
     case 'Concat':
-      return values.length > 0 && values.every((v) => v !== undefined && !v.scalar) ? { dims: values.flatMap((v) => (v as ShapeValue).dims), scalar: false } : undefined;
+      return values.length > 0 && values.every((v) => v !== undefined && !v.scalar)
+        ? { dims: values.flatMap((v) => (v as ShapeValue).dims), scalar: false }
+        : undefined;
     case 'Cast':
     case 'Identity':
       return first;
@@ -71,8 +84,14 @@ export function shapeValueTensor(value: ShapeValue): Tensor<'int64'> | undefined
  * A Reshape target with symbolic entries made numeric: an entry equal to the input's dim at the same
  * position becomes 0 ("copy this dim"), which is exact unless allowzero is set. Undefined when that fails.
  */
-export function numericReshapeTarget(node: Node, input: InferInput | undefined, target: ShapeValue | undefined, opset: number): Tensor<'int64'> | undefined {
-  if (!target || target.scalar || !input?.shape || (opset >= 14 && attr.int(node, 'allowzero', 0) !== 0)) return undefined;
+export function numericReshapeTarget(
+  node: Node,
+  input: InferInput | undefined,
+  target: ShapeValue | undefined,
+  opset: number,
+): Tensor<'int64'> | undefined {
+  if (!target || target.scalar || !input?.shape || (opset >= 14 && attr.int(node, 'allowzero', 0) !== 0))
+    return undefined;
   const shape = input.shape;
   const numeric = target.dims.map((d, i) => (typeof d === 'number' ? d : shape[i] === d ? 0 : undefined));
   if (numeric.some((d) => d === undefined)) return undefined;

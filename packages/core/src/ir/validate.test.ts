@@ -11,7 +11,11 @@ const names = (model: Model) => model.graph.nodes.map((n) => n.name);
 
 describe('validateGraph', () => {
   it('sorts nodes topologically, keeping an ordered graph as it is, without touching the caller', () => {
-    const nodes = [makeNode('Relu', ['b'], ['c']), makeNode('Add', ['x', 'x'], ['a']), makeNode('Mul', ['a', 'a'], ['b'])];
+    const nodes = [
+      makeNode('Relu', ['b'], ['c']),
+      makeNode('Add', ['x', 'x'], ['a']),
+      makeNode('Mul', ['a', 'a'], ['b']),
+    ];
     const model = buildModel({ inputs: [f32('x')], outputs: ['c'], nodes });
     const sorted = validateGraph(model);
     expect(names(sorted)).toEqual(['a', 'b', 'c']);
@@ -33,12 +37,22 @@ describe('validateGraph', () => {
   });
 
   it('accepts omitted optional inputs', () => {
-    const model = buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('Clip', ['x', '', 'hi'], ['y'])], initializers: { hi: new Tensor('float32', [1], []) } });
+    const model = buildModel({
+      inputs: [f32('x')],
+      outputs: ['y'],
+      nodes: [makeNode('Clip', ['x', '', 'hi'], ['y'])],
+      initializers: { hi: new Tensor('float32', [1], []) },
+    });
     expect(names(validateGraph(model))).toEqual(['y']);
   });
 
   it('names the nodes of a cycle (row 24)', () => {
-    const nodes = [makeNode('Add', ['x', 'c'], ['a']), makeNode('Relu', ['a'], ['b']), makeNode('Relu', ['b'], ['c']), makeNode('Relu', ['c'], ['out'])];
+    const nodes = [
+      makeNode('Add', ['x', 'c'], ['a']),
+      makeNode('Relu', ['a'], ['b']),
+      makeNode('Relu', ['b'], ['c']),
+      makeNode('Relu', ['c'], ['out']),
+    ];
     const error = thrown(() => validateGraph(buildModel({ inputs: [f32('x')], outputs: ['out'], nodes })));
     expect(error).toBeInstanceOf(GraphError);
     expect(error.message).toMatch(/cycle/);
@@ -46,13 +60,19 @@ describe('validateGraph', () => {
   });
 
   it('rejects a node that reads its own output', () => {
-    const error = thrown(() => validateGraph(buildModel({ inputs: [f32('x')], outputs: ['a'], nodes: [makeNode('Add', ['x', 'a'], ['a'])] })));
+    const error = thrown(() =>
+      validateGraph(buildModel({ inputs: [f32('x')], outputs: ['a'], nodes: [makeNode('Add', ['x', 'a'], ['a'])] })),
+    );
     expect(error).toBeInstanceOf(GraphError);
     expect((error as GraphError).details.nodes).toEqual(['a']);
   });
 
   it('names an input produced by nothing and its node (row 25)', () => {
-    const error = thrown(() => validateGraph(buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'add1')] })));
+    const error = thrown(() =>
+      validateGraph(
+        buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('Add', ['x', 'w'], ['y'], {}, 'add1')] }),
+      ),
+    );
     expect(error).toBeInstanceOf(GraphError);
     expect(error.message).toContain("'w'");
     expect(error.message).toContain("'add1'");
@@ -68,14 +88,26 @@ describe('validateGraph', () => {
   });
 
   it('rejects an initializer that a node also outputs (row 26)', () => {
-    const model = buildModel({ inputs: [f32('x')], outputs: ['w'], nodes: [makeNode('Relu', ['x'], ['w'])], initializers: { w: Tensor.zeros('float32', [2, 3]) } });
+    const model = buildModel({
+      inputs: [f32('x')],
+      outputs: ['w'],
+      nodes: [makeNode('Relu', ['x'], ['w'])],
+      initializers: { w: Tensor.zeros('float32', [2, 3]) },
+    });
     expect(() => validateGraph(model)).toThrow(/'w' is output by node 'w' but is already an initializer/);
   });
 
   it('rejects duplicate graph inputs, and an input that is also an initializer (row 26)', () => {
     const nodes = [makeNode('Relu', ['x'], ['y'])];
-    expect(() => validateGraph(buildModel({ inputs: [f32('x'), f32('x')], outputs: ['y'], nodes }))).toThrow(/graph input 'x' is declared twice/);
-    const both = buildModel({ inputs: [f32('x')], outputs: ['y'], nodes, initializers: { x: Tensor.zeros('float32', [2, 3]) } });
+    expect(() => validateGraph(buildModel({ inputs: [f32('x'), f32('x')], outputs: ['y'], nodes }))).toThrow(
+      /graph input 'x' is declared twice/,
+    );
+    const both = buildModel({
+      inputs: [f32('x')],
+      outputs: ['y'],
+      nodes,
+      initializers: { x: Tensor.zeros('float32', [2, 3]) },
+    });
     expect(() => validateGraph(both)).toThrow(GraphError);
   });
 
@@ -109,7 +141,16 @@ describe('validateGraph', () => {
       g.outputs = [{ name: `${name}_out`, type: 'float32' }];
       return g;
     };
-    const ifNode = makeNode('If', ['cond'], ['y'], { then_branch: { type: 'graph', value: branch('then', 'Relu') }, else_branch: { type: 'graph', value: branch('else', 'Neg') } }, 'if');
+    const ifNode = makeNode(
+      'If',
+      ['cond'],
+      ['y'],
+      {
+        then_branch: { type: 'graph', value: branch('then', 'Relu') },
+        else_branch: { type: 'graph', value: branch('else', 'Neg') },
+      },
+      'if',
+    );
     expect(implicitInputs(ifNode)).toEqual(['outer']);
     const model = buildModel({
       inputs: [f32('x'), { name: 'cond', type: 'bool', shape: [] }],
@@ -124,12 +165,18 @@ describe('validateGraph', () => {
     body.inputs = [f32('i', [])];
     body.initializers.set('i', new Tensor('float32', [0], []));
     body.outputs = [f32('i', [])];
-    const model = buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('Loop', ['', ''], ['y'], { body: { type: 'graph', value: body } })] });
+    const model = buildModel({
+      inputs: [f32('x')],
+      outputs: ['y'],
+      nodes: [makeNode('Loop', ['', ''], ['y'], { body: { type: 'graph', value: body } })],
+    });
     expect(() => validateGraph(model)).toThrow(/graph\/y\.body: 'i' is both a graph input and an initializer/);
   });
 
   it('rejects a graph output that nothing defines', () => {
-    expect(() => validateGraph(buildModel({ inputs: [f32('x')], outputs: ['nope'], nodes: [] }))).toThrow(/graph output 'nope' is not defined/);
+    expect(() => validateGraph(buildModel({ inputs: [f32('x')], outputs: ['nope'], nodes: [] }))).toThrow(
+      /graph output 'nope' is not defined/,
+    );
   });
 
   it('rejects negative declared dims with a ShapeError (row 32)', () => {
@@ -137,12 +184,21 @@ describe('validateGraph', () => {
     const error = thrown(() => validateGraph(model));
     expect(error).toBeInstanceOf(ShapeError);
     expect(error.message).toContain("'x'");
-    const inValueInfo = buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('Relu', ['x'], ['y'])], valueInfo: [f32('y', [-3])] });
+    const inValueInfo = buildModel({
+      inputs: [f32('x')],
+      outputs: ['y'],
+      nodes: [makeNode('Relu', ['x'], ['y'])],
+      valueInfo: [f32('y', [-3])],
+    });
     expect(() => validateGraph(inValueInfo)).toThrow(ShapeError);
   });
 
   it('leaves unknown ops to the registry', () => {
-    const model = buildModel({ inputs: [f32('x')], outputs: ['y'], nodes: [makeNode('NoSuchOp', ['x'], ['y'], { k: a.int(1) }, 'n', 'com.example')] });
+    const model = buildModel({
+      inputs: [f32('x')],
+      outputs: ['y'],
+      nodes: [makeNode('NoSuchOp', ['x'], ['y'], { k: a.int(1) }, 'n', 'com.example')],
+    });
     expect(names(validateGraph(model))).toEqual(['n']);
   });
 });

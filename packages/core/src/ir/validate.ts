@@ -57,12 +57,16 @@ function validateScope(graph: Graph, outer: ReadonlySet<string>, path: string): 
   // Where each value comes from, for messages about duplicates.
   const definedBy = new Map<string, string>();
   for (const input of graph.inputs) {
-    if (definedBy.has(input.name)) throw new GraphError(`${path}: graph input '${input.name}' is declared twice`, { value: input.name });
+    if (definedBy.has(input.name))
+      throw new GraphError(`${path}: graph input '${input.name}' is declared twice`, { value: input.name });
     definedBy.set(input.name, 'a graph input');
   }
   for (const [name, tensor] of graph.initializers) {
     if (definedBy.has(name)) {
-      throw new GraphError(`${path}: '${name}' is both a graph input and an initializer`, { value: name, got: 'graph input and initializer' });
+      throw new GraphError(`${path}: '${name}' is both a graph input and an initializer`, {
+        value: name,
+        got: 'graph input and initializer',
+      });
     }
     definedBy.set(name, 'an initializer');
     checkInitializerData(name, tensor, path);
@@ -92,20 +96,30 @@ function validateScope(graph: Graph, outer: ReadonlySet<string>, path: string): 
   const deps = nodes.map((node) =>
     nodeReads(node).map((name) => {
       if (!isDefined(name)) {
-        throw new GraphError(`${path}: input '${name}' of ${node.opType} node '${node.name}' is not a graph input, an initializer or the output of any node`, {
-          value: name,
-          node: node.name,
-          op: node.opType,
-        });
+        throw new GraphError(
+          `${path}: input '${name}' of ${node.opType} node '${node.name}' is not a graph input, an initializer or the output of any node`,
+          {
+            value: name,
+            node: node.name,
+            op: node.opType,
+          },
+        );
       }
       return producer.get(name);
     }),
   );
   for (const output of graph.outputs) {
-    if (!isDefined(output.name)) throw new GraphError(`${path}: graph output '${output.name}' is not defined by any node, input or initializer`, { value: output.name });
+    if (!isDefined(output.name))
+      throw new GraphError(`${path}: graph output '${output.name}' is not defined by any node, input or initializer`, {
+        value: output.name,
+      });
   }
 
-  const order = topologicalOrder(nodes, deps.map((d) => d.filter((i): i is number => i !== undefined)), path);
+  const order = topologicalOrder(
+    nodes,
+    deps.map((d) => d.filter((i): i is number => i !== undefined)),
+    path,
+  );
   return { ...graph, nodes: order.map((i) => nodes[i]) };
 }
 
@@ -115,14 +129,20 @@ function validateSubgraphs(node: Node, scope: ReadonlySet<string>, path: string)
   for (const [name, attribute] of node.attributes) {
     if (attribute.type !== 'graph') continue;
     if (!isControlFlow(node)) {
-      throw new GraphError(`${path}: ${node.opType} node '${node.name}' has a graph attribute '${name}', but only If, Loop and Scan take subgraphs`, {
-        node: node.name,
-        op: node.opType,
-        attribute: name,
-      });
+      throw new GraphError(
+        `${path}: ${node.opType} node '${node.name}' has a graph attribute '${name}', but only If, Loop and Scan take subgraphs`,
+        {
+          node: node.name,
+          op: node.opType,
+          attribute: name,
+        },
+      );
     }
     attributes ??= new Map(node.attributes);
-    attributes.set(name, { type: 'graph', value: validateScope(attribute.value, scope, `${path}/${node.name}.${name}`) });
+    attributes.set(name, {
+      type: 'graph',
+      value: validateScope(attribute.value, scope, `${path}/${node.name}.${name}`),
+    });
   }
   return attributes ? { ...node, attributes } : node;
 }
@@ -143,8 +163,13 @@ function topologicalOrder(nodes: readonly Node[], deps: readonly number[][], pat
         order.push(top.node);
         stack.pop();
       } else if (state[dep] === 1) {
-        const cycle = stack.slice(stack.findIndex((frame) => frame.node === dep)).map((frame) => nodes[frame.node].name);
-        throw new GraphError(`${path}: the graph has a cycle through nodes ${cycle.map((n) => `'${n}'`).join(' -> ')}`, { nodes: cycle });
+        const cycle = stack
+          .slice(stack.findIndex((frame) => frame.node === dep))
+          .map((frame) => nodes[frame.node].name);
+        throw new GraphError(
+          `${path}: the graph has a cycle through nodes ${cycle.map((n) => `'${n}'`).join(' -> ')}`,
+          { nodes: cycle },
+        );
       } else if (state[dep] === 0) {
         state[dep] = 1;
         stack.push({ node: dep, next: 0 });
@@ -159,20 +184,26 @@ function checkDeclaredShape(value: ValueInfo, path: string): void {
   for (const dim of value.shape ?? []) {
     if (typeof dim !== 'number') continue;
     if (!(Number.isSafeInteger(dim) && dim >= 0)) {
-      throw new ShapeError(`${path}: value '${value.name}' declares dim ${dim} in shape [${value.shape?.join(', ')}]; dims must be non-negative integers`, {
-        value: value.name,
-        got: value.shape,
-      });
+      throw new ShapeError(
+        `${path}: value '${value.name}' declares dim ${dim} in shape [${value.shape?.join(', ')}]; dims must be non-negative integers`,
+        {
+          value: value.name,
+          got: value.shape,
+        },
+      );
     }
     elements *= dim;
   }
   // Each dim may be exact while their product is not: such a tensor could never be counted, let alone held.
   if (elements > MAX_ELEMENTS) {
-    throw new ShapeError(`${path}: value '${value.name}' declares shape [${value.shape?.join(', ')}], whose element count exceeds 2^53`, {
-      value: value.name,
-      expected: `<= ${MAX_ELEMENTS} elements`,
-      got: value.shape,
-    });
+    throw new ShapeError(
+      `${path}: value '${value.name}' declares shape [${value.shape?.join(', ')}], whose element count exceeds 2^53`,
+      {
+        value: value.name,
+        expected: `<= ${MAX_ELEMENTS} elements`,
+        got: value.shape,
+      },
+    );
   }
 }
 
@@ -182,16 +213,23 @@ function checkDeclaredShape(value: ValueInfo, path: string): void {
  */
 function checkInitializerData(name: string, tensor: Tensor, path: string): void {
   if (!isTensor(tensor)) {
-    throw new TensorDataError(`${path}: initializer '${name}' is not a lastmile Tensor`, { value: name, expected: 'Tensor', got: typeof tensor });
+    throw new TensorDataError(`${path}: initializer '${name}' is not a lastmile Tensor`, {
+      value: name,
+      expected: 'Tensor',
+      got: typeof tensor,
+    });
   }
   const elements = sizeOf(tensor.dims);
   const length = ArrayBuffer.isView(tensor.data) ? tensor.data.length : undefined;
   if (length !== elements || tensor.size !== elements) {
-    throw new TensorDataError(`${path}: initializer '${name}' has ${length ?? 'no'} elements of data, its dims [${formatShape(tensor.dims)}] need ${elements}`, {
-      value: name,
-      expected: elements,
-      got: length ?? null,
-    });
+    throw new TensorDataError(
+      `${path}: initializer '${name}' has ${length ?? 'no'} elements of data, its dims [${formatShape(tensor.dims)}] need ${elements}`,
+      {
+        value: name,
+        expected: elements,
+        got: length ?? null,
+      },
+    );
   }
 }
 
@@ -202,11 +240,16 @@ function checkInitializerType(name: string, tensor: Tensor, graph: Graph, path: 
     if (!info) continue;
     const shapeAgrees =
       info.shape === undefined ||
-      (info.shape.length === tensor.dims.length && info.shape.every((d, i) => typeof d === 'string' || d === tensor.dims[i]));
+      (info.shape.length === tensor.dims.length &&
+        info.shape.every((d, i) => typeof d === 'string' || d === tensor.dims[i]));
     if (info.type !== tensor.type || !shapeAgrees) {
       throw new TensorDataError(
         `${path}: initializer '${name}' is ${tensor.type}[${formatShape(tensor.dims)}] but is declared ${info.type}[${formatShape(info.shape ?? ['?'])}]`,
-        { value: name, expected: { type: info.type, shape: info.shape }, got: { type: tensor.type, shape: [...tensor.dims] } },
+        {
+          value: name,
+          expected: { type: info.type, shape: info.shape },
+          got: { type: tensor.type, shape: [...tensor.dims] },
+        },
       );
     }
   }

@@ -21,20 +21,26 @@ export function findOp(domain: string, opType: string): OpDef | undefined {
 export function opFor(node: Node, opset: number): OpDef {
   const op = findOp(node.domain, node.opType);
   if (!op) {
-    throw new UnsupportedOpError(`no op ${node.domain ? `${node.domain}.` : ''}${node.opType} (opset ${opset}) is known (node '${node.name}')`, {
-      node: node.name,
-      op: node.opType,
-      domain: node.domain,
-      opset,
-    });
+    throw new UnsupportedOpError(
+      `no op ${node.domain ? `${node.domain}.` : ''}${node.opType} (opset ${opset}) is known (node '${node.name}')`,
+      {
+        node: node.name,
+        op: node.opType,
+        domain: node.domain,
+        opset,
+      },
+    );
   }
   if (opset < op.sinceVersion) {
-    throw new UnsupportedOpError(`${node.opType} at opset ${opset} is older than supported (>= ${op.sinceVersion}), node '${node.name}'`, {
-      node: node.name,
-      op: node.opType,
-      domain: node.domain,
-      opset,
-    });
+    throw new UnsupportedOpError(
+      `${node.opType} at opset ${opset} is older than supported (>= ${op.sinceVersion}), node '${node.name}'`,
+      {
+        node: node.name,
+        op: node.opType,
+        domain: node.domain,
+        opset,
+      },
+    );
   }
   return op;
 }

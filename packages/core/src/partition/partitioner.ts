@@ -57,11 +57,18 @@ export function nodeLabel(node: Node, index: number): string {
 }
 
 /** Splits a validated, shape-inferred model over `backends` (in priority order). */
-export function partitionModel(model: Model, backends: readonly Backend[], options: PartitionOptions = {}): PartitionPlan {
+export function partitionModel(
+  model: Model,
+  backends: readonly Backend[],
+  options: PartitionOptions = {},
+): PartitionPlan {
   if (backends.length === 0) throw new UnsupportedOpError('no backend to partition the model over', { backends: [] });
   const minNodes = options.minPartitionNodes ?? DEFAULT_MIN_PARTITION_NODES;
   if (!Number.isInteger(minNodes) || minNodes < 1) {
-    throw new InputError(`minPartitionNodes must be a positive integer, got ${minNodes}`, { option: 'minPartitionNodes', got: minNodes });
+    throw new InputError(`minPartitionNodes must be a positive integer, got ${minNodes}`, {
+      option: 'minPartitionNodes',
+      got: minNodes,
+    });
   }
   const candidates = options.fallback === false ? backends.slice(0, 1) : backends;
   const answers = askEveryBackend(model, candidates, options.fallback !== false);
@@ -76,7 +83,9 @@ export function partitionModel(model: Model, backends: readonly Backend[], optio
   const order = placed.order;
   const labels = answers.map((a) => a.label);
   const usedBy = partitionsUsingEachValue(model.graph, order);
-  const partitions = order.map((indices, id) => buildPartition(model, id, indices, candidates[placed.backendOf[indices[0]]], usedBy));
+  const partitions = order.map((indices, id) =>
+    buildPartition(model, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
+  );
   return {
     partitions,
     report: {
@@ -84,7 +93,12 @@ export function partitionModel(model: Model, backends: readonly Backend[], optio
         const backend = placed.backendOf[i];
         const declinedBy = answers[i].refusals.filter((r) => r.index < backend).map((r) => r.refusal);
         const moves = placed.moves[i];
-        const report: NodeAssignment = { node: labels[i], op: node.opType, backend: candidates[backend].name, declinedBy };
+        const report: NodeAssignment = {
+          node: labels[i],
+          op: node.opType,
+          backend: candidates[backend].name,
+          declinedBy,
+        };
         if (moves.length > 0) {
           const reason = moves.map((m, k) => (k === 0 ? m.reason : `then on ${m.from}, ${m.reason}`)).join('; ');
           report.movedFrom = { backend: moves[0].from, reason };
@@ -125,17 +139,31 @@ function askEveryBackend(model: Model, candidates: readonly Backend[], fallback:
       if (answer.supported) takenBy.push(i);
       else refusals.push({ index: i, refusal: { backend: backend.name, reason: answer.reason } });
     });
-    if (takenBy.length === 0) unsupported.push({ node: label, op: node.opType, domain: node.domain, opset: context.opset, reasons: refusals.map((r) => r.refusal) });
+    if (takenBy.length === 0)
+      unsupported.push({
+        node: label,
+        op: node.opType,
+        domain: node.domain,
+        opset: context.opset,
+        reasons: refusals.map((r) => r.refusal),
+      });
     answers.push({ label, takenBy, refusals });
   });
   if (unsupported.length > 0) {
-    const lines = unsupported.map((u) => `  ${u.node} (${u.op}): ${u.reasons.map((r) => `${r.backend}: ${r.reason}`).join('; ')}`);
-    const scope = fallback ? `no backend (${candidates.map((b) => b.name).join(', ')}) supports` : `fallback is off and backend '${candidates[0].name}' does not support`;
-    throw new UnsupportedOpError(`${scope} ${unsupported.length} node${unsupported.length === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
-      backends: candidates.map((b) => b.name),
-      fallback,
-      nodes: unsupported,
-    });
+    const lines = unsupported.map(
+      (u) => `  ${u.node} (${u.op}): ${u.reasons.map((r) => `${r.backend}: ${r.reason}`).join('; ')}`,
+    );
+    const scope = fallback
+      ? `no backend (${candidates.map((b) => b.name).join(', ')}) supports`
+      : `fallback is off and backend '${candidates[0].name}' does not support`;
+    throw new UnsupportedOpError(
+      `${scope} ${unsupported.length} node${unsupported.length === 1 ? '' : 's'}:\n${lines.join('\n')}`,
+      {
+        backends: candidates.map((b) => b.name),
+        fallback,
+        nodes: unsupported,
+      },
+    );
   }
   return answers;
 }
@@ -159,7 +187,10 @@ function askSupport(backend: Backend, node: Node, context: SupportContext): Supp
   if (typeof answer !== 'object' || answer === null) return { supported: false, reason: 'supports() gave no answer' };
   const a = answer as { supported?: unknown; reason?: unknown };
   if (a.supported === true) return { supported: true };
-  return { supported: false, reason: typeof a.reason === 'string' && a.reason ? a.reason : 'not supported (no reason given)' };
+  return {
+    supported: false,
+    reason: typeof a.reason === 'string' && a.reason ? a.reason : 'not supported (no reason given)',
+  };
 }
 
 /** The node-to-node data edges: for each node, the distinct nodes it reads from and those reading it. */
@@ -174,7 +205,13 @@ function graphEdges(graph: Graph): Edges {
   graph.nodes.forEach((node, i) => node.outputs.forEach((o) => o && producer.set(o, i)));
   const consumers: number[][] = Array.from({ length: n }, () => []);
   const producers = graph.nodes.map((node, i) => {
-    const deps = [...new Set(nodeReads(node).map((v) => producer.get(v)).filter((p): p is number => p !== undefined && p !== i))];
+    const deps = [
+      ...new Set(
+        nodeReads(node)
+          .map((v) => producer.get(v))
+          .filter((p): p is number => p !== undefined && p !== i),
+      ),
+    ];
     for (const d of deps) consumers[d].push(i);
     return deps;
   });
@@ -216,7 +253,9 @@ function moveIslands(
     const planned: { nodes: number[]; to: number; reason: string }[] = [];
     order.forEach((nodes, p) => {
       if (nodes.length >= minNodes) return;
-      const before = new Set(nodes.flatMap((i) => edges.producers[i].map((j) => partitionOf[j])).filter((q) => q !== p));
+      const before = new Set(
+        nodes.flatMap((i) => edges.producers[i].map((j) => partitionOf[j])).filter((q) => q !== p),
+      );
       const after = new Set(nodes.flatMap((i) => edges.consumers[i].map((j) => partitionOf[j])).filter((q) => q !== p));
       const from = backendOf[nodes[0]];
       let to = -1;
@@ -227,7 +266,10 @@ function moveIslands(
       }
       if (to < 0) return;
       const on = (set: Set<number>) => [...set].some((q) => backendOf[order[q][0]] === to);
-      const where = on(before) && on(after) ? `between ${names[to]} partitions` : `${on(before) ? 'after' : 'before'} a ${names[to]} partition`;
+      const where =
+        on(before) && on(after)
+          ? `between ${names[to]} partitions`
+          : `${on(before) ? 'after' : 'before'} a ${names[to]} partition`;
       const reason = `an island of ${nodes.length} node${nodes.length === 1 ? '' : 's'} ${where} (fewer than ${minNodes})`;
       planned.push({ nodes, to, reason });
     });
@@ -264,7 +306,8 @@ function cutPartitions(edges: Edges, backendOf: readonly number[]): number[][] {
     done++;
     for (const c of consumers[node]) if (--pending[c] === 0) ready = insertSorted(ready, c);
   }
-  if (done !== n) throw new GraphError('the graph has a cycle; it cannot be partitioned', { nodes: n, scheduled: done });
+  if (done !== n)
+    throw new GraphError('the graph has a cycle; it cannot be partitioned', { nodes: n, scheduled: done });
   return partitions;
 }
 
@@ -292,7 +335,13 @@ function partitionsUsingEachValue(graph: Graph, order: readonly number[][]): Map
   return usedBy;
 }
 
-function buildPartition(model: Model, id: number, indices: readonly number[], backend: Backend, usedBy: Map<string, Set<number>>): PlannedPartition {
+function buildPartition(
+  model: Model,
+  id: number,
+  indices: readonly number[],
+  backend: Backend,
+  usedBy: Map<string, Set<number>>,
+): PlannedPartition {
   const g = model.graph;
   const nodes = indices.map((i) => g.nodes[i]);
   const produced = new Set(nodes.flatMap((node) => node.outputs.filter(Boolean)));

@@ -47,7 +47,9 @@ export function formatAssignment(report: AssignmentReport): string {
   const opWidth = Math.max(2, ...report.nodes.map((n) => n.op.length));
   const lines = [`${'node'.padEnd(nodeWidth)}  ${'op'.padEnd(opWidth)}  backend`];
   for (const n of report.nodes) {
-    const declined = n.declinedBy.length ? `  (declined by ${n.declinedBy.map((r) => `${r.backend}: ${r.reason}`).join('; ')})` : '';
+    const declined = n.declinedBy.length
+      ? `  (declined by ${n.declinedBy.map((r) => `${r.backend}: ${r.reason}`).join('; ')})`
+      : '';
     const moved = n.movedFrom ? `  (moved from ${n.movedFrom.backend}: ${n.movedFrom.reason})` : '';
     lines.push(`${n.node.padEnd(nodeWidth)}  ${n.op.padEnd(opWidth)}  ${n.backend}${declined}${moved}`);
   }

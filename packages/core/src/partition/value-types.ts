@@ -7,8 +7,10 @@ import { isOnnxDomain, type Model, type ValueType } from '../ir/graph.js';
 /** The type of `name` from the graph's inputs, value infos, outputs or initializers; undefined if unknown. */
 export function lookupValueType(model: Model, name: string): ValueType | undefined {
   const g = model.graph;
-  const declared = g.inputs.find((v) => v.name === name) ?? g.valueInfo.get(name) ?? g.outputs.find((v) => v.name === name);
-  if (declared !== undefined) return { type: declared.type, shape: declared.shape === undefined ? undefined : [...declared.shape] };
+  const declared =
+    g.inputs.find((v) => v.name === name) ?? g.valueInfo.get(name) ?? g.outputs.find((v) => v.name === name);
+  if (declared !== undefined)
+    return { type: declared.type, shape: declared.shape === undefined ? undefined : [...declared.shape] };
   const constant = g.initializers.get(name);
   if (constant !== undefined) return { type: constant.type, shape: [...constant.dims] };
   return undefined;
@@ -18,7 +20,9 @@ export function lookupValueType(model: Model, name: string): ValueType | undefin
 export function requireValueType(model: Model, name: string): ValueType {
   const t = lookupValueType(model, name);
   if (t === undefined) {
-    throw new GraphError(`value '${name}' has no known type; the model must be shape-inferred before partitioning`, { value: name });
+    throw new GraphError(`value '${name}' has no known type; the model must be shape-inferred before partitioning`, {
+      value: name,
+    });
   }
   return t;
 }

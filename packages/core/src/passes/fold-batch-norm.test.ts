@@ -16,9 +16,17 @@ function bnParams(random: SeededRandom, channels: number): Record<string, Tensor
   };
 }
 
-const bn = (input: string, output: string) => makeNode('BatchNormalization', [input, 'scale', 'beta', 'mean', 'var'], [output], { epsilon: a.float(1e-3) }, 'bn');
+const bn = (input: string, output: string) =>
+  makeNode('BatchNormalization', [input, 'scale', 'beta', 'mean', 'var'], [output], { epsilon: a.float(1e-3) }, 'bn');
 
-function convBnModel(conv: Node, weights: Record<string, Tensor>, channels: number, seed: number, extra: Node[] = [], outputs = ['y']): Model {
+function convBnModel(
+  conv: Node,
+  weights: Record<string, Tensor>,
+  channels: number,
+  seed: number,
+  extra: Node[] = [],
+  outputs = ['y'],
+): Model {
   return buildModel({
     inputs: [{ name: 'x', type: 'float32', shape: [1, 4, 5, 5] }],
     outputs,
@@ -35,7 +43,12 @@ describe('foldBatchNorm', () => {
   const B = random.floatTensor([6]);
 
   it('folds BN into a Conv with bias, keeping outputs', () => {
-    const model = convBnModel(makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'), { W, B }, 6, 11);
+    const model = convBnModel(
+      makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+      { W, B },
+      6,
+      11,
+    );
     const after = foldBatchNorm(model);
     expect(opTypes(after)).toEqual(['Conv', 'Relu']);
     expect(after.graph.nodes[0]).toMatchObject({ name: 'conv', inputs: ['x', 'W_bn', 'B_bn'], outputs: ['n'] });
@@ -55,7 +68,12 @@ describe('foldBatchNorm', () => {
   it('folds BN into a grouped ConvTranspose', () => {
     // ConvTranspose weights are [C, M/group, k, k]: 4 input channels, group 2, 3 per group -> 6 outputs.
     const Wt = new SeededRandom(9).floatTensor([4, 3, 2, 2]);
-    const model = convBnModel(makeNode('ConvTranspose', ['x', 'W', 'B'], ['c'], { group: a.int(2), strides: a.ints([2, 2]) }, 'deconv'), { W: Wt, B }, 6, 15);
+    const model = convBnModel(
+      makeNode('ConvTranspose', ['x', 'W', 'B'], ['c'], { group: a.int(2), strides: a.ints([2, 2]) }, 'deconv'),
+      { W: Wt, B },
+      6,
+      15,
+    );
     const after = foldBatchNorm(model);
     expect(opTypes(after)).toEqual(['ConvTranspose', 'Relu']);
     expect(maxOutputDifference(model, after, randomFeeds(model, 16))).toBeLessThan(1e-4);

@@ -66,7 +66,12 @@ function foldPair(conv: Node, bn: Node, graph: Graph): FoldedWeights | undefined
   if (group < 1 || (transposed && weight.dims[0] % group !== 0)) return undefined;
   const channels = transposed ? weight.dims[1] * group : weight.dims[0];
   if (!Number.isSafeInteger(channels) || channels <= 0) return undefined;
-  if (![scale, beta, mean, variance, bias].every((t) => t === undefined || (t.dims.length === 1 && t.dims[0] === channels))) return undefined;
+  if (
+    ![scale, beta, mean, variance, bias].every(
+      (t) => t === undefined || (t.dims.length === 1 && t.dims[0] === channels),
+    )
+  )
+    return undefined;
 
   const epsilon = attr.float(bn, 'epsilon', 1e-5);
   const factor = Array.from({ length: channels }, (_, c) => scale.data[c] / Math.sqrt(variance.data[c] + epsilon));

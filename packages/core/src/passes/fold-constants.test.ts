@@ -29,7 +29,11 @@ describe('foldConstants', () => {
   });
 
   it('folds a Constant that is a graph output', () => {
-    const model = buildModel({ inputs: [], outputs: ['c'], nodes: [makeNode('Constant', [], ['c'], { value: a.tensor(new Tensor('float32', [4], [1])) })] });
+    const model = buildModel({
+      inputs: [],
+      outputs: ['c'],
+      nodes: [makeNode('Constant', [], ['c'], { value: a.tensor(new Tensor('float32', [4], [1])) })],
+    });
     const folded = foldConstants(model);
     expect(folded.graph.nodes).toHaveLength(0);
     expect(maxOutputDifference(model, folded, {})).toBe(0);
@@ -52,9 +56,15 @@ describe('foldConstants', () => {
   it('does not fold a result over 16 MiB', () => {
     const model = buildModel({
       inputs: [],
-      outputs: [{ name: 'big', type: 'float32' }, { name: 'small', type: 'float32' }],
+      outputs: [
+        { name: 'big', type: 'float32' },
+        { name: 'small', type: 'float32' },
+      ],
       nodes: [makeNode('ConstantOfShape', ['shape'], ['big']), makeNode('ConstantOfShape', ['shape2'], ['small'])],
-      initializers: { shape: new Tensor('int64', [5n, 1024n, 1024n], [3]), shape2: new Tensor('int64', [4n, 1024n, 1024n], [3]) },
+      initializers: {
+        shape: new Tensor('int64', [5n, 1024n, 1024n], [3]),
+        shape2: new Tensor('int64', [4n, 1024n, 1024n], [3]),
+      },
     });
     const folded = foldConstants(model);
     expect(folded.graph.nodes.map((n) => n.name)).toEqual(['big']);

@@ -43,8 +43,14 @@ function evaluateIfConstant(model: Model, node: Node, constants: ReadonlyMap<str
   const ctx = { node, opset };
   return withNodeContext(node, 'constant folding', () => {
     // Sizes come from inference first, so an oversized result is never allocated.
-    const types = op.infer(args.map((t) => t && { type: t.type, shape: [...t.dims], value: t }), ctx);
-    const fits = types.every((t) => t.shape !== undefined && isStatic(t.shape) && sizeOf(t.shape) * bytesPerElement(t.type) <= MAX_FOLDED_BYTES);
+    const types = op.infer(
+      args.map((t) => t && { type: t.type, shape: [...t.dims], value: t }),
+      ctx,
+    );
+    const fits = types.every(
+      (t) =>
+        t.shape !== undefined && isStatic(t.shape) && sizeOf(t.shape) * bytesPerElement(t.type) <= MAX_FOLDED_BYTES,
+    );
     if (!fits) return undefined;
     const results = op.run(args, ctx);
     return node.outputs.every((name, i) => name === '' || results[i] !== undefined) ? results : undefined;

@@ -15,13 +15,17 @@ function convAct(act: Node, opset = 17, initializers: Record<string, Tensor> = {
   return buildModel({
     inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 6, 6] }],
     outputs: ['y'],
-    nodes: [makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]), strides: a.ints([2, 2]) }, 'conv'), act],
+    nodes: [
+      makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]), strides: a.ints([2, 2]) }, 'conv'),
+      act,
+    ],
     initializers: { W, B, ...initializers },
     opset,
   });
 }
 
-const act = (opType: string, attributes: Record<string, Attribute> = {}, inputs = ['c']) => makeNode(opType, inputs, ['y'], attributes, 'act');
+const act = (opType: string, attributes: Record<string, Attribute> = {}, inputs = ['c']) =>
+  makeNode(opType, inputs, ['y'], attributes, 'act');
 
 describe('fuseActivations', () => {
   const cases: [string, Model, number[] | undefined][] = [
@@ -32,19 +36,38 @@ describe('fuseActivations', () => {
     ['Tanh', convAct(act('Tanh')), undefined],
     ['HardSigmoid', convAct(act('HardSigmoid', { alpha: a.float(0.3), beta: a.float(0.4) })), [0.3, 0.4]],
     ['HardSwish', convAct(act('HardSwish')), undefined],
-    ['Clip', convAct(act('Clip', {}, ['c', 'lo', 'hi']), 17, { lo: new Tensor('float32', [-0.5], []), hi: new Tensor('float32', [0.5], []) }), [-0.5, 0.5]],
-    ['Clip', convAct(act('Clip', {}, ['c', '', 'hi']), 17, { hi: new Tensor('float32', [6], []) }), [-3.4028234663852886e38, 6]],
+    [
+      'Clip',
+      convAct(act('Clip', {}, ['c', 'lo', 'hi']), 17, {
+        lo: new Tensor('float32', [-0.5], []),
+        hi: new Tensor('float32', [0.5], []),
+      }),
+      [-0.5, 0.5],
+    ],
+    [
+      'Clip',
+      convAct(act('Clip', {}, ['c', '', 'hi']), 17, { hi: new Tensor('float32', [6], []) }),
+      [-3.4028234663852886e38, 6],
+    ],
     ['Clip', convAct(act('Clip', { min: a.float(0), max: a.float(6) }), 10), [0, 6]],
   ];
   it.each(cases)('fuses Conv + %s into FusedConv with the same outputs', (name, model, params) => {
     const fused = fuseActivations(model);
     expect(fused.graph.nodes).toHaveLength(1);
     const node = fused.graph.nodes[0];
-    expect(node).toMatchObject({ name: 'conv', domain: 'lastmile', opType: 'FusedConv', inputs: ['x', 'W', 'B'], outputs: ['y'] });
+    expect(node).toMatchObject({
+      name: 'conv',
+      domain: 'lastmile',
+      opType: 'FusedConv',
+      inputs: ['x', 'W', 'B'],
+      outputs: ['y'],
+    });
     expect(node.attributes.get('activation')).toEqual({ type: 'string', value: name });
     expect(node.attributes.get('strides')).toEqual(a.ints([2, 2]));
     const got = node.attributes.get('activation_params');
-    expect(got?.type === 'floats' ? got.value.map((v) => Math.fround(v)) : got).toEqual(params?.map((v) => Math.fround(v)));
+    expect(got?.type === 'floats' ? got.value.map((v) => Math.fround(v)) : got).toEqual(
+      params?.map((v) => Math.fround(v)),
+    );
     expect(fused.opsets.get('lastmile')).toBe(1);
     expect(model.opsets.has('lastmile')).toBe(false);
     expect(maxOutputDifference(model, fused, randomFeeds(model, 22))).toBeLessThan(1e-5);

@@ -13,7 +13,15 @@ import { consumersOf, hasSingleConsumer, producersOf, subgraphReads } from './gr
 export const LASTMILE_DOMAIN = 'lastmile';
 
 /** Activations a FusedConv may apply. */
-export const FUSABLE_ACTIVATIONS = ['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh'] as const;
+export const FUSABLE_ACTIVATIONS = [
+  'Relu',
+  'LeakyRelu',
+  'Clip',
+  'Sigmoid',
+  'HardSigmoid',
+  'HardSwish',
+  'Tanh',
+] as const;
 
 // ONNX's Clip defaults are the float limits (numeric_limits<float>::lowest() / max()).
 const FLOAT_MAX = 3.4028234663852886e38;
@@ -31,13 +39,25 @@ export function fuseActivations(model: Model): Model {
   for (const act of graph.nodes) {
     if (!isOnnxDomain(act.domain) || !(FUSABLE_ACTIVATIONS as readonly string[]).includes(act.opType)) continue;
     const conv = producers.get(act.inputs[0]);
-    if (!conv || !isFusableConv(conv) || replaced.has(conv) || !hasSingleConsumer(act.inputs[0], consumers, graph, bodyReads)) continue;
+    if (
+      !conv ||
+      !isFusableConv(conv) ||
+      replaced.has(conv) ||
+      !hasSingleConsumer(act.inputs[0], consumers, graph, bodyReads)
+    )
+      continue;
     const params = activationParams(act, graph, onnxOpset(validated));
     if (!params || !act.outputs[0]) continue;
     const attributes = new Map(conv.attributes);
     attributes.set('activation', a.string(act.opType));
     if (params.length > 0) attributes.set('activation_params', a.floats(params));
-    replaced.set(conv, { ...conv, opType: 'FusedConv', domain: LASTMILE_DOMAIN, outputs: [act.outputs[0]], attributes });
+    replaced.set(conv, {
+      ...conv,
+      opType: 'FusedConv',
+      domain: LASTMILE_DOMAIN,
+      outputs: [act.outputs[0]],
+      attributes,
+    });
     removed.add(act);
   }
   if (removed.size === 0) return validated;

@@ -38,8 +38,13 @@ export function outputNames(graph: Graph): Set<string> {
 
 /** Every name the graph uses for a value. */
 export function valueNames(graph: Graph): Set<string> {
-  const names = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys(), ...graph.outputs.map((o) => o.name)]);
-  for (const node of graph.nodes) for (const name of [...node.inputs, ...node.outputs]) if (name !== '') names.add(name);
+  const names = new Set<string>([
+    ...graph.inputs.map((i) => i.name),
+    ...graph.initializers.keys(),
+    ...graph.outputs.map((o) => o.name),
+  ]);
+  for (const node of graph.nodes)
+    for (const name of [...node.inputs, ...node.outputs]) if (name !== '') names.add(name);
   return names;
 }
 
@@ -55,6 +60,13 @@ export function freshName(taken: Set<string>, base: string): string {
  * True when `value` feeds exactly one node (through one of its listed inputs) and nothing else: no graph
  * output, no subgraph. Such a value can vanish when its producer and that consumer merge.
  */
-export function hasSingleConsumer(value: string, consumers: Map<string, Node[]>, graph: Graph, bodyReads: Set<string>): boolean {
-  return (consumers.get(value)?.length ?? 0) === 1 && !graph.outputs.some((o) => o.name === value) && !bodyReads.has(value);
+export function hasSingleConsumer(
+  value: string,
+  consumers: Map<string, Node[]>,
+  graph: Graph,
+  bodyReads: Set<string>,
+): boolean {
+  return (
+    (consumers.get(value)?.length ?? 0) === 1 && !graph.outputs.some((o) => o.name === value) && !bodyReads.has(value)
+  );
 }

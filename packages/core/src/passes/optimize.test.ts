@@ -37,7 +37,16 @@ describe('optimize', () => {
   it("at level 'none' only validates (topological order)", () => {
     const model = messyModel();
     const validated = optimize(model, { level: 'none' });
-    expect(validated.graph.nodes.map((n) => n.name)).toEqual(['conv', 'bn', 'id', 'const', 'k2', 'add', 'drop', 'dead']);
+    expect(validated.graph.nodes.map((n) => n.name)).toEqual([
+      'conv',
+      'bn',
+      'id',
+      'const',
+      'k2',
+      'add',
+      'drop',
+      'dead',
+    ]);
   });
 
   it('folds constants, identities and BatchNorm, drops dead nodes, and keeps the outputs', () => {

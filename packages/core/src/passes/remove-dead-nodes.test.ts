@@ -17,7 +17,10 @@ describe('removeDeadNodes', () => {
         makeNode('Relu', ['p'], ['y']),
       ],
       initializers: { w_dead: new Tensor('float32', [1], [1]), orphan: new Tensor('float32', [2], [1]) },
-      valueInfo: [{ name: 'dead2', type: 'float32', shape: [2, 2] }, { name: 'p', type: 'float32', shape: [2, 2] }],
+      valueInfo: [
+        { name: 'dead2', type: 'float32', shape: [2, 2] },
+        { name: 'p', type: 'float32', shape: [2, 2] },
+      ],
     });
     const pruned = removeDeadNodes(model);
     // Split stays: one of its outputs is live.
@@ -29,7 +32,14 @@ describe('removeDeadNodes', () => {
   });
 
   it('keeps graph inputs even when nothing reads them', () => {
-    const model = buildModel({ inputs: [{ name: 'x', type: 'float32', shape: [1] }, { name: 'unused', type: 'float32', shape: [1] }], outputs: ['x'], nodes: [] });
+    const model = buildModel({
+      inputs: [
+        { name: 'x', type: 'float32', shape: [1] },
+        { name: 'unused', type: 'float32', shape: [1] },
+      ],
+      outputs: ['x'],
+      nodes: [],
+    });
     expect(removeDeadNodes(model).graph.inputs.map((i) => i.name)).toEqual(['x', 'unused']);
   });
 });

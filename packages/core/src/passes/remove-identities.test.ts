@@ -5,7 +5,8 @@ import { removeIdentities } from './remove-identities.js';
 import { buildModel, maxOutputDifference, randomFeeds } from './testing.js';
 
 const x = { name: 'x', type: 'float32' as const, shape: [2, 3] };
-const ops = (model: Model) => model.graph.nodes.map((n) => `${n.opType}(${n.inputs.join(',')})->${n.outputs.join(',')}`);
+const ops = (model: Model) =>
+  model.graph.nodes.map((n) => `${n.opType}(${n.inputs.join(',')})->${n.outputs.join(',')}`);
 
 function removeAndCompare(model: Model, seed: number): Model {
   const after = removeIdentities(model);
@@ -18,7 +19,12 @@ describe('removeIdentities', () => {
     const model = buildModel({
       inputs: [x],
       outputs: ['y'],
-      nodes: [makeNode('Relu', ['x'], ['a']), makeNode('Identity', ['a'], ['b']), makeNode('Identity', ['b'], ['c']), makeNode('Neg', ['c'], ['y'])],
+      nodes: [
+        makeNode('Relu', ['x'], ['a']),
+        makeNode('Identity', ['a'], ['b']),
+        makeNode('Identity', ['b'], ['c']),
+        makeNode('Neg', ['c'], ['y']),
+      ],
       valueInfo: [{ name: 'b', type: 'float32', shape: [2, 3] }],
     });
     const after = removeAndCompare(model, 3);
@@ -31,7 +37,12 @@ describe('removeIdentities', () => {
     const model = buildModel({
       inputs: [x],
       outputs: ['y'],
-      nodes: [makeNode('Relu', ['x'], ['a']), makeNode('Identity', ['a'], ['b']), makeNode('Identity', ['b'], ['y']), makeNode('Neg', ['a'], ['unused'])],
+      nodes: [
+        makeNode('Relu', ['x'], ['a']),
+        makeNode('Identity', ['a'], ['b']),
+        makeNode('Identity', ['b'], ['y']),
+        makeNode('Neg', ['a'], ['unused']),
+      ],
     });
     expect(ops(removeAndCompare(model, 4))).toEqual(['Relu(x)->y', 'Neg(y)->unused']);
   });

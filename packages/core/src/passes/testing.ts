@@ -36,7 +36,8 @@ export function randomFeeds(model: Model, seed: number): Record<string, Tensor> 
   const random = new SeededRandom(seed);
   const feeds: Record<string, Tensor> = {};
   for (const input of model.graph.inputs) {
-    if (input.type !== 'float32' || !input.shape || !isStatic(input.shape)) throw new InputError(`randomFeeds needs a static float32 input, got '${input.name}'`, { input: input.name });
+    if (input.type !== 'float32' || !input.shape || !isStatic(input.shape))
+      throw new InputError(`randomFeeds needs a static float32 input, got '${input.name}'`, { input: input.name });
     feeds[input.name] = random.floatTensor(input.shape, -2, 2);
   }
   return feeds;
@@ -50,7 +51,8 @@ export function maxOutputDifference(before: Model, after: Model, feeds: Record<s
   for (const [name, expected] of Object.entries(x)) {
     const got = y[name];
     if (!got || got.type !== expected.type || got.dims.join() !== expected.dims.join()) return Infinity;
-    for (let i = 0; i < expected.size; i++) worst = Math.max(worst, Math.abs(elementAsNumber(got, i) - elementAsNumber(expected, i)));
+    for (let i = 0; i < expected.size; i++)
+      worst = Math.max(worst, Math.abs(elementAsNumber(got, i) - elementAsNumber(expected, i)));
   }
   return worst;
 }

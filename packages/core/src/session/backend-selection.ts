@@ -10,7 +10,11 @@ import { BackendUnavailableError, ErrorCodes, isLastmileError } from '../errors.
 import type { SessionEvent } from './options.js';
 
 const specLabel = (spec: BackendSpec): string =>
-  typeof spec === 'string' ? spec : typeof (spec as { name?: unknown } | null)?.name === 'string' ? (spec as Backend).name : 'a Backend object';
+  typeof spec === 'string'
+    ? spec
+    : typeof (spec as { name?: unknown } | null)?.name === 'string'
+      ? (spec as Backend).name
+      : 'a Backend object';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -52,7 +56,9 @@ export async function selectBackends(
   }
   if (usable.length === 0) {
     const list = failures.map((f) => `  ${f.backend}: ${f.reason}`).join('\n');
-    throw new BackendUnavailableError(`no usable backend${specs.length === 0 ? ' (none was given)' : `:\n${list}`}`, { failures });
+    throw new BackendUnavailableError(`no usable backend${specs.length === 0 ? ' (none was given)' : `:\n${list}`}`, {
+      failures,
+    });
   }
   return usable;
 }

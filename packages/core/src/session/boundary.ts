@@ -20,10 +20,13 @@ export function convertAtBoundary(tensor: Tensor, want: TensorType, value: strin
     for (let i = 0; i < out.length; i++) out[i] = halfToFloat(src[i]);
     return new Tensor('float32', out, tensor.dims);
   }
-  throw new BackendError(`value '${value}' is ${tensor.type} but backend '${backend}' works with ${want} there; only float32 <-> float16 is converted`, {
-    value,
-    backend,
-    expected: want,
-    got: tensor.type,
-  });
+  throw new BackendError(
+    `value '${value}' is ${tensor.type} but backend '${backend}' works with ${want} there; only float32 <-> float16 is converted`,
+    {
+      value,
+      backend,
+      expected: want,
+      got: tensor.type,
+    },
+  );
 }

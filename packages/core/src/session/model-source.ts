@@ -5,7 +5,12 @@
 import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { findInstalledPackage, importInstalledPackage, type PackageSearch, searchRoots } from '../backend/project-packages.js';
+import {
+  findInstalledPackage,
+  importInstalledPackage,
+  type PackageSearch,
+  searchRoots,
+} from '../backend/project-packages.js';
 import { ModelFormatError, PluginError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
 import type { SessionEvent } from './options.js';
@@ -15,7 +20,8 @@ const CAFFE_IMPORTER = '@lastmile/caffe';
 const SNIFF_BYTES = 4096;
 
 // A prototxt opens (after comments) with a net-level field such as `name: "..."` or `layer {`.
-const PROTOTXT_START = /^(?:\s*#[^\n]*\n)*\s*(?:name|layer|layers|input|input_dim|input_shape|force_backward|state)\s*[:{]/;
+const PROTOTXT_START =
+  /^(?:\s*#[^\n]*\n)*\s*(?:name|layer|layers|input|input_dim|input_shape|force_backward|state)\s*[:{]/;
 
 /** True when the first bytes read as a Caffe prototxt (text), which the ONNX importer cannot read. */
 export function looksLikeCaffePrototxt(head: Uint8Array): boolean {
@@ -28,7 +34,11 @@ async function readHead(path: string): Promise<Uint8Array> {
   try {
     file = await open(path, 'r');
   } catch (cause) {
-    throw new ModelFormatError(`cannot read model file '${path}' (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { path }, { cause });
+    throw new ModelFormatError(
+      `cannot read model file '${path}' (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      { path },
+      { cause },
+    );
   }
   try {
     const buffer = new Uint8Array(SNIFF_BYTES);
@@ -55,12 +65,17 @@ export function isCaffeModelSource(value: unknown): value is CaffeModelSource {
 type Importer = (...args: unknown[]) => unknown;
 
 /** The importer function `exportName` of package `name` where `search` finds it; undefined when not installed. */
-async function importerFunction(name: string, exportName: string, search: PackageSearch): Promise<Importer | undefined> {
+async function importerFunction(
+  name: string,
+  exportName: string,
+  search: PackageSearch,
+): Promise<Importer | undefined> {
   const pkg = findInstalledPackage(name, searchRoots(search));
   if (pkg === undefined) return undefined;
   const module = await importInstalledPackage(pkg);
   const fn = module[exportName];
-  if (typeof fn !== 'function') throw new PluginError(`${name} in ${pkg.dir} exports no ${exportName} function`, { package: name, path: pkg.dir });
+  if (typeof fn !== 'function')
+    throw new PluginError(`${name} in ${pkg.dir} exports no ${exportName} function`, { package: name, path: pkg.dir });
   return fn as Importer;
 }
 
@@ -83,12 +98,15 @@ async function importCaffe(
   const loadCaffe = await importerFunction(CAFFE_IMPORTER, 'loadCaffe', search);
   if (loadCaffe === undefined) {
     const roots = searchRoots(search);
-    throw new ModelFormatError(`the model is a Caffe net (prototxt); reading it needs ${CAFFE_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${CAFFE_IMPORTER}`, {
-      format: 'caffe-prototxt',
-      importer: CAFFE_IMPORTER,
-      projectRoot: roots[0],
-      ...(typeof source.prototxt === 'string' && !/[\n{]/.test(source.prototxt) ? { path: source.prototxt } : {}),
-    });
+    throw new ModelFormatError(
+      `the model is a Caffe net (prototxt); reading it needs ${CAFFE_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${CAFFE_IMPORTER}`,
+      {
+        format: 'caffe-prototxt',
+        importer: CAFFE_IMPORTER,
+        projectRoot: roots[0],
+        ...(typeof source.prototxt === 'string' && !/[\n{]/.test(source.prototxt) ? { path: source.prototxt } : {}),
+      },
+    );
   }
   const model = (await loadCaffe(source, importOptions)) as Model;
   emit({ type: 'model-imported', format: 'caffe', importer: CAFFE_IMPORTER });
@@ -110,15 +128,23 @@ export async function importModel(
   const head = typeof source === 'string' ? await readHead(source) : source.subarray(0, SNIFF_BYTES);
   if (looksLikeCaffePrototxt(head)) {
     const caffemodel = typeof source === 'string' ? siblingCaffemodel(source) : undefined;
-    return importCaffe(caffemodel === undefined ? { prototxt: source } : { prototxt: source, caffemodel }, search, importOptions, emit);
+    return importCaffe(
+      caffemodel === undefined ? { prototxt: source } : { prototxt: source, caffemodel },
+      search,
+      importOptions,
+      emit,
+    );
   }
   const loadModel = await importerFunction(ONNX_IMPORTER, 'loadModel', search);
   if (loadModel === undefined) {
     const roots = searchRoots(search);
-    throw new PluginError(`reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${ONNX_IMPORTER}`, {
-      package: ONNX_IMPORTER,
-      projectRoot: roots[0],
-    });
+    throw new PluginError(
+      `reading ONNX needs ${ONNX_IMPORTER}, which is not installed in ${roots.join(', ')} (or their parents): npm install ${ONNX_IMPORTER}`,
+      {
+        package: ONNX_IMPORTER,
+        projectRoot: roots[0],
+      },
+    );
   }
   const model = (await loadModel(source, importOptions)) as Model;
   emit({ type: 'model-imported', format: 'onnx', importer: ONNX_IMPORTER });

@@ -48,20 +48,35 @@ export function shapeSignature(shapes: Readonly<Record<string, readonly number[]
 }
 
 /** Infers shapes, partitions and compiles; on failure every executable compiled so far is disposed. */
-export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, number[]>, signature: string): Promise<Plan> {
+export async function buildPlan(
+  ctx: PlanContext,
+  inputShapes: Record<string, number[]>,
+  signature: string,
+): Promise<Plan> {
   const { options, emit } = ctx;
   const inferred = inferNamingBackends(ctx, inputShapes);
   // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
   const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
-  const { partitions, report } = partitionModel(model, ctx.backends, { fallback: options.fallback, minPartitionNodes: options.minPartitionNodes });
+  const { partitions, report } = partitionModel(model, ctx.backends, {
+    fallback: options.fallback,
+    minPartitionNodes: options.minPartitionNodes,
+  });
   emit({ type: 'partitioned', signature, report });
   const samples = calibrationSamples(ctx, partitions, inputShapes);
   const lastCalibrated = partitions.findLastIndex((p) => p.backend.requiresCalibration);
   const compiled: CompiledPartition[] = [];
   try {
     for (const [index, partition] of partitions.entries()) {
-      const calibration = partition.backend.requiresCalibration ? samples.map((env) => pick(env, partition.inputs)) : undefined;
-      if (calibration) emit({ type: 'calibrated', partition: partition.id, backend: partition.backend.name, samples: calibration.length });
+      const calibration = partition.backend.requiresCalibration
+        ? samples.map((env) => pick(env, partition.inputs))
+        : undefined;
+      if (calibration)
+        emit({
+          type: 'calibrated',
+          partition: partition.id,
+          backend: partition.backend.name,
+          samples: calibration.length,
+        });
       const started = performance.now();
       const executable = await compilePartition(partition, {
         threads: options.threads,
@@ -72,10 +87,17 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
       });
       const step = { partition, executable };
       compiled.push(step);
-      emit({ type: 'compiled', partition: partition.id, backend: partition.backend.name, nodeCount: partition.nodes.length, ms: performance.now() - started });
+      emit({
+        type: 'compiled',
+        partition: partition.id,
+        backend: partition.backend.name,
+        nodeCount: partition.nodes.length,
+        ms: performance.now() - started,
+      });
       // Sample values flow along only as far as a later partition still needs them.
       if (index < lastCalibrated) {
-        for (const env of samples) for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
+        for (const env of samples)
+          for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
       }
     }
   } catch (error) {
@@ -92,17 +114,28 @@ export async function buildPlan(ctx: PlanContext, inputShapes: Record<string, nu
  * Shape inference meets an op core does not know (or not at this opset, or for these types) before the
  * partitioner asks any backend: the error names the session's backends too, as the partitioner's does.
  */
-function inferNamingBackends(ctx: PlanContext, inputShapes: Record<string, number[]>): ReturnType<typeof inferShapesAndConstants> {
+function inferNamingBackends(
+  ctx: PlanContext,
+  inputShapes: Record<string, number[]>,
+): ReturnType<typeof inferShapesAndConstants> {
   try {
     return inferShapesAndConstants(ctx.model, { inputShapes, maxTensorBytes: ctx.options.maxTensorBytes });
   } catch (error) {
     if (!isLastmileError(error, ErrorCodes.UnsupportedOp)) throw error;
     const backends = ctx.backends.map((b) => b.name);
-    throw new UnsupportedOpError(`${error.message}; no backend of this session (${backends.join(', ')}) can run it`, { ...error.details, backends }, { cause: error });
+    throw new UnsupportedOpError(
+      `${error.message}; no backend of this session (${backends.join(', ')}) can run it`,
+      { ...error.details, backends },
+      { cause: error },
+    );
   }
 }
 
-function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartition[], inputShapes: Record<string, number[]>): Map<string, Tensor>[] {
+function calibrationSamples(
+  ctx: PlanContext,
+  partitions: readonly PlannedPartition[],
+  inputShapes: Record<string, number[]>,
+): Map<string, Tensor>[] {
   const needing = [...new Set(partitions.filter((p) => p.backend.requiresCalibration).map((p) => p.backend.name))];
   if (needing.length === 0) return [];
   const feeds = ctx.options.calibration ?? [];
@@ -117,19 +150,27 @@ function calibrationSamples(ctx: PlanContext, partitions: readonly PlannedPartit
     try {
       checked = checkFeeds(ctx.model.graph.inputs, feed);
     } catch (error) {
-      if (isLastmileError(error)) throw new InputError(`calibration feed #${i}: ${error.message}`, { ...error.details, sample: i }, { cause: error });
+      if (isLastmileError(error))
+        throw new InputError(
+          `calibration feed #${i}: ${error.message}`,
+          { ...error.details, sample: i },
+          { cause: error },
+        );
       throw error;
     }
     // Samples run through partitions compiled for the prepared shapes, so they must have those shapes.
     for (const [name, tensor] of Object.entries(checked)) {
       const want = inputShapes[name];
       if (formatShape(tensor.dims) !== formatShape(want)) {
-        throw new InputError(`calibration feed #${i}: input '${name}' is ${formatShape(tensor.dims)}, but the plan is prepared for ${formatShape(want)}`, {
-          input: name,
-          sample: i,
-          expected: want,
-          got: [...tensor.dims],
-        });
+        throw new InputError(
+          `calibration feed #${i}: input '${name}' is ${formatShape(tensor.dims)}, but the plan is prepared for ${formatShape(want)}`,
+          {
+            input: name,
+            sample: i,
+            expected: want,
+            got: [...tensor.dims],
+          },
+        );
       }
     }
     return new Map(Object.entries(checked));
@@ -147,11 +188,25 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
     executable = await partition.backend.compile({ id: partition.id, model: partition.model }, options);
   } catch (error) {
     if (isLastmileError(error)) throw error;
-    throw new BackendError(`backend '${backend}' failed to compile partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`, { backend, partition: partition.id }, { cause: error });
+    throw new BackendError(
+      `backend '${backend}' failed to compile partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`,
+      { backend, partition: partition.id },
+      { cause: error },
+    );
   }
   const e = executable as Partial<Executable> | null;
-  if (typeof e !== 'object' || e === null || typeof e.run !== 'function' || typeof e.dispose !== 'function' || !Array.isArray(e.inputs) || !Array.isArray(e.outputs)) {
-    throw new BackendError(`backend '${backend}' returned no valid executable for partition ${partition.id} (needs inputs, outputs, run, dispose)`, { backend, partition: partition.id });
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.run !== 'function' ||
+    typeof e.dispose !== 'function' ||
+    !Array.isArray(e.inputs) ||
+    !Array.isArray(e.outputs)
+  ) {
+    throw new BackendError(
+      `backend '${backend}' returned no valid executable for partition ${partition.id} (needs inputs, outputs, run, dispose)`,
+      { backend, partition: partition.id },
+    );
   }
   return e as Executable;
 }
@@ -160,13 +215,20 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
  * Runs one compiled partition on the values it needs from `env`, converting precision at the boundary
  * both ways, and checks that it returned every output with the inferred dims.
  */
-export async function runPartition(step: CompiledPartition, env: ReadonlyMap<string, Tensor>): Promise<Record<string, Tensor>> {
+export async function runPartition(
+  step: CompiledPartition,
+  env: ReadonlyMap<string, Tensor>,
+): Promise<Record<string, Tensor>> {
   const { partition, executable } = step;
   const backend = partition.backend.name;
   const inputs: Record<string, Tensor> = {};
   for (const name of partition.inputs) {
     const value = env.get(name);
-    if (value === undefined) throw new GraphError(`value '${name}' needed by partition ${partition.id} was not computed`, { value: name, partition: partition.id });
+    if (value === undefined)
+      throw new GraphError(`value '${name}' needed by partition ${partition.id} was not computed`, {
+        value: name,
+        partition: partition.id,
+      });
     const declared = executable.inputs.find((v) => v.name === name);
     inputs[name] = declared ? convertAtBoundary(value, declared.type, name, backend) : value;
   }
@@ -175,23 +237,37 @@ export async function runPartition(step: CompiledPartition, env: ReadonlyMap<str
     results = await executable.run(inputs);
   } catch (error) {
     if (isLastmileError(error)) throw error;
-    throw new BackendError(`backend '${backend}' failed running partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`, { backend, partition: partition.id }, { cause: error });
+    throw new BackendError(
+      `backend '${backend}' failed running partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`,
+      { backend, partition: partition.id },
+      { cause: error },
+    );
   }
   const outputs: Record<string, Tensor> = {};
   for (const info of partition.model.graph.outputs) {
     const value = results?.[info.name];
     if (!isTensor(value)) {
-      throw new BackendError(`backend '${backend}' did not return output '${info.name}' of partition ${partition.id}`, { backend, partition: partition.id, value: info.name });
+      throw new BackendError(`backend '${backend}' did not return output '${info.name}' of partition ${partition.id}`, {
+        backend,
+        partition: partition.id,
+        value: info.name,
+      });
     }
     const converted = convertAtBoundary(value, info.type, info.name, backend);
     const shape = info.shape;
-    if (shape !== undefined && (shape.length !== value.dims.length || shape.some((d, i) => typeof d === 'number' && d !== value.dims[i]))) {
-      throw new BackendError(`backend '${backend}' returned '${info.name}' with dims ${formatShape(value.dims)}, expected ${formatShape(shape)}`, {
-        backend,
-        value: info.name,
-        expected: [...shape],
-        got: [...value.dims],
-      });
+    if (
+      shape !== undefined &&
+      (shape.length !== value.dims.length || shape.some((d, i) => typeof d === 'number' && d !== value.dims[i]))
+    ) {
+      throw new BackendError(
+        `backend '${backend}' returned '${info.name}' with dims ${formatShape(value.dims)}, expected ${formatShape(shape)}`,
+        {
+          backend,
+          value: info.name,
+          expected: [...shape],
+          got: [...value.dims],
+        },
+      );
     }
     outputs[info.name] = converted;
   }
@@ -199,7 +275,10 @@ export async function runPartition(step: CompiledPartition, env: ReadonlyMap<str
 }
 
 /** Runs the plan on checked feeds; each intermediate is dropped after the last partition that reads it. */
-export async function executePlan(plan: Plan, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+export async function executePlan(
+  plan: Plan,
+  feeds: Readonly<Record<string, Tensor>>,
+): Promise<Record<string, Tensor>> {
   const graph = plan.model.graph;
   const keep = new Set(graph.outputs.map((o) => o.name));
   const env = new Map<string, Tensor>(Object.entries(feeds));
@@ -228,7 +307,13 @@ export async function disposeAll(steps: readonly CompiledPartition[]): Promise<v
     try {
       await executable.dispose();
     } catch (error) {
-      failures.push(new BackendError(`backend '${partition.backend.name}' failed to dispose partition ${partition.id}`, { backend: partition.backend.name, partition: partition.id }, { cause: error }));
+      failures.push(
+        new BackendError(
+          `backend '${partition.backend.name}' failed to dispose partition ${partition.id}`,
+          { backend: partition.backend.name, partition: partition.id },
+          { cause: error },
+        ),
+      );
     }
   }
   if (failures.length > 0) throw failures[0];

@@ -13,12 +13,25 @@ import { selectBackends } from './backend-selection.js';
 import { checkFeeds, checkInput, concreteInputShapes } from './input-check.js';
 import { type CaffeModelSource, importModel, isCaffeModelSource } from './model-source.js';
 import { DEFAULT_BACKENDS, type SessionEvent, type SessionOptions } from './options.js';
-import { buildPlan, disposeAll, executePlan, planProfile, shapeSignature, type Plan, type PlanContext } from './plan.js';
+import {
+  buildPlan,
+  disposeAll,
+  executePlan,
+  planProfile,
+  shapeSignature,
+  type Plan,
+  type PlanContext,
+} from './plan.js';
 
 const DEFAULT_MAX_CACHED_PLANS = 8;
 
 function isModel(value: unknown): value is Model {
-  return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && typeof (value as Model).graph === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Uint8Array) &&
+    typeof (value as Model).graph === 'object'
+  );
 }
 
 /** A model deployed on a set of backends. */
@@ -46,14 +59,20 @@ export class Session {
    * NN_Init: imports (bytes or path, format told by content; or Caffe's `{ prototxt, caffemodel }`),
    * validates and optimizes, then picks the backends.
    */
-  static async init(model: Model | Uint8Array | string | CaffeModelSource, options: SessionOptions = {}): Promise<Session> {
+  static async init(
+    model: Model | Uint8Array | string | CaffeModelSource,
+    options: SessionOptions = {},
+  ): Promise<Session> {
     const emit = options.onEvent ?? (() => undefined);
     let source: Model;
     if (isModel(model)) source = model;
     else if (model instanceof Uint8Array || typeof model === 'string' || isCaffeModelSource(model)) {
       source = await importModel(model, options, options.importOptions ?? {}, emit);
-    }
-    else throw new ModelFormatError(`Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`, { got: typeof model });
+    } else
+      throw new ModelFormatError(
+        `Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`,
+        { got: typeof model },
+      );
     // optimize() validates first (topological order, GraphError on malformed graphs).
     const optimized = optimize(source, { level: options.optimization });
     const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options, emit);
@@ -94,10 +113,13 @@ export class Session {
     this.#checkOpen();
     const info = this.inputs.find((i) => i.name === name);
     if (info === undefined) {
-      throw new InputError(`unknown input name '${name}' (the model's inputs are ${this.inputs.map((i) => `'${i.name}'`).join(', ')})`, {
-        unknown: [name],
-        expected: this.inputs.map((i) => i.name),
-      });
+      throw new InputError(
+        `unknown input name '${name}' (the model's inputs are ${this.inputs.map((i) => `'${i.name}'`).join(', ')})`,
+        {
+          unknown: [name],
+          expected: this.inputs.map((i) => i.name),
+        },
+      );
     }
     this.#bound.set(name, checkInput(info, tensor));
   }
@@ -112,12 +134,18 @@ export class Session {
   /** NN_GetTensor: an output of the last forward(). */
   getTensor(name: string): Tensor {
     this.#checkOpen();
-    if (this.#outputs === undefined) throw new SessionStateError(`getTensor('${name}') before forward(): there are no outputs yet`, { value: name });
+    if (this.#outputs === undefined)
+      throw new SessionStateError(`getTensor('${name}') before forward(): there are no outputs yet`, { value: name });
     if (!Object.hasOwn(this.#outputs, name)) {
-      throw new InputError(`'${name}' is not an output (the outputs are ${Object.keys(this.#outputs).map((n) => `'${n}'`).join(', ')})`, {
-        value: name,
-        expected: Object.keys(this.#outputs),
-      });
+      throw new InputError(
+        `'${name}' is not an output (the outputs are ${Object.keys(this.#outputs)
+          .map((n) => `'${n}'`)
+          .join(', ')})`,
+        {
+          value: name,
+          expected: Object.keys(this.#outputs),
+        },
+      );
     }
     return this.#outputs[name];
   }
@@ -174,7 +202,10 @@ export class Session {
 
   /** The plan for these shapes: cached (most recently used last) or built, evicting the oldest past the limit. */
   async #planFor(shapes: Record<string, number[]>): Promise<Plan> {
-    const signature = shapeSignature(shapes, this.inputs.map((i) => i.name));
+    const signature = shapeSignature(
+      shapes,
+      this.inputs.map((i) => i.name),
+    );
     let plan = this.#plans.get(signature);
     if (plan !== undefined) this.#plans.delete(signature);
     else plan = await buildPlan(this.#context, shapes, signature);

@@ -23,13 +23,26 @@ export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'output';
 
 /** A builder holding the NCHW float32 image input of `options`. */
-export function startModel(name: string, options: ArchitectureOptions): { b: ModelBuilder; x: string; numClasses: number } {
+export function startModel(
+  name: string,
+  options: ArchitectureOptions,
+): { b: ModelBuilder; x: string; numClasses: number } {
   const batch = options.batch ?? 1;
   const resolution = options.resolution ?? 224;
   const [h, w] = typeof resolution === 'number' ? [resolution, resolution] : resolution;
   const numClasses = options.numClasses ?? 1000;
-  for (const [what, v] of [['batch', batch], ['height', h], ['width', w], ['numClasses', numClasses]] as const) {
-    if (!Number.isSafeInteger(v) || v < 1) throw new InputError(`${name}: ${what} must be a positive integer, got ${v}`, { model: name, option: what, got: v });
+  for (const [what, v] of [
+    ['batch', batch],
+    ['height', h],
+    ['width', w],
+    ['numClasses', numClasses],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new InputError(`${name}: ${what} must be a positive integer, got ${v}`, {
+        model: name,
+        option: what,
+        got: v,
+      });
   }
   const b = new ModelBuilder({ opset: options.opset, seed: options.seed, name });
   return { b, x: b.input(INPUT_NAME, [batch, 3, h, w]), numClasses };

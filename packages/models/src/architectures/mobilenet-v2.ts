@@ -16,7 +16,14 @@ const INVERTED_RESIDUAL_SETTING: readonly (readonly [number, number, number, num
   [6, 320, 1, 1],
 ];
 
-function invertedResidual(b: ModelBuilder, x: string, inChannels: number, outChannels: number, stride: number, expansion: number): string {
+function invertedResidual(
+  b: ModelBuilder,
+  x: string,
+  inChannels: number,
+  outChannels: number,
+  stride: number,
+  expansion: number,
+): string {
   const hidden = Math.round(inChannels * expansion);
   let y = expansion === 1 ? x : convBn(b, x, { outChannels: hidden, kernel: 1, activation: 'relu6' });
   y = convBn(b, y, { outChannels: hidden, kernel: 3, stride, group: hidden, activation: 'relu6' });

@@ -4,7 +4,15 @@
  */
 import type { Model } from '@lastmile/core';
 import type { ModelBuilder } from '../builder.js';
-import { activate, convBn, finishModel, makeDivisible, startModel, type Activation, type ArchitectureOptions } from './common.js';
+import {
+  activate,
+  convBn,
+  finishModel,
+  makeDivisible,
+  startModel,
+  type Activation,
+  type ArchitectureOptions,
+} from './common.js';
 
 /** torchvision builds MobileNetV3's BatchNormalization with eps 0.001. */
 const EPSILON = 1e-3;
@@ -37,7 +45,8 @@ export function mobilenetV3Small(options: ArchitectureOptions = {}): Model {
   let y = convBn(b, x, { outChannels: 16, kernel: 3, stride: 2, activation: 'hardswish', epsilon: EPSILON });
   let channels = 16;
   for (const [kernel, expanded, out, se, activation, stride] of BLOCKS) {
-    let z = expanded === channels ? y : convBn(b, y, { outChannels: expanded, kernel: 1, activation, epsilon: EPSILON });
+    let z =
+      expanded === channels ? y : convBn(b, y, { outChannels: expanded, kernel: 1, activation, epsilon: EPSILON });
     z = convBn(b, z, { outChannels: expanded, kernel, stride, group: expanded, activation, epsilon: EPSILON });
     if (se) z = squeezeExcite(b, z, expanded);
     z = convBn(b, z, { outChannels: out, kernel: 1, activation: 'none', epsilon: EPSILON });

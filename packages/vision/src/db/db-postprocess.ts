@@ -31,9 +31,15 @@ export function dbBoxes(probs: Tensor, sourceWidth: number, sourceHeight: number
   const { threshold = 0.3, boxThreshold = 0.6, unclipRatio = 1.5, maxCandidates = 1000, minSize = 3 } = options;
   const dims = probs.dims;
   if (probs.type !== 'float32' || dims.length < 2 || dims.slice(0, -2).some((d) => d !== 1)) {
-    throw new ShapeError(`DB post-processing needs one float32 probability map [1, 1, H, W], got ${probs.type} [${dims.join(', ')}]`, { expected: '[1, 1, H, W]', got: dims });
+    throw new ShapeError(
+      `DB post-processing needs one float32 probability map [1, 1, H, W], got ${probs.type} [${dims.join(', ')}]`,
+      { expected: '[1, 1, H, W]', got: dims },
+    );
   }
-  if (!(sourceWidth > 0 && sourceHeight > 0)) throw new InputError(`source size must be positive, got ${sourceWidth}x${sourceHeight}`, { got: [sourceWidth, sourceHeight] });
+  if (!(sourceWidth > 0 && sourceHeight > 0))
+    throw new InputError(`source size must be positive, got ${sourceWidth}x${sourceHeight}`, {
+      got: [sourceWidth, sourceHeight],
+    });
   const height = dims[dims.length - 2];
   const width = dims[dims.length - 1];
   const map = probs.data as Float32Array;
@@ -101,7 +107,8 @@ export function unclip(quad: readonly Point[], ratio: number): Point[] {
   const pts = quad.map((p): Point => [Math.trunc(p[0]), Math.trunc(p[1])]);
   // Orientation sign: outward normals point away from the interior whichever way the corners run.
   let twice = 0;
-  for (let i = 0; i < pts.length; i++) twice += pts[i][0] * pts[(i + 1) % pts.length][1] - pts[(i + 1) % pts.length][0] * pts[i][1];
+  for (let i = 0; i < pts.length; i++)
+    twice += pts[i][0] * pts[(i + 1) % pts.length][1] - pts[(i + 1) % pts.length][0] * pts[i][1];
   const sign = twice >= 0 ? 1 : -1;
   const normals = pts.map((p, i) => {
     const q = pts[(i + 1) % pts.length];
@@ -121,7 +128,10 @@ export function unclip(quad: readonly Point[], ratio: number): Point[] {
     const n = Math.max(1, Math.ceil((Math.abs(sweep) / (2 * Math.PI)) * steps));
     for (let k = 0; k <= n; k++) {
       const angle = a0 + (sweep * k) / n;
-      out.push([Math.round(pts[i][0] + distance * Math.cos(angle)), Math.round(pts[i][1] + distance * Math.sin(angle))]);
+      out.push([
+        Math.round(pts[i][0] + distance * Math.cos(angle)),
+        Math.round(pts[i][1] + distance * Math.sin(angle)),
+      ]);
     }
   }
   return out;

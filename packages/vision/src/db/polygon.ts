@@ -57,7 +57,11 @@ export function minAreaRect(points: readonly Point[]): RotatedRect {
     if (area < bestArea - 1e-9) {
       bestArea = area;
       const at = (s: number, t: number): Point => [s * u[0] + t * v[0], s * u[1] + t * v[1]];
-      best = { corners: [at(minU, minV), at(maxU, minV), at(maxU, maxV), at(minU, maxV)], width: maxU - minU, height: maxV - minV };
+      best = {
+        corners: [at(minU, minV), at(maxU, minV), at(maxU, maxV), at(minU, maxV)],
+        width: maxU - minU,
+        height: maxV - minV,
+      };
     }
   }
   return best as RotatedRect;
@@ -96,7 +100,11 @@ export function insidePolygon(points: readonly Point[], x: number, y: number, to
     // Outside the edge's bounding box grown by a hair more than the tolerance, the point is farther than
     // the tolerance from the edge whatever the rounding: the distance need not be computed.
     const reach = tolerance + 1e-9;
-    const near = x >= Math.min(xi, xj) - reach && x <= Math.max(xi, xj) + reach && y >= Math.min(yi, yj) - reach && y <= Math.max(yi, yj) + reach;
+    const near =
+      x >= Math.min(xi, xj) - reach &&
+      x <= Math.max(xi, xj) + reach &&
+      y >= Math.min(yi, yj) - reach &&
+      y <= Math.max(yi, yj) + reach;
     if (near && distanceToSegment(x, y, xi, yi, xj, yj) <= tolerance) return true;
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }

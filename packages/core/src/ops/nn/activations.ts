@@ -9,20 +9,28 @@ import { badAttribute } from './common.js';
 export type ScalarFn = (x: number) => number;
 
 /** NaN passes through every activation unchanged. */
-export const relu: ScalarFn = (x) => (Math.max(x , 0));
-export const leakyRelu = (alpha: number): ScalarFn => (x) => (x < 0 ? alpha * x : x);
+export const relu: ScalarFn = (x) => Math.max(x, 0);
+export const leakyRelu =
+  (alpha: number): ScalarFn =>
+  (x) =>
+    x < 0 ? alpha * x : x;
 /** Min, then max: NaN passes, and min > max gives max everywhere (the ONNX rule). */
-export const clip = (min: number, max: number): ScalarFn => (x) => {
-  const y = Math.max(x , min);
-  return Math.min(y , max);
-};
+export const clip =
+  (min: number, max: number): ScalarFn =>
+  (x) => {
+    const y = Math.max(x, min);
+    return Math.min(y, max);
+  };
 /** 1 / (1 + e^-x), written so that neither branch overflows. */
 export const sigmoid: ScalarFn = (x) => {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
 };
-export const hardSigmoid = (alpha: number, beta: number): ScalarFn => (x) => Math.max(0, Math.min(1, alpha * x + beta));
+export const hardSigmoid =
+  (alpha: number, beta: number): ScalarFn =>
+  (x) =>
+    Math.max(0, Math.min(1, alpha * x + beta));
 const hardSigmoidOfSwish = hardSigmoid(1 / 6, 0.5);
 export const hardSwish: ScalarFn = (x) => x * hardSigmoidOfSwish(x);
 export const tanh: ScalarFn = Math.tanh;
@@ -31,8 +39,17 @@ export const tanh: ScalarFn = Math.tanh;
 function erfcLarge(z: number): number {
   const t = 1 / (1 + 0.5 * z);
   const p =
-    -z * z - 1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    -z * z -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   return t * Math.exp(p);
 }
 
@@ -62,7 +79,15 @@ export function applyInPlace(data: Float32Array, fn: ScalarFn): void {
 }
 
 /** The activations FusedConv accepts, with the number of `activation_params` each takes. */
-const FUSABLE: Record<string, number> = { Relu: 0, LeakyRelu: 1, Clip: 2, Sigmoid: 0, HardSigmoid: 2, HardSwish: 0, Tanh: 0 };
+const FUSABLE: Record<string, number> = {
+  Relu: 0,
+  LeakyRelu: 1,
+  Clip: 2,
+  Sigmoid: 0,
+  HardSigmoid: 2,
+  HardSwish: 0,
+  Tanh: 0,
+};
 
 /** The activation a fused node names in its `activation` / `activation_params` attributes. */
 export function fusedActivation(node: Node): ScalarFn {
@@ -70,10 +95,22 @@ export function fusedActivation(node: Node): ScalarFn {
   const params = attr.floats(node, 'activation_params', []);
   const arity = FUSABLE[name];
   if (!Object.hasOwn(FUSABLE, name)) {
-    throw badAttribute(node, 'activation', `must be one of ${Object.keys(FUSABLE).join(', ')}, got '${name}'`, Object.keys(FUSABLE), name);
+    throw badAttribute(
+      node,
+      'activation',
+      `must be one of ${Object.keys(FUSABLE).join(', ')}, got '${name}'`,
+      Object.keys(FUSABLE),
+      name,
+    );
   }
   if (params.length !== arity) {
-    throw badAttribute(node, 'activation_params', `must hold ${arity} values for ${name}, got ${params.length}`, arity, params.length);
+    throw badAttribute(
+      node,
+      'activation_params',
+      `must hold ${arity} values for ${name}, got ${params.length}`,
+      arity,
+      params.length,
+    );
   }
   switch (name) {
     case 'Relu':

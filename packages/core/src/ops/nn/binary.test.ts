@@ -39,13 +39,35 @@ describe('Add, Sub, Mul, Div', () => {
     expect(y.dims).toEqual([0, 3]);
   });
   it('infer broadcast shapes with symbolic dims', () => {
-    expect(inferOp(Add, [{ type: 'float32', shape: ['N', 3, 1] }, { type: 'float32', shape: [4] }])).toEqual([{ type: 'float32', shape: ['N', 3, 4] }]);
-    expect(inferOp(Mul, [{ type: 'int64', shape: [2] }, { type: 'int64' }])).toEqual([{ type: 'int64', shape: undefined }]);
+    expect(
+      inferOp(Add, [
+        { type: 'float32', shape: ['N', 3, 1] },
+        { type: 'float32', shape: [4] },
+      ]),
+    ).toEqual([{ type: 'float32', shape: ['N', 3, 4] }]);
+    expect(inferOp(Mul, [{ type: 'int64', shape: [2] }, { type: 'int64' }])).toEqual([
+      { type: 'int64', shape: undefined },
+    ]);
   });
   it('refuse bad inputs with typed errors', () => {
-    expect(() => inferOp(Add, [{ type: 'float32', shape: [2, 3] }, { type: 'float32', shape: [4] }])).toThrow(ShapeError);
-    expect(() => inferOp(Add, [{ type: 'float32', shape: [2] }, { type: 'int32', shape: [2] }])).toThrow(GraphError);
-    expect(() => inferOp(Add, [{ type: 'float16', shape: [2] }, { type: 'float16', shape: [2] }])).toThrow(UnsupportedOpError);
+    expect(() =>
+      inferOp(Add, [
+        { type: 'float32', shape: [2, 3] },
+        { type: 'float32', shape: [4] },
+      ]),
+    ).toThrow(ShapeError);
+    expect(() =>
+      inferOp(Add, [
+        { type: 'float32', shape: [2] },
+        { type: 'int32', shape: [2] },
+      ]),
+    ).toThrow(GraphError);
+    expect(() =>
+      inferOp(Add, [
+        { type: 'float16', shape: [2] },
+        { type: 'float16', shape: [2] },
+      ]),
+    ).toThrow(UnsupportedOpError);
     expect(() => inferOp(Add, [{ type: 'float32', shape: [2] }])).toThrow(GraphError);
     expect(() => runOp(Add, [f([1]), f([1]), f([1])])).toThrow(/takes 2 inputs, got 3/);
   });
@@ -57,11 +79,34 @@ describe('Pow', () => {
     expect(cPow(-1, Infinity)).toBe(1);
     expect(values(runOp(Pow, [f([2, 4, -2]), f([3, 0.5, 2])])[0])).toEqual([8, 2, 4]);
     expect(values(runOp(Pow, [new Tensor('int32', [2, 3, 2]), f([0.5], [])], {}, 15)[0])).toEqual([1, 1, 1]);
-    expect(values(runOp(Pow, [new Tensor('int64', [3n, -2n]), new Tensor('int32', [3])], {}, 15)[0])).toEqual([27n, -8n]);
+    expect(values(runOp(Pow, [new Tensor('int64', [3n, -2n]), new Tensor('int32', [3])], {}, 15)[0])).toEqual([
+      27n,
+      -8n,
+    ]);
   });
   it('keeps float-only typing before opset 12', () => {
-    expect(() => inferOp(Pow, [{ type: 'float32', shape: [1] }, { type: 'int32', shape: [1] }], {}, 11)).toThrow(GraphError);
-    expect(inferOp(Pow, [{ type: 'int32', shape: [2, 1] }, { type: 'float32', shape: [3] }], {}, 15)).toEqual([{ type: 'int32', shape: [2, 3] }]);
+    expect(() =>
+      inferOp(
+        Pow,
+        [
+          { type: 'float32', shape: [1] },
+          { type: 'int32', shape: [1] },
+        ],
+        {},
+        11,
+      ),
+    ).toThrow(GraphError);
+    expect(
+      inferOp(
+        Pow,
+        [
+          { type: 'int32', shape: [2, 1] },
+          { type: 'float32', shape: [3] },
+        ],
+        {},
+        15,
+      ),
+    ).toEqual([{ type: 'int32', shape: [2, 3] }]);
   });
 });
 
@@ -72,6 +117,11 @@ describe('PRelu', () => {
   });
   it('refuses a slope that would grow X', () => {
     expect(() => runOp(PRelu, [f([1, 2]), f([1, 2, 3, 4], [2, 2])])).toThrow(ShapeError);
-    expect(inferOp(PRelu, [{ type: 'float32', shape: ['N', 3] }, { type: 'float32', shape: [3] }])[0].shape).toEqual(['N', 3]);
+    expect(
+      inferOp(PRelu, [
+        { type: 'float32', shape: ['N', 3] },
+        { type: 'float32', shape: [3] },
+      ])[0].shape,
+    ).toEqual(['N', 3]);
   });
 });

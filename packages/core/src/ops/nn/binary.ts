@@ -9,7 +9,17 @@ import { broadcastDims, type Dim } from '../../shape.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
-import { allocOutput, checkArity, checkSameType, checkType, nodeLabel, FLOAT, need, NUMERIC, sameTypeInputs } from './common.js';
+import {
+  allocOutput,
+  checkArity,
+  checkSameType,
+  checkType,
+  nodeLabel,
+  FLOAT,
+  need,
+  NUMERIC,
+  sameTypeInputs,
+} from './common.js';
 
 type NumberFn = (x: number, y: number) => number;
 type BigFn = (x: bigint, y: bigint) => bigint;
@@ -21,7 +31,11 @@ function broadcastFor(ctx: OpContext, shapes: (readonly Dim[])[]): Dim[] {
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
     const got = shapes.map((s) => `[${s.join(', ')}]`).join(' and ');
-    throw new ShapeError(`${nodeLabel(ctx.node)}: input shapes ${got} do not broadcast`, { node: ctx.node.name, op: ctx.node.opType, got: shapes });
+    throw new ShapeError(`${nodeLabel(ctx.node)}: input shapes ${got} do not broadcast`, {
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      got: shapes,
+    });
   }
 }
 
@@ -83,8 +97,16 @@ const wrap64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 /** Integer division truncating toward zero; x / 0 gives 0 (C++ would trap). */
 const truncDiv = (x: number, y: number): number => (y === 0 ? 0 : Math.trunc(x / y));
 
-export const Add = arithmeticOp('Add', { float: (x, y) => x + y, int32: (x, y) => (x + y) | 0, int64: (x, y) => wrap64(x + y) });
-export const Sub = arithmeticOp('Sub', { float: (x, y) => x - y, int32: (x, y) => (x - y) | 0, int64: (x, y) => wrap64(x - y) });
+export const Add = arithmeticOp('Add', {
+  float: (x, y) => x + y,
+  int32: (x, y) => (x + y) | 0,
+  int64: (x, y) => wrap64(x + y),
+});
+export const Sub = arithmeticOp('Sub', {
+  float: (x, y) => x - y,
+  int32: (x, y) => (x - y) | 0,
+  int64: (x, y) => wrap64(x - y),
+});
 export const Mul = arithmeticOp('Mul', { float: (x, y) => x * y, int32: Math.imul, int64: (x, y) => wrap64(x * y) });
 export const Div = arithmeticOp('Div', {
   float: (x, y) => x / y,
@@ -157,12 +179,15 @@ function checkUnidirectional(ctx: OpContext, x: readonly Dim[], slope: readonly 
   const joined = broadcastFor(ctx, [x, slope]);
   const same = joined.length === x.length && joined.every((d, i) => d === x[i] || typeof x[i] === 'string');
   if (!same) {
-    throw new ShapeError(`${nodeLabel(ctx.node)}: slope [${slope.join(', ')}] does not broadcast onto X [${x.join(', ')}]`, {
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      expected: [...x],
-      got: [...slope],
-    });
+    throw new ShapeError(
+      `${nodeLabel(ctx.node)}: slope [${slope.join(', ')}] does not broadcast onto X [${x.join(', ')}]`,
+      {
+        node: ctx.node.name,
+        op: ctx.node.opType,
+        expected: [...x],
+        got: [...slope],
+      },
+    );
   }
 }
 

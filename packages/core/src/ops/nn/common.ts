@@ -45,7 +45,11 @@ export function checkArity(inputs: readonly unknown[], ctx: OpContext, min: numb
 export function need<T>(inputs: readonly (T | undefined)[], index: number, ctx: OpContext, name: string): T {
   const v = inputs[index];
   if (v === undefined) {
-    throw new GraphError(`${nodeLabel(ctx.node)} needs input ${index} (${name})`, { node: ctx.node.name, op: ctx.node.opType, input: name });
+    throw new GraphError(`${nodeLabel(ctx.node)} needs input ${index} (${name})`, {
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      input: name,
+    });
   }
   return v;
 }
@@ -59,28 +63,40 @@ export const NUMERIC: readonly TensorType[] = ['float32', 'int32', 'int64'];
 export function checkType(ctx: OpContext, name: string, type: TensorType, allowed: readonly TensorType[]): void {
   if (allowed.includes(type)) return;
   const why = type === 'float16' ? ' (float16 is not computed by the reference kernels yet)' : '';
-  throw new UnsupportedOpError(`${nodeLabel(ctx.node)}: input ${name} has type ${type}, supported: ${allowed.join(', ')}${why}`, {
-    node: ctx.node.name,
-    op: ctx.node.opType,
-    input: name,
-    expected: [...allowed],
-    got: type,
-  });
+  throw new UnsupportedOpError(
+    `${nodeLabel(ctx.node)}: input ${name} has type ${type}, supported: ${allowed.join(', ')}${why}`,
+    {
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      input: name,
+      expected: [...allowed],
+      got: type,
+    },
+  );
 }
 
 /** Throws unless two inputs that ONNX ties to one type variable agree. */
 export function checkSameType(ctx: OpContext, names: [string, string], a: TensorType, b: TensorType): void {
   if (a === b) return;
-  throw new GraphError(`${nodeLabel(ctx.node)}: inputs ${names[0]} and ${names[1]} must have one type, got ${a} and ${b}`, {
-    node: ctx.node.name,
-    op: ctx.node.opType,
-    expected: a,
-    got: b,
-  });
+  throw new GraphError(
+    `${nodeLabel(ctx.node)}: inputs ${names[0]} and ${names[1]} must have one type, got ${a} and ${b}`,
+    {
+      node: ctx.node.name,
+      op: ctx.node.opType,
+      expected: a,
+      got: b,
+    },
+  );
 }
 
 /** Input 0 (`name`) of an op taking 1 to `maxInputs` inputs: present and of an allowed type. */
-export function firstInput<T extends { type: TensorType }>(inputs: readonly (T | undefined)[], ctx: OpContext, name: string, allowed: readonly TensorType[], maxInputs = 1): T {
+export function firstInput<T extends { type: TensorType }>(
+  inputs: readonly (T | undefined)[],
+  ctx: OpContext,
+  name: string,
+  allowed: readonly TensorType[],
+  maxInputs = 1,
+): T {
   checkArity(inputs, ctx, 1, maxInputs);
   const x = need(inputs, 0, ctx, name);
   checkType(ctx, name, x.type, allowed);
@@ -110,23 +126,49 @@ export function sameTypeInputs<T extends { type: TensorType }>(
 
 /** A ShapeError naming the node, with expected vs got. */
 export function shapeError(ctx: OpContext, message: string, expected: unknown, got: unknown): ShapeError {
-  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, { node: ctx.node.name, op: ctx.node.opType, expected, got });
+  return new ShapeError(`${nodeLabel(ctx.node)}: ${message}`, {
+    node: ctx.node.name,
+    op: ctx.node.opType,
+    expected,
+    got,
+  });
 }
 
 /** Whether a dim is a known size (not symbolic, not absent). */
 export const known = (d: Dim | undefined): d is number => typeof d === 'number';
 
 /** An AttributeError naming the node and attribute. */
-export function badAttribute(node: Node, name: string, message: string, expected: unknown, got: unknown): AttributeError {
-  return new AttributeError(`${nodeLabel(node)}: attribute '${name}' ${message}`, { node: node.name, op: node.opType, attribute: name, expected, got });
+export function badAttribute(
+  node: Node,
+  name: string,
+  message: string,
+  expected: unknown,
+  got: unknown,
+): AttributeError {
+  return new AttributeError(`${nodeLabel(node)}: attribute '${name}' ${message}`, {
+    node: node.name,
+    op: node.opType,
+    attribute: name,
+    expected,
+    got,
+  });
 }
 
 /** An ints attribute of a given length whose values lie in [min, max]; `def` when absent. */
-export function intsInRange(node: Node, name: string, def: number[], length: number, min: number, max = MAX_SPATIAL_ATTR): number[] {
+export function intsInRange(
+  node: Node,
+  name: string,
+  def: number[],
+  length: number,
+  min: number,
+  max = MAX_SPATIAL_ATTR,
+): number[] {
   const values = attr.ints(node, name, def);
-  if (values.length !== length) throw badAttribute(node, name, `must have ${length} values, got ${values.length}`, length, values.length);
+  if (values.length !== length)
+    throw badAttribute(node, name, `must have ${length} values, got ${values.length}`, length, values.length);
   for (const v of values) {
-    if (!Number.isSafeInteger(v) || v < min || v > max) throw badAttribute(node, name, `values must lie in [${min}, ${max}], got ${v}`, `[${min}, ${max}]`, v);
+    if (!Number.isSafeInteger(v) || v < min || v > max)
+      throw badAttribute(node, name, `values must lie in [${min}, ${max}], got ${v}`, `[${min}, ${max}]`, v);
   }
   return values;
 }
@@ -134,7 +176,8 @@ export function intsInRange(node: Node, name: string, def: number[], length: num
 /** A string attribute restricted to `choices`. */
 export function stringChoice<C extends string>(node: Node, name: string, def: C, choices: readonly C[]): C {
   const v = attr.string(node, name, def);
-  if (!(choices as readonly string[]).includes(v)) throw badAttribute(node, name, `must be one of ${choices.join(', ')}, got '${v}'`, [...choices], v);
+  if (!(choices as readonly string[]).includes(v))
+    throw badAttribute(node, name, `must be one of ${choices.join(', ')}, got '${v}'`, [...choices], v);
   return v as C;
 }
 
@@ -149,13 +192,16 @@ export function flag(node: Node, name: string, def: 0 | 1): boolean {
 export function allocOutput<T extends TensorType>(type: T, dims: readonly number[], ctx: OpContext): Tensor<T> {
   const bytes = sizeOf(dims) * bytesPerElement(type);
   if (bytes > MAX_KERNEL_BYTES) {
-    throw new ResourceLimitError(`${nodeLabel(ctx.node)}: output of [${dims.join(', ')}] ${type} needs ${bytes} bytes, over the ${MAX_KERNEL_BYTES}-byte kernel limit`, {
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      dims: [...dims],
-      expected: MAX_KERNEL_BYTES,
-      got: bytes,
-    });
+    throw new ResourceLimitError(
+      `${nodeLabel(ctx.node)}: output of [${dims.join(', ')}] ${type} needs ${bytes} bytes, over the ${MAX_KERNEL_BYTES}-byte kernel limit`,
+      {
+        node: ctx.node.name,
+        op: ctx.node.opType,
+        dims: [...dims],
+        expected: MAX_KERNEL_BYTES,
+        got: bytes,
+      },
+    );
   }
   return new Tensor(type, allocData(type, sizeOf(dims)), dims);
 }
@@ -175,7 +221,13 @@ export function product(dims: readonly number[], from = 0, to = dims.length): nu
 /** An axis attribute (or axes value) normalized into [0, rank), or an AttributeError naming it. */
 export function axisIn(node: Node, name: string, axis: number, rank: number): number {
   if (!Number.isSafeInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw badAttribute(node, name, `value ${axis} is out of range for rank ${rank}`, `[${-rank}, ${Math.max(rank, 1) - 1}]`, axis);
+    throw badAttribute(
+      node,
+      name,
+      `value ${axis} is out of range for rank ${rank}`,
+      `[${-rank}, ${Math.max(rank, 1) - 1}]`,
+      axis,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }

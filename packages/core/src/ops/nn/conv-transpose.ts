@@ -9,7 +9,16 @@ import type { Dim } from '../../shape.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { allocOutput, badAttribute, derivedDim, known, MAX_SPATIAL_ATTR, nodeLabel, shapeError } from './common.js';
 import { checkBias, convInputs, readConvGroup } from './conv.js';
-import { columnRanges, dilatedKernel, geometry3Of, planeSizes, readWindow, type AxisWindow, type Geometry3, type Window } from './window.js';
+import {
+  columnRanges,
+  dilatedKernel,
+  geometry3Of,
+  planeSizes,
+  readWindow,
+  type AxisWindow,
+  type Geometry3,
+  type Window,
+} from './window.js';
 
 interface TransposeAttrs {
   window: Window;
@@ -19,28 +28,52 @@ interface TransposeAttrs {
   outputShape?: number[];
 }
 
-function readTransposeAttrs(ctx: OpContext, x: readonly Dim[], w: readonly Dim[], b: readonly Dim[] | undefined): TransposeAttrs {
+function readTransposeAttrs(
+  ctx: OpContext,
+  x: readonly Dim[],
+  w: readonly Dim[],
+  b: readonly Dim[] | undefined,
+): TransposeAttrs {
   const group = readConvGroup(ctx, x, w);
   const [C, Mg] = [x[1], w[1]];
-  if (known(w[0]) && known(C) && w[0] !== C) throw shapeError(ctx, `W [${w.join(', ')}] must have X's ${C} input channels first`, C, w[0]);
-  if (known(C) && C % group !== 0) throw shapeError(ctx, `X's ${C} channels are not divisible by group ${group}`, `multiple of ${group}`, C);
+  if (known(w[0]) && known(C) && w[0] !== C)
+    throw shapeError(ctx, `W [${w.join(', ')}] must have X's ${C} input channels first`, C, w[0]);
+  if (known(C) && C % group !== 0)
+    throw shapeError(ctx, `X's ${C} channels are not divisible by group ${group}`, `multiple of ${group}`, C);
   const M = known(Mg) ? Mg * group : undefined;
   checkBias(ctx, b, M);
   const rank = x.length - 2;
   const window = readWindow(ctx.node, rank, { weightKernel: w.slice(2), dilations: true });
   const outputPadding = attr.ints(ctx.node, 'output_padding', new Array<number>(rank).fill(0));
-  if (outputPadding.length !== rank) throw badAttribute(ctx.node, 'output_padding', `must have ${rank} values, got ${outputPadding.length}`, rank, outputPadding.length);
+  if (outputPadding.length !== rank)
+    throw badAttribute(
+      ctx.node,
+      'output_padding',
+      `must have ${rank} values, got ${outputPadding.length}`,
+      rank,
+      outputPadding.length,
+    );
   outputPadding.forEach((p, i) => {
     const limit = Math.max(window.strides[i], window.dilations[i]);
-    if (!Number.isSafeInteger(p) || p < 0 || p >= limit) throw badAttribute(ctx.node, 'output_padding', `values must lie in [0, ${limit}), got ${p}`, `[0, ${limit})`, p);
+    if (!Number.isSafeInteger(p) || p < 0 || p >= limit)
+      throw badAttribute(ctx.node, 'output_padding', `values must lie in [0, ${limit}), got ${p}`, `[0, ${limit})`, p);
   });
   let outputShape: number[] | undefined;
   if (attr.has(ctx.node, 'output_shape')) {
     const given = attr.ints(ctx.node, 'output_shape');
     // Exporters write either the spatial sizes or the full [N, M, spatial...] shape.
-    if (given.length !== rank && given.length !== rank + 2) throw badAttribute(ctx.node, 'output_shape', `must have ${rank} values, got ${given.length}`, rank, given.length);
+    if (given.length !== rank && given.length !== rank + 2)
+      throw badAttribute(ctx.node, 'output_shape', `must have ${rank} values, got ${given.length}`, rank, given.length);
     outputShape = given.slice(given.length - rank);
-    for (const d of outputShape) if (!Number.isSafeInteger(d) || d < 0 || d > MAX_SPATIAL_ATTR) throw badAttribute(ctx.node, 'output_shape', `values must lie in [0, ${MAX_SPATIAL_ATTR}], got ${d}`, `[0, ${MAX_SPATIAL_ATTR}]`, d);
+    for (const d of outputShape)
+      if (!Number.isSafeInteger(d) || d < 0 || d > MAX_SPATIAL_ATTR)
+        throw badAttribute(
+          ctx.node,
+          'output_shape',
+          `values must lie in [0, ${MAX_SPATIAL_ATTR}], got ${d}`,
+          `[0, ${MAX_SPATIAL_ATTR}]`,
+          d,
+        );
   }
   return { window, group, outputPadding, outputShape };
 }
@@ -61,13 +94,16 @@ function transposeAxis(node: Node, t: TransposeAttrs, i: number, size: number): 
   const padBegin = w.pads[i];
   const out = full - padBegin - w.pads[i + w.rank];
   if (out < 0) {
-    throw new ShapeError(`${nodeLabel(node)}: pads ${padBegin} + ${w.pads[i + w.rank]} exceed the output size ${full} on spatial axis ${i}`, {
-      node: node.name,
-      op: node.opType,
-      axis: i,
-      expected: `<= ${full}`,
-      got: padBegin + w.pads[i + w.rank],
-    });
+    throw new ShapeError(
+      `${nodeLabel(node)}: pads ${padBegin} + ${w.pads[i + w.rank]} exceed the output size ${full} on spatial axis ${i}`,
+      {
+        node: node.name,
+        op: node.opType,
+        axis: i,
+        expected: `<= ${full}`,
+        got: padBegin + w.pads[i + w.rank],
+      },
+    );
   }
   return { out, padBegin, padEnd: w.pads[i + w.rank] };
 }
@@ -78,7 +114,11 @@ function inferConvTranspose(inputs: readonly (InferInput | undefined)[], ctx: Op
   const t = readTransposeAttrs(ctx, x.shape, w.shape, b?.shape);
   const Mg = w.shape[1];
   const M = known(Mg) ? Mg * t.group : derivedDim(ctx.node, 0, 1);
-  const spatial = x.shape.slice(2).map((d, i) => (known(d) ? transposeAxis(ctx.node, t, i, d).out : (t.outputShape?.[i] ?? derivedDim(ctx.node, 0, i + 2))));
+  const spatial = x.shape
+    .slice(2)
+    .map((d, i) =>
+      known(d) ? transposeAxis(ctx.node, t, i, d).out : (t.outputShape?.[i] ?? derivedDim(ctx.node, 0, i + 2)),
+    );
   return [{ type: x.type, shape: [x.shape[0], M, ...spatial] }];
 }
 
@@ -91,18 +131,49 @@ export const ConvTranspose: OpDef = {
     const [x, w, b] = convInputs(inputs, ctx);
     const t = readTransposeAttrs(ctx, x.dims, w.dims, b?.dims);
     const spatial = x.dims.slice(2);
-    const geometry = geometry3Of(t.window, spatial, spatial.map((d, i) => transposeAxis(ctx.node, t, i, d)));
+    const geometry = geometry3Of(
+      t.window,
+      spatial,
+      spatial.map((d, i) => transposeAxis(ctx.node, t, i, d)),
+    );
     const [N, C] = x.dims;
     const M = w.dims[1] * t.group;
     const out = allocOutput('float32', [N, M, ...geometry.outSize.slice(3 - t.window.rank)], ctx);
-    convTransposeKernel(x.data as Float32Array, w.data as Float32Array, b?.data as Float32Array | undefined, out.data, N, C, M, t.group, geometry);
+    convTransposeKernel(
+      x.data as Float32Array,
+      w.data as Float32Array,
+      b?.data as Float32Array | undefined,
+      out.data,
+      N,
+      C,
+      M,
+      t.group,
+      geometry,
+    );
     return [out];
   },
 };
 
 /** The transposed convolution proper: each input element scatters its kernel-weighted copy into `out` of [N, M, outSize...]. */
-function convTransposeKernel(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, N: number, C: number, M: number, group: number, g: Geometry3): void {
-  const { inSize: [ID, IH, IW], outSize: [OD, OH, OW], kernel: [KD, KH, KW], strides: [sd, sh, sw], dilations: [dd, dh, dw], padBegin: [pd, ph, pw] } = g;
+function convTransposeKernel(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  N: number,
+  C: number,
+  M: number,
+  group: number,
+  g: Geometry3,
+): void {
+  const {
+    inSize: [ID, IH, IW],
+    outSize: [OD, OH, OW],
+    kernel: [KD, KH, KW],
+    strides: [sd, sh, sw],
+    dilations: [dd, dh, dw],
+    padBegin: [pd, ph, pw],
+  } = g;
   const Cg = C / group;
   const Mg = M / group;
   const { inPlane, outPlane, kSize } = planeSizes(g);

@@ -21,7 +21,9 @@ describe('Conv', () => {
     const w = filled([1, 1, 2, 2], 1);
     expect(values(runOp(Conv, [x3, w])[0])).toEqual([12, 16, 24, 28]);
     expect(values(runOp(Conv, [x3, w, f([10])])[0])).toEqual([22, 26, 34, 38]);
-    expect(values(runOp(Conv, [x3, w], { pads: a.ints([1, 1, 1, 1]), strides: a.ints([2, 2]) })[0])).toEqual([1, 5, 11, 28]);
+    expect(values(runOp(Conv, [x3, w], { pads: a.ints([1, 1, 1, 1]), strides: a.ints([2, 2]) })[0])).toEqual([
+      1, 5, 11, 28,
+    ]);
     expect(values(runOp(Conv, [x3, w], { dilations: a.ints([2, 2]) })[0])).toEqual([1 + 3 + 7 + 9]);
   });
   it('convolves each group with its own channels (depthwise)', () => {
@@ -41,7 +43,9 @@ describe('Conv', () => {
     const x = rng.floatTensor([1, 2, 5, 5]);
     const w = rng.floatTensor([3, 2, 3, 3]);
     const [y2] = runOp(Conv, [x, w], { pads: a.ints([1, 1, 1, 1]) });
-    const [y3] = runOp(Conv, [x.reshape([1, 2, 1, 5, 5]), w.reshape([3, 2, 1, 3, 3])], { pads: a.ints([0, 1, 1, 0, 1, 1]) });
+    const [y3] = runOp(Conv, [x.reshape([1, 2, 1, 5, 5]), w.reshape([3, 2, 1, 3, 3])], {
+      pads: a.ints([0, 1, 1, 0, 1, 1]),
+    });
     expect(y3.dims).toEqual([1, 3, 1, 5, 5]);
     expect(values(y3)).toEqual(values(y2));
   });
@@ -50,8 +54,15 @@ describe('Conv', () => {
   });
   it('infers shapes, symbolic batch and spatial dims included', () => {
     const w = { type: 'float32' as const, shape: [8, 3, 3, 3] };
-    expect(inferOp(Conv, [{ type: 'float32', shape: ['N', 3, 32, 31] }, w], { strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) })[0].shape).toEqual(['N', 8, 16, 16]);
-    expect(inferOp(Conv, [{ type: 'float32', shape: ['N', 3, 'H', 'W'] }, w], { auto_pad: a.string('SAME_UPPER') })[0].shape).toEqual(['N', 8, 'H', 'W']);
+    expect(
+      inferOp(Conv, [{ type: 'float32', shape: ['N', 3, 32, 31] }, w], {
+        strides: a.ints([2, 2]),
+        pads: a.ints([1, 1, 1, 1]),
+      })[0].shape,
+    ).toEqual(['N', 8, 16, 16]);
+    expect(
+      inferOp(Conv, [{ type: 'float32', shape: ['N', 3, 'H', 'W'] }, w], { auto_pad: a.string('SAME_UPPER') })[0].shape,
+    ).toEqual(['N', 8, 'H', 'W']);
     expect(inferOp(Conv, [{ type: 'float32', shape: [1, 3, 'H', 9] }, w])[0].shape).toEqual([1, 8, 'y_d2', 7]);
   });
   it('refuses bad inputs and attributes with typed errors, before allocating', () => {
@@ -60,7 +71,9 @@ describe('Conv', () => {
     expect(() => runOp(Conv, [f([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]), w])).toThrow(/channels/);
     expect(() => runOp(Conv, [x3, filled([1, 1, 2], 1)])).toThrow(ShapeError);
     expect(() => runOp(Conv, [x3, w, f([1, 2])])).toThrow(ShapeError);
-    expect(() => runOp(Conv, [f([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]), filled([3, 1, 1, 1], 1)], { group: a.int(2) })).toThrow(/divisible/);
+    expect(() =>
+      runOp(Conv, [f([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]), filled([3, 1, 1, 1], 1)], { group: a.int(2) }),
+    ).toThrow(/divisible/);
     expect(() => runOp(Conv, [x3, w], { group: a.int(0) })).toThrow(AttributeError);
     expect(() => runOp(Conv, [x3, w], { strides: a.ints([-1, 1]) })).toThrow(AttributeError);
     expect(() => runOp(Conv, [x3, w], { strides: a.ints([2 ** 32, 1]) })).toThrow(AttributeError);
@@ -77,12 +90,35 @@ describe('Conv', () => {
 describe('FusedConv', () => {
   it('applies its activation to the convolution', () => {
     const w = filled([1, 1, 2, 2], 1);
-    const attrs = (activation: string, params: number[] = []) => ({ activation: a.string(activation), activation_params: a.floats(params) });
+    const attrs = (activation: string, params: number[] = []) => ({
+      activation: a.string(activation),
+      activation_params: a.floats(params),
+    });
     expect(values(runOp(FusedConv, [x3, w, f([-20])], attrs('Relu'), 1)[0])).toEqual([0, 0, 4, 8]);
     expect(values(runOp(FusedConv, [x3, w, f([-20])], attrs('LeakyRelu', [0.5]), 1)[0])).toEqual([-4, -2, 4, 8]);
     expect(values(runOp(FusedConv, [x3, w], attrs('Clip', [13, 25]), 1)[0])).toEqual([13, 16, 24, 25]);
-    expect(inferOp(FusedConv, [{ type: 'float32', shape: [1, 1, 3, 3] }, { type: 'float32', shape: [1, 1, 2, 2] }], attrs('Tanh'), 1)[0].shape).toEqual([1, 1, 2, 2]);
-    expect(() => inferOp(FusedConv, [{ type: 'float32', shape: [1, 1, 3, 3] }, { type: 'float32', shape: [1, 1, 2, 2] }], attrs('Swish'), 1)).toThrow(AttributeError);
+    expect(
+      inferOp(
+        FusedConv,
+        [
+          { type: 'float32', shape: [1, 1, 3, 3] },
+          { type: 'float32', shape: [1, 1, 2, 2] },
+        ],
+        attrs('Tanh'),
+        1,
+      )[0].shape,
+    ).toEqual([1, 1, 2, 2]);
+    expect(() =>
+      inferOp(
+        FusedConv,
+        [
+          { type: 'float32', shape: [1, 1, 3, 3] },
+          { type: 'float32', shape: [1, 1, 2, 2] },
+        ],
+        attrs('Swish'),
+        1,
+      ),
+    ).toThrow(AttributeError);
   });
 });
 
@@ -91,15 +127,34 @@ describe('ConvTranspose', () => {
   const w = filled([1, 1, 2, 2], 1);
   it('scatters each input through the kernel', () => {
     expect(values(runOp(ConvTranspose, [x, w])[0])).toEqual([1, 3, 2, 4, 10, 6, 3, 7, 4]);
-    expect(values(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]) })[0])).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+    expect(values(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]) })[0])).toEqual([
+      1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4,
+    ]);
     expect(values(runOp(ConvTranspose, [x, w, f([1])], { pads: a.ints([1, 1, 1, 1]) })[0])).toEqual([11]);
   });
   it('sizes the output from output_padding, output_shape or auto_pad', () => {
-    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_padding: a.ints([1, 0]) })[0].dims).toEqual([1, 1, 5, 4]);
-    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_shape: a.ints([3, 4]) })[0].dims).toEqual([1, 1, 3, 4]);
-    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_shape: a.ints([1, 1, 3, 4]) })[0].dims).toEqual([1, 1, 3, 4]);
-    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([3, 3]), auto_pad: a.string('SAME_UPPER') })[0].dims).toEqual([1, 1, 6, 6]);
-    expect(inferOp(ConvTranspose, [{ type: 'float32', shape: ['N', 1, 2, 'W'] }, { type: 'float32', shape: [1, 4, 2, 2] }], { group: a.int(1) })[0].shape).toEqual(['N', 4, 3, 'y_d3']);
+    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_padding: a.ints([1, 0]) })[0].dims).toEqual([
+      1, 1, 5, 4,
+    ]);
+    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_shape: a.ints([3, 4]) })[0].dims).toEqual([
+      1, 1, 3, 4,
+    ]);
+    expect(
+      runOp(ConvTranspose, [x, w], { strides: a.ints([2, 2]), output_shape: a.ints([1, 1, 3, 4]) })[0].dims,
+    ).toEqual([1, 1, 3, 4]);
+    expect(runOp(ConvTranspose, [x, w], { strides: a.ints([3, 3]), auto_pad: a.string('SAME_UPPER') })[0].dims).toEqual(
+      [1, 1, 6, 6],
+    );
+    expect(
+      inferOp(
+        ConvTranspose,
+        [
+          { type: 'float32', shape: ['N', 1, 2, 'W'] },
+          { type: 'float32', shape: [1, 4, 2, 2] },
+        ],
+        { group: a.int(1) },
+      )[0].shape,
+    ).toEqual(['N', 4, 3, 'y_d3']);
   });
   it('refuses bad attributes and channel mismatches', () => {
     expect(() => runOp(ConvTranspose, [x, w], { output_padding: a.ints([1, 1]) })).toThrow(AttributeError);

@@ -10,10 +10,21 @@ import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { applyInPlace, fusedActivation } from './activations.js';
 import { allocOutput, badAttribute, FLOAT, known, sameTypeInputs, shapeError } from './common.js';
-import { columnRanges, geometry3, planeSizes, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
+import {
+  columnRanges,
+  geometry3,
+  planeSizes,
+  readWindow,
+  windowOutputDims,
+  type Geometry3,
+  type Window,
+} from './window.js';
 
 /** X, W and the optional B of Conv and ConvTranspose: float32, one type. */
-export function convInputs<T extends { type: TensorType }>(inputs: readonly (T | undefined)[], ctx: OpContext): [T, T, T | undefined] {
+export function convInputs<T extends { type: TensorType }>(
+  inputs: readonly (T | undefined)[],
+  ctx: OpContext,
+): [T, T, T | undefined] {
   return sameTypeInputs(inputs, ctx, ['X', 'W', 'B'], FLOAT);
 }
 
@@ -22,26 +33,41 @@ export function convInputs<T extends { type: TensorType }>(inputs: readonly (T |
  * must divide both channel counts.
  */
 export function readConvGroup(ctx: OpContext, x: readonly Dim[], w: readonly Dim[]): number {
-  if (x.length < 3 || x.length > 5) throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
-  if (w.length !== x.length) throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
+  if (x.length < 3 || x.length > 5)
+    throw shapeError(ctx, `X must have rank 3 to 5 ([N, C, spatial...]), got [${x.join(', ')}]`, '3..5', x.length);
+  if (w.length !== x.length)
+    throw shapeError(ctx, `W [${w.join(', ')}] must have the rank of X [${x.join(', ')}]`, x.length, w.length);
   const group = attr.int(ctx.node, 'group', 1);
-  if (!Number.isSafeInteger(group) || group < 1 || group > 2 ** 31 - 1) throw badAttribute(ctx.node, 'group', `must be a positive integer, got ${group}`, '>= 1', group);
+  if (!Number.isSafeInteger(group) || group < 1 || group > 2 ** 31 - 1)
+    throw badAttribute(ctx.node, 'group', `must be a positive integer, got ${group}`, '>= 1', group);
   return group;
 }
 
 /** Checks that B is [M] (M undefined when not known). */
 export function checkBias(ctx: OpContext, b: readonly Dim[] | undefined, M: Dim | undefined): void {
-  if (b && (b.length !== 1 || (known(b[0]) && known(M) && b[0] !== M))) throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
+  if (b && (b.length !== 1 || (known(b[0]) && known(M) && b[0] !== M)))
+    throw shapeError(ctx, `B must be [${M}], got [${b.join(', ')}]`, [M], [...b]);
 }
 
 /** Checks X [N, C, ...], W [M, C/group, k...], B [M] and reads the window; returns it with the group. */
-function convSetup(ctx: OpContext, x: readonly Dim[], w: readonly Dim[], b: readonly Dim[] | undefined): { window: Window; group: number } {
+function convSetup(
+  ctx: OpContext,
+  x: readonly Dim[],
+  w: readonly Dim[],
+  b: readonly Dim[] | undefined,
+): { window: Window; group: number } {
   const group = readConvGroup(ctx, x, w);
   const [C, Cg, M] = [x[1], w[1], w[0]];
   if (known(C) && known(Cg) && Cg * group !== C) {
-    throw shapeError(ctx, `X has ${C} channels but W [${w.join(', ')}] with group ${group} expects ${Cg * group}`, Cg * group, C);
+    throw shapeError(
+      ctx,
+      `X has ${C} channels but W [${w.join(', ')}] with group ${group} expects ${Cg * group}`,
+      Cg * group,
+      C,
+    );
   }
-  if (known(M) && M % group !== 0) throw shapeError(ctx, `W's ${M} output channels are not divisible by group ${group}`, `multiple of ${group}`, M);
+  if (known(M) && M % group !== 0)
+    throw shapeError(ctx, `W's ${M} output channels are not divisible by group ${group}`, `multiple of ${group}`, M);
   checkBias(ctx, b, M);
   const window = readWindow(ctx.node, x.length - 2, { weightKernel: w.slice(2), dilations: true });
   return { window, group };
@@ -56,8 +82,25 @@ export function inferConv(inputs: readonly (InferInput | undefined)[], ctx: OpCo
 }
 
 /** The convolution proper, into a zeroed `out` of [N, M, outSize...]. */
-export function convKernel(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, out: Float32Array, N: number, C: number, M: number, group: number, g: Geometry3): void {
-  const { inSize: [ID, IH, IW], outSize: [OD, OH, OW], kernel: [KD, KH, KW], strides: [sd, sh, sw], dilations: [dd, dh, dw], padBegin: [pd, ph, pw] } = g;
+export function convKernel(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  N: number,
+  C: number,
+  M: number,
+  group: number,
+  g: Geometry3,
+): void {
+  const {
+    inSize: [ID, IH, IW],
+    outSize: [OD, OH, OW],
+    kernel: [KD, KH, KW],
+    strides: [sd, sh, sw],
+    dilations: [dd, dh, dw],
+    padBegin: [pd, ph, pw],
+  } = g;
   const Cg = C / group;
   const Mg = M / group;
   const { inPlane, outPlane, kSize } = planeSizes(g);
@@ -106,7 +149,17 @@ export function runConv(inputs: readonly (Tensor | undefined)[], ctx: OpContext)
   const [N, C] = x.dims;
   const M = w.dims[0];
   const out = allocOutput('float32', [N, M, ...geometry.outSize.slice(3 - window.rank)], ctx);
-  convKernel(x.data as Float32Array, w.data as Float32Array, b?.data as Float32Array | undefined, out.data, N, C, M, group, geometry);
+  convKernel(
+    x.data as Float32Array,
+    w.data as Float32Array,
+    b?.data as Float32Array | undefined,
+    out.data,
+    N,
+    C,
+    M,
+    group,
+    geometry,
+  );
   return out;
 }
 

@@ -18,7 +18,10 @@ describe('MatMul', () => {
     const [w] = runOp(MatMul, [A, f([1, 0, -1])]);
     expect([w.dims, values(w)]).toEqual([[2], [-2, -2]]);
     const [batched] = runOp(MatMul, [f([1, 2, 3, 4], [2, 1, 2]), f([1, 1], [2, 1])]);
-    expect([batched.dims, values(batched)]).toEqual([[2, 1, 1], [3, 7]]);
+    expect([batched.dims, values(batched)]).toEqual([
+      [2, 1, 1],
+      [3, 7],
+    ]);
     const [dot] = runOp(MatMul, [f([1, 2]), f([3, 4])]);
     expect([dot.dims, values(dot)]).toEqual([[], [11]]);
   });
@@ -27,22 +30,49 @@ describe('MatMul', () => {
     expect(values(runOp(MatMul, [f([], [2, 0]), f([], [0, 2])])[0])).toEqual([0, 0, 0, 0]);
   });
   it('infers shapes with symbolic dims and refuses mismatches', () => {
-    expect(inferOp(MatMul, [{ type: 'float32', shape: ['B', 1, 'S', 64] }, { type: 'float32', shape: [4, 64, 'T'] }])[0].shape).toEqual(['B', 4, 'S', 'T']);
-    expect(inferOp(MatMul, [{ type: 'float32', shape: [64] }, { type: 'float32', shape: ['K', 8] }])[0].shape).toEqual([8]);
-    expect(() => inferOp(MatMul, [{ type: 'float32', shape: [2, 3] }, { type: 'float32', shape: [4, 5] }])).toThrow(ShapeError);
-    expect(() => inferOp(MatMul, [{ type: 'float32', shape: [2, 2, 3] }, { type: 'float32', shape: [3, 3, 5] }])).toThrow(/do not broadcast/);
-    expect(() => inferOp(MatMul, [{ type: 'float32', shape: [] }, { type: 'float32', shape: [3] }])).toThrow(ShapeError);
+    expect(
+      inferOp(MatMul, [
+        { type: 'float32', shape: ['B', 1, 'S', 64] },
+        { type: 'float32', shape: [4, 64, 'T'] },
+      ])[0].shape,
+    ).toEqual(['B', 4, 'S', 'T']);
+    expect(
+      inferOp(MatMul, [
+        { type: 'float32', shape: [64] },
+        { type: 'float32', shape: ['K', 8] },
+      ])[0].shape,
+    ).toEqual([8]);
+    expect(() =>
+      inferOp(MatMul, [
+        { type: 'float32', shape: [2, 3] },
+        { type: 'float32', shape: [4, 5] },
+      ]),
+    ).toThrow(ShapeError);
+    expect(() =>
+      inferOp(MatMul, [
+        { type: 'float32', shape: [2, 2, 3] },
+        { type: 'float32', shape: [3, 3, 5] },
+      ]),
+    ).toThrow(/do not broadcast/);
+    expect(() =>
+      inferOp(MatMul, [
+        { type: 'float32', shape: [] },
+        { type: 'float32', shape: [3] },
+      ]),
+    ).toThrow(ShapeError);
   });
 });
 
 describe('Gemm', () => {
   const A = f([1, 2, 3, 4], [2, 2]);
   const B = f([1, 0, 2, 1], [2, 2]);
-  it('computes alpha * A\' B\' + beta * C with transposes and C broadcast', () => {
+  it("computes alpha * A' B' + beta * C with transposes and C broadcast", () => {
     expect(values(runOp(Gemm, [A, B])[0])).toEqual([5, 2, 11, 4]);
     expect(values(runOp(Gemm, [A, B], { transA: a.int(1) })[0])).toEqual([7, 3, 10, 4]);
     expect(values(runOp(Gemm, [A, B], { transB: a.int(1) })[0])).toEqual([1, 4, 3, 10]);
-    expect(values(runOp(Gemm, [A, B, f([1, 2])], { alpha: a.float(2), beta: a.float(0.5) })[0])).toEqual([10.5, 5, 22.5, 9]);
+    expect(values(runOp(Gemm, [A, B, f([1, 2])], { alpha: a.float(2), beta: a.float(0.5) })[0])).toEqual([
+      10.5, 5, 22.5, 9,
+    ]);
     expect(values(runOp(Gemm, [A, B, f([1, 2], [2, 1])])[0])).toEqual([6, 3, 13, 6]);
     expect(values(runOp(Gemm, [A, B, f([NaN], [])], { beta: a.float(0) })[0])).toEqual([5, 2, 11, 4]);
   });
@@ -51,6 +81,15 @@ describe('Gemm', () => {
     expect(() => runOp(Gemm, [A, B, f([1, 2, 3])])).toThrow(ShapeError);
     expect(() => runOp(Gemm, [f([1, 2, 3]), B])).toThrow(ShapeError);
     expect(() => runOp(Gemm, [A, B], { transA: a.int(2) })).toThrow(AttributeError);
-    expect(inferOp(Gemm, [{ type: 'float32', shape: ['N', 8] }, { type: 'float32', shape: [4, 8] }], { transB: a.int(1) })[0].shape).toEqual(['N', 4]);
+    expect(
+      inferOp(
+        Gemm,
+        [
+          { type: 'float32', shape: ['N', 8] },
+          { type: 'float32', shape: [4, 8] },
+        ],
+        { transB: a.int(1) },
+      )[0].shape,
+    ).toEqual(['N', 4]);
   });
 });

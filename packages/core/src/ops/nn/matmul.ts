@@ -10,12 +10,17 @@ import { allocOutput, flag, FLOAT, sameTypeInputs, shapeError } from './common.j
 
 /** Throws when two inner dims are both known and differ. */
 function checkInner(ctx: OpContext, k1: Dim, k2: Dim, what: string): void {
-  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) throw shapeError(ctx, `${what}: inner dims differ (${k1} vs ${k2})`, k1, k2);
+  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2)
+    throw shapeError(ctx, `${what}: inner dims differ (${k1} vs ${k2})`, k1, k2);
 }
 
 /** MatMul's output shape, from shapes whose dims may be symbolic. */
 function matmulShape(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]): Dim[] {
-  if (a.length === 0 || b.length === 0) throw shapeError(ctx, `operands must have rank >= 1, got ranks ${a.length} and ${b.length}`, '>= 1', [a.length, b.length]);
+  if (a.length === 0 || b.length === 0)
+    throw shapeError(ctx, `operands must have rank >= 1, got ranks ${a.length} and ${b.length}`, '>= 1', [
+      a.length,
+      b.length,
+    ]);
   const a2 = a.length === 1 ? [1, a[0]] : a;
   const b2 = b.length === 1 ? [b[0], 1] : b;
   checkInner(ctx, a2[a2.length - 1], b2[b2.length - 2], `A [${a.join(', ')}] x B [${b.join(', ')}]`);
@@ -75,8 +80,15 @@ export const MatMul: OpDef = {
 };
 
 /** Gemm's [M, K] and [K, N] after the transposes, from 2-D shapes. */
-function gemmDims(ctx: OpContext, a: readonly Dim[], b: readonly Dim[], transA: boolean, transB: boolean): { M: Dim; K: Dim; N: Dim } {
-  if (a.length !== 2 || b.length !== 2) throw shapeError(ctx, `A and B must be 2-D, got ranks ${a.length} and ${b.length}`, 2, [a.length, b.length]);
+function gemmDims(
+  ctx: OpContext,
+  a: readonly Dim[],
+  b: readonly Dim[],
+  transA: boolean,
+  transB: boolean,
+): { M: Dim; K: Dim; N: Dim } {
+  if (a.length !== 2 || b.length !== 2)
+    throw shapeError(ctx, `A and B must be 2-D, got ranks ${a.length} and ${b.length}`, 2, [a.length, b.length]);
   const [M, K] = transA ? [a[1], a[0]] : [a[0], a[1]];
   const [K2, N] = transB ? [b[1], b[0]] : [b[0], b[1]];
   checkInner(ctx, K, K2, `A' [${M}, ${K}] x B' [${K2}, ${N}]`);
@@ -86,7 +98,15 @@ function gemmDims(ctx: OpContext, a: readonly Dim[], b: readonly Dim[], transA: 
 /** Throws unless C broadcasts onto [M, N] without changing it. */
 function checkGemmC(ctx: OpContext, c: readonly Dim[], M: Dim, N: Dim): void {
   const target = [M, N];
-  const ok = c.length <= 2 && c.every((d, i) => d === 1 || d === target[2 - c.length + i] || typeof d === 'string' || typeof target[2 - c.length + i] === 'string');
+  const ok =
+    c.length <= 2 &&
+    c.every(
+      (d, i) =>
+        d === 1 ||
+        d === target[2 - c.length + i] ||
+        typeof d === 'string' ||
+        typeof target[2 - c.length + i] === 'string',
+    );
   if (!ok) throw shapeError(ctx, `C [${c.join(', ')}] does not broadcast onto [${M}, ${N}]`, target, [...c]);
 }
 

@@ -5,7 +5,20 @@ import { UnsupportedOpError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Dim } from '../../shape.js';
 import type { OpContext, OpDef } from '../op.js';
-import { allocOutput, badAttribute, checkArity, checkSameType, checkType, firstInput, flag, FLOAT, need, nodeLabel, product, shapeError } from './common.js';
+import {
+  allocOutput,
+  badAttribute,
+  checkArity,
+  checkSameType,
+  checkType,
+  firstInput,
+  flag,
+  FLOAT,
+  need,
+  nodeLabel,
+  product,
+  shapeError,
+} from './common.js';
 
 const PARAMS = ['scale', 'B', 'input_mean', 'input_var'] as const;
 
@@ -15,12 +28,15 @@ function checkInferenceMode(ctx: OpContext): void {
     throw badAttribute(ctx.node, 'training_mode', 'is 1, but only inference mode (0) is supported', 0, 1);
   }
   if (ctx.node.outputs.slice(1).some((o) => o !== '')) {
-    throw new UnsupportedOpError(`${nodeLabel(ctx.node)} asks for training outputs (${ctx.node.outputs.slice(1).join(', ')}); only inference mode is supported`, {
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      expected: 1,
-      got: ctx.node.outputs.length,
-    });
+    throw new UnsupportedOpError(
+      `${nodeLabel(ctx.node)} asks for training outputs (${ctx.node.outputs.slice(1).join(', ')}); only inference mode is supported`,
+      {
+        node: ctx.node.name,
+        op: ctx.node.opType,
+        expected: 1,
+        got: ctx.node.outputs.length,
+      },
+    );
   }
 }
 
@@ -31,12 +47,16 @@ function paramShape(ctx: OpContext, x: readonly Dim[]): Dim[] {
 }
 
 function checkParams(ctx: OpContext, x: readonly Dim[], params: readonly (readonly Dim[] | undefined)[]): void {
-  if (x.length < 2) throw shapeError(ctx, `X must have rank >= 2 ([N, C, ...]), got [${x.join(', ')}]`, '>= 2', x.length);
+  if (x.length < 2)
+    throw shapeError(ctx, `X must have rank >= 2 ([N, C, ...]), got [${x.join(', ')}]`, '>= 2', x.length);
   const expected = paramShape(ctx, x);
   params.forEach((p, i) => {
     if (!p) return;
-    const ok = p.length === expected.length && p.every((d, j) => d === expected[j] || typeof d === 'string' || typeof expected[j] === 'string');
-    if (!ok) throw shapeError(ctx, `${PARAMS[i]} must be [${expected.join(', ')}], got [${p.join(', ')}]`, expected, [...p]);
+    const ok =
+      p.length === expected.length &&
+      p.every((d, j) => d === expected[j] || typeof d === 'string' || typeof expected[j] === 'string');
+    if (!ok)
+      throw shapeError(ctx, `${PARAMS[i]} must be [${expected.join(', ')}], got [${p.join(', ')}]`, expected, [...p]);
   });
 }
 
@@ -51,7 +71,12 @@ export const BatchNormalization: OpDef = {
     checkType(ctx, 'X', x.type, FLOAT);
     const params = PARAMS.map((name, i) => need(inputs, i + 1, ctx, name));
     params.forEach((p, i) => checkSameType(ctx, ['X', PARAMS[i]], x.type, p.type));
-    if (x.shape) checkParams(ctx, x.shape, params.map((p) => p.shape));
+    if (x.shape)
+      checkParams(
+        ctx,
+        x.shape,
+        params.map((p) => p.shape),
+      );
     return [{ type: x.type, shape: x.shape }];
   },
   run(inputs, ctx) {
@@ -87,12 +112,19 @@ export const BatchNormalization: OpDef = {
 
 function lrnAttrs(ctx: OpContext): { size: number; alpha: number; beta: number; bias: number } {
   const size = attr.int(ctx.node, 'size');
-  if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31 - 1) throw badAttribute(ctx.node, 'size', `must be a positive integer, got ${size}`, '>= 1', size);
-  return { size, alpha: attr.float(ctx.node, 'alpha', 1e-4), beta: attr.float(ctx.node, 'beta', 0.75), bias: attr.float(ctx.node, 'bias', 1) };
+  if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31 - 1)
+    throw badAttribute(ctx.node, 'size', `must be a positive integer, got ${size}`, '>= 1', size);
+  return {
+    size,
+    alpha: attr.float(ctx.node, 'alpha', 1e-4),
+    beta: attr.float(ctx.node, 'beta', 0.75),
+    bias: attr.float(ctx.node, 'bias', 1),
+  };
 }
 
 function checkLrnRank(ctx: OpContext, x: readonly Dim[]): void {
-  if (x.length < 3) throw shapeError(ctx, `X must have rank >= 3 ([N, C, spatial...]), got [${x.join(', ')}]`, '>= 3', x.length);
+  if (x.length < 3)
+    throw shapeError(ctx, `X must have rank >= 3 ([N, C, spatial...]), got [${x.join(', ')}]`, '>= 3', x.length);
 }
 
 /** LRN: y = x / (bias + alpha / size * sum of x^2 over the size neighbouring channels)^beta. */

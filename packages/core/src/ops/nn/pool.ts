@@ -11,14 +11,22 @@ import { allocOutput, firstInput, flag, FLOAT, nodeLabel, product, shapeError } 
 import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
 
 function checkPoolRank(ctx: OpContext, dims: readonly Dim[], max = 5): void {
-  if (dims.length < 3 || dims.length > max) throw shapeError(ctx, `X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`, `3..${max}`, dims.length);
+  if (dims.length < 3 || dims.length > max)
+    throw shapeError(
+      ctx,
+      `X must have rank 3 to ${max} ([N, C, spatial...]), got [${dims.join(', ')}]`,
+      `3..${max}`,
+      dims.length,
+    );
 }
 
 function poolWindow(ctx: OpContext, rank: number): Window {
   const isMax = ctx.node.opType === 'MaxPool';
-  return readWindow(ctx.node, rank, { ceilMode: ctx.opset >= 10, dilations: isMax ? ctx.opset >= 10 : ctx.opset >= 19 });
+  return readWindow(ctx.node, rank, {
+    ceilMode: ctx.opset >= 10,
+    dilations: isMax ? ctx.opset >= 10 : ctx.opset >= 19,
+  });
 }
-
 
 function inferPool(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
   const x = firstInput(inputs, ctx, 'X', FLOAT);
@@ -30,7 +38,12 @@ function inferPool(inputs: readonly (InferInput | undefined)[], ctx: OpContext):
   }
   if (ctx.node.opType === 'MaxPool') flag(ctx.node, 'storage_order', 0);
   if (ctx.node.opType === 'AveragePool') flag(ctx.node, 'count_include_pad', 0);
-  return wantsIndices(ctx) ? [{ type: x.type, shape }, { type: 'int64', shape }] : [{ type: x.type, shape }];
+  return wantsIndices(ctx)
+    ? [
+        { type: x.type, shape },
+        { type: 'int64', shape },
+      ]
+    : [{ type: x.type, shape }];
 }
 
 /** Whether the node names MaxPool's optional Indices output (an empty name omits it). */
@@ -174,7 +187,13 @@ function runAveragePool(inputs: readonly (Tensor | undefined)[], ctx: OpContext)
 }
 
 export const MaxPool: OpDef = { opType: 'MaxPool', domain: '', sinceVersion: 7, infer: inferPool, run: runMaxPool };
-export const AveragePool: OpDef = { opType: 'AveragePool', domain: '', sinceVersion: 7, infer: inferPool, run: runAveragePool };
+export const AveragePool: OpDef = {
+  opType: 'AveragePool',
+  domain: '',
+  sinceVersion: 7,
+  infer: inferPool,
+  run: runAveragePool,
+};
 
 /** [N, C, 1, ...]: a global pool's output dims. */
 function globalPoolDims<D extends Dim>(x: readonly D[]): (D | 1)[] {
@@ -200,7 +219,11 @@ function globalPool(opType: string, reduce: (data: Float32Array, from: number, t
       const plane = product(x.dims, 2);
       if (plane === 0 && y.size > 0) {
         // Pooling an empty plane has no value (onnxruntime refuses it too): only N and C may be 0.
-        throw new ShapeError(`${nodeLabel(ctx.node)}: spatial dims of X [${x.dims.join(', ')}] must not be 0`, { node: ctx.node.name, op: ctx.node.opType, got: [...x.dims] });
+        throw new ShapeError(`${nodeLabel(ctx.node)}: spatial dims of X [${x.dims.join(', ')}] must not be 0`, {
+          node: ctx.node.name,
+          op: ctx.node.opType,
+          got: [...x.dims],
+        });
       }
       for (let i = 0; i < y.size; i++) y.data[i] = reduce(x.data as Float32Array, i * plane, (i + 1) * plane);
       return [y];

@@ -13,7 +13,10 @@ const x = f([1, 2, 3, 4, 5, 6], [2, 3]);
 describe('ReduceSum, ReduceMean, ReduceMax', () => {
   it('reduce the axes attribute before the input version', () => {
     const [sum] = runOp(ReduceSum, [x], { axes: a.ints([1]) }, 11);
-    expect([sum.dims, values(sum)]).toEqual([[2, 1], [6, 15]]);
+    expect([sum.dims, values(sum)]).toEqual([
+      [2, 1],
+      [6, 15],
+    ]);
     const [mean] = runOp(ReduceMean, [x], { axes: a.ints([0]), keepdims: a.int(0) }, 13);
     expect([mean.dims, values(mean)]).toEqual([[3], [2.5, 3.5, 4.5]]);
     const [max] = runOp(ReduceMax, [x], {}, 13);
@@ -24,7 +27,10 @@ describe('ReduceSum, ReduceMean, ReduceMax', () => {
     expect(values(runOp(ReduceMax, [x, i64([0])], { keepdims: a.int(0) }, 18)[0])).toEqual([4, 5, 6]);
     expect(runOp(ReduceMean, [x], { keepdims: a.int(0) }, 18)[0].dims).toEqual([]);
     const [same] = runOp(ReduceSum, [x, i64([])], { noop_with_empty_axes: a.int(1) }, 13);
-    expect([same.dims, values(same)]).toEqual([[2, 3], [1, 2, 3, 4, 5, 6]]);
+    expect([same.dims, values(same)]).toEqual([
+      [2, 3],
+      [1, 2, 3, 4, 5, 6],
+    ]);
   });
   it('handle integers, NaN and empty reductions', () => {
     expect(values(runOp(ReduceSum, [new Tensor('int32', [2 ** 31 - 1, 1])], {}, 11)[0])).toEqual([-(2 ** 31)]);
@@ -38,7 +44,9 @@ describe('ReduceSum, ReduceMean, ReduceMax', () => {
   });
   it('infer shapes from constant axes, symbolic dims included', () => {
     const X = { type: 'float32' as const, shape: ['N', 3, 'W'] };
-    expect(inferOp(ReduceSum, [X, { type: 'int64', shape: [1], value: i64([2]) }], { keepdims: a.int(0) }, 13)[0].shape).toEqual(['N', 3]);
+    expect(
+      inferOp(ReduceSum, [X, { type: 'int64', shape: [1], value: i64([2]) }], { keepdims: a.int(0) }, 13)[0].shape,
+    ).toEqual(['N', 3]);
     expect(inferOp(ReduceSum, [X, { type: 'int64', shape: [1] }], {}, 13)[0].shape).toBeUndefined();
     expect(inferOp(ReduceMean, [X], { axes: a.ints([1]) }, 13)[0].shape).toEqual(['N', 1, 'W']);
   });

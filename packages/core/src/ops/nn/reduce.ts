@@ -23,7 +23,12 @@ interface ReduceSpec {
 }
 
 /** The reduced axes, or undefined when they are not known (a non-constant axes input). */
-function reducedAxes(spec: ReduceSpec, ctx: OpContext, rank: number, axesInput: InferInput | Tensor | undefined): number[] | undefined {
+function reducedAxes(
+  spec: ReduceSpec,
+  ctx: OpContext,
+  rank: number,
+  axesInput: InferInput | Tensor | undefined,
+): number[] | undefined {
   let axes: number[];
   let noopWhenEmpty = false;
   if (ctx.opset < spec.axesInputSince) {
@@ -40,7 +45,8 @@ function reducedAxes(spec: ReduceSpec, ctx: OpContext, rank: number, axesInput: 
   }
   if (axes.length === 0) return noopWhenEmpty ? [] : Array.from({ length: rank }, (_, i) => i);
   const normalized = axes.map((a) => axisIn(ctx.node, 'axes', a, rank));
-  if (new Set(normalized).size !== normalized.length) throw badAttribute(ctx.node, 'axes', `repeats an axis: [${axes.join(', ')}]`, 'distinct axes', axes);
+  if (new Set(normalized).size !== normalized.length)
+    throw badAttribute(ctx.node, 'axes', `repeats an axis: [${axes.join(', ')}]`, 'distinct axes', axes);
   return normalized;
 }
 
@@ -95,7 +101,13 @@ const add = (acc: number, v: number) => acc + v;
 
 export const ReduceSum = reduceOp({ opType: 'ReduceSum', axesInputSince: 13, init: () => 0, fold: add });
 /** The mean of an empty reduction is 0, as onnxruntime gives (never 0 / 0). */
-export const ReduceMean = reduceOp({ opType: 'ReduceMean', axesInputSince: 18, init: () => 0, fold: add, finish: (acc, count) => (count === 0 ? 0 : acc / count) });
+export const ReduceMean = reduceOp({
+  opType: 'ReduceMean',
+  axesInputSince: 18,
+  init: () => 0,
+  fold: add,
+  finish: (acc, count) => (count === 0 ? 0 : acc / count),
+});
 /** NaN wins, as in numpy; an empty reduction gives the type's lowest value. */
 export const ReduceMax = reduceOp({
   opType: 'ReduceMax',

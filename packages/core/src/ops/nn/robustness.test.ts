@@ -33,7 +33,18 @@ describe('nn ops on hostile inputs', () => {
       fc.property(
         fc.constantFrom(...ops),
         fc.integer({ min: 1, max: 3 }).chain((r) => fc.tuple(fc.constant(r), smallDims(r + 2), smallDims(r + 2))),
-        fc.record({ strides: edgeInt, pads: edgeInt, dilations: edgeInt, group: edgeInt, kernel: edgeInt, ceil: fc.constantFrom(0, 1, 2), outPad: edgeInt }, { requiredKeys: [] }),
+        fc.record(
+          {
+            strides: edgeInt,
+            pads: edgeInt,
+            dilations: edgeInt,
+            group: edgeInt,
+            kernel: edgeInt,
+            ceil: fc.constantFrom(0, 1, 2),
+            outPad: edgeInt,
+          },
+          { requiredKeys: [] },
+        ),
         fc.constantFrom(7, 11, 19),
         (op, [rank, xDims, wDims], attrs, opset) => {
           const attributes: Record<string, Attribute> = {};
@@ -42,7 +53,8 @@ describe('nn ops on hostile inputs', () => {
           if (attrs.pads !== undefined) attributes.pads = a.ints(fill(attrs.pads, 2 * rank));
           if (attrs.dilations !== undefined) attributes.dilations = a.ints(fill(attrs.dilations));
           if (attrs.group !== undefined) attributes.group = a.int(attrs.group);
-          if (attrs.kernel !== undefined || op.opType.endsWith('Pool')) attributes.kernel_shape = a.ints(fill(attrs.kernel ?? 2));
+          if (attrs.kernel !== undefined || op.opType.endsWith('Pool'))
+            attributes.kernel_shape = a.ints(fill(attrs.kernel ?? 2));
           if (attrs.ceil !== undefined) attributes.ceil_mode = a.int(attrs.ceil);
           if (attrs.outPad !== undefined) attributes.output_padding = a.ints(fill(attrs.outPad));
           const inputs = [Tensor.zeros('float32', xDims), Tensor.zeros('float32', wDims)];
@@ -56,9 +68,18 @@ describe('nn ops on hostile inputs', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...nnOps),
-        fc.array(fc.tuple(fc.constantFrom('float32', 'int32', 'int64', 'float16', 'bool') as fc.Arbitrary<Tensor['type']>, fc.integer({ min: 0, max: 4 }).chain(smallDims)), { maxLength: 6 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('float32', 'int32', 'int64', 'float16', 'bool') as fc.Arbitrary<Tensor['type']>,
+            fc.integer({ min: 0, max: 4 }).chain(smallDims),
+          ),
+          { maxLength: 6 },
+        ),
         fc.constantFrom(7, 11, 13, 18, 21),
-        fc.record({ axis: edgeInt, axes: edgeInt, keepdims: edgeInt, transA: edgeInt, size: edgeInt }, { requiredKeys: [] }),
+        fc.record(
+          { axis: edgeInt, axes: edgeInt, keepdims: edgeInt, transA: edgeInt, size: edgeInt },
+          { requiredKeys: [] },
+        ),
         (op, specs, opset, attrs) => {
           const inputs = specs.map(([type, dims]) => Tensor.zeros(type, dims));
           const attributes: Record<string, Attribute> = { activation: a.string('Relu') };

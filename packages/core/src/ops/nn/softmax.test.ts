@@ -14,7 +14,10 @@ describe('Softmax and LogSoftmax', () => {
   const x = f([1, 2, 3, 1, 1, 1], [2, 3]);
   it('normalize along the last axis by default from opset 13', () => {
     close(values(runOp(Softmax, [x])[0]), [...softmax([1, 2, 3]), 1 / 3, 1 / 3, 1 / 3]);
-    close(values(runOp(LogSoftmax, [x])[0]), [...softmax([1, 2, 3]).map(Math.log), ...new Array(3).fill(Math.log(1 / 3))]);
+    close(values(runOp(LogSoftmax, [x])[0]), [
+      ...softmax([1, 2, 3]).map(Math.log),
+      ...new Array(3).fill(Math.log(1 / 3)),
+    ]);
     const [c0, c1, c2] = [softmax([1, 1]), softmax([2, 1]), softmax([3, 1])];
     close(values(runOp(Softmax, [x], { axis: a.int(0) })[0]), [c0[0], c1[0], c2[0], c0[1], c1[1], c2[1]]);
   });
@@ -30,6 +33,8 @@ describe('Softmax and LogSoftmax', () => {
   });
   it('refuse an axis out of range', () => {
     expect(() => runOp(Softmax, [x], { axis: a.int(2) })).toThrow(AttributeError);
-    expect(() => inferOp(LogSoftmax, [{ type: 'float32', shape: [2, 3] }], { axis: a.int(-3) })).toThrow(AttributeError);
+    expect(() => inferOp(LogSoftmax, [{ type: 'float32', shape: [2, 3] }], { axis: a.int(-3) })).toThrow(
+      AttributeError,
+    );
   });
 });

@@ -12,11 +12,23 @@ export function contextFor(op: OpDef, attributes: Record<string, Attribute> = {}
 }
 
 /** Runs `op`'s reference kernel on `inputs`; `outputs` names the node's outputs. */
-export function runOp(op: OpDef, inputs: (Tensor | undefined)[], attributes: Record<string, Attribute> = {}, opset = 17, outputs = ['y']): Tensor[] {
+export function runOp(
+  op: OpDef,
+  inputs: (Tensor | undefined)[],
+  attributes: Record<string, Attribute> = {},
+  opset = 17,
+  outputs = ['y'],
+): Tensor[] {
   return op.run(inputs, contextFor(op, attributes, opset, outputs));
 }
 
 /** Infers `op`'s output types from `inputs`. */
-export function inferOp(op: OpDef, inputs: (InferInput | undefined)[], attributes: Record<string, Attribute> = {}, opset = 17, outputs = ['y']): ValueType[] {
+export function inferOp(
+  op: OpDef,
+  inputs: (InferInput | undefined)[],
+  attributes: Record<string, Attribute> = {},
+  opset = 17,
+  outputs = ['y'],
+): ValueType[] {
   return op.infer(inputs, contextFor(op, attributes, opset, outputs));
 }

@@ -4,7 +4,21 @@ import { a } from '../../ir/attributes.js';
 import { Tensor } from '../../tensor.js';
 import { erf, fusedActivation, sigmoid } from './activations.js';
 import { contextFor, inferOp, runOp } from './testing.js';
-import { Abs, Clip, Erf, Exp, HardSigmoid, HardSwish, LeakyRelu, Log, Neg, Relu, Sigmoid, Sqrt, Tanh } from './unary.js';
+import {
+  Abs,
+  Clip,
+  Erf,
+  Exp,
+  HardSigmoid,
+  HardSwish,
+  LeakyRelu,
+  Log,
+  Neg,
+  Relu,
+  Sigmoid,
+  Sqrt,
+  Tanh,
+} from './unary.js';
 import { FusedConv } from './conv.js';
 
 const f = (values: number[], dims?: number[]) => new Tensor('float32', values, dims);
@@ -21,7 +35,13 @@ describe('activations', () => {
     expect(values(runOp(HardSigmoid, [x])[0])).toEqual([0.1, 0.4, 0.5, 0.6, 1, NaN].map(Math.fround));
     expect(values(runOp(HardSigmoid, [x], { alpha: a.float(1), beta: a.float(0) })[0])).toEqual([0, 0, 0, 0.5, 1, NaN]);
     close(values(runOp(HardSwish, [x], {}, 14)[0]) as number[], [-2 / 6, -0.5 * (5 / 12), 0, 0.5 * (7 / 12), 3]);
-    close(values(runOp(Sigmoid, [x])[0]) as number[], [1 / (1 + Math.exp(2)), 1 / (1 + Math.exp(0.5)), 0.5, 1 / (1 + Math.exp(-0.5)), 1 / (1 + Math.exp(-3))]);
+    close(values(runOp(Sigmoid, [x])[0]) as number[], [
+      1 / (1 + Math.exp(2)),
+      1 / (1 + Math.exp(0.5)),
+      0.5,
+      1 / (1 + Math.exp(-0.5)),
+      1 / (1 + Math.exp(-3)),
+    ]);
     close(values(runOp(Tanh, [x])[0]) as number[], [-2, -0.5, 0, 0.5, 3].map(Math.tanh));
   });
   it('keep sigmoid finite at the extremes and erf accurate', () => {
@@ -39,7 +59,7 @@ describe('activations', () => {
     expect(values(runOp(Sqrt, [f([4, -1, 0])])[0])).toEqual([2, NaN, 0]);
     expect(values(runOp(Exp, [f([0, 1000])])[0])).toEqual([1, Infinity]);
   });
-  it('Neg and Abs take integers, wrapping like two\'s complement', () => {
+  it("Neg and Abs take integers, wrapping like two's complement", () => {
     expect(values(runOp(Neg, [new Tensor('int32', [-(2 ** 31), 5])])[0])).toEqual([-(2 ** 31), -5]);
     expect(values(runOp(Abs, [new Tensor('int64', [-(2n ** 63n), -3n])])[0])).toEqual([-(2n ** 63n), 3n]);
     expect(() => runOp(Relu, [new Tensor('int32', [1])])).toThrow(UnsupportedOpError);
@@ -59,7 +79,10 @@ describe('Clip', () => {
   it('takes optional scalar inputs from opset 11, and min > max gives max', () => {
     expect(values(runOp(Clip, [x, undefined, f([1], [])], {}, 13)[0])).toEqual([-3, -1, 0, 1, 1, NaN]);
     expect(values(runOp(Clip, [x, f([2], []), f([1], [])], {}, 13)[0])).toEqual([1, 1, 1, 1, 1, NaN]);
-    expect(values(runOp(Clip, [new Tensor('int64', [-9n, 9n]), new Tensor('int64', [-2n], [])], {}, 13)[0])).toEqual([-2n, 9n]);
+    expect(values(runOp(Clip, [new Tensor('int64', [-9n, 9n]), new Tensor('int64', [-2n], [])], {}, 13)[0])).toEqual([
+      -2n,
+      9n,
+    ]);
   });
   it('refuses non-scalar bounds, mistyped bounds and inputs before opset 11', () => {
     expect(() => runOp(Clip, [x, f([0, 1])], {}, 13)).toThrow(ShapeError);

@@ -55,7 +55,12 @@ function unaryOp(spec: UnarySpec): OpDef {
 const fixed = (fn: ScalarFn) => () => fn;
 
 export const Relu = unaryOp({ opType: 'Relu', sinceVersion: 7, types: FLOAT, fn: fixed(relu) });
-export const LeakyRelu = unaryOp({ opType: 'LeakyRelu', sinceVersion: 7, types: FLOAT, fn: (ctx) => leakyRelu(attr.float(ctx.node, 'alpha', 0.01)) });
+export const LeakyRelu = unaryOp({
+  opType: 'LeakyRelu',
+  sinceVersion: 7,
+  types: FLOAT,
+  fn: (ctx) => leakyRelu(attr.float(ctx.node, 'alpha', 0.01)),
+});
 export const Sigmoid = unaryOp({ opType: 'Sigmoid', sinceVersion: 7, types: FLOAT, fn: fixed(sigmoid) });
 export const HardSigmoid = unaryOp({
   opType: 'HardSigmoid',
@@ -69,8 +74,20 @@ export const Erf = unaryOp({ opType: 'Erf', sinceVersion: 9, types: FLOAT, fn: f
 export const Exp = unaryOp({ opType: 'Exp', sinceVersion: 7, types: FLOAT, fn: fixed(Math.exp) });
 export const Log = unaryOp({ opType: 'Log', sinceVersion: 7, types: FLOAT, fn: fixed(Math.log) });
 export const Sqrt = unaryOp({ opType: 'Sqrt', sinceVersion: 7, types: FLOAT, fn: fixed(Math.sqrt) });
-export const Neg = unaryOp({ opType: 'Neg', sinceVersion: 7, types: NUMERIC, fn: fixed((x) => -x), big: (x) => BigInt.asIntN(64, -x) });
-export const Abs = unaryOp({ opType: 'Abs', sinceVersion: 7, types: NUMERIC, fn: fixed(Math.abs), big: (x) => BigInt.asIntN(64, x < 0n ? -x : x) });
+export const Neg = unaryOp({
+  opType: 'Neg',
+  sinceVersion: 7,
+  types: NUMERIC,
+  fn: fixed((x) => -x),
+  big: (x) => BigInt.asIntN(64, -x),
+});
+export const Abs = unaryOp({
+  opType: 'Abs',
+  sinceVersion: 7,
+  types: NUMERIC,
+  fn: fixed(Math.abs),
+  big: (x) => BigInt.asIntN(64, x < 0n ? -x : x),
+});
 
 /** onnxruntime's bounds when Clip's min or max is absent: the type's lowest and largest finite values. */
 const LIMITS: Record<string, [number, number]> = {
@@ -102,7 +119,10 @@ export const Clip: OpDef = {
   sinceVersion: 7,
   infer(inputs, ctx) {
     const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : NUMERIC, ctx.opset < 11 ? 1 : 3);
-    for (const [i, name] of [[1, 'min'], [2, 'max']] as const) {
+    for (const [i, name] of [
+      [1, 'min'],
+      [2, 'max'],
+    ] as const) {
       const b = inputs[i];
       if (b) checkSameType(ctx, ['input', name], x.type, b.type);
     }
@@ -113,10 +133,12 @@ export const Clip: OpDef = {
     if (x.type === 'int64') {
       const lo = (boundOf(inputs[1], 'min', x, ctx) as bigint | undefined) ?? INT64_LIMITS[0];
       const hi = (boundOf(inputs[2], 'max', x, ctx) as bigint | undefined) ?? INT64_LIMITS[1];
-      return [mapBigInts(x, ctx, (v) => {
-        const y = v < lo ? lo : v;
-        return y > hi ? hi : y;
-      })];
+      return [
+        mapBigInts(x, ctx, (v) => {
+          const y = v < lo ? lo : v;
+          return y > hi ? hi : y;
+        }),
+      ];
     }
     const [lowest, largest] = LIMITS[x.type];
     let lo: number;

@@ -36,7 +36,12 @@ export interface WindowOptions {
 /** Reads and checks the window attributes: positive strides/dilations/kernel, non-negative pads, sane sizes. */
 export function readWindow(node: Node, rank: number, options: WindowOptions = {}): Window {
   if (rank < 1 || rank > 3) {
-    throw new ShapeError(`${nodeLabel(node)}: takes 1 to 3 spatial axes, got ${rank}`, { node: node.name, op: node.opType, expected: '1..3', got: rank });
+    throw new ShapeError(`${nodeLabel(node)}: takes 1 to 3 spatial axes, got ${rank}`, {
+      node: node.name,
+      op: node.opType,
+      expected: '1..3',
+      got: rank,
+    });
   }
   const ones = new Array<number>(rank).fill(1);
   let kernel: number[];
@@ -44,12 +49,21 @@ export function readWindow(node: Node, rank: number, options: WindowOptions = {}
     kernel = intsInRange(node, 'kernel_shape', [], rank, 1);
     const w = options.weightKernel;
     if (w?.some((d, i) => typeof d === 'number' && d !== kernel[i])) {
-      throw badAttribute(node, 'kernel_shape', `[${kernel.join(', ')}] does not match the weights' [${w.join(', ')}]`, [...w], kernel);
+      throw badAttribute(
+        node,
+        'kernel_shape',
+        `[${kernel.join(', ')}] does not match the weights' [${w.join(', ')}]`,
+        [...w],
+        kernel,
+      );
     }
   } else if (options.weightKernel) {
     const w = options.weightKernel;
     if (!w.every((d): d is number => typeof d === 'number')) {
-      throw new ShapeError(`${nodeLabel(node)}: the kernel size must be known, got weights' spatial dims [${w.join(', ')}]`, { node: node.name, op: node.opType, got: [...w] });
+      throw new ShapeError(
+        `${nodeLabel(node)}: the kernel size must be known, got weights' spatial dims [${w.join(', ')}]`,
+        { node: node.name, op: node.opType, got: [...w] },
+      );
     }
     kernel = [...w];
   } else {
@@ -90,13 +104,16 @@ export function windowAxis(node: Node, w: Window, i: number, size: number): Axis
   const padEnd = w.pads[i + w.rank];
   const span = size + padBegin + padEnd - dk;
   if (span < 0) {
-    throw new ShapeError(`${nodeLabel(node)}: kernel span ${dk} on spatial axis ${i} is larger than the padded input ${size + padBegin + padEnd}`, {
-      node: node.name,
-      op: node.opType,
-      axis: i,
-      expected: `<= ${size + padBegin + padEnd}`,
-      got: dk,
-    });
+    throw new ShapeError(
+      `${nodeLabel(node)}: kernel span ${dk} on spatial axis ${i} is larger than the padded input ${size + padBegin + padEnd}`,
+      {
+        node: node.name,
+        op: node.opType,
+        axis: i,
+        expected: `<= ${size + padBegin + padEnd}`,
+        got: dk,
+      },
+    );
   }
   let out = Math.floor(span / s) + 1;
   if (w.ceilMode) {
@@ -136,21 +153,35 @@ export function planeSizes(g: Geometry3): { inPlane: number; outPlane: number; k
 
 /** The 3-axis geometry of `w` applied to input spatial dims `spatial`. */
 export function geometry3(node: Node, w: Window, spatial: readonly number[]): Geometry3 {
-  return geometry3Of(w, spatial, spatial.map((d, i) => windowAxis(node, w, i, d)));
+  return geometry3Of(
+    w,
+    spatial,
+    spatial.map((d, i) => windowAxis(node, w, i, d)),
+  );
 }
 
 /** The 3-axis geometry of `w` on input spatial dims `spatial`, given each axis' output size and pads. */
 export function geometry3Of(w: Window, spatial: readonly number[], axes: readonly AxisWindow[]): Geometry3 {
   const lead = 3 - w.rank;
-  const pad3 = (values: readonly number[], fill: number) => [...new Array<number>(lead).fill(fill), ...values] as [number, number, number];
+  const pad3 = (values: readonly number[], fill: number) =>
+    [...new Array<number>(lead).fill(fill), ...values] as [number, number, number];
   return {
     inSize: pad3(spatial, 1),
-    outSize: pad3(axes.map((a) => a.out), 1),
+    outSize: pad3(
+      axes.map((a) => a.out),
+      1,
+    ),
     kernel: pad3(w.kernel, 1),
     strides: pad3(w.strides, 1),
     dilations: pad3(w.dilations, 1),
-    padBegin: pad3(axes.map((a) => a.padBegin), 0),
-    padEnd: pad3(axes.map((a) => a.padEnd), 0),
+    padBegin: pad3(
+      axes.map((a) => a.padBegin),
+      0,
+    ),
+    padEnd: pad3(
+      axes.map((a) => a.padEnd),
+      0,
+    ),
   };
 }
 
@@ -158,7 +189,14 @@ export function geometry3Of(w: Window, spatial: readonly number[], axes: readonl
  * For each kernel column kw, the range [lo, hi) of positions p in [0, count) whose partner column
  * p * stride - pad + kw * dilation lies in [0, limit): the inner loops of the convolutions then need no bounds test.
  */
-export function columnRanges(kernel: number, count: number, limit: number, stride: number, pad: number, dilation: number): { lo: Int32Array; hi: Int32Array } {
+export function columnRanges(
+  kernel: number,
+  count: number,
+  limit: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(kernel);
   const hi = new Int32Array(kernel);
   for (let k = 0; k < kernel; k++) {

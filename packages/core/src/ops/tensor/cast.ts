@@ -29,7 +29,10 @@ function targetType(ctx: OpContext): TensorType {
   const to = attr.int(ctx.node, 'to');
   const type = ONNX_TYPE_CODES[to];
   if (type === undefined) {
-    throw attributeError(ctx, 'to', `names data type ${to}, which is not supported`, { expected: Object.values(ONNX_TYPE_CODES), got: to });
+    throw attributeError(ctx, 'to', `names data type ${to}, which is not supported`, {
+      expected: Object.values(ONNX_TYPE_CODES),
+      got: to,
+    });
   }
   return type;
 }

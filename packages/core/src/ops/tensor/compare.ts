@@ -4,7 +4,18 @@
 import { broadcastShapes } from '../../shape.js';
 import { halfToFloat, Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { broadcastOrThrow, broadcastStrides, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, offsetOf, required, typeMismatch } from './util.js';
+import {
+  broadcastOrThrow,
+  broadcastStrides,
+  checkInputCount,
+  checkOutputSize,
+  checkType,
+  elements,
+  forEachIndex,
+  offsetOf,
+  required,
+  typeMismatch,
+} from './util.js';
 
 /** Output type/shape of an elementwise op over inputs that broadcast. */
 function inferBroadcast(ctx: OpContext, inputs: readonly InferInput[], type: TensorType) {
@@ -13,7 +24,12 @@ function inferBroadcast(ctx: OpContext, inputs: readonly InferInput[], type: Ten
 }
 
 /** Applies `fn` to the broadcast elements of `xs`, writing a tensor of `type`. */
-function mapBroadcast(ctx: OpContext, xs: readonly Tensor[], type: TensorType, fn: (values: (number | bigint)[]) => number | bigint): Tensor {
+function mapBroadcast(
+  ctx: OpContext,
+  xs: readonly Tensor[],
+  type: TensorType,
+  fn: (values: (number | bigint)[]) => number | bigint,
+): Tensor {
   broadcastOrThrow(ctx, ...xs.map((x) => x.dims));
   const dims = broadcastShapes(...xs.map((x) => x.dims));
   checkOutputSize(ctx, dims, type);
@@ -69,7 +85,8 @@ function comparison(opType: string, test: (a: number | bigint, b: number | bigin
     run(inputs, ctx) {
       const [a, b] = comparedInputs(ctx, inputs);
       // float16 holds bits: decode before comparing (bit order is not value order, and -0 == +0).
-      const decode = a.type === 'float16' ? (v: number | bigint) => halfToFloat(v as number) : (v: number | bigint) => v;
+      const decode =
+        a.type === 'float16' ? (v: number | bigint) => halfToFloat(v as number) : (v: number | bigint) => v;
       return [mapBroadcast(ctx, [a, b], 'bool', ([x, y]) => (test(decode(x), decode(y)) ? 1 : 0))];
     },
   };

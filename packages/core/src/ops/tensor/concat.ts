@@ -12,7 +12,10 @@ export function axisAttribute(ctx: OpContext, rank: number, name = 'axis', def?:
   const axis = attr.int(ctx.node, name, def);
   const min = ctx.opset >= 11 ? -rank : 0;
   if (!Number.isInteger(axis) || axis < min || axis >= rank) {
-    throw attributeError(ctx, name, `${axis} is out of range [${min}, ${rank - 1}] for rank ${rank}`, { expected: `[${min}, ${rank - 1}]`, got: axis });
+    throw attributeError(ctx, name, `${axis} is out of range [${min}, ${rank - 1}] for rank ${rank}`, {
+      expected: `[${min}, ${rank - 1}]`,
+      got: axis,
+    });
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -33,12 +36,21 @@ function concatDims(ctx: OpContext, shapes: readonly (readonly Dim[])[], axis: n
   const out: Dim[] = [...shapes[0]];
   let sum: number | undefined = 0;
   for (const [k, s] of shapes.entries()) {
-    if (s.length !== rank) throw shapeError(ctx, `input #${k} has rank ${s.length}, input #0 has rank ${rank}`, { input: k, expected: rank, got: s.length });
+    if (s.length !== rank)
+      throw shapeError(ctx, `input #${k} has rank ${s.length}, input #0 has rank ${rank}`, {
+        input: k,
+        expected: rank,
+        got: s.length,
+      });
     for (let i = 0; i < rank; i++) {
       if (i === axis) continue;
       const d = s[i];
       if (typeof d === 'number' && typeof out[i] === 'number' && d !== out[i]) {
-        throw shapeError(ctx, `input #${k} has dim ${d} on axis ${i}, expected ${out[i]} (only axis ${axis} may differ)`, { input: k, axis: i, expected: out[i], got: d });
+        throw shapeError(
+          ctx,
+          `input #${k} has dim ${d} on axis ${i}, expected ${out[i]} (only axis ${axis} may differ)`,
+          { input: k, axis: i, expected: out[i], got: d },
+        );
       }
       if (typeof d === 'number') out[i] = d;
     }
@@ -61,12 +73,25 @@ export const concatOp: OpDef = {
     if (xs.some((x) => x.shape === undefined)) {
       return [{ type: xs[0].type, shape: known.shape.map((d, i) => (i === axis ? freshDim(ctx, i) : d)) }];
     }
-    return [{ type: xs[0].type, shape: concatDims(ctx, xs.map((x) => x.shape as Dim[]), axis) }];
+    return [
+      {
+        type: xs[0].type,
+        shape: concatDims(
+          ctx,
+          xs.map((x) => x.shape as Dim[]),
+          axis,
+        ),
+      },
+    ];
   },
   run(inputs, ctx) {
     const xs = presentInputs(ctx, inputs);
     const axis = axisAttribute(ctx, xs[0].dims.length);
-    const dims = concatDims(ctx, xs.map((x) => x.dims), axis) as number[];
+    const dims = concatDims(
+      ctx,
+      xs.map((x) => x.dims),
+      axis,
+    ) as number[];
     checkOutputSize(ctx, dims, xs[0].type);
     const out = Tensor.zeros(xs[0].type, dims);
     const dst = elements(out);

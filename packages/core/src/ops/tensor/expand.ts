@@ -29,7 +29,8 @@ export const expandOp: OpDef = {
     const shape = required(ctx, inputs, 1, 'shape');
     checkType(ctx, 'shape', shape.type, ['int64']);
     const target = constInts(ctx, shape, 'shape');
-    if (target !== undefined && x.shape !== undefined) return [{ type: x.type, shape: broadcastOrThrow(ctx, x.shape, target) }];
+    if (target !== undefined && x.shape !== undefined)
+      return [{ type: x.type, shape: broadcastOrThrow(ctx, x.shape, target) }];
     const n = shape.shape?.[0];
     if (typeof n !== 'number' || x.shape === undefined) return [{ type: x.type }];
     return [{ type: x.type, shape: freshDims(ctx, Math.max(n, x.shape.length)) }];
@@ -39,9 +40,14 @@ export const expandOp: OpDef = {
     const x = required(ctx, inputs, 0, 'input');
     const shape = required(ctx, inputs, 1, 'shape');
     checkType(ctx, 'shape', shape.type, ['int64']);
-    if (shape.dims.length !== 1) throw shapeError(ctx, `shape must be 1-D, got rank ${shape.dims.length}`, { expected: 1, got: shape.dims.length });
+    if (shape.dims.length !== 1)
+      throw shapeError(ctx, `shape must be 1-D, got rank ${shape.dims.length}`, {
+        expected: 1,
+        got: shape.dims.length,
+      });
     const target = intValues(ctx, shape, 'shape');
-    if (target.some((d) => d < 0)) throw shapeError(ctx, `shape must be non-negative, got [${target.join(', ')}]`, { got: target });
+    if (target.some((d) => d < 0))
+      throw shapeError(ctx, `shape must be non-negative, got [${target.join(', ')}]`, { got: target });
     const dims = broadcastOrThrow(ctx, x.dims, target) as number[];
     checkOutputSize(ctx, dims, x.type);
     const out = Tensor.zeros(x.type, dims);

@@ -35,7 +35,12 @@ export const gatherOp: OpDef = {
     const picks = new Array<number>(indices.size);
     for (let i = 0; i < indices.size; i++) {
       const v = elementAsNumber(indices, i);
-      if (v < -dim || v >= dim) throw shapeError(ctx, `index ${indices.data[i]} is out of range [${-dim}, ${dim - 1}] for axis ${axis}`, { axis, expected: `[${-dim}, ${dim - 1}]`, got: String(indices.data[i]) });
+      if (v < -dim || v >= dim)
+        throw shapeError(ctx, `index ${indices.data[i]} is out of range [${-dim}, ${dim - 1}] for axis ${axis}`, {
+          axis,
+          expected: `[${-dim}, ${dim - 1}]`,
+          got: String(indices.data[i]),
+        });
       picks[i] = v < 0 ? v + dim : v;
     }
     const outer = sizeOf(x.dims.slice(0, axis));

@@ -32,7 +32,10 @@ function checkInference(ctx: OpContext, ratio: Tensor | undefined, training: Ten
   if (ctx.opset < 12) return;
   if (training === undefined || training.size === 0 || training.data[0] === 0) return;
   const r = ratio === undefined ? 0.5 : elementAsNumber(ratio, 0);
-  if (r !== 0) throw attributeError(ctx, 'training_mode', 'is true with a nonzero ratio: random dropout is not supported', { ratio: r });
+  if (r !== 0)
+    throw attributeError(ctx, 'training_mode', 'is true with a nonzero ratio: random dropout is not supported', {
+      ratio: r,
+    });
 }
 
 export const dropoutOp: OpDef = {
@@ -55,7 +58,9 @@ export const dropoutOp: OpDef = {
     const out = [x];
     if (wantsMask(ctx)) {
       const mask = Tensor.zeros(maskType(ctx, x.type), x.dims);
-      (mask.data as { fill(v: number | bigint): unknown }).fill(mask.type === 'int64' ? 1n : mask.type === 'float16' ? 0x3c00 : 1);
+      (mask.data as { fill(v: number | bigint): unknown }).fill(
+        mask.type === 'int64' ? 1n : mask.type === 'float16' ? 0x3c00 : 1,
+      );
       out.push(mask);
     }
     return out;

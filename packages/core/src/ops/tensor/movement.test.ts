@@ -13,18 +13,38 @@ import { transposeOp } from './transpose.js';
 
 const f32 = (data: number[], dims: number[]) => new Tensor('float32', data, dims);
 const i64 = (data: number[] | bigint[]) => new Tensor('int64', data);
-const iota = (dims: number[]) => f32(Array.from({ length: dims.reduce((p, d) => p * d, 1) }, (_, i) => i), dims);
+const iota = (dims: number[]) =>
+  f32(
+    Array.from({ length: dims.reduce((p, d) => p * d, 1) }, (_, i) => i),
+    dims,
+  );
 
 describe('Concat', () => {
   it('joins along a negative axis and skips empty inputs', () => {
-    const [y] = runOp(concatOp, [iota([2, 2]), f32([], [2, 0]), f32([9, 8], [2, 1])], { attributes: { axis: a.int(-1) } });
+    const [y] = runOp(concatOp, [iota([2, 2]), f32([], [2, 0]), f32([9, 8], [2, 1])], {
+      attributes: { axis: a.int(-1) },
+    });
     expect(y.dims).toEqual([2, 3]);
     expect(values(y)).toEqual([0, 1, 9, 2, 3, 8]);
   });
   it('infers symbolic dims and refuses mismatches', () => {
-    const [t] = inferOp(concatOp, [{ type: 'float32', shape: ['N', 2] }, { type: 'float32', shape: ['N', 3] }], { attributes: { axis: a.int(1) } });
+    const [t] = inferOp(
+      concatOp,
+      [
+        { type: 'float32', shape: ['N', 2] },
+        { type: 'float32', shape: ['N', 3] },
+      ],
+      { attributes: { axis: a.int(1) } },
+    );
     expect(t.shape).toEqual(['N', 5]);
-    const [u] = inferOp(concatOp, [{ type: 'float32', shape: ['N', 2] }, { type: 'float32', shape: ['M', 2] }], { attributes: { axis: a.int(0) } });
+    const [u] = inferOp(
+      concatOp,
+      [
+        { type: 'float32', shape: ['N', 2] },
+        { type: 'float32', shape: ['M', 2] },
+      ],
+      { attributes: { axis: a.int(0) } },
+    );
     expect(u.shape).toEqual(['n:0:0', 2]);
     expectCode(() => runOp(concatOp, [iota([2, 2]), iota([3, 3])], { attributes: { axis: a.int(0) } }), 'LM_SHAPE');
     expectCode(() => runOp(concatOp, [iota([2, 2])], { attributes: { axis: a.int(-1) }, opset: 7 }), 'LM_ATTRIBUTE');
@@ -39,17 +59,38 @@ describe('Split', () => {
       [11, [x], { split: a.ints([2, 3]) }],
     ] as const) {
       const ys = runOp(splitOp, inputs, { opset, outputs: 2, attributes });
-      expect(ys.map((y) => y.dims)).toEqual([[2, 2], [3, 2]]);
+      expect(ys.map((y) => y.dims)).toEqual([
+        [2, 2],
+        [3, 2],
+      ]);
       expect(values(ys[1])).toEqual([4, 5, 6, 7, 8, 9]);
     }
   });
   it('splits evenly or into num_outputs chunks with a smaller last', () => {
-    const ys = runOp(splitOp, [iota([2, 5])], { opset: 18, outputs: 3, attributes: { axis: a.int(1), num_outputs: a.int(3) } });
-    expect(ys.map((y) => y.dims)).toEqual([[2, 2], [2, 2], [2, 1]]);
+    const ys = runOp(splitOp, [iota([2, 5])], {
+      opset: 18,
+      outputs: 3,
+      attributes: { axis: a.int(1), num_outputs: a.int(3) },
+    });
+    expect(ys.map((y) => y.dims)).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 1],
+    ]);
     expect(values(ys[2])).toEqual([4, 9]);
     expectCode(() => runOp(splitOp, [iota([5])], { outputs: 2 }), 'LM_SHAPE');
-    const t = inferOp(splitOp, [{ type: 'float32', shape: ['N', 4] }, { type: 'int64', shape: [2] }], { outputs: 2, attributes: { axis: a.int(1) } });
-    expect(t.map((v) => v.shape)).toEqual([['N', 'n:0:1'], ['N', 'n:1:1']]);
+    const t = inferOp(
+      splitOp,
+      [
+        { type: 'float32', shape: ['N', 4] },
+        { type: 'int64', shape: [2] },
+      ],
+      { outputs: 2, attributes: { axis: a.int(1) } },
+    );
+    expect(t.map((v) => v.shape)).toEqual([
+      ['N', 'n:0:1'],
+      ['N', 'n:1:1'],
+    ]);
   });
 });
 
@@ -73,7 +114,9 @@ describe('Slice', () => {
     const x = { type: 'float32' as const, shape: ['N', 10] };
     expect(inferOp(sliceOp, [x, known(i64([0n, 2n])), known(i64([max, -2n]))])[0].shape).toEqual(['N', 6]);
     expect(inferOp(sliceOp, [x, known(i64([1])), known(i64([3]))])[0].shape).toEqual(['n:0:0', 10]);
-    expect(inferOp(sliceOp, [x, { type: 'int64', shape: [1] }, { type: 'int64', shape: [1] }, known(i64([1]))])[0].shape).toEqual(['N', 'n:0:1']);
+    expect(
+      inferOp(sliceOp, [x, { type: 'int64', shape: [1] }, { type: 'int64', shape: [1] }, known(i64([1]))])[0].shape,
+    ).toEqual(['N', 'n:0:1']);
     expectCode(() => runOp(sliceOp, [iota([3]), i64([0]), i64([3]), i64([0]), i64([0])]), 'LM_SHAPE');
   });
 });
@@ -82,16 +125,34 @@ describe('Reshape and Flatten', () => {
   it('copies 0 entries and infers -1', () => {
     const [y] = runOp(reshapeOp, [iota([2, 3, 4]), i64([0, -1])]);
     expect(y.dims).toEqual([2, 12]);
-    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 3, 4] }, known(i64([0, -1]))])[0].shape).toEqual(['N', 12]);
-    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 3, 4] }, known(i64([-1, 4]))])[0].shape).toEqual(['n:0:0', 4]);
-    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 12] }, known(i64([3, -1, 4]))])[0].shape).toEqual([3, 'N', 4]);
-    expect(inferOp(reshapeOp, [{ type: 'float32', shape: [2, 3] }, { type: 'int64', shape: [3] }])[0].shape).toEqual(['n:0:0', 'n:0:1', 'n:0:2']);
+    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 3, 4] }, known(i64([0, -1]))])[0].shape).toEqual([
+      'N',
+      12,
+    ]);
+    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 3, 4] }, known(i64([-1, 4]))])[0].shape).toEqual([
+      'n:0:0',
+      4,
+    ]);
+    expect(inferOp(reshapeOp, [{ type: 'float32', shape: ['N', 12] }, known(i64([3, -1, 4]))])[0].shape).toEqual([
+      3,
+      'N',
+      4,
+    ]);
+    expect(
+      inferOp(reshapeOp, [
+        { type: 'float32', shape: [2, 3] },
+        { type: 'int64', shape: [3] },
+      ])[0].shape,
+    ).toEqual(['n:0:0', 'n:0:1', 'n:0:2']);
     expect(inferOp(reshapeOp, [{ type: 'float32', shape: [2, 3] }, { type: 'int64' }])[0].shape).toBeUndefined();
   });
   it('keeps a literal 0 with allowzero and refuses bad targets', () => {
     const [y] = runOp(reshapeOp, [f32([], [0, 3]), i64([3, 0])], { attributes: { allowzero: a.int(1) } });
     expect(y.dims).toEqual([3, 0]);
-    expectCode(() => runOp(reshapeOp, [iota([2, 3]), i64([0, -1])], { attributes: { allowzero: a.int(1) } }), 'LM_SHAPE');
+    expectCode(
+      () => runOp(reshapeOp, [iota([2, 3]), i64([0, -1])], { attributes: { allowzero: a.int(1) } }),
+      'LM_SHAPE',
+    );
     expectCode(() => runOp(reshapeOp, [iota([2, 3]), i64([-1, -1])]), 'LM_SHAPE');
     expectCode(() => runOp(reshapeOp, [iota([2, 3]), i64([4, -1])]), 'LM_SHAPE');
     expectCode(() => runOp(reshapeOp, [iota([2, 3]), i64([2n ** 32n, 1n])]), 'LM_SHAPE');
@@ -143,7 +204,10 @@ describe('Shape', () => {
     expect(values(runOp(shapeOp, [x])[0])).toEqual([2, 3, 4]);
     expect(values(runOp(shapeOp, [x], { attributes: { start: a.int(-2), end: a.int(10) } })[0])).toEqual([3, 4]);
     expect(values(runOp(shapeOp, [x], { opset: 13, attributes: { start: a.int(1) } })[0])).toEqual([2, 3, 4]);
-    expect(inferOp(shapeOp, [{ type: 'float32', shape: ['N', 3] }], { attributes: { start: a.int(1) } })[0]).toEqual({ type: 'int64', shape: [1] });
+    expect(inferOp(shapeOp, [{ type: 'float32', shape: ['N', 3] }], { attributes: { start: a.int(1) } })[0]).toEqual({
+      type: 'int64',
+      shape: [1],
+    });
   });
   it('folds a static input shape without data', () => {
     const ctx = contextFor(shapeOp, { attributes: { end: a.int(-1) } });
@@ -163,6 +227,11 @@ describe('Gather', () => {
     expect(values(z)).toEqual([8, 9, 10, 11]);
     expectCode(() => runOp(gatherOp, [x, i64([3])]), 'LM_SHAPE');
     expectCode(() => runOp(gatherOp, [x, i64([-4])]), 'LM_SHAPE');
-    expect(inferOp(gatherOp, [{ type: 'float32', shape: ['N', 4] }, { type: 'int64', shape: [2, 5] }])[0].shape).toEqual([2, 5, 4]);
+    expect(
+      inferOp(gatherOp, [
+        { type: 'float32', shape: ['N', 4] },
+        { type: 'int64', shape: [2, 5] },
+      ])[0].shape,
+    ).toEqual([2, 5, 4]);
   });
 });

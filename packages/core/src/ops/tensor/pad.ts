@@ -26,12 +26,20 @@ type Mode = 'constant' | 'reflect' | 'edge' | 'wrap';
 function modeOf(ctx: OpContext): Mode {
   const mode = attr.string(ctx.node, 'mode', 'constant');
   const modes = ctx.opset >= 19 ? ['constant', 'reflect', 'edge', 'wrap'] : ['constant', 'reflect', 'edge'];
-  if (!modes.includes(mode)) throw attributeError(ctx, 'mode', `is '${mode}', expected one of ${modes.join(', ')} at opset ${ctx.opset}`, { expected: modes, got: mode });
+  if (!modes.includes(mode))
+    throw attributeError(ctx, 'mode', `is '${mode}', expected one of ${modes.join(', ')} at opset ${ctx.opset}`, {
+      expected: modes,
+      got: mode,
+    });
   return mode as Mode;
 }
 
 /** Per-axis [begin, end] pads over all axes; undefined at inference when the pads input is unknown. */
-function padsPerAxis(ctx: OpContext, inputs: readonly (InferInput | Tensor | undefined)[], rank: number): [number, number][] | undefined {
+function padsPerAxis(
+  ctx: OpContext,
+  inputs: readonly (InferInput | Tensor | undefined)[],
+  rank: number,
+): [number, number][] | undefined {
   let pads: number[];
   let axes: number[] | undefined;
   if (ctx.opset < 11) pads = attr.ints(ctx.node, 'pads');
@@ -49,9 +57,14 @@ function padsPerAxis(ctx: OpContext, inputs: readonly (InferInput | Tensor | und
     if (a < -rank || a >= rank) throw shapeError(ctx, `axis ${a} is out of range for rank ${rank}`, { axis: a, rank });
     return a < 0 ? a + rank : a;
   });
-  if (new Set(normalized).size !== normalized.length) throw shapeError(ctx, `axes [${axes.join(', ')}] repeat an axis`, { got: axes });
+  if (new Set(normalized).size !== normalized.length)
+    throw shapeError(ctx, `axes [${axes.join(', ')}] repeat an axis`, { got: axes });
   if (pads.length !== 2 * normalized.length) {
-    throw shapeError(ctx, `pads must hold ${2 * normalized.length} values (begin and end per axis), got ${pads.length}`, { expected: 2 * normalized.length, got: pads.length });
+    throw shapeError(
+      ctx,
+      `pads must hold ${2 * normalized.length} values (begin and end per axis), got ${pads.length}`,
+      { expected: 2 * normalized.length, got: pads.length },
+    );
   }
   const out: [number, number][] = Array.from({ length: rank }, () => [0, 0]);
   normalized.forEach((axis, k) => (out[axis] = [pads[k], pads[k + normalized.length]]));
@@ -80,7 +93,8 @@ function source(mode: Mode, j: number, n: number): number {
 function padValue(ctx: OpContext, x: Tensor, given: Tensor | undefined): number | bigint {
   if (ctx.opset < 11) return castElement(attr.float(ctx.node, 'value', 0), 'float32', x.type);
   if (given === undefined || given.size === 0) return x.type === 'int64' ? 0n : 0;
-  if (given.type !== x.type) throw shapeError(ctx, `constant_value must be ${x.type}, got ${given.type}`, { expected: x.type, got: given.type });
+  if (given.type !== x.type)
+    throw shapeError(ctx, `constant_value must be ${x.type}, got ${given.type}`, { expected: x.type, got: given.type });
   return elements(given)[0];
 }
 
@@ -99,7 +113,12 @@ export const padOp: OpDef = {
     const out: Dim[] = shape.map((d, i) => {
       const [begin, end] = pads[i];
       if (typeof d === 'string') return begin + end === 0 ? d : freshDim(ctx, i);
-      if (d + begin + end < 0) throw shapeError(ctx, `pads [${begin}, ${end}] crop axis ${i} of size ${d} below zero`, { axis: i, dim: d, got: [begin, end] });
+      if (d + begin + end < 0)
+        throw shapeError(ctx, `pads [${begin}, ${end}] crop axis ${i} of size ${d} below zero`, {
+          axis: i,
+          dim: d,
+          got: [begin, end],
+        });
       return d + begin + end;
     });
     return [{ type: x.type, shape: out }];
@@ -117,7 +136,12 @@ export const padOp: OpDef = {
       const n = d - lo - Math.max(0, -end);
       const before = Math.max(0, begin);
       const size = n + before + Math.max(0, end);
-      if (n < 0 || size < 0) throw shapeError(ctx, `pads [${begin}, ${end}] crop axis ${i} of size ${d} below zero`, { axis: i, dim: d, got: [begin, end] });
+      if (n < 0 || size < 0)
+        throw shapeError(ctx, `pads [${begin}, ${end}] crop axis ${i} of size ${d} below zero`, {
+          axis: i,
+          dim: d,
+          got: [begin, end],
+        });
       if (n === 0 && size > 0 && mode !== 'constant') {
         throw shapeError(ctx, `cannot ${mode}-pad axis ${i}: it is empty`, { axis: i, mode });
       }

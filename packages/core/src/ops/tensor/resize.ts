@@ -13,7 +13,17 @@ import { stridesOf, type Dim } from '../../shape.js';
 import { floatToHalf, halfToFloat, Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { castElement } from './cast.js';
-import { attributeError, checkInputCount, checkOutputSize, checkType, elements, forEachIndex, freshDim, intValues, shapeError } from './util.js';
+import {
+  attributeError,
+  checkInputCount,
+  checkOutputSize,
+  checkType,
+  elements,
+  forEachIndex,
+  freshDim,
+  intValues,
+  shapeError,
+} from './util.js';
 
 const f = Math.fround;
 
@@ -44,7 +54,11 @@ interface Settings {
 }
 
 function oneOf<T extends string>(ctx: OpContext, name: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw attributeError(ctx, name, `is '${value}', expected one of ${allowed.join(', ')}`, { expected: allowed, got: value });
+  if (!allowed.includes(value as T))
+    throw attributeError(ctx, name, `is '${value}', expected one of ${allowed.join(', ')}`, {
+      expected: allowed,
+      got: value,
+    });
   return value as T;
 }
 
@@ -53,23 +67,44 @@ function settings(ctx: OpContext, rank: number | undefined): Settings {
   const isResize = node.opType === 'Resize';
   const modern = isResize && opset >= 11;
   const mode = oneOf<Mode>(ctx, 'mode', attr.string(node, 'mode', 'nearest'), ['nearest', 'linear', 'cubic']);
-  const coordinateModes: ResizeCoordinateMode[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
+  const coordinateModes: ResizeCoordinateMode[] = [
+    'half_pixel',
+    'pytorch_half_pixel',
+    'align_corners',
+    'asymmetric',
+    'tf_crop_and_resize',
+  ];
   if (opset >= 19) coordinateModes.push('half_pixel_symmetric');
   if (opset < 13) coordinateModes.push('tf_half_pixel_for_nn');
-  const coordinates = modern ? oneOf(ctx, 'coordinate_transformation_mode', attr.string(node, 'coordinate_transformation_mode', 'half_pixel'), coordinateModes) : 'asymmetric';
+  const coordinates = modern
+    ? oneOf(
+        ctx,
+        'coordinate_transformation_mode',
+        attr.string(node, 'coordinate_transformation_mode', 'half_pixel'),
+        coordinateModes,
+      )
+    : 'asymmetric';
   const nearest = modern
-    ? oneOf<ResizeNearestMode>(ctx, 'nearest_mode', attr.string(node, 'nearest_mode', 'round_prefer_floor'), ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'])
+    ? oneOf<ResizeNearestMode>(ctx, 'nearest_mode', attr.string(node, 'nearest_mode', 'round_prefer_floor'), [
+        'round_prefer_floor',
+        'round_prefer_ceil',
+        'floor',
+        'ceil',
+      ])
     : 'simple';
   const excludeOutside = modern && attr.int(node, 'exclude_outside', 0) !== 0;
-  if (excludeOutside && mode !== 'cubic') throw attributeError(ctx, 'exclude_outside', `may be 1 only in cubic mode, mode is ${mode}`, { got: 1 });
+  if (excludeOutside && mode !== 'cubic')
+    throw attributeError(ctx, 'exclude_outside', `may be 1 only in cubic mode, mode is ${mode}`, { got: 1 });
   const v18 = isResize && opset >= 18;
   const antialias = v18 && attr.int(node, 'antialias', 0) !== 0;
   // The ONNX reference and onnxruntime both refuse it: nearest has no filter to stretch.
-  if (antialias && mode === 'nearest') throw attributeError(ctx, 'antialias', 'may be 1 only in linear and cubic modes, mode is nearest', { got: 1 });
+  if (antialias && mode === 'nearest')
+    throw attributeError(ctx, 'antialias', 'may be 1 only in linear and cubic modes, mode is nearest', { got: 1 });
   let axes: number[] | undefined;
   if (v18 && attr.has(node, 'axes') && rank !== undefined) {
     axes = attr.ints(node, 'axes').map((a) => {
-      if (!Number.isInteger(a) || a < -rank || a >= rank) throw attributeError(ctx, 'axes', `value ${a} is out of range for rank ${rank}`, { got: a, rank });
+      if (!Number.isInteger(a) || a < -rank || a >= rank)
+        throw attributeError(ctx, 'axes', `value ${a} is out of range for rank ${rank}`, { got: a, rank });
       return a < 0 ? a + rank : a;
     });
     if (new Set(axes).size !== axes.length) throw attributeError(ctx, 'axes', 'repeats an axis', { got: axes });
@@ -83,13 +118,20 @@ function settings(ctx: OpContext, rank: number | undefined): Settings {
     antialias,
     extrapolation: modern ? attr.float(node, 'extrapolation_value', 0) : 0,
     axes,
-    policy: v18 ? oneOf(ctx, 'keep_aspect_ratio_policy', attr.string(node, 'keep_aspect_ratio_policy', 'stretch'), ['stretch', 'not_larger', 'not_smaller']) : 'stretch',
+    policy: v18
+      ? oneOf(ctx, 'keep_aspect_ratio_policy', attr.string(node, 'keep_aspect_ratio_policy', 'stretch'), [
+          'stretch',
+          'not_larger',
+          'not_smaller',
+        ])
+      : 'stretch',
   };
 }
 
 /** Input positions by opset: [roi, scales, sizes]; -1 where the form has no such input. */
 function inputSlots(ctx: OpContext): { roi: number; scales: number; sizes: number; max: number } {
-  if (ctx.node.opType === 'Upsample') return ctx.opset >= 9 ? { roi: -1, scales: 1, sizes: -1, max: 2 } : { roi: -1, scales: -1, sizes: -1, max: 1 };
+  if (ctx.node.opType === 'Upsample')
+    return ctx.opset >= 9 ? { roi: -1, scales: 1, sizes: -1, max: 2 } : { roi: -1, scales: -1, sizes: -1, max: 1 };
   if (ctx.opset < 11) return { roi: -1, scales: 1, sizes: -1, max: 2 };
   return { roi: 1, scales: 2, sizes: 3, max: 4 };
 }
@@ -99,9 +141,21 @@ function floats(t: Tensor): number[] {
 }
 
 /** Spreads per-`axes` values over all axes (`fill` elsewhere); without axes they must cover the rank. */
-function perAxis(ctx: OpContext, what: string, values: number[], rank: number, axes: number[] | undefined, fill: number): number[] {
+function perAxis(
+  ctx: OpContext,
+  what: string,
+  values: number[],
+  rank: number,
+  axes: number[] | undefined,
+  fill: number,
+): number[] {
   const count = axes?.length ?? rank;
-  if (values.length !== count) throw shapeError(ctx, `${what} must hold ${count} values, got ${values.length}`, { input: what, expected: count, got: values.length });
+  if (values.length !== count)
+    throw shapeError(ctx, `${what} must hold ${count} values, got ${values.length}`, {
+      input: what,
+      expected: count,
+      got: values.length,
+    });
   if (axes === undefined) return values;
   const out = new Array<number>(rank).fill(fill);
   axes.forEach((axis, k) => (out[axis] = values[k]));
@@ -109,29 +163,40 @@ function perAxis(ctx: OpContext, what: string, values: number[], rank: number, a
 }
 
 /** Output dims and the float32 scale of every axis, from scales or sizes (and the aspect policy). */
-function outputPlan(ctx: OpContext, s: Settings, inDims: readonly number[], scalesIn: Tensor | undefined, sizesIn: Tensor | undefined) {
+function outputPlan(
+  ctx: OpContext,
+  s: Settings,
+  inDims: readonly number[],
+  scalesIn: Tensor | undefined,
+  sizesIn: Tensor | undefined,
+) {
   const rank = inDims.length;
   const hasScales = scalesIn !== undefined && scalesIn.size > 0;
   const hasSizes = sizesIn !== undefined && sizesIn.size > 0;
-  if (hasScales === hasSizes) throw shapeError(ctx, `exactly one of 'scales' and 'sizes' must be given, got ${hasScales ? 'both' : 'neither'}`);
+  if (hasScales === hasSizes)
+    throw shapeError(ctx, `exactly one of 'scales' and 'sizes' must be given, got ${hasScales ? 'both' : 'neither'}`);
   if (hasScales) {
     checkType(ctx, 'scales', scalesIn.type, ['float32']);
     const scales = perAxis(ctx, 'scales', floats(scalesIn), rank, s.axes, 1).map(f);
     const min = ctx.node.opType === 'Upsample' ? 1 : 0;
     scales.forEach((v, i) => {
-      if (!(v > min || (min === 1 && v === 1))) throw shapeError(ctx, `scale ${v} of axis ${i} must be ${min === 1 ? '>= 1' : '> 0'}`, { axis: i, got: v });
+      if (!(v > min || (min === 1 && v === 1)))
+        throw shapeError(ctx, `scale ${v} of axis ${i} must be ${min === 1 ? '>= 1' : '> 0'}`, { axis: i, got: v });
     });
     return { dims: scales.map((v, i) => Math.trunc(f(v * inDims[i]))), scales };
   }
-  const sizes = perAxis(ctx, 'sizes', intValues(ctx, sizesIn as Tensor, 'sizes'), rank, s.axes, -1).map((v, i) => (v === -1 ? inDims[i] : v));
+  const sizes = perAxis(ctx, 'sizes', intValues(ctx, sizesIn as Tensor, 'sizes'), rank, s.axes, -1).map((v, i) =>
+    v === -1 ? inDims[i] : v,
+  );
   const dims = sizes.map((v, i) => {
     if (v < 0) throw shapeError(ctx, `size ${v} of axis ${i} is negative`, { axis: i, got: v });
-    if (inDims[i] === 0 && v !== 0) throw shapeError(ctx, `axis ${i} is empty and cannot be resized to ${v}`, { axis: i, got: v });
+    if (inDims[i] === 0 && v !== 0)
+      throw shapeError(ctx, `axis ${i} is empty and cannot be resized to ${v}`, { axis: i, got: v });
     return v;
   });
   const scales = dims.map((v, i) => (inDims[i] === 0 ? 1 : f(v / inDims[i])));
   if (s.policy === 'stretch') return { dims, scales };
-  const chosen = (s.axes ?? inDims.map((_, i) => i));
+  const chosen = s.axes ?? inDims.map((_, i) => i);
   const pick = s.policy === 'not_larger' ? Math.min : Math.max;
   const scale = pick(...chosen.map((i) => scales[i]));
   return {
@@ -145,7 +210,15 @@ function outputPlan(ctx: OpContext, s: Settings, inDims: readonly number[], scal
  * `scale`, in float32 step by step as onnxruntime computes it (so that nearest picks agree at exact
  * halves). `roiStart` and `roiEnd` (ONNX's default region: 0 to 1) matter only for tf_crop_and_resize.
  */
-export function resizeInputCoordinate(mode: ResizeCoordinateMode, x: number, scale: number, outLen: number, inLen: number, roiStart = 0, roiEnd = 1): number {
+export function resizeInputCoordinate(
+  mode: ResizeCoordinateMode,
+  x: number,
+  scale: number,
+  outLen: number,
+  inLen: number,
+  roiStart = 0,
+  roiEnd = 1,
+): number {
   switch (mode) {
     case 'asymmetric':
       return f(x / scale);
@@ -236,7 +309,14 @@ function antialiasTaps(s: Settings, x: number, scale: number, inLen: number): Ta
 }
 
 /** The taps of every output coordinate of one axis; null entries take the extrapolation value. */
-function axisTaps(s: Settings, scale: number, outLen: number, inLen: number, roiStart: number, roiEnd: number): (Taps | null)[] {
+function axisTaps(
+  s: Settings,
+  scale: number,
+  outLen: number,
+  inLen: number,
+  roiStart: number,
+  roiEnd: number,
+): (Taps | null)[] {
   const out: (Taps | null)[] = [];
   const last = inLen - 1;
   const clamp = (i: number) => Math.min(Math.max(i, 0), last);
@@ -258,7 +338,9 @@ function axisTaps(s: Settings, scale: number, outLen: number, inLen: number, roi
       const v = f(Math.min(Math.max(x, 0), last));
       const x1 = Math.min(Math.trunc(v), last);
       const x2 = Math.min(x1 + 1, last);
-      out.push(x1 === x2 ? { index: [x1], weight: [1] } : { index: [x1, x2], weight: [Math.abs(v - x2), Math.abs(v - x1)] });
+      out.push(
+        x1 === x2 ? { index: [x1], weight: [1] } : { index: [x1, x2], weight: [Math.abs(v - x2), Math.abs(v - x1)] },
+      );
     } else {
       const base = Math.floor(x);
       const index = [base - 1, base, base + 1, base + 2];
@@ -298,7 +380,10 @@ function resizeRun(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Ten
   if (s.coordinates === 'tf_crop_and_resize' && roiIn !== undefined && roiIn.size > 0) {
     const values = floats(roiIn).map(f);
     const half = values.length / 2;
-    roi = [...perAxis(ctx, 'roi starts', values.slice(0, half), rank, s.axes, 0), ...perAxis(ctx, 'roi ends', values.slice(half), rank, s.axes, 1)];
+    roi = [
+      ...perAxis(ctx, 'roi starts', values.slice(0, half), rank, s.axes, 0),
+      ...perAxis(ctx, 'roi ends', values.slice(half), rank, s.axes, 1),
+    ];
   }
   const taps = x.dims.map((d, i) => axisTaps(s, plan.scales[i], plan.dims[i], d, roi[i], roi[rank + i]));
 
@@ -321,15 +406,18 @@ function resizeRun(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Ten
       return;
     }
     let sum = 0;
-    forEachIndex(axisTapList.map((t) => t.index.length), (k) => {
-      let offset = 0;
-      let weight = 1;
-      for (let axis = 0; axis < k.length; axis++) {
-        offset += axisTapList[axis].index[k[axis]] * strides[axis];
-        weight *= axisTapList[axis].weight[k[axis]];
-      }
-      sum += weight * read(offset);
-    });
+    forEachIndex(
+      axisTapList.map((t) => t.index.length),
+      (k) => {
+        let offset = 0;
+        let weight = 1;
+        for (let axis = 0; axis < k.length; axis++) {
+          offset += axisTapList[axis].index[k[axis]] * strides[axis];
+          weight *= axisTapList[axis].weight[k[axis]];
+        }
+        sum += weight * read(offset);
+      },
+    );
     dst[flat] = storeFloat(x.type, sum);
   });
   return out;
@@ -343,7 +431,10 @@ function resizeInfer(inputs: readonly (InferInput | undefined)[], ctx: OpContext
   const s = settings(ctx, x.shape?.length);
   if (x.shape === undefined) return [{ type: x.type }];
   const shape = x.shape;
-  const scalesIn = slots.scales >= 0 ? inputs[slots.scales] : { type: 'float32' as const, value: new Tensor('float32', attr.floats(ctx.node, 'scales')) };
+  const scalesIn =
+    slots.scales >= 0
+      ? inputs[slots.scales]
+      : { type: 'float32' as const, value: new Tensor('float32', attr.floats(ctx.node, 'scales')) };
   const sizesIn = slots.sizes >= 0 ? inputs[slots.sizes] : undefined;
   const fresh = (): Dim[] => shape.map((d, i) => (s.axes && !s.axes.includes(i) ? d : freshDim(ctx, i)));
   const known = (v: InferInput | undefined) => v === undefined || v.value !== undefined;
@@ -353,7 +444,14 @@ function resizeInfer(inputs: readonly (InferInput | undefined)[], ctx: OpContext
   // A symbolic input dim scales to an unknown dim unless its scale is 1 (or sizes fix it).
   const bySizes = sizesIn?.value !== undefined && sizesIn.value.size > 0 && s.policy === 'stretch';
   const untouched = (i: number) => (s.axes !== undefined && !s.axes.includes(i)) || (!bySizes && plan.scales[i] === 1);
-  return [{ type: x.type, shape: shape.map((d, i) => (untouched(i) ? d : typeof d === 'number' || bySizes ? plan.dims[i] : freshDim(ctx, i))) }];
+  return [
+    {
+      type: x.type,
+      shape: shape.map((d, i) =>
+        untouched(i) ? d : typeof d === 'number' || bySizes ? plan.dims[i] : freshDim(ctx, i),
+      ),
+    },
+  ];
 }
 
 export const resizeOp: OpDef = {

@@ -18,7 +18,11 @@ function window(ctx: OpContext, rank: number): [number, number] {
 
 function shapeTensor(ctx: OpContext, dims: readonly number[]): Tensor<'int64'> {
   const [start, end] = window(ctx, dims.length);
-  return new Tensor('int64', BigInt64Array.from(dims.slice(start, end), (d) => BigInt(d)), [end - start]);
+  return new Tensor(
+    'int64',
+    BigInt64Array.from(dims.slice(start, end), (d) => BigInt(d)),
+    [end - start],
+  );
 }
 
 /**

@@ -6,7 +6,17 @@ import { attr } from '../../ir/attributes.js';
 import { stridesOf, type Dim } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
-import { checkInputCount, checkOutputSize, constInts, elements, forEachIndex, freshDim, intValues, required, shapeError } from './util.js';
+import {
+  checkInputCount,
+  checkOutputSize,
+  constInts,
+  elements,
+  forEachIndex,
+  freshDim,
+  intValues,
+  required,
+  shapeError,
+} from './util.js';
 
 interface SliceParams {
   starts: number[];
@@ -23,7 +33,11 @@ interface AxisRange {
 }
 
 /** The raw parameters; undefined at inference when an input is not a known constant. */
-function params(ctx: OpContext, inputs: readonly (InferInput | Tensor | undefined)[], rank: number): SliceParams | undefined {
+function params(
+  ctx: OpContext,
+  inputs: readonly (InferInput | Tensor | undefined)[],
+  rank: number,
+): SliceParams | undefined {
   let starts: number[] | undefined;
   let ends: number[] | undefined;
   let axes: number[] | undefined;
@@ -54,7 +68,8 @@ function params(ctx: OpContext, inputs: readonly (InferInput | Tensor | undefine
     if (a < -rank || a >= rank) throw shapeError(ctx, `axis ${a} is out of range for rank ${rank}`, { axis: a, rank });
     return a < 0 ? a + rank : a;
   });
-  if (new Set(normalized).size !== normalized.length) throw shapeError(ctx, `axes [${axes.join(', ')}] repeat an axis`, { got: [...axes] });
+  if (new Set(normalized).size !== normalized.length)
+    throw shapeError(ctx, `axes [${axes.join(', ')}] repeat an axis`, { got: [...axes] });
   if (steps.includes(0)) throw shapeError(ctx, 'steps may not be 0', { got: [...steps] });
   return { starts, ends, axes: normalized, steps };
 }
@@ -70,7 +85,8 @@ function axisRange(dim: number, start: number, end: number, step: number): AxisR
 }
 
 /** True when a slice keeps a whole axis whatever its size (start 0, end INT64_MAX-like, step 1). */
-const keepsWholeAxis = (start: number, end: number, step: number) => step === 1 && start === 0 && end >= Number.MAX_SAFE_INTEGER;
+const keepsWholeAxis = (start: number, end: number, step: number) =>
+  step === 1 && start === 0 && end >= Number.MAX_SAFE_INTEGER;
 
 export const sliceOp: OpDef = {
   opType: 'Slice',
@@ -85,7 +101,12 @@ export const sliceOp: OpDef = {
     if (p === undefined) {
       const axes = ctx.opset >= 10 ? constInts(ctx, inputs[3], 'axes') : undefined;
       const sliced = axes?.map((a) => (a < 0 ? a + shape.length : a));
-      return [{ type: x.type, shape: shape.map((d, i) => (sliced === undefined || sliced.includes(i) ? freshDim(ctx, i) : d)) }];
+      return [
+        {
+          type: x.type,
+          shape: shape.map((d, i) => (sliced === undefined || sliced.includes(i) ? freshDim(ctx, i) : d)),
+        },
+      ];
     }
     const out: Dim[] = [...shape];
     p.axes.forEach((axis, k) => {

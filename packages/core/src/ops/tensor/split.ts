@@ -7,7 +7,16 @@ import { sizeOf, type Dim } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { axisAttribute } from './concat.js';
-import { attributeError, checkInputCount, constInts, elements, freshDim, intValues, required, shapeError } from './util.js';
+import {
+  attributeError,
+  checkInputCount,
+  constInts,
+  elements,
+  freshDim,
+  intValues,
+  required,
+  shapeError,
+} from './util.js';
 
 /** Explicit split sizes when given (undefined: derive them; null: an input not known at inference). */
 function explicitSizes(ctx: OpContext, input: InferInput | Tensor | undefined): number[] | undefined | null {
@@ -22,18 +31,27 @@ function splitSizes(ctx: OpContext, dim: number, explicit: number[] | undefined)
   if (explicit !== undefined) {
     const total = explicit.reduce((s, v) => s + v, 0);
     if (explicit.length !== n || explicit.some((v) => v < 0) || total !== dim) {
-      throw shapeError(ctx, `split [${explicit.join(', ')}] must hold ${n} non-negative sizes summing to ${dim}`, { expected: { outputs: n, sum: dim }, got: [...explicit] });
+      throw shapeError(ctx, `split [${explicit.join(', ')}] must hold ${n} non-negative sizes summing to ${dim}`, {
+        expected: { outputs: n, sum: dim },
+        got: [...explicit],
+      });
     }
     return explicit;
   }
   if (ctx.opset >= 18 && attr.has(ctx.node, 'num_outputs')) {
     const count = attr.int(ctx.node, 'num_outputs');
-    if (count !== n || count < 1) throw attributeError(ctx, 'num_outputs', `is ${count} but the node has ${n} outputs`, { expected: n, got: count });
+    if (count !== n || count < 1)
+      throw attributeError(ctx, 'num_outputs', `is ${count} but the node has ${n} outputs`, {
+        expected: n,
+        got: count,
+      });
     const chunk = Math.ceil(dim / count);
-    if (chunk * (count - 1) > dim) throw shapeError(ctx, `cannot split ${dim} into ${count} chunks of ${chunk}`, { dim, num_outputs: count });
+    if (chunk * (count - 1) > dim)
+      throw shapeError(ctx, `cannot split ${dim} into ${count} chunks of ${chunk}`, { dim, num_outputs: count });
     return Array.from({ length: count }, (_, i) => (i < count - 1 ? chunk : dim - chunk * (count - 1)));
   }
-  if (dim % n !== 0) throw shapeError(ctx, `axis size ${dim} does not split evenly into ${n} outputs`, { dim, outputs: n });
+  if (dim % n !== 0)
+    throw shapeError(ctx, `axis size ${dim} does not split evenly into ${n} outputs`, { dim, outputs: n });
   return new Array<number>(n).fill(dim / n);
 }
 
@@ -51,8 +69,17 @@ export const splitOp: OpDef = {
     const axis = axisAttribute(ctx, shape.length, 'axis', 0);
     const dim = shape[axis];
     const sizes: Dim[] | undefined =
-      explicit === null ? undefined : typeof dim === 'number' ? splitSizes(ctx, dim, explicit) : explicit?.length === n ? explicit : undefined;
-    return Array.from({ length: n }, (_, k) => ({ type: x.type, shape: shape.map((d, i) => (i === axis ? (sizes?.[k] ?? freshDim(ctx, i, k)) : d)) }));
+      explicit === null
+        ? undefined
+        : typeof dim === 'number'
+          ? splitSizes(ctx, dim, explicit)
+          : explicit?.length === n
+            ? explicit
+            : undefined;
+    return Array.from({ length: n }, (_, k) => ({
+      type: x.type,
+      shape: shape.map((d, i) => (i === axis ? (sizes?.[k] ?? freshDim(ctx, i, k)) : d)),
+    }));
   },
   run(inputs, ctx) {
     checkInputCount(ctx, inputs, 1, ctx.opset >= 13 ? 2 : 1);

@@ -12,7 +12,8 @@ type AxesSource = { known: true; axes: number[] | undefined } | { known: false; 
 
 /** The axes from the attribute or the input; at inference an unknown input says only how many axes it holds. */
 function axesOf(ctx: OpContext, input: InferInput | Tensor | undefined): AxesSource {
-  if (ctx.opset < 13) return { known: true, axes: attr.has(ctx.node, 'axes') ? attr.ints(ctx.node, 'axes') : undefined };
+  if (ctx.opset < 13)
+    return { known: true, axes: attr.has(ctx.node, 'axes') ? attr.ints(ctx.node, 'axes') : undefined };
   if (input === undefined) return { known: true, axes: undefined };
   if ('dims' in input) return { known: true, axes: intValues(ctx, input, 'axes') };
   const axes = constInts(ctx, input, 'axes');
@@ -23,10 +24,15 @@ function axesOf(ctx: OpContext, input: InferInput | Tensor | undefined): AxesSou
 
 function normalizeAll(ctx: OpContext, axes: readonly number[], rank: number): number[] {
   const out = axes.map((a) => {
-    if (!Number.isInteger(a) || a < -rank || a >= rank) throw attributeError(ctx, 'axes', `value ${a} is out of range for rank ${rank}`, { expected: `[${-rank}, ${rank - 1}]`, got: a });
+    if (!Number.isInteger(a) || a < -rank || a >= rank)
+      throw attributeError(ctx, 'axes', `value ${a} is out of range for rank ${rank}`, {
+        expected: `[${-rank}, ${rank - 1}]`,
+        got: a,
+      });
     return normalizeAxis(a, rank);
   });
-  if (new Set(out).size !== out.length) throw attributeError(ctx, 'axes', `holds duplicates: [${axes.join(', ')}]`, { got: [...axes] });
+  if (new Set(out).size !== out.length)
+    throw attributeError(ctx, 'axes', `holds duplicates: [${axes.join(', ')}]`, { got: [...axes] });
   return out;
 }
 
@@ -39,7 +45,11 @@ function squeezeDims(ctx: OpContext, dims: readonly Dim[], axes: number[] | unde
   const drop = normalizeAll(ctx, axes, dims.length);
   for (const a of drop) {
     if (typeof dims[a] === 'number' && dims[a] !== 1) {
-      throw shapeError(ctx, `cannot squeeze axis ${a} of size ${dims[a]} (input [${dims.join(', ')}])`, { axis: a, expected: 1, got: dims[a] });
+      throw shapeError(ctx, `cannot squeeze axis ${a} of size ${dims[a]} (input [${dims.join(', ')}])`, {
+        axis: a,
+        expected: 1,
+        got: dims[a],
+      });
     }
   }
   return dims.filter((_, i) => !drop.includes(i));
@@ -65,7 +75,10 @@ export const squeezeOp: OpDef = {
     const x = required(ctx, inputs, 0, 'data');
     const source = axesOf(ctx, inputs[1]);
     if (x.shape === undefined) return [{ type: x.type }];
-    if (!source.known) return [{ type: x.type, shape: source.count === undefined ? undefined : freshDims(ctx, x.shape.length - source.count) }];
+    if (!source.known)
+      return [
+        { type: x.type, shape: source.count === undefined ? undefined : freshDims(ctx, x.shape.length - source.count) },
+      ];
     return [{ type: x.type, shape: squeezeDims(ctx, x.shape, source.axes) }];
   },
   run(inputs, ctx) {
@@ -78,7 +91,9 @@ export const squeezeOp: OpDef = {
 
 function requiredAxes(ctx: OpContext, source: AxesSource): AxesSource {
   if (source.known && source.axes === undefined) {
-    throw ctx.opset < 13 ? attributeError(ctx, 'axes', 'is required') : shapeError(ctx, "input 'axes' (#1) is required", { input: 'axes' });
+    throw ctx.opset < 13
+      ? attributeError(ctx, 'axes', 'is required')
+      : shapeError(ctx, "input 'axes' (#1) is required", { input: 'axes' });
   }
   return source;
 }
@@ -92,7 +107,10 @@ export const unsqueezeOp: OpDef = {
     const x = required(ctx, inputs, 0, 'data');
     const source = requiredAxes(ctx, axesOf(ctx, inputs[1]));
     if (x.shape === undefined) return [{ type: x.type }];
-    if (!source.known) return [{ type: x.type, shape: source.count === undefined ? undefined : freshDims(ctx, x.shape.length + source.count) }];
+    if (!source.known)
+      return [
+        { type: x.type, shape: source.count === undefined ? undefined : freshDims(ctx, x.shape.length + source.count) },
+      ];
     return [{ type: x.type, shape: unsqueezeDims(ctx, x.shape, source.axes as number[]) }];
   },
   run(inputs, ctx) {

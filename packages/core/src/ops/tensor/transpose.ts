@@ -12,7 +12,10 @@ function permutation(ctx: OpContext, rank: number): number[] {
   const perm = attr.ints(ctx.node, 'perm', reversed);
   const seen = new Set(perm);
   if (perm.length !== rank || seen.size !== rank || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= rank)) {
-    throw attributeError(ctx, 'perm', `must be a permutation of 0..${rank - 1}, got [${perm.join(', ')}]`, { expected: rank, got: [...perm] });
+    throw attributeError(ctx, 'perm', `must be a permutation of 0..${rank - 1}, got [${perm.join(', ')}]`, {
+      expected: rank,
+      got: [...perm],
+    });
   }
   return perm;
 }

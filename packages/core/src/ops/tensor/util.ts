@@ -2,7 +2,14 @@
  * Helpers shared by the tensor op definitions: node-named errors, input checks, constant reading,
  * fresh symbolic dims, the allocation limit and generic element access.
  */
-import { AttributeError, GraphError, ResourceLimitError, ShapeError, UnsupportedOpError, type ErrorDetails } from '../../errors.js';
+import {
+  AttributeError,
+  GraphError,
+  ResourceLimitError,
+  ShapeError,
+  UnsupportedOpError,
+  type ErrorDetails,
+} from '../../errors.js';
 import { broadcastDims, stridesOf, type Dim } from '../../shape.js';
 import { bytesPerElement, elementAsNumber, type Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext } from '../op.js';
@@ -20,18 +27,37 @@ export function shapeError(ctx: OpContext, message: string, details: ErrorDetail
   return new ShapeError(`${where(ctx)}: ${message}`, facts(ctx, details));
 }
 
-export function attributeError(ctx: OpContext, attribute: string, message: string, details: ErrorDetails = {}): AttributeError {
-  return new AttributeError(`${where(ctx)}: attribute '${attribute}' ${message}`, facts(ctx, { attribute, ...details }));
+export function attributeError(
+  ctx: OpContext,
+  attribute: string,
+  message: string,
+  details: ErrorDetails = {},
+): AttributeError {
+  return new AttributeError(
+    `${where(ctx)}: attribute '${attribute}' ${message}`,
+    facts(ctx, { attribute, ...details }),
+  );
 }
 
 /** An input of an element type this op does not take: unsupported, as in the nn ops' checkType. */
-export function unsupportedType(ctx: OpContext, input: string, expected: readonly TensorType[], got: TensorType): UnsupportedOpError {
-  return new UnsupportedOpError(`${where(ctx)}: input '${input}' must be ${expected.join(' or ')}, got ${got}`, facts(ctx, { input, expected: [...expected], got }));
+export function unsupportedType(
+  ctx: OpContext,
+  input: string,
+  expected: readonly TensorType[],
+  got: TensorType,
+): UnsupportedOpError {
+  return new UnsupportedOpError(
+    `${where(ctx)}: input '${input}' must be ${expected.join(' or ')}, got ${got}`,
+    facts(ctx, { input, expected: [...expected], got }),
+  );
 }
 
 /** Two inputs that ONNX ties to one type variable disagree: the graph is malformed. */
 export function typeMismatch(ctx: OpContext, input: string, expected: string, got: string): GraphError {
-  return new GraphError(`${where(ctx)}: input '${input}' must have the type ${expected} of the inputs it goes with, got ${got}`, facts(ctx, { input, expected, got }));
+  return new GraphError(
+    `${where(ctx)}: input '${input}' must have the type ${expected} of the inputs it goes with, got ${got}`,
+    facts(ctx, { input, expected, got }),
+  );
 }
 
 /** Checks the number of inputs given (trailing omitted optional inputs count as absent). */
@@ -48,7 +74,8 @@ export function checkInputCount(ctx: OpContext, inputs: readonly unknown[], min:
 /** The input at `index`, which must be present. */
 export function required<T>(ctx: OpContext, inputs: readonly (T | undefined)[], index: number, name: string): T {
   const v = inputs[index];
-  if (v === undefined) throw new GraphError(`${where(ctx)}: input '${name}' (#${index}) is required`, facts(ctx, { input: name }));
+  if (v === undefined)
+    throw new GraphError(`${where(ctx)}: input '${name}' (#${index}) is required`, facts(ctx, { input: name }));
   return v;
 }
 
@@ -69,7 +96,8 @@ export function intValues(ctx: OpContext, t: Tensor, input: string, saturate = f
   for (let i = 0; i < t.size; i++) {
     const v = elementAsNumber(t, i);
     if (!Number.isSafeInteger(v)) {
-      if (!saturate) throw shapeError(ctx, `input '${input}' value ${t.data[i]} is too large`, { input, got: String(t.data[i]) });
+      if (!saturate)
+        throw shapeError(ctx, `input '${input}' value ${t.data[i]} is too large`, { input, got: String(t.data[i]) });
       out[i] = v > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
     } else out[i] = v;
   }
@@ -77,7 +105,12 @@ export function intValues(ctx: OpContext, t: Tensor, input: string, saturate = f
 }
 
 /** The constant value of an optional integer input at inference time, or undefined when unknown. */
-export function constInts(ctx: OpContext, input: InferInput | undefined, name: string, saturate = false): number[] | undefined {
+export function constInts(
+  ctx: OpContext,
+  input: InferInput | undefined,
+  name: string,
+  saturate = false,
+): number[] | undefined {
   return input?.value ? intValues(ctx, input.value, name, saturate) : undefined;
 }
 
@@ -102,18 +135,22 @@ export const MAX_OUTPUT_BYTES = 4 * 2 ** 30;
 export function checkOutputSize(ctx: OpContext, dims: readonly number[], type: TensorType): void {
   let n = 1;
   for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0) throw shapeError(ctx, `output dim ${d} is not a non-negative integer`, { dims: [...dims] });
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw shapeError(ctx, `output dim ${d} is not a non-negative integer`, { dims: [...dims] });
     n *= d;
   }
   const bytes = n * bytesPerElement(type);
   if (n > MAX_OUTPUT_ELEMENTS || bytes > MAX_OUTPUT_BYTES) {
-    throw new ResourceLimitError(`${where(ctx)}: output [${dims.join(', ')}] of ${type} (${n} elements) exceeds the limit of 2^31 elements or 4 GiB`, {
-      node: ctx.node.name,
-      op: ctx.node.opType,
-      dims: [...dims],
-      expected: `<= ${MAX_OUTPUT_ELEMENTS} elements and <= ${MAX_OUTPUT_BYTES} bytes`,
-      got: n,
-    });
+    throw new ResourceLimitError(
+      `${where(ctx)}: output [${dims.join(', ')}] of ${type} (${n} elements) exceeds the limit of 2^31 elements or 4 GiB`,
+      {
+        node: ctx.node.name,
+        op: ctx.node.opType,
+        dims: [...dims],
+        expected: `<= ${MAX_OUTPUT_ELEMENTS} elements and <= ${MAX_OUTPUT_BYTES} bytes`,
+        got: n,
+      },
+    );
   }
 }
 
@@ -143,7 +180,9 @@ export function broadcastOrThrow(ctx: OpContext, ...shapes: readonly (readonly D
   try {
     return broadcastDims(...shapes);
   } catch {
-    throw shapeError(ctx, `input shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(', ')} do not broadcast`, { got: shapes.map((s) => [...s]) });
+    throw shapeError(ctx, `input shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(', ')} do not broadcast`, {
+      got: shapes.map((s) => [...s]),
+    });
   }
 }
 
