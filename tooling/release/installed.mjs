@@ -26,9 +26,15 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PNPM = ['-y', 'pnpm@10'];
 const work = mkdtempSync(join(tmpdir(), 'lastmile-installed-'));
 const require = createRequire(join(ROOT, 'package.json'));
+// As a user's shell runs them: without the npm_config_* variables of the pnpm script that started this.
 // onnxruntime-node's install script would download GPU providers from outside the registry; its CPU
 // binary ships in the package.
-const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_fund: 'false', npm_config_audit: 'false' };
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_config_'))),
+  ONNXRUNTIME_NODE_INSTALL: 'skip',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
 
 let failures = 0;
 async function step(name, fn) {
@@ -172,7 +178,8 @@ function install(dir, manager, specs, dev = false) {
   else manifest.pnpm = { overrides };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   if (manager === 'npm') run('npm', ['install'], dir);
-  else npx([...PNPM, 'install'], dir);
+  // Not frozen: each call adds dependencies to the project's lockfile, which CI would otherwise refuse.
+  else npx([...PNPM, 'install', '--no-frozen-lockfile'], dir);
 }
 
 /** The PP-OCR direction classifier (from the npm package) copied in as model.onnx. */
