@@ -51,7 +51,8 @@ describe('pnpm bench --quick', () => {
       env: { ...process.env, CI: '1' },
     });
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/squeezenet11\s+reference\s+[\d.]+\s+[\d.]+-[\d.]+\s+3\s+[\d.]+\s+[\d.]+x slower/);
+    // How many timed runs fit a cell's time budget depends on the machine's load: 1 to 3 in a quick run.
+    expect(stdout).toMatch(/squeezenet11\s+reference\s+[\d.]+\s+[\d.]+-[\d.]+\s+[1-3]\s+[\d.]+\s+[\d.]+x slower/);
     expect(stdout).toMatch(/squeezenet11\s+ort-node-1t\s+[\d.]+/);
     expect(stdout).toMatch(/squeezenet11\s+cpu-neon-1t\s+[\d.]+/);
     expect(stdout).toMatch(/not run: npu-nnie: backend 'npu-nnie' is not installed/);
@@ -59,10 +60,13 @@ describe('pnpm bench --quick', () => {
     const report = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as BenchReport;
     expect(report.quick).toBe(true);
     expect(report.models).toMatchObject([{ id: 'squeezenet11', inputs: [{ name: 'input', dims: [1, 3, 64, 64] }] }]);
-    expect(report.cells.map((c) => [c.contestant, c.status, c.best.verdict?.ok, c.best.summary?.runs])).toEqual([
-      ['reference', 'ok', true, 3],
-      ['cpu-neon-1t', 'ok', true, 3],
-      ['ort-node-1t', 'ok', true, 3],
+    const runsFit = (runs: number | undefined) => runs !== undefined && runs >= 1 && runs <= 3;
+    expect(
+      report.cells.map((c) => [c.contestant, c.status, c.best.verdict?.ok, runsFit(c.best.summary?.runs)]),
+    ).toEqual([
+      ['reference', 'ok', true, true],
+      ['cpu-neon-1t', 'ok', true, true],
+      ['ort-node-1t', 'ok', true, true],
     ]);
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('# Benchmarks (quick smoke run');
     expect(await readFile(join(out, 'latency.svg'), 'utf8')).toMatch(
@@ -98,17 +102,22 @@ describe('pnpm bench --quick', () => {
     });
     expect(stderr).toBe('');
     expect(stdout).toMatch(/OCR pipeline on apps\/ocr\/samples\/sample\.png \(600x212\)/);
-    expect(stdout).toMatch(/cpu-neon-1t\s+[\d.]+\s+[\d.]+-[\d.]+\s+3\s+[\d.]+\s+[\d.]+/);
+    expect(stdout).toMatch(/cpu-neon-1t\s+[\d.]+\s+[\d.]+-[\d.]+\s+[1-3]\s+[\d.]+\s+[\d.]+/);
     const report = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as BenchReport;
     expect(report.cells).toEqual([]);
     expect(report.ocr?.skipped.map((s) => s.id)).toEqual(['reference']);
     expect(
-      report.ocr?.cells.map((c) => [c.contestant, c.status, c.best.summary?.runs, c.best.stages?.map((s) => s.stage)]),
+      report.ocr?.cells.map((c) => [
+        c.contestant,
+        c.status,
+        (c.best.summary?.runs ?? 0) >= 1 && (c.best.summary?.runs ?? 0) <= 3,
+        c.best.stages?.map((s) => s.stage),
+      ]),
     ).toEqual(
       ['cpu-neon-1t', 'ort-node-1t', 'ort-web-1t'].map((id) => [
         id,
         'ok',
-        3,
+        true,
         ['pre-processing', 'det', 'DB post', 'cls', 'rec', 'CTC'],
       ]),
     );

@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -370,6 +372,37 @@ describe('model import by content', () => {
     expect(calls().at(-1)?.source).toEqual({ prototxt: 'layer {}\n', caffemodel: weights });
     await session.destroy();
     expect(events.filter((e) => e === 'model-imported')).toHaveLength(3);
+
+    // Weights found by name must be in the folder: a sibling that is a symlink out of it is refused.
+    const outside = join(project('elsewhere'), 'secret.caffemodel');
+    writeFileSync(outside, new Uint8Array([10, 0]));
+    rmSync(join(dir, 'lenet.caffemodel'));
+    symlinkSync(outside, join(dir, 'lenet.caffemodel'));
+    const before = calls().length;
+    await expect(Session.init(prototxt, options)).rejects.toThrow(
+      /lenet\.caffemodel, are a symbolic link, which is not followed; name them with \{ prototxt, caffemodel \}/,
+    );
+    expect(calls()).toHaveLength(before);
+  });
+
+  it('refuses a model path that is a FIFO, a folder or a device at once, and stays usable (bad-inputs)', async () => {
+    const dir = project('not-files');
+    const fifo = join(dir, 'model.onnx');
+    execFileSync('mkfifo', [fifo]);
+    // More than libuv's four threads: a blocking open of each would wedge every later file operation.
+    const refusals = await Promise.allSettled(
+      Array.from({ length: 6 }, () => Session.init(fifo, { backends: [cpuBackend()], projectRoot: dir })),
+    );
+    for (const r of refusals) expect(r).toMatchObject({ status: 'rejected', reason: expect.any(ModelFormatError) });
+    expect((refusals[0] as PromiseRejectedResult).reason.message).toBe(`model path '${fifo}' is not a regular file`);
+    await expect(Session.init(dir, { backends: [cpuBackend()], projectRoot: dir })).rejects.toThrow(
+      /is not a regular file/,
+    );
+    await expect(Session.init('/dev/zero', { backends: [cpuBackend()], projectRoot: dir })).rejects.toThrow(
+      /is not a regular file/,
+    );
+    // The thread pool is free: a real file operation still completes.
+    await expect(readFile(join(dir, 'package.json'), 'utf8')).resolves.toContain('not-files');
   });
 
   it('needs @lastmile/onnx in the project for ONNX bytes, and uses the one installed there', async () => {

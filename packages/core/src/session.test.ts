@@ -221,6 +221,26 @@ describe('inputs (rows 37-40)', () => {
     await session.destroy();
   });
 
+  it('runs on the values given when run() or forward() was called, whatever the caller does to them after', async () => {
+    const session = await Session.init(convNet(), { backends: [cpuBackend()] });
+    const expected = await session.run({ x: convInput(5) });
+    // Queued behind a run in flight: the inputs are changed, then their buffers transferred, before it starts.
+    const first = session.run({ x: convInput(6) });
+    const changed = convInput(5);
+    const transferred = convInput(5);
+    const runs = [session.run({ x: changed }), session.run({ x: transferred })];
+    (changed.data as Float32Array).fill(1e6);
+    structuredClone(transferred.data.buffer, { transfer: [transferred.data.buffer as ArrayBuffer] });
+    expect(transferred.data.byteLength).toBe(0);
+    session.setTensor('x', convInput(5));
+    const forward = session.forward();
+    for (const out of await Promise.all(runs)) expect(sameValues(out.z, expected.z)).toBe(true);
+    await forward;
+    expect(sameValues(session.getTensor('z'), expected.z)).toBe(true);
+    await first;
+    await session.destroy();
+  });
+
   it('accepts a zero-size batch and returns empty outputs', async () => {
     const session = await Session.init(convNet(['N', 2, 8, 8]), { backends: [cpuBackend()] });
     const out = await session.run({ x: convInput(1, [0, 2, 8, 8]) });

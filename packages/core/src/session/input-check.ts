@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import type { ValueInfo } from '../ir/graph.js';
 import { formatShape, type Dim } from '../shape.js';
-import { isTensor, type Tensor } from '../tensor.js';
+import { isTensor, Tensor } from '../tensor.js';
 
 const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
 
@@ -98,6 +98,16 @@ export function checkFeeds(inputs: readonly ValueInfo[], feeds: unknown): Record
   for (const info of inputs) checked[info.name] = checkInput(info, (feeds as Record<string, unknown>)[info.name]);
   checkSymbolicDims(inputs, checked);
   return checked;
+}
+
+/**
+ * Copies of checked feeds. A run waits in the session's queue, and must read the values it was called
+ * with even if the caller then changes the arrays or transfers their buffers (which would read as zeros).
+ */
+export function snapshotFeeds(feeds: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, t]) => [name, new Tensor(t.type, t.data.slice() as never, t.dims)]),
+  );
 }
 
 function checkSymbolicDims(inputs: readonly ValueInfo[], feeds: Readonly<Record<string, Tensor>>): void {

@@ -2,7 +2,7 @@
  * Turning what `Session.init` was given (bytes or a path) into a Model: the format is told by content,
  * and the importer package is found by dynamic import from the project root, as backends are.
  */
-import { statSync } from 'node:fs';
+import { constants, lstatSync, type Stats } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
@@ -29,10 +29,14 @@ export function looksLikeCaffePrototxt(head: Uint8Array): boolean {
   return PROTOTXT_START.test(text);
 }
 
+/**
+ * The first bytes of a regular file. Opened without blocking and checked with fstat before any read, so a
+ * FIFO, socket or device never holds a libuv thread waiting for a writer (four such would wedge the pool).
+ */
 async function readHead(path: string): Promise<Uint8Array> {
   let file: FileHandle;
   try {
-    file = await open(path, 'r');
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (cause) {
     throw new ModelFormatError(
       `cannot read model file '${path}' (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
@@ -41,10 +45,13 @@ async function readHead(path: string): Promise<Uint8Array> {
     );
   }
   try {
+    if (!(await file.stat()).isFile())
+      throw new ModelFormatError(`model path '${path}' is not a regular file`, { path });
     const buffer = new Uint8Array(SNIFF_BYTES);
     const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
     return buffer.subarray(0, bytesRead);
   } catch (cause) {
+    if (cause instanceof ModelFormatError) throw cause;
     throw new ModelFormatError(`cannot read model file ${path}: ${(cause as Error).message}`, { path }, { cause });
   } finally {
     await file.close();
@@ -82,11 +89,20 @@ async function importerFunction(
 /** A prototxt path's weights: the sibling `.caffemodel` of the same basename, when there is one. */
 function siblingCaffemodel(prototxt: string): string | undefined {
   const candidate = join(dirname(prototxt), `${basename(prototxt, extname(prototxt))}.caffemodel`);
+  let found: Stats;
   try {
-    return statSync(candidate).isFile() ? candidate : undefined;
+    found = lstatSync(candidate);
   } catch {
     return undefined;
   }
+  // Weights found by name alone must sit in the folder itself, as ONNX external data must: no symlink out.
+  if (found.isSymbolicLink()) {
+    throw new ModelFormatError(
+      `the weights beside the prototxt, ${candidate}, are a symbolic link, which is not followed; name them with { prototxt, caffemodel }`,
+      { path: candidate },
+    );
+  }
+  return found.isFile() ? candidate : undefined;
 }
 
 async function importCaffe(

@@ -10,7 +10,7 @@ import type { AssignmentReport, PartitionSummary } from '../partition/report.js'
 import { optimize } from '../passes/optimize.js';
 import type { Tensor } from '../tensor.js';
 import { selectBackends } from './backend-selection.js';
-import { checkFeeds, checkInput, concreteInputShapes } from './input-check.js';
+import { checkFeeds, checkInput, concreteInputShapes, snapshotFeeds } from './input-check.js';
 import { type CaffeModelSource, importModel, isCaffeModelSource } from './model-source.js';
 import { DEFAULT_BACKENDS, type SessionEvent, type SessionOptions } from './options.js';
 import {
@@ -127,7 +127,7 @@ export class Session {
   /** NN_Forward: runs the model on the bound inputs (preparing for their shapes when needed). */
   async forward(): Promise<void> {
     this.#checkOpen();
-    const feeds = checkFeeds(this.inputs, Object.fromEntries(this.#bound));
+    const feeds = snapshotFeeds(checkFeeds(this.inputs, Object.fromEntries(this.#bound)));
     this.#outputs = await this.#enqueue(() => this.#execute(feeds));
   }
 
@@ -153,7 +153,7 @@ export class Session {
   /** Runs the model on `feeds` (every input, no unknown names) and returns the outputs by name. */
   async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     this.#checkOpen();
-    const checked = checkFeeds(this.inputs, feeds);
+    const checked = snapshotFeeds(checkFeeds(this.inputs, feeds));
     return this.#enqueue(() => this.#execute(checked));
   }
 
