@@ -76,5 +76,11 @@ export {
   type Refusal,
 } from './partition/report.js';
 export { Session } from './session/session.js';
-export { DEFAULT_BACKENDS, type SessionOptions, type SessionEvent } from './session/options.js';
+export {
+  DEFAULT_BACKENDS,
+  DEFAULT_MAX_QUEUED_RUNS,
+  type RunOptions,
+  type SessionOptions,
+  type SessionEvent,
+} from './session/options.js';
 export { importModel, type CaffeModelSource } from './session/model-source.js';

@@ -1,10 +1,13 @@
 import {
   BackendError,
+  CancelledError,
   InputError,
+  QueueFullError,
   SessionClosedError,
   SessionStateError,
   Session,
   Tensor,
+  TimeoutError,
   UnsupportedOpError,
   evaluateGraph,
   formatAssignment,
@@ -363,6 +366,93 @@ describe('the lifecycle', () => {
     concurrent.forEach((out, i) => expect(sameValues(out.z, sequential[i])).toBe(true));
     expect(new Set(concurrent.map((o) => o.z.data[0])).size).toBeGreaterThan(32);
     expect(device.stats.liveBuffers).toBe(3);
+    await session.destroy();
+  });
+});
+
+/** A CPU backend whose runs wait at a gate the test opens, recording each run's start and signal. */
+function gatedBackend() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const base = cpuBackend({ name: 'gated' });
+  const started: (AbortSignal | undefined)[] = [];
+  let entered!: () => void;
+  const firstEntered = new Promise<void>((resolve) => (entered = resolve));
+  const backend: Backend = {
+    ...base,
+    async compile(partition, options) {
+      const exe = await base.compile(partition, options);
+      return {
+        ...exe,
+        run: async (inputs, runOptions) => {
+          started.push(runOptions?.signal);
+          entered();
+          await gate;
+          return exe.run(inputs);
+        },
+        dispose: () => exe.dispose(),
+      };
+    },
+  };
+  return { backend, release, started, firstEntered };
+}
+
+describe('cancellation, deadlines and the queue bound (issue 13)', () => {
+  const x = convInput(3);
+
+  it('never starts a run whose signal fired or whose deadline passed, while queued or before', async () => {
+    const gated = gatedBackend();
+    const session = await Session.init(convNet(), { backends: [gated.backend] });
+    await session.prepare();
+    const first = session.run({ x });
+    await gated.firstEntered;
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(session.run({ x }, { signal: aborted.signal })).rejects.toThrow(CancelledError);
+    await expect(session.run({ x }, { deadline: Date.now() - 1 })).rejects.toThrow(TimeoutError);
+    const later = new AbortController();
+    const cancelled = session.run({ x }, { signal: later.signal });
+    const expired = session.run({ x }, { deadline: Date.now() + 10 });
+    later.abort(new Error('user left'));
+    await expect(cancelled).rejects.toMatchObject({ code: 'LM_CANCELLED', details: { reason: 'Error: user left' } });
+    // The gate is still shut: the deadline passes while the run waits in the queue, whatever the speed.
+    await expect(expired).rejects.toThrow(/the run passed its deadline/);
+    gated.release();
+    expect(sameValues((await first).z, evaluateGraph(convNet(), { x }).z)).toBe(true);
+    expect(gated.started).toHaveLength(1);
+    await session.destroy();
+  });
+
+  it('settles a run in flight at once when cancelled, tells its executable, and starts the next only after it', async () => {
+    const gated = gatedBackend();
+    const session = await Session.init(convNet(), { backends: [gated.backend] });
+    const controller = new AbortController();
+    const first = session.run({ x }, { signal: controller.signal });
+    await gated.firstEntered;
+    const second = session.run({ x });
+    controller.abort();
+    await expect(first).rejects.toThrow(CancelledError);
+    expect(gated.started[0]?.aborted).toBe(true);
+    expect(gated.started).toHaveLength(1); // the second waits for the first to really stop
+    gated.release();
+    expect(sameValues((await second).z, evaluateGraph(convNet(), { x }).z)).toBe(true);
+    await session.destroy();
+  });
+
+  it('refuses a run past maxQueuedRuns with QueueFullError, and takes runs again once they drain', async () => {
+    const gated = gatedBackend();
+    const session = await Session.init(convNet(), { backends: [gated.backend], maxQueuedRuns: 2 });
+    const held = [session.run({ x }), session.run({ x })];
+    await expect(session.run({ x })).rejects.toMatchObject({
+      code: 'LM_QUEUE_FULL',
+      details: { pending: 2, limit: 2 },
+    });
+    session.setTensor('x', x);
+    await expect(session.forward()).rejects.toThrow(QueueFullError);
+    gated.release();
+    await Promise.all(held);
+    await expect(session.run({ x })).resolves.toHaveProperty('z');
+    await expect(session.run({ x }, { deadline: Number.NaN })).rejects.toThrow(/deadline must be a time in ms/);
     await session.destroy();
   });
 });

@@ -9,6 +9,20 @@ import type { Tensor } from '../tensor.js';
 /** The backends of a session that names none: the SIMD CPU backend when installed (skipped with an event when not), then the reference. */
 export const DEFAULT_BACKENDS: readonly string[] = ['cpu-neon', 'reference'];
 
+/** Runs a session holds at once when `maxQueuedRuns` is not given. */
+export const DEFAULT_MAX_QUEUED_RUNS = 256;
+
+/** Options of one `run()` or `forward()`. */
+export interface RunOptions {
+  /**
+   * Cancels the run: a run still queued never starts, and one in flight is told through its executables'
+   * `signal` and settles at once with CancelledError (the next run still waits for it to stop).
+   */
+  signal?: AbortSignal;
+  /** The time (as `Date.now()`) by which the run must be done; past it the run fails with TimeoutError as above. */
+  deadline?: number;
+}
+
 /** Options of {@link Session.init}. */
 export interface SessionOptions {
   /**
@@ -45,6 +59,11 @@ export interface SessionOptions {
   maxTensorBytes?: number;
   /** Most compiled plans (one per input-shape signature) kept; the least recently used is disposed. Default 8. */
   maxCachedPlans?: number;
+  /**
+   * Most runs (and forwards) a session holds at once, the one in flight included; past it `run()` fails at
+   * once with QueueFullError instead of queueing without bound. Default {@link DEFAULT_MAX_QUEUED_RUNS}.
+   */
+  maxQueuedRuns?: number;
   /** Options handed to the model importer as they are (base directory for external data, limits...). */
   importOptions?: Readonly<Record<string, unknown>>;
   /** Receives progress and diagnostics; the library itself never prints. */

@@ -218,6 +218,7 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
 export async function runPartition(
   step: CompiledPartition,
   env: ReadonlyMap<string, Tensor>,
+  signal?: AbortSignal,
 ): Promise<Record<string, Tensor>> {
   const { partition, executable } = step;
   const backend = partition.backend.name;
@@ -234,9 +235,10 @@ export async function runPartition(
   }
   let results: Record<string, unknown>;
   try {
-    results = await executable.run(inputs);
+    results = await executable.run(inputs, signal === undefined ? undefined : { signal });
   } catch (error) {
     if (isLastmileError(error)) throw error;
+    if (signal?.aborted) throw signal.reason;
     throw new BackendError(
       `backend '${backend}' failed running partition ${partition.id}: ${(error as Error)?.message ?? String(error)}`,
       { backend, partition: partition.id },
@@ -278,12 +280,14 @@ export async function runPartition(
 export async function executePlan(
   plan: Plan,
   feeds: Readonly<Record<string, Tensor>>,
+  signal?: AbortSignal,
 ): Promise<Record<string, Tensor>> {
   const graph = plan.model.graph;
   const keep = new Set(graph.outputs.map((o) => o.name));
   const env = new Map<string, Tensor>(Object.entries(feeds));
   for (const [index, step] of plan.partitions.entries()) {
-    for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
+    signal?.throwIfAborted();
+    for (const [name, value] of Object.entries(await runPartition(step, env, signal))) env.set(name, value);
     for (const name of step.partition.inputs) if (plan.lastUse.get(name) === index && !keep.has(name)) env.delete(name);
   }
   const out: Record<string, Tensor> = {};

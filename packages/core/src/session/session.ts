@@ -4,7 +4,15 @@
  * queued and never see each other's values, and destroy() frees executables only after the run in flight.
  */
 import type { Backend, ProfileEntry } from '../backend/contract.js';
-import { InputError, ModelFormatError, SessionClosedError, SessionStateError } from '../errors.js';
+import {
+  CancelledError,
+  InputError,
+  ModelFormatError,
+  QueueFullError,
+  SessionClosedError,
+  SessionStateError,
+  TimeoutError,
+} from '../errors.js';
 import type { Model, ValueInfo } from '../ir/graph.js';
 import type { AssignmentReport, PartitionSummary } from '../partition/report.js';
 import { optimize } from '../passes/optimize.js';
@@ -12,7 +20,13 @@ import type { Tensor } from '../tensor.js';
 import { selectBackends } from './backend-selection.js';
 import { checkFeeds, checkInput, concreteInputShapes, snapshotFeeds } from './input-check.js';
 import { type CaffeModelSource, importModel, isCaffeModelSource } from './model-source.js';
-import { DEFAULT_BACKENDS, type SessionEvent, type SessionOptions } from './options.js';
+import {
+  DEFAULT_BACKENDS,
+  DEFAULT_MAX_QUEUED_RUNS,
+  type RunOptions,
+  type SessionEvent,
+  type SessionOptions,
+} from './options.js';
 import {
   buildPlan,
   disposeAll,
@@ -34,6 +48,47 @@ function isModel(value: unknown): value is Model {
   );
 }
 
+/**
+ * One run's stop: an AbortSignal that fires with CancelledError when the caller's signal does and with
+ * TimeoutError at the deadline, and a promise that rejects with that error. `release` drops the timer
+ * and the listener once the run is over.
+ */
+function runStopper(options: RunOptions): { signal: AbortSignal; stopped: Promise<never>; release(): void } {
+  const { signal, deadline } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InputError('run options: signal must be an AbortSignal', { got: typeof signal });
+  if (deadline !== undefined && !Number.isFinite(deadline))
+    throw new InputError(`run options: deadline must be a time in ms (as Date.now()), got ${deadline}`, {
+      got: deadline,
+    });
+  const controller = new AbortController();
+  const cancel = () =>
+    controller.abort(
+      new CancelledError('the run was cancelled by its AbortSignal', { reason: String(signal?.reason) }),
+    );
+  const expire = () => controller.abort(new TimeoutError(`the run passed its deadline (${deadline})`, { deadline }));
+  let timer: NodeJS.Timeout | undefined;
+  if (signal?.aborted) cancel();
+  else if (deadline !== undefined && deadline <= Date.now()) expire();
+  else {
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (deadline !== undefined) timer = setTimeout(expire, deadline - Date.now());
+  }
+  const stopped = new Promise<never>((_, reject) => {
+    if (controller.signal.aborted) reject(controller.signal.reason);
+    else controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  stopped.catch(() => undefined);
+  return {
+    signal: controller.signal,
+    stopped,
+    release() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
+}
+
 /** A model deployed on a set of backends. */
 export class Session {
   /** The validated, optimized model. */
@@ -46,6 +101,8 @@ export class Session {
   #current: Plan | undefined;
   #outputs: Record<string, Tensor> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Runs and forwards queued or in flight. */
+  #pending = 0;
   #closed = false;
   #destroyed: Promise<void> | undefined;
 
@@ -125,10 +182,10 @@ export class Session {
   }
 
   /** NN_Forward: runs the model on the bound inputs (preparing for their shapes when needed). */
-  async forward(): Promise<void> {
+  async forward(options: RunOptions = {}): Promise<void> {
     this.#checkOpen();
     const feeds = snapshotFeeds(checkFeeds(this.inputs, Object.fromEntries(this.#bound)));
-    this.#outputs = await this.#enqueue(() => this.#execute(feeds));
+    this.#outputs = await this.#enqueueRun(feeds, options);
   }
 
   /** NN_GetTensor: an output of the last forward(). */
@@ -150,11 +207,14 @@ export class Session {
     return this.#outputs[name];
   }
 
-  /** Runs the model on `feeds` (every input, no unknown names) and returns the outputs by name. */
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  /**
+   * Runs the model on `feeds` (every input, no unknown names) and returns the outputs by name. Runs queue
+   * behind each other; `options` can cancel one or give it a deadline (see {@link RunOptions}).
+   */
+  async run(feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {}): Promise<Record<string, Tensor>> {
     this.#checkOpen();
     const checked = snapshotFeeds(checkFeeds(this.inputs, feeds));
-    return this.#enqueue(() => this.#execute(checked));
+    return this.#enqueueRun(checked, options);
   }
 
   /** Per-node timings of the last run, from backends compiled with `profiling`. */
@@ -195,9 +255,37 @@ export class Session {
     return result;
   }
 
-  async #execute(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  /**
+   * Queues a run, bounded by `maxQueuedRuns`. Its caller's promise settles when the run ends, or at once
+   * when the signal fires or the deadline passes; the queue itself waits until the run has really
+   * stopped, so two runs never use the executables at the same time.
+   */
+  #enqueueRun(feeds: Record<string, Tensor>, options: RunOptions): Promise<Record<string, Tensor>> {
+    const stop = runStopper(options);
+    const limit = this.#context.options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
+    if (this.#pending >= limit) {
+      stop.release();
+      throw new QueueFullError(`the session already holds ${this.#pending} runs (maxQueuedRuns ${limit})`, {
+        pending: this.#pending,
+        limit,
+      });
+    }
+    this.#pending++;
+    const work = this.#enqueue(async () => {
+      stop.signal.throwIfAborted();
+      return this.#execute(feeds, stop.signal);
+    });
+    const settled = work.finally(() => {
+      this.#pending--;
+      stop.release();
+    });
+    settled.catch(() => undefined);
+    return Promise.race([work, stop.stopped]);
+  }
+
+  async #execute(feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
     const shapes = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
-    return executePlan(await this.#planFor(shapes), feeds);
+    return executePlan(await this.#planFor(shapes), feeds, signal);
   }
 
   /** The plan for these shapes: cached (most recently used last) or built, evicting the oldest past the limit. */
