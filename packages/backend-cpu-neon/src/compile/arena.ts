@@ -21,20 +21,31 @@ export function planArena(buffers: readonly BufferLife[]): { offsets: number[]; 
     .map((_, i) => i)
     .sort((a, b) => buffers[a].from - buffers[b].from || buffers[b].bytes - buffers[a].bytes);
   const offsets = new Array<number>(buffers.length).fill(0);
+  // Live buffers in address order, kept sorted by insertion: re-sorting per buffer made wide graphs
+  // (thousands of outputs alive at once) quadratic in log-linear steps.
   let live: { start: number; end: number; to: number }[] = [];
+  let soonestEnd = Number.POSITIVE_INFINITY;
+  // True while the live buffers fill [0, last end) without a hole: the only fit is then after the last.
+  let packed = true;
   let size = 0;
   for (const i of order) {
     const { bytes, from, to } = buffers[i];
     // A buffer read by step `from` is still live there: outputs never overlap that step's inputs.
-    live = live.filter((b) => b.to >= from).sort((a, b) => a.start - b.start);
+    if (soonestEnd < from) {
+      live = live.filter((b) => b.to >= from);
+      soonestEnd = live.reduce((m, b) => Math.min(m, b.to), Number.POSITIVE_INFINITY);
+      packed = live.every((b, k) => b.start === (k === 0 ? 0 : live[k - 1].end));
+    }
     const need = align(bytes);
-    let at = 0;
-    for (const b of live) {
-      if (b.start - at >= need) break;
-      at = Math.max(at, b.end);
+    let at = packed && live.length > 0 ? live[live.length - 1].end : 0;
+    let slot = packed ? live.length : 0;
+    for (; slot < live.length; slot++) {
+      if (live[slot].start - at >= need) break;
+      at = Math.max(at, live[slot].end);
     }
     offsets[i] = at;
-    live.push({ start: at, end: at + need, to });
+    live.splice(slot, 0, { start: at, end: at + need, to });
+    soonestEnd = Math.min(soonestEnd, to);
     size = Math.max(size, at + need);
   }
   return { offsets, size };

@@ -39,9 +39,11 @@ export function placeConcatParts(
     const parts = op.concatRows?.parts;
     const [out] = op.writes;
     if (!parts || !ownStorage(out)) continue;
+    const uses = new Map<string, number>();
+    for (const { name } of parts) uses.set(name, (uses.get(name) ?? 0) + 1);
     const placeable = parts.filter(({ name }) => {
       const producer = writer.get(name);
-      const once = parts.filter((p) => p.name === name).length === 1;
+      const once = uses.get(name) === 1;
       return (
         ownStorage(name) &&
         !pinned.has(name) &&

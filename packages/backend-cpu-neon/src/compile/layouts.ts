@@ -48,15 +48,28 @@ const isChannelSoftmax = (op: string, rank4: boolean, axis: number | undefined) 
 
 /** The names of the graph's values that are stored NHWC, among those of rank-4 float type. */
 export function nhwcValues(graph: Graph, isRank4Float: (name: string) => boolean): Set<string> {
+  // Union-find with path compression and union by size: a Concat of thousands of parts stays linear.
   const parent = new Map<string, string>();
+  const size = new Map<string, number>();
   const find = (v: string): string => {
     let root = v;
     while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(v, root);
+    for (let at = v; at !== root; ) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    if (!parent.has(v)) parent.set(v, v);
     return root;
   };
   const candidate = (v: string) => v !== '' && isRank4Float(v);
-  const union = (a: string, b: string) => parent.set(find(a), find(b));
+  const union = (a: string, b: string) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    const [small, large] = (size.get(ra) ?? 1) < (size.get(rb) ?? 1) ? [ra, rb] : [rb, ra];
+    parent.set(small, large);
+    size.set(large, (size.get(ra) ?? 1) + (size.get(rb) ?? 1));
+  };
   const spatial = new Set<string>();
   for (const node of graph.nodes) {
     const values = [...node.inputs, ...node.outputs].filter(candidate);

@@ -73,9 +73,8 @@ export function inferShapesAndConstants(
   const known = new Map<string, InferInput>();
 
   const inputs = graph.inputs.map((input) => substituteInputShape(input, options.inputShapes?.[input.name]));
-  const unknownNames = Object.keys(options.inputShapes ?? {}).filter(
-    (name) => !graph.inputs.some((i) => i.name === name),
-  );
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+  const unknownNames = Object.keys(options.inputShapes ?? {}).filter((name) => !inputNames.has(name));
   if (unknownNames.length > 0) {
     throw new InputError(
       `inputShapes names ${unknownNames.map((n) => `'${n}'`).join(', ')}, which ${unknownNames.length > 1 ? 'are not graph inputs' : 'is not a graph input'}`,

@@ -11,7 +11,7 @@ import type { Graph, Model, Node, ValueInfo } from '../ir/graph.js';
 import { nodeReads } from '../ir/validate.js';
 import type { Tensor } from '../tensor.js';
 import type { AssignmentReport, NodeAssignment, Refusal } from './report.js';
-import { lookupValueType, opsetOf, requireValueType } from './value-types.js';
+import { opsetOf, type ValueTypes, valueTypesOf } from './value-types.js';
 
 /** How nodes may be spread over the backends. */
 export interface PartitionOptions {
@@ -71,7 +71,8 @@ export function partitionModel(
     });
   }
   const candidates = options.fallback === false ? backends.slice(0, 1) : backends;
-  const answers = askEveryBackend(model, candidates, options.fallback !== false);
+  const types = valueTypesOf(model);
+  const answers = askEveryBackend(model, types, candidates, options.fallback !== false);
   const edges = graphEdges(model.graph);
   const placed = moveIslands(
     edges,
@@ -84,7 +85,7 @@ export function partitionModel(
   const labels = answers.map((a) => a.label);
   const usedBy = partitionsUsingEachValue(model.graph, order);
   const partitions = order.map((indices, id) =>
-    buildPartition(model, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
+    buildPartition(model, types, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
   );
   return {
     partitions,
@@ -126,11 +127,16 @@ interface Answers {
 }
 
 /** Every candidate's answer for every node: a node taken by one backend may still move to a later one. */
-function askEveryBackend(model: Model, candidates: readonly Backend[], fallback: boolean): Answers[] {
+function askEveryBackend(
+  model: Model,
+  types: ValueTypes,
+  candidates: readonly Backend[],
+  fallback: boolean,
+): Answers[] {
   const answers: Answers[] = [];
   const unsupported: { node: string; op: string; domain: string; opset: number; reasons: Refusal[] }[] = [];
   model.graph.nodes.forEach((node, index) => {
-    const context = supportContext(model, node);
+    const context = supportContext(model, types, node);
     const label = nodeLabel(node, index);
     const takenBy: number[] = [];
     const refusals: Answers['refusals'] = [];
@@ -168,10 +174,10 @@ function askEveryBackend(model: Model, candidates: readonly Backend[], fallback:
   return answers;
 }
 
-function supportContext(model: Model, node: Node): SupportContext {
+function supportContext(model: Model, types: ValueTypes, node: Node): SupportContext {
   return {
     opset: opsetOf(model, node.domain),
-    valueType: (name) => lookupValueType(model, name),
+    valueType: types.lookup,
     constant: (name): Tensor | undefined => model.graph.initializers.get(name),
   };
 }
@@ -337,6 +343,7 @@ function partitionsUsingEachValue(graph: Graph, order: readonly number[][]): Map
 
 function buildPartition(
   model: Model,
+  types: ValueTypes,
   id: number,
   indices: readonly number[],
   backend: Backend,
@@ -345,25 +352,26 @@ function buildPartition(
   const g = model.graph;
   const nodes = indices.map((i) => g.nodes[i]);
   const produced = new Set(nodes.flatMap((node) => node.outputs.filter(Boolean)));
-  const inputs: string[] = [];
+  // In first-read order, kept in a Set too: a lookup in the list would make wide graphs quadratic.
+  const inputs = new Set<string>();
   const initializers = new Map<string, Tensor>();
   for (const node of nodes) {
     // Control-flow nodes also read outer values from their bodies: those cross the boundary too.
     for (const v of nodeReads(node)) {
-      if (produced.has(v) || inputs.includes(v) || initializers.has(v)) continue;
+      if (produced.has(v) || inputs.has(v) || initializers.has(v)) continue;
       const constant = g.initializers.get(v);
       if (constant !== undefined) initializers.set(v, constant);
-      else inputs.push(v);
+      else inputs.add(v);
     }
   }
   const outputs = [...produced].filter((v) => [...(usedBy.get(v) ?? [])].some((p) => p !== id));
-  const info = (name: string): ValueInfo => ({ name, ...requireValueType(model, name) });
+  const info = (name: string): ValueInfo => ({ name, ...types.require(name) });
   const valueInfo = new Map<string, ValueInfo>();
   for (const v of produced) valueInfo.set(v, info(v));
   const graph: Graph = {
     name: `${g.name}/partition-${id}`,
     nodes,
-    inputs: inputs.map(info),
+    inputs: [...inputs].map(info),
     outputs: outputs.map(info),
     initializers,
     valueInfo,
@@ -376,5 +384,5 @@ function buildPartition(
     producerVersion: model.producerVersion,
     metadata: new Map(),
   };
-  return { id, model: sub, backend, nodes, inputs, outputs };
+  return { id, model: sub, backend, nodes, inputs: [...inputs], outputs };
 }

@@ -223,6 +223,7 @@ export async function runPartition(
   const { partition, executable } = step;
   const backend = partition.backend.name;
   const inputs: Record<string, Tensor> = {};
+  const declaredTypes = new Map(executable.inputs.map((v) => [v.name, v.type]));
   for (const name of partition.inputs) {
     const value = env.get(name);
     if (value === undefined)
@@ -230,8 +231,8 @@ export async function runPartition(
         value: name,
         partition: partition.id,
       });
-    const declared = executable.inputs.find((v) => v.name === name);
-    inputs[name] = declared ? convertAtBoundary(value, declared.type, name, backend) : value;
+    const declared = declaredTypes.get(name);
+    inputs[name] = declared ? convertAtBoundary(value, declared, name, backend) : value;
   }
   let results: Record<string, unknown>;
   try {
