@@ -253,6 +253,33 @@ describe('inputs (rows 37-40)', () => {
   });
 });
 
+/** A CPU backend whose runs wait at a gate the test opens, recording each run's start and signal. */
+function gatedBackend() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const base = cpuBackend({ name: 'gated' });
+  const started: (AbortSignal | undefined)[] = [];
+  let entered!: () => void;
+  const firstEntered = new Promise<void>((resolve) => (entered = resolve));
+  const backend: Backend = {
+    ...base,
+    async compile(partition, options) {
+      const exe = await base.compile(partition, options);
+      return {
+        ...exe,
+        run: async (inputs, runOptions) => {
+          started.push(runOptions?.signal);
+          entered();
+          await gate;
+          return exe.run(inputs);
+        },
+        dispose: () => exe.dispose(),
+      };
+    },
+  };
+  return { backend, release, started, firstEntered };
+}
+
 describe('the lifecycle', () => {
   it('prepare, setTensor, forward, getTensor', async () => {
     const model = convNet();
@@ -322,31 +349,15 @@ describe('the lifecycle', () => {
   });
 
   it('destroy during runs: the run in flight finishes, queued ones fail, nothing runs after dispose (row 49)', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const base = cpuBackend();
-    const slow: Backend = {
-      ...base,
-      async compile(partition, options) {
-        const exe = await base.compile(partition, options);
-        return {
-          ...exe,
-          run: async (inputs) => {
-            await gate;
-            return exe.run(inputs);
-          },
-          dispose: () => exe.dispose(),
-        };
-      },
-    };
+    const gated = gatedBackend();
     const model = convNet();
-    const session = await Session.init(model, { backends: [slow] });
+    const session = await Session.init(model, { backends: [gated.backend] });
     const x = convInput(3);
     const first = session.run({ x });
     const second = session.run({ x });
-    await new Promise((r) => setTimeout(r, 20)); // the first run is now waiting inside the executable
+    await gated.firstEntered; // the first run is now waiting inside the executable
     const destroyed = session.destroy();
-    release();
+    gated.release();
     expect(sameValues((await first).z, evaluateGraph(model, { x }).z)).toBe(true);
     await expect(second).rejects.toThrow(SessionClosedError);
     await destroyed;
@@ -369,33 +380,6 @@ describe('the lifecycle', () => {
     await session.destroy();
   });
 });
-
-/** A CPU backend whose runs wait at a gate the test opens, recording each run's start and signal. */
-function gatedBackend() {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const base = cpuBackend({ name: 'gated' });
-  const started: (AbortSignal | undefined)[] = [];
-  let entered!: () => void;
-  const firstEntered = new Promise<void>((resolve) => (entered = resolve));
-  const backend: Backend = {
-    ...base,
-    async compile(partition, options) {
-      const exe = await base.compile(partition, options);
-      return {
-        ...exe,
-        run: async (inputs, runOptions) => {
-          started.push(runOptions?.signal);
-          entered();
-          await gate;
-          return exe.run(inputs);
-        },
-        dispose: () => exe.dispose(),
-      };
-    },
-  };
-  return { backend, release, started, firstEntered };
-}
 
 describe('cancellation, deadlines and the queue bound (issue 13)', () => {
   const x = convInput(3);
