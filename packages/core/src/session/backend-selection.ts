@@ -35,7 +35,7 @@ export async function selectBackends(
     const label = specLabel(spec);
     let backend: Backend;
     try {
-      backend = await resolveBackend(spec, { projectRoot: search.projectRoot, resolveFrom: search.resolveFrom });
+      backend = await resolveBackend(spec, search);
     } catch (error) {
       if (isLastmileError(error, ErrorCodes.Plugin)) throw error;
       skip(label, message(error));

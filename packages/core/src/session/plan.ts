@@ -12,7 +12,7 @@ import { removeDeadNodes } from '../passes/remove-dead-nodes.js';
 import { partitionModel, type PlannedPartition } from '../partition/partitioner.js';
 import type { AssignmentReport } from '../partition/report.js';
 import { formatShape } from '../shape.js';
-import { isTensor, type Tensor } from '../tensor.js';
+import { isTensor, type Tensor, type TensorType } from '../tensor.js';
 import { convertAtBoundary } from './boundary.js';
 import { checkFeeds } from './input-check.js';
 import { checkMemoryBudget } from './memory-budget.js';
@@ -22,6 +22,8 @@ import type { SessionEvent, SessionOptions } from './options.js';
 export interface CompiledPartition {
   partition: PlannedPartition;
   executable: Executable;
+  /** The executable's declared input types by name, looked up once here rather than on every run. */
+  inputTypes: ReadonlyMap<string, TensorType>;
 }
 
 /** Everything needed to run the model for one input-shape signature. */
@@ -87,7 +89,7 @@ export async function buildPlan(
         calibration,
         deviceOptions: options.backendOptions?.[partition.backend.name],
       });
-      const step = { partition, executable };
+      const step = { partition, executable, inputTypes: new Map(executable.inputs.map((v) => [v.name, v.type])) };
       compiled.push(step);
       emit({
         type: 'compiled',
@@ -222,10 +224,9 @@ export async function runPartition(
   env: ReadonlyMap<string, Tensor>,
   signal?: AbortSignal,
 ): Promise<Record<string, Tensor>> {
-  const { partition, executable } = step;
+  const { partition, executable, inputTypes } = step;
   const backend = partition.backend.name;
   const inputs: Record<string, Tensor> = {};
-  const declaredTypes = new Map(executable.inputs.map((v) => [v.name, v.type]));
   for (const name of partition.inputs) {
     const value = env.get(name);
     if (value === undefined)
@@ -233,7 +234,7 @@ export async function runPartition(
         value: name,
         partition: partition.id,
       });
-    const declared = declaredTypes.get(name);
+    const declared = inputTypes.get(name);
     inputs[name] = declared ? convertAtBoundary(value, declared, name, backend) : value;
   }
   let results: Record<string, unknown>;
