@@ -36,3 +36,16 @@ it('Session.init imports a .prototxt path (with its sibling .caffemodel) and { p
     await session.destroy();
   }
 });
+
+it('imports, prepares and runs a 200,000-layer prototxt', async () => {
+  const layers = ['name: "deep"', 'input: "data"', 'input_shape { dim: 1 dim: 4 }'];
+  let bottom = 'data';
+  for (let i = 0; i < 200_000; i++) {
+    layers.push(`layer { name: "relu${i}" type: "ReLU" bottom: "${bottom}" top: "t${i}" }`);
+    bottom = `t${i}`;
+  }
+  const session = await Session.init({ prototxt: layers.join('\n') }, { projectRoot: root });
+  const x = new Tensor('float32', [-1, 2, -3, 4], [1, 4]);
+  expect([...(await session.run({ data: x }))[bottom].data]).toEqual([0, 2, 0, 4]);
+  await session.destroy();
+}, 120_000);

@@ -83,5 +83,6 @@ export {
   type SessionOptions,
   type SessionEvent,
 } from './session/options.js';
+export type { StopOptions } from './session/stopper.js';
 export { importModel, type CaffeModelSource } from './session/model-source.js';
 export { memoryNeed, type MemoryNeed } from './session/memory-budget.js';

@@ -441,6 +441,78 @@ describe('cancellation, deadlines and the queue bound (issue 13)', () => {
   });
 });
 
+/** A CPU backend whose compiles wait at a gate the test opens, counting executables made and disposed. */
+function slowCompileBackend() {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const disposed = { count: 0 };
+  const base = cpuBackend({ name: 'slow-compile', disposed });
+  let entered!: () => void;
+  const waiting = new Promise<void>((resolve) => (entered = resolve));
+  const signals: (AbortSignal | undefined)[] = [];
+  let compiled = 0;
+  const backend: Backend = {
+    ...base,
+    async compile(partition, options) {
+      signals.push(options.signal);
+      entered();
+      await gate; // ignores the signal, as a careless third-party backend might
+      compiled++;
+      return base.compile(partition, options);
+    },
+  };
+  return { backend, open, waiting, signals, disposed, compiled: () => compiled };
+}
+
+describe('prepare: yielding, cancellation and the compile budget (issue 13)', () => {
+  const x = convInput(3);
+
+  it('lets the event loop run during init and prepare, even on a backend that never waits', async () => {
+    const ran: string[] = [];
+    setImmediate(() => ran.push('during init'));
+    const session = await Session.init(convNet(), { backends: [cpuBackend()] });
+    expect(ran).toEqual(['during init']);
+    setImmediate(() => ran.push('during prepare'));
+    await session.prepare();
+    expect(ran).toEqual(['during init', 'during prepare']);
+    await session.destroy();
+  });
+
+  it('stops a prepare when its signal fires, frees the executable a late compile returns, and prepares again', async () => {
+    const slow = slowCompileBackend();
+    const session = await Session.init(convNet(), { backends: [slow.backend] });
+    const controller = new AbortController();
+    const prepared = session.prepare(undefined, { signal: controller.signal });
+    await slow.waiting;
+    controller.abort();
+    await expect(prepared).rejects.toThrow(CancelledError);
+    expect(slow.signals[0]?.aborted).toBe(true); // the backend was told
+    slow.open();
+    await expect(session.run({ x })).resolves.toHaveProperty('z'); // a new plan, built after the stop
+    expect(slow.compiled()).toBe(2);
+    expect(slow.disposed.count).toBe(1); // the stopped compile's executable, freed when it came back
+    await session.destroy();
+    expect(slow.disposed.count).toBe(2);
+  });
+
+  it('fails a prepare past its deadline or compileTimeoutMs with TimeoutError, and a run that must prepare too', async () => {
+    const slow = slowCompileBackend();
+    await expect(Session.init(convNet(), { backends: [slow.backend], compileTimeoutMs: 0 })).rejects.toThrow(
+      /compileTimeoutMs must be a positive number of ms, got 0/,
+    );
+    const session = await Session.init(convNet(), { backends: [slow.backend], compileTimeoutMs: 20 });
+    await expect(session.prepare(undefined, { deadline: Date.now() - 1 })).rejects.toThrow(
+      /the prepare passed its deadline/,
+    );
+    expect(slow.signals).toHaveLength(0); // nothing was compiled
+    // The gate stays shut, so the compile budget runs out whatever the machine's speed.
+    await expect(session.prepare()).rejects.toThrow(TimeoutError);
+    await expect(session.run({ x })).rejects.toThrow(/the prepare passed its deadline/);
+    slow.open();
+    await session.destroy();
+  });
+});
+
 describe('boundaries', () => {
   it('converts float32 <-> float16 for a device that declares half precision', async () => {
     const model = convNet();

@@ -49,7 +49,7 @@ export function normalizeAxis(axis: number, rank: number, what = 'axis'): number
 
 /** Multidirectional (numpy) broadcasting of static shapes. */
 export function broadcastShapes(...shapes: readonly (readonly number[])[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const rank = shapes.reduce((r, s) => Math.max(r, s.length), 0);
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {
@@ -68,7 +68,7 @@ export function broadcastShapes(...shapes: readonly (readonly number[])[]): numb
 
 /** Broadcasting of shapes whose dims may be symbolic: equal names match, 1 stretches. */
 export function broadcastDims(...shapes: readonly (readonly Dim[])[]): Dim[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const rank = shapes.reduce((r, s) => Math.max(r, s.length), 0);
   const out = new Array<Dim>(rank).fill(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {

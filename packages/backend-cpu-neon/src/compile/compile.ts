@@ -102,7 +102,8 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
   const scratchAddress = new Map(scratchOps.map((op, j) => [op, RESERVED_BYTES + plan.offsets[roots.length + j]]));
   const arenaEnd = RESERVED_BYTES + plan.size;
 
-  const zeroBytes = Math.max(64, ...ops.map((op) => op.zeroBytes ?? 0));
+  // A loop, not Math.max(...ops): a spread of 200k arguments overflows the stack.
+  const zeroBytes = ops.reduce((most, op) => Math.max(most, op.zeroBytes ?? 0), 64);
   const zeroRow = align(arenaEnd);
   let staticEnd = align(zeroRow + zeroBytes);
   const placed: { at: number; data: Float32Array | Int32Array }[] = [];

@@ -137,7 +137,7 @@ class Parser {
     }
     if (field.repeated) {
       const list = (out[field.key] as unknown[] | undefined) ?? [];
-      list.push(...values);
+      for (const v of values) list.push(v);
       out[field.key] = list;
     } else {
       if (Object.hasOwn(out, field.key))

@@ -43,8 +43,8 @@ export interface AssignmentReport {
 
 /** The report as aligned text: one line per node, then one per partition. */
 export function formatAssignment(report: AssignmentReport): string {
-  const nodeWidth = Math.max(4, ...report.nodes.map((n) => n.node.length));
-  const opWidth = Math.max(2, ...report.nodes.map((n) => n.op.length));
+  const nodeWidth = report.nodes.reduce((w, n) => Math.max(w, n.node.length), 4);
+  const opWidth = report.nodes.reduce((w, n) => Math.max(w, n.op.length), 2);
   const lines = [`${'node'.padEnd(nodeWidth)}  ${'op'.padEnd(opWidth)}  backend`];
   for (const n of report.nodes) {
     const declined = n.declinedBy.length

@@ -87,7 +87,8 @@ export function checkFeeds(inputs: readonly ValueInfo[], feeds: unknown): Record
       { missing, expected },
     );
   }
-  const unknown = given.filter((n) => !expected.includes(n));
+  const known = new Set(expected);
+  const unknown = given.filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new InputError(
       `unknown input name${unknown.length > 1 ? 's' : ''} ${quoted(unknown)} (the model's inputs are ${quoted(expected)})`,

@@ -5,6 +5,7 @@ import type { Backend, Precision, ProbeResult } from '../backend/contract.js';
 import type { OptimizeOptions } from '../passes/optimize.js';
 import type { AssignmentReport } from '../partition/report.js';
 import type { Tensor } from '../tensor.js';
+import type { StopOptions } from './stopper.js';
 
 /** The backends of a session that names none: the SIMD CPU backend when installed (skipped with an event when not), then the reference. */
 export const DEFAULT_BACKENDS: readonly string[] = ['cpu-neon', 'reference'];
@@ -13,7 +14,7 @@ export const DEFAULT_BACKENDS: readonly string[] = ['cpu-neon', 'reference'];
 export const DEFAULT_MAX_QUEUED_RUNS = 256;
 
 /** Options of one `run()` or `forward()`. */
-export interface RunOptions {
+export interface RunOptions extends StopOptions {
   /**
    * Cancels the run: a run still queued never starts, and one in flight is told through its executables'
    * `signal` and settles at once with CancelledError (the next run still waits for it to stop).
@@ -64,6 +65,12 @@ export interface SessionOptions {
    * refuses tiny models that would ask for gigabytes; giving a budget lifts that second check.
    */
   maxMemoryBytes?: number;
+  /**
+   * Most milliseconds one init (import and optimization) or one plan build (shape inference,
+   * partitioning, compiling every partition) may take: TimeoutError past it, with whatever was compiled
+   * freed. Checked between stages and partitions, where the event loop also gets to run. Default: no limit.
+   */
+  compileTimeoutMs?: number;
   /** Most compiled plans (one per input-shape signature) kept; the least recently used is disposed. Default 8. */
   maxCachedPlans?: number;
   /**

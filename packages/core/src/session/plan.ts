@@ -17,6 +17,7 @@ import { convertAtBoundary } from './boundary.js';
 import { checkFeeds } from './input-check.js';
 import { checkMemoryBudget } from './memory-budget.js';
 import type { SessionEvent, SessionOptions } from './options.js';
+import type { Stopper } from './stopper.js';
 
 /** A partition and its compiled executable. */
 export interface CompiledPartition {
@@ -50,22 +51,29 @@ export function shapeSignature(shapes: Readonly<Record<string, readonly number[]
   return order.map((name) => `${name}:${formatShape(shapes[name])}`).join(';');
 }
 
-/** Infers shapes, partitions and compiles; on failure every executable compiled so far is disposed. */
+/**
+ * Infers shapes, partitions and compiles, letting the event loop run between stages and partitions and
+ * stopping there when `stop` says so; on failure every executable compiled so far is disposed.
+ */
 export async function buildPlan(
   ctx: PlanContext,
   inputShapes: Record<string, number[]>,
   signature: string,
+  stop: Stopper,
 ): Promise<Plan> {
   const { options, emit } = ctx;
   const inferred = inferNamingBackends(ctx, inputShapes);
+  await stop.checkpoint();
   // With static shapes, shape math is constant: fold it so devices never see Shape/Gather/Concat chains.
   const model = removeDeadNodes(bakeConstants(inferred.model, inferred.constants));
+  await stop.checkpoint();
   checkMemoryBudget(model, options.maxMemoryBytes);
   const { partitions, report } = partitionModel(model, ctx.backends, {
     fallback: options.fallback,
     minPartitionNodes: options.minPartitionNodes,
   });
   emit({ type: 'partitioned', signature, report });
+  await stop.checkpoint();
   const samples = calibrationSamples(ctx, partitions, inputShapes);
   const lastCalibrated = partitions.findLastIndex((p) => p.backend.requiresCalibration);
   const compiled: CompiledPartition[] = [];
@@ -82,13 +90,17 @@ export async function buildPlan(
           samples: calibration.length,
         });
       const started = performance.now();
-      const executable = await compilePartition(partition, {
-        threads: options.threads,
-        precision: options.precision,
-        profiling: options.profiling,
-        calibration,
-        deviceOptions: options.backendOptions?.[partition.backend.name],
-      });
+      const executable = await compileUnlessStopped(
+        partition,
+        {
+          threads: options.threads,
+          precision: options.precision,
+          profiling: options.profiling,
+          calibration,
+          deviceOptions: options.backendOptions?.[partition.backend.name],
+        },
+        stop,
+      );
       const step = { partition, executable, inputTypes: new Map(executable.inputs.map((v) => [v.name, v.type])) };
       compiled.push(step);
       emit({
@@ -101,8 +113,9 @@ export async function buildPlan(
       // Sample values flow along only as far as a later partition still needs them.
       if (index < lastCalibrated) {
         for (const env of samples)
-          for (const [name, value] of Object.entries(await runPartition(step, env))) env.set(name, value);
+          for (const [name, value] of Object.entries(await runPartition(step, env, stop.signal))) env.set(name, value);
       }
+      await stop.checkpoint();
     }
   } catch (error) {
     await disposeAll(compiled);
@@ -183,6 +196,28 @@ function calibrationSamples(
 
 function pick(env: ReadonlyMap<string, Tensor>, names: readonly string[]): Record<string, Tensor> {
   return Object.fromEntries(names.map((n) => [n, env.get(n) as Tensor]));
+}
+
+/**
+ * Compiles unless stopped first. The backend gets the stop's signal; one that ignores it may still
+ * finish after the stop, and its executable is then freed.
+ */
+async function compileUnlessStopped(
+  partition: PlannedPartition,
+  options: CompileOptions,
+  stop: Stopper,
+): Promise<Executable> {
+  const compiling = compilePartition(partition, { ...options, signal: stop.signal });
+  try {
+    return await Promise.race([compiling, stop.stopped]);
+  } catch (error) {
+    if (stop.signal.aborted)
+      compiling.then(
+        (late) => Promise.resolve(late.dispose()).catch(() => undefined),
+        () => undefined,
+      );
+    throw error;
+  }
 }
 
 async function compilePartition(partition: PlannedPartition, options: CompileOptions): Promise<Executable> {

@@ -4,15 +4,7 @@
  * queued and never see each other's values, and destroy() frees executables only after the run in flight.
  */
 import type { Backend, ProfileEntry } from '../backend/contract.js';
-import {
-  CancelledError,
-  InputError,
-  ModelFormatError,
-  QueueFullError,
-  SessionClosedError,
-  SessionStateError,
-  TimeoutError,
-} from '../errors.js';
+import { InputError, ModelFormatError, QueueFullError, SessionClosedError, SessionStateError } from '../errors.js';
 import type { Model, ValueInfo } from '../ir/graph.js';
 import type { AssignmentReport, PartitionSummary } from '../partition/report.js';
 import { optimize } from '../passes/optimize.js';
@@ -36,8 +28,21 @@ import {
   type Plan,
   type PlanContext,
 } from './plan.js';
+import { createStopper, earlierDeadline, type StopOptions, type Stopper } from './stopper.js';
 
 const DEFAULT_MAX_CACHED_PLANS = 8;
+
+/** When an init or a plan build started now must be done by, from `compileTimeoutMs`. */
+function compileDeadline(options: SessionOptions): number | undefined {
+  const ms = options.compileTimeoutMs;
+  if (ms === undefined) return undefined;
+  if (!(ms > 0))
+    throw new InputError(`compileTimeoutMs must be a positive number of ms, got ${ms}`, {
+      option: 'compileTimeoutMs',
+      got: ms,
+    });
+  return Date.now() + ms;
+}
 
 function isModel(value: unknown): value is Model {
   return (
@@ -46,47 +51,6 @@ function isModel(value: unknown): value is Model {
     !(value instanceof Uint8Array) &&
     typeof (value as Model).graph === 'object'
   );
-}
-
-/**
- * One run's stop: an AbortSignal that fires with CancelledError when the caller's signal does and with
- * TimeoutError at the deadline, and a promise that rejects with that error. `release` drops the timer
- * and the listener once the run is over.
- */
-function runStopper(options: RunOptions): { signal: AbortSignal; stopped: Promise<never>; release(): void } {
-  const { signal, deadline } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw new InputError('run options: signal must be an AbortSignal', { got: typeof signal });
-  if (deadline !== undefined && !Number.isFinite(deadline))
-    throw new InputError(`run options: deadline must be a time in ms (as Date.now()), got ${deadline}`, {
-      got: deadline,
-    });
-  const controller = new AbortController();
-  const cancel = () =>
-    controller.abort(
-      new CancelledError('the run was cancelled by its AbortSignal', { reason: String(signal?.reason) }),
-    );
-  const expire = () => controller.abort(new TimeoutError(`the run passed its deadline (${deadline})`, { deadline }));
-  let timer: NodeJS.Timeout | undefined;
-  if (signal?.aborted) cancel();
-  else if (deadline !== undefined && deadline <= Date.now()) expire();
-  else {
-    signal?.addEventListener('abort', cancel, { once: true });
-    if (deadline !== undefined) timer = setTimeout(expire, deadline - Date.now());
-  }
-  const stopped = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    else controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  stopped.catch(() => undefined);
-  return {
-    signal: controller.signal,
-    stopped,
-    release() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-    },
-  };
 }
 
 /** A model deployed on a set of backends. */
@@ -121,19 +85,26 @@ export class Session {
     options: SessionOptions = {},
   ): Promise<Session> {
     const emit = options.onEvent ?? (() => undefined);
-    let source: Model;
-    if (isModel(model)) source = model;
-    else if (model instanceof Uint8Array || typeof model === 'string' || isCaffeModelSource(model)) {
-      source = await importModel(model, options, options.importOptions ?? {}, emit);
-    } else
-      throw new ModelFormatError(
-        `Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`,
-        { got: typeof model },
-      );
-    // optimize() validates first (topological order, GraphError on malformed graphs).
-    const optimized = optimize(source, { level: options.optimization });
-    const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options, emit);
-    return new Session(optimized, backends, options, emit);
+    const stop = createStopper('init', { deadline: compileDeadline(options) });
+    try {
+      let source: Model;
+      if (isModel(model)) source = model;
+      else if (model instanceof Uint8Array || typeof model === 'string' || isCaffeModelSource(model)) {
+        source = await importModel(model, options, options.importOptions ?? {}, emit);
+      } else
+        throw new ModelFormatError(
+          `Session.init needs a Model, the model's bytes or a path, got ${model === null ? 'null' : typeof model}`,
+          { got: typeof model },
+        );
+      await stop.checkpoint();
+      // optimize() validates first (topological order, GraphError on malformed graphs).
+      const optimized = optimize(source, { level: options.optimization });
+      await stop.checkpoint();
+      const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options, emit);
+      return new Session(optimized, backends, options, emit);
+    } finally {
+      stop.release();
+    }
   }
 
   /** The model's runtime inputs. */
@@ -157,12 +128,20 @@ export class Session {
 
   /**
    * NN_Prepare: infers shapes for `inputShapes` (needed for every input with symbolic dims), partitions
-   * and compiles. Plans are cached per shape signature, so preparing known shapes again is free.
+   * and compiles. Plans are cached per shape signature, so preparing known shapes again is free. It lets
+   * the event loop run between its stages and partitions; `options` can cancel it or give it a deadline
+   * (and `compileTimeoutMs` bounds it too).
    */
-  async prepare(inputShapes?: Readonly<Record<string, readonly number[]>>): Promise<void> {
+  async prepare(inputShapes?: Readonly<Record<string, readonly number[]>>, options: StopOptions = {}): Promise<void> {
     this.#checkOpen();
     const shapes = concreteInputShapes(this.inputs, inputShapes);
-    await this.#enqueue(() => this.#planFor(shapes));
+    const stop = createStopper('prepare', options);
+    const work = this.#enqueue(async () => {
+      stop.check();
+      await this.#planFor(shapes, stop);
+    });
+    work.finally(stop.release).catch(() => undefined);
+    await Promise.race([work, stop.stopped]);
   }
 
   /** NN_SetTensor: binds an input for the next forward(), checked against the model's declaration. */
@@ -261,7 +240,7 @@ export class Session {
    * stopped, so two runs never use the executables at the same time.
    */
   #enqueueRun(feeds: Record<string, Tensor>, options: RunOptions): Promise<Record<string, Tensor>> {
-    const stop = runStopper(options);
+    const stop = createStopper('run', options);
     const limit = this.#context.options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
     if (this.#pending >= limit) {
       stop.release();
@@ -272,8 +251,8 @@ export class Session {
     }
     this.#pending++;
     const work = this.#enqueue(async () => {
-      stop.signal.throwIfAborted();
-      return this.#execute(feeds, stop.signal);
+      stop.check();
+      return this.#execute(feeds, stop);
     });
     const settled = work.finally(() => {
       this.#pending--;
@@ -283,20 +262,34 @@ export class Session {
     return Promise.race([work, stop.stopped]);
   }
 
-  async #execute(feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
+  async #execute(feeds: Record<string, Tensor>, stop: Stopper): Promise<Record<string, Tensor>> {
     const shapes = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
-    return executePlan(await this.#planFor(shapes), feeds, signal);
+    return executePlan(await this.#planFor(shapes, stop), feeds, stop.signal);
   }
 
-  /** The plan for these shapes: cached (most recently used last) or built, evicting the oldest past the limit. */
-  async #planFor(shapes: Record<string, number[]>): Promise<Plan> {
+  /**
+   * The plan for these shapes: cached (most recently used last) or built within the caller's stop and
+   * `compileTimeoutMs`, evicting the oldest past the limit.
+   */
+  async #planFor(shapes: Record<string, number[]>, caller: Stopper): Promise<Plan> {
     const signature = shapeSignature(
       shapes,
       this.inputs.map((i) => i.name),
     );
     let plan = this.#plans.get(signature);
     if (plan !== undefined) this.#plans.delete(signature);
-    else plan = await buildPlan(this.#context, shapes, signature);
+    else {
+      const options = this.#context.options;
+      const stop = createStopper('prepare', {
+        signal: caller.signal,
+        deadline: earlierDeadline(caller.deadline, compileDeadline(options)),
+      });
+      try {
+        plan = await buildPlan(this.#context, shapes, signature, stop);
+      } finally {
+        stop.release();
+      }
+    }
     this.#plans.set(signature, plan);
     this.#current = plan;
     const limit = Math.max(1, this.#context.options.maxCachedPlans ?? DEFAULT_MAX_CACHED_PLANS);
