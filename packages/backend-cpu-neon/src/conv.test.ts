@@ -175,6 +175,44 @@ describe('3x3 stride-1 convolutions through Winograd match the reference', () =>
     expect(steps).toEqual(['WinogradConv:wasm']);
   });
 
+  /** `t` with NaN, +Inf and -Inf planted at three scattered elements. */
+  const planted = (t: Tensor): Tensor => {
+    const data = Float32Array.from(t.data as Float32Array);
+    [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].forEach((v, i) => {
+      data[Math.floor(((i * 2 + 1) * data.length) / 7)] = v;
+    });
+    return new Tensor('float32', data, t.dims);
+  };
+
+  it('makes non-finite exactly the outputs whose window reads a NaN or Inf, as direct convolution does (issue 13)', async () => {
+    for (const arch of [undefined, 'arm64']) {
+      for (const [shape, seed] of [
+        [{ c: 16, m: 24, h: 12, w: 12, k: [3, 3], pad: [1, 1, 1, 1] }, 330], // F(4x4)
+        [{ c: 8, m: 8, h: 4, w: 5, k: [3, 3], pad: [1, 1, 1, 1] }, 331], // F(2x2)
+      ] as [ConvShape, number][]) {
+        const { x, constants, attributes, order } = convCase(shape, seed);
+        const c = oneNode('Conv', { x: planted(x) }, constants, order, attributes);
+        expect(await expectMatchesReference(c, { arch, rtol: 1e-4, atol: 1e-4 })).toEqual(['WinogradConv:wasm']);
+      }
+      // The repair runs the fused epilogue (residual, Relu) and writes at the Concat's row pitch.
+      const r = rng(332);
+      const x = planted(r.floatTensor([1, 12, 10, 11]));
+      const nodes = [
+        makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+        makeNode('Add', ['c', 'x'], ['s'], {}, 'add'),
+        makeNode('Relu', ['s'], ['y'], {}, 'relu'),
+        makeNode('Conv', ['x', 'W', 'B'], ['d'], { pads: a.ints([1, 1, 1, 1]) }, 'conv2'),
+        makeNode('Concat', ['d', 'x'], ['z'], { axis: a.int(1) }, 'concat'),
+      ];
+      const constants = { W: r.floatTensor([12, 12, 3, 3]), B: r.floatTensor([12]) };
+      const steps = await expectMatchesReference(
+        { inputs: { x }, constants, nodes, outputs: ['y', 'z'] },
+        { arch, rtol: 1e-4, atol: 1e-4 },
+      );
+      expect(steps.filter((s) => s.startsWith('WinogradConv'))).toHaveLength(2);
+    }
+  });
+
   it('leaves strided, dilated, grouped and few-channel 3x3 convolutions to the direct kernel', async () => {
     for (const shape of [
       { c: 16, m: 16, h: 8, w: 8, k: [3, 3], stride: 2 },

@@ -15,6 +15,11 @@ export interface CaseSettings {
   atol?: number;
   /** The op the case exercises, for the ops x backends report. */
   op?: string;
+  /**
+   * Where the expected outputs come from when not onnxruntime-node: lastmile's numerics policy, with
+   * why onnxruntime's answer is not used (docs/numerics.md).
+   */
+  expected?: string;
 }
 
 /** One case folder. */

@@ -232,7 +232,7 @@ function schedule(
   };
   const steps = binders.map((b): Step | SharedStep => {
     if (typeof b === 'function') return b(rt);
-    const phases = (Array.isArray(b) ? b : [b]).map(phase);
+    const phases = (Array.isArray(b) ? b : [b]).map((p) => (typeof p === 'function' ? p(rt) : phase(p)));
     if (phases.every((p) => typeof p === 'function')) {
       const calls = phases as Step[];
       return calls.length === 1 ? calls[0] : () => calls.forEach((call) => call());

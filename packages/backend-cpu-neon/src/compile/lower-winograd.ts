@@ -1,11 +1,14 @@
 /**
  * 3x3 stride-1 convolutions through Winograd F(m x m, 3 x 3): input transform, α² GEMMs on the igemm
- * kernel, output transform with the fused epilogue. Three phases of one step; the transformed input and
- * the GEMM results live in the op's scratch.
+ * kernel, output transform with the fused epilogue, then the repair of tiles that read a NaN or an
+ * infinity (winograd-repair.ts). Four phases of one step; the transformed input and the GEMM results
+ * live in the op's scratch.
  */
 import { attr, type Node } from '@lastmile/core';
 import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { NO_ACTIVATION } from '../kernels/activation.js';
+import { emitAnyNonFinite } from '../kernels/scan.js';
+import { packConvWeights } from '../layout/pack.js';
 import { emitWinogradInput, emitWinogradOutput } from '../kernels/winograd.js';
 import { F2X2_3X3, F4X4_3X3, packWinogradWeights, type WinogradTransform } from '../layout/winograd.js';
 import type { GraphInfo } from './graph-info.js';
@@ -14,6 +17,7 @@ import type { ConvEpilogue } from './lower-conv.js';
 import type { LoweredOp } from './program.js';
 import { igemmChunks, rangeChunks } from './split.js';
 import { window2 } from './window.js';
+import { winogradRepair } from './winograd-repair.js';
 
 /** Below these, the transforms cost about what the multiplies save. */
 const MIN_CHANNELS = 8;
@@ -152,10 +156,28 @@ export function lowerWinogradConv(
         bias,
         outMatrix,
       ]);
+      const repair = winogradRepair({
+        scan: emitAnyNonFinite(ctx.module),
+        igemm: emitIgemm(ctx.module, ctx.target, { activation: epi.activation, residual: res !== 0 }),
+        mr,
+        x,
+        dims: [N, H, W, C],
+        output: [OH, OW],
+        padBegin: [win.padBegin[0], win.padBegin[1]],
+        m,
+        weights: ctx.place(packConvWeights(weights, 0, M, C, 9, scale, biased)),
+        channelsOut: M,
+        out,
+        pitch,
+        res,
+        zeroRow: ctx.zeroRow,
+        pointers: V,
+      });
       return [
         { kernel: transformIn, calls: inCalls },
         { kernel: gemm, calls: gemmCalls },
         { kernel: transformOut, calls: outCalls },
+        repair,
       ];
     },
   };

@@ -32,11 +32,14 @@ export interface KernelCalls {
   calls: number[][];
 }
 
+/** A host step to bind once the module is instantiated. */
+export type HostBinder = (rt: Runtime) => Step;
+
 /**
- * What an emitted op gives the executable: a host step to bind once instantiated, kernel calls, or
- * phases of kernel calls that run one after the other (each phase done by every thread before the next).
+ * What an emitted op gives the executable: a host step, kernel calls, or phases that run one after the
+ * other (each phase of kernel calls done by every thread before the next; a host phase on the caller's).
  */
-export type Binder = ((rt: Runtime) => Step) | KernelCalls | KernelCalls[];
+export type Binder = HostBinder | KernelCalls | (KernelCalls | HostBinder)[];
 
 /** What emitting an op may use. */
 export interface EmitContext {

@@ -91,10 +91,18 @@ export function emitActivation(f: FunctionBuilder, v: Local, a: Activation, t: A
       f.f32x4(1).f32x4(1).get(t.t0).op('f32x4.add', 'f32x4.div').set(v);
       return;
     case 'tanh':
-      // 1 - 2 / (1 + e^2x)
+      // 1 - 2 / (1 + e^2x), which cancels to 0 for tiny x: there tanh(x) is x to within half an ulp
+      // (|x| < 2^-12), subnormals included (docs/numerics.md).
       f.get(v).get(v).op('f32x4.add').set(t.t0);
       emitExp(f, t.t0, t.t1);
-      f.f32x4(1).f32x4(2).f32x4(1).get(t.t0).op('f32x4.add', 'f32x4.div', 'f32x4.sub').set(v);
+      f.f32x4(1).f32x4(2).f32x4(1).get(t.t0).op('f32x4.add', 'f32x4.div', 'f32x4.sub').set(t.t0);
+      f.get(v)
+        .get(t.t0)
+        .get(v)
+        .op('f32x4.abs')
+        .f32x4(2 ** -12)
+        .op('f32x4.lt', 'v128.bitselect')
+        .set(v);
       return;
     case 'sqrt':
       f.get(v).op('f32x4.sqrt').set(v);

@@ -25,8 +25,8 @@ interface PixelLocals {
 
 /**
  * accs[k] = max or sum over the pixel's taps of the 4 floats at tap + c + 16k, starting from the
- * identity (-Infinity or 0): each tap pointer is loaded once for all of `accs`. Max uses pmax
- * (`acc < x ? x : acc`): one instruction on x64, and NaN never wins, as in the reference.
+ * identity (-Infinity or 0): each tap pointer is loaded once for all of `accs`. Max is f32x4.max, where
+ * NaN wins (docs/numerics.md): one FMAX on NEON, a few instructions on x64.
  */
 function reduceTaps(f: FunctionBuilder, kind: PoolKind, l: PixelLocals, identity: Local, accs: Local[]): void {
   for (const acc of accs) f.get(identity).set(acc);
@@ -39,7 +39,7 @@ function reduceTaps(f: FunctionBuilder, kind: PoolKind, l: PixelLocals, identity
           .get(acc)
           .get(l.x)
           .load('v128.load', 16 * k)
-          .op(kind === 'max' ? 'f32x4.pmax' : 'f32x4.add')
+          .op(kind === 'max' ? 'f32x4.max' : 'f32x4.add')
           .set(acc),
       );
       f.addTo(l.t, 4);

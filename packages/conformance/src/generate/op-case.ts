@@ -14,6 +14,11 @@ export interface OpCase extends OneNodeCase {
   rtol?: number;
   /** Absolute tolerance of the case's outputs, when not the suite's. */
   atol?: number;
+  /**
+   * Set where onnxruntime's answer breaks lastmile's numerics policy (docs/numerics.md), saying how: the
+   * expected outputs then come from core's op definition, which implements the policy.
+   */
+  policy?: string;
 }
 
 /** The runtime (non-constant) inputs of a case, in order: the input_K.pb files. */

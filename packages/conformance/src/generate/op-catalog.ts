@@ -5,7 +5,7 @@
  */
 import { a, type Attribute, Tensor, type TensorType } from '@lastmile/core';
 import { constant, type OpCase } from './op-case.js';
-import { CaseValues, edgeTensor, f32, i64, seedOf } from './values.js';
+import { CaseValues, edgeTensor, f32, i64, NON_FINITE_AND_TINY, seedOf } from './values.js';
 
 type Builder = (v: CaseValues) => OpCase[];
 
@@ -68,6 +68,28 @@ const spatial = (
   outputs = 1,
 ): OpCase[] => cases.map(([dims, attributes]) => ({ op, opset, inputs: [v.floats(dims)], attributes, outputs }));
 
+/** Pooling windows over edge values: NaN beside larger values, infinities, subnormals, padding. */
+const edgeWindows = (v: CaseValues, op: string, opset: number, policy?: string): OpCase[] =>
+  (
+    [
+      { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) },
+      { kernel_shape: a.ints([3, 3]), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) },
+    ] as Record<string, Attribute>[]
+  ).map(
+    (attributes): OpCase => ({
+      op,
+      opset,
+      inputs: [v.withEdges([1, 2, 6, 6], NON_FINITE_AND_TINY)],
+      attributes,
+      tag: 'edge_values',
+      policy,
+    }),
+  );
+
+/** Why max-type ops do not take onnxruntime's answer on NaN. */
+const NAN_WINS =
+  'NaN wins a max; onnxruntime skips a NaN or returns it depending on where it stands (GlobalMaxPool of [NaN, 1, 2, 3] is 3, of [1, 2, 3, NaN] NaN; ReduceMax of [1, NaN, 2, 3] is 2)';
+
 interface ConvSpec {
   x: number[];
   w: number[];
@@ -110,12 +132,29 @@ const conv: Builder = (v) => {
     { x: [0, 2, 5, 5], w: [3, 2, 3, 3], bias: true },
     { x: [1, 16, 12, 12], w: [24, 16, 3, 3], bias: true, attributes: { pads: a.ints([1, 1, 1, 1]) } },
   ];
-  return specs.map((s) => ({
-    op: 'Conv',
-    opset: 11,
-    inputs: [v.floats(s.x), constant(v.floats(s.w)), s.bias ? constant(v.floats([s.w[0]])) : undefined],
-    attributes: s.attributes,
-  }));
+  const cases = specs.map(
+    (s): OpCase => ({
+      op: 'Conv',
+      opset: 11,
+      inputs: [v.floats(s.x), constant(v.floats(s.w)), s.bias ? constant(v.floats([s.w[0]])) : undefined],
+      attributes: s.attributes,
+    }),
+  );
+  // A few non-finite inputs, so that most outputs stay finite and the positions of NaN and Inf tell.
+  const edges: [number[], number[], number][] = [
+    [[1, 2, 6, 6], [3, 2, 3, 3], 0.1],
+    [[1, 16, 12, 12], [24, 16, 3, 3], 0.005],
+    [[1, 8, 5, 5], [4, 8, 1, 1], 0.05],
+  ];
+  for (const [x, w, share] of edges)
+    cases.push({
+      op: 'Conv',
+      opset: 11,
+      inputs: [v.withEdges(x, NON_FINITE_AND_TINY, share), constant(v.floats(w)), constant(v.floats([w[0]]))],
+      attributes: { pads: a.ints(Array(4).fill(w[2] >> 1)) },
+      tag: 'edge_values',
+    });
+  return cases;
 };
 
 const convTranspose: Builder = (v) => {
@@ -169,6 +208,20 @@ const reduce =
       { op, opset, inputs: [x()], attributes: { noop_with_empty_axes: a.int(1) }, tag: 'noop' },
       { op, opset, inputs: [v.ints('int64', [3, 4], -100, 100), constant(i64([0]))], tag: 'int64' },
       { op, opset, inputs: [v.floats([0, 3]), constant(i64([1]))], tag: 'zero_size' },
+      {
+        op,
+        opset,
+        inputs: [v.withEdges([2, 3, 4], NON_FINITE_AND_TINY), constant(i64([1]))],
+        tag: 'edge_values',
+        policy: op === 'ReduceMax' ? NAN_WINS : undefined,
+      },
+      // Sums past the float32 range are infinite, in any order: no mixed signs in a row.
+      {
+        op,
+        opset,
+        inputs: [f32([3e38, 3e38, 1, -3e38, -2e38, -1], [2, 3]), constant(i64([1]))],
+        tag: 'overflow_edge_values',
+      },
     ];
   };
 
@@ -187,6 +240,7 @@ const softmax =
     { op, opset: 13, inputs: [v.floats([2, 3, 4], -5, 5)], attributes: { axis: a.int(1) } },
     { op, opset: 13, inputs: [v.floats([2, 3, 4], -50, 50)], attributes: { axis: a.int(0) }, tag: 'large' },
     { op, opset: 13, inputs: [v.floats([2, 0, 4])], attributes: { axis: a.int(-1) }, tag: 'zero_size' },
+    { op, opset: 13, inputs: [v.withEdges([3, 2, 5])], tag: 'edge_values' },
   ];
 
 const globalPool =
@@ -197,7 +251,17 @@ const globalPool =
       [1, 4, 3, 6],
       [1, 2, 2, 3, 4],
       [0, 3, 4, 4],
-    ].map((dims) => ({ op, inputs: [v.floats(dims)] }));
+    ]
+      .map((dims): OpCase => ({ op, inputs: [v.floats(dims)] }))
+      .concat(
+        {
+          op,
+          inputs: [v.withEdges([1, 3, 4, 5], NON_FINITE_AND_TINY)],
+          tag: 'edge_values',
+          policy: op === 'GlobalMaxPool' ? NAN_WINS : undefined,
+        },
+        { op, inputs: [f32([3e38, 3e38, 1, -3e38, -2e38, -1], [1, 2, 3])], tag: 'overflow_edge_values' },
+      );
 
 const compare =
   (op: string): Builder =>
@@ -224,11 +288,18 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
     },
     { op: 'Pow', opset: 15, inputs: [v.ints('int32', [2, 3], -5, 5), v.ints('int32', [3], 0, 4)], tag: 'int32' },
     { op: 'Pow', opset: 15, inputs: [v.ints('int64', [2, 3], -5, 5), v.ints('int64', [1], 0, 3)], tag: 'int64' },
+    {
+      op: 'Pow',
+      opset: 15,
+      inputs: [edgeTensor(), f32([0, 2, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [7])],
+      tag: 'edge_values',
+    },
   ],
   PRelu: (v): OpCase[] => [
     { op: 'PRelu', opset: 16, inputs: [v.floats([2, 3, 4, 4]), constant(v.floats([3, 1, 1]))] },
     { op: 'PRelu', opset: 9, inputs: [v.floats([2, 5]), constant(v.floats([5]))] },
     { op: 'PRelu', opset: 7, inputs: [v.floats([3, 4]), constant(f32([0.25]))] },
+    { op: 'PRelu', opset: 16, inputs: [edgeTensor(), constant(f32([0.25]))], tag: 'edge_values' },
   ],
   Relu: unary('Relu'),
   Sigmoid: unary('Sigmoid'),
@@ -304,6 +375,12 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
       ],
     ].map(([x, y]): OpCase => ({ op: 'MatMul', opset: 13, inputs: [v.floats(x), v.floats(y)] })),
     { op: 'MatMul', opset: 7, inputs: [v.floats([4, 8]), constant(v.floats([8, 16]))], tag: 'constant_weights' },
+    {
+      op: 'MatMul',
+      opset: 13,
+      inputs: [v.withEdges([6, 8], NON_FINITE_AND_TINY, 0.05), constant(v.floats([8, 16]))],
+      tag: 'edge_values',
+    },
   ],
   Gemm: (v): OpCase[] => {
     const [M, K, N] = [3, 5, 4];
@@ -328,6 +405,12 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
       }
     }
     cases.push({ op: 'Gemm', opset: 11, inputs: [v.floats([M, K]), constant(v.floats([K, N]))], tag: 'no_c' });
+    cases.push({
+      op: 'Gemm',
+      opset: 13,
+      inputs: [v.withEdges([M, K], NON_FINITE_AND_TINY, 0.1), constant(v.floats([K, N])), constant(v.floats([N]))],
+      tag: 'edge_values',
+    });
     cases.push({
       op: 'Gemm',
       opset: 7,
@@ -366,9 +449,33 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
         inputs: [v.floats([2, 3, 2, 2, 2]), ...params(3)],
         attributes: { training_mode: a.int(0) },
       },
+      { op: 'BatchNormalization', opset: 15, inputs: [v.withEdges([2, 3, 2, 2]), ...params(3)], tag: 'edge_values' },
+      {
+        // variance + epsilon = 0: (x - mean) / 0 is +-Inf, and NaN only where x equals the mean.
+        op: 'BatchNormalization',
+        opset: 15,
+        inputs: [
+          f32([1, 0.5, -2, 0, 3, -1, 0.5, 2], [1, 2, 2, 2]),
+          constant(f32([1, 2], [2])),
+          constant(f32([0.25, -1], [2])),
+          constant(f32([0.5, 3], [2])),
+          constant(f32([0, 0], [2])),
+        ],
+        attributes: { epsilon: a.float(0) },
+        tag: 'zero_variance',
+      },
     ];
   },
   LRN: (v): OpCase[] => [
+    {
+      op: 'LRN',
+      opset: 13,
+      inputs: [v.withEdges([1, 5, 3, 3], NON_FINITE_AND_TINY, 0.1)],
+      attributes: { size: a.int(3) },
+      tag: 'edge_values',
+      policy:
+        'a NaN or Inf reaches only the outputs whose window holds it; onnxruntime keeps a running sum of squares, so one NaN spoils every later channel',
+    },
     { op: 'LRN', opset: 13, inputs: [v.floats([2, 7, 3, 3])], attributes: { size: a.int(3) } },
     {
       op: 'LRN',
@@ -390,6 +497,7 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
       [[0, 2, 5, 5], { kernel_shape: a.ints([2, 2]) }],
     ]),
     ...spatial(v, 'MaxPool', 7, [[[1, 2, 5, 5], { kernel_shape: a.ints([2, 2]) }]]),
+    ...edgeWindows(v, 'MaxPool', 12, NAN_WINS),
     ...[0, 1].flatMap((storage) =>
       spatial(
         v,
@@ -433,6 +541,7 @@ export const OP_CATALOG: Readonly<Record<string, Builder>> = {
       [[1, 2, 9, 9], { kernel_shape: a.ints([3, 2]), dilations: a.ints([2, 3]), pads: a.ints([1, 1, 1, 1]) }],
     ]),
     ...spatial(v, 'AveragePool', 7, [[[1, 2, 5, 5], { kernel_shape: a.ints([2, 2]) }]]),
+    ...edgeWindows(v, 'AveragePool', 11),
   ],
   GlobalAveragePool: globalPool('GlobalAveragePool'),
   GlobalMaxPool: globalPool('GlobalMaxPool'),

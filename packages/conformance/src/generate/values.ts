@@ -71,6 +71,17 @@ export class CaseValues {
     }
   }
 
+  /**
+   * float32 in [-3, 3) with some elements (`share` of them) drawn from `edges` instead: windows, rows and
+   * reduced axes then mix NaN, infinities and subnormals with ordinary values.
+   */
+  withEdges(dims: readonly number[], edges: readonly number[] = EDGE_FLOATS, share = 0.3): Tensor {
+    const values = Array.from(this.floats(dims, -3, 3).data as Float32Array, (x) =>
+      this.rng.next() < share ? edges[this.rng.int(0, edges.length - 1)] : x,
+    );
+    return new Tensor('float32', values, dims);
+  }
+
   /** A random shape of rank in [minRank, maxRank] with dims in [1, maxDim]. */
   shape(minRank: number, maxRank: number, maxDim = 5): number[] {
     return Array.from({ length: this.rng.int(minRank, maxRank) }, () => this.rng.int(1, maxDim));
@@ -99,6 +110,15 @@ export const EDGE_FLOATS: readonly number[] = [
   0.5,
   -2.5,
   1e-7,
+];
+
+/** The edge values whose sums cannot overflow: where accumulation order would decide between Inf and NaN. */
+export const NON_FINITE_AND_TINY: readonly number[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  1e-40,
 ];
 
 /** A [2, 7] float32 tensor of {@link EDGE_FLOATS}. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { a } from '../ir/attributes.js';
 import { makeNode, type Model, type Node } from '../ir/graph.js';
 import { SeededRandom } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { foldBatchNorm } from './fold-batch-norm.js';
 import { buildModel, maxOutputDifference, randomFeeds } from './testing.js';
 
@@ -55,6 +55,28 @@ describe('foldBatchNorm', () => {
     // The original weights are untouched: other nodes may share them.
     expect(after.graph.initializers.get('W')).toBe(W);
     expect(maxOutputDifference(model, after, randomFeeds(model, 12))).toBeLessThan(1e-4);
+  });
+
+  it('leaves BN alone when variance + epsilon is 0: folding would make NaN of what is +-Inf (issue 13, item 6)', () => {
+    const model = convBnModel(
+      makeNode('Conv', ['x', 'W', 'B'], ['c'], { pads: a.ints([1, 1, 1, 1]) }, 'conv'),
+      { W, B },
+      6,
+      11,
+    );
+    const zero = model.graph.initializers.get('var') as Tensor;
+    model.graph.initializers.set('var', new Tensor('float32', new Float32Array(zero.size), zero.dims));
+    model.graph.nodes[1] = makeNode(
+      'BatchNormalization',
+      ['c', 'scale', 'beta', 'mean', 'var'],
+      ['n'],
+      {
+        epsilon: a.float(0),
+      },
+      'bn',
+    );
+    const after = foldBatchNorm(model);
+    expect(opTypes(after)).toEqual(['Conv', 'BatchNormalization', 'Relu']);
   });
 
   it('folds BN into a bias-free grouped Conv', () => {

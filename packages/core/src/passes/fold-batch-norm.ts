@@ -75,6 +75,9 @@ function foldPair(conv: Node, bn: Node, graph: Graph): FoldedWeights | undefined
 
   const epsilon = attr.float(bn, 'epsilon', 1e-5);
   const factor = Array.from({ length: channels }, (_, c) => scale.data[c] / Math.sqrt(variance.data[c] + epsilon));
+  // An infinite factor (variance + epsilon = 0) would turn zero weights into NaN: the unfolded op gives
+  // (x - mean) * Inf, +-Inf as Caffe does (docs/numerics.md).
+  if (!factor.every(Number.isFinite)) return undefined;
   const newBias = new Float32Array(channels);
   for (let c = 0; c < channels; c++) newBias[c] = ((bias?.data[c] ?? 0) - mean.data[c]) * factor[c] + beta.data[c];
 
@@ -88,6 +91,7 @@ function foldPair(conv: Node, bn: Node, graph: Graph): FoldedWeights | undefined
       for (let k = 0; k < kernel; k++) newWeight[offset + k] *= factor[channel];
     }
   }
+  if (!newWeight.every(Number.isFinite) || !newBias.every(Number.isFinite)) return undefined;
   return { weight: new Tensor('float32', newWeight, weight.dims), bias: new Tensor('float32', newBias, [channels]) };
 }
 

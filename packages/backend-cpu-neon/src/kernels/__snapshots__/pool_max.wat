@@ -46,22 +46,22 @@
             local.get $acc0
             local.get $x
             v128.load
-            f32x4.pmax
+            f32x4.max
             local.set $acc0
             local.get $acc1
             local.get $x
             v128.load offset=16
-            f32x4.pmax
+            f32x4.max
             local.set $acc1
             local.get $acc2
             local.get $x
             v128.load offset=32
-            f32x4.pmax
+            f32x4.max
             local.set $acc2
             local.get $acc3
             local.get $x
             v128.load offset=48
-            f32x4.pmax
+            f32x4.max
             local.set $acc3
             local.get $t
             i32.const 4
@@ -119,7 +119,7 @@
             local.get $acc0
             local.get $x
             v128.load
-            f32x4.pmax
+            f32x4.max
             local.set $acc0
             local.get $t
             i32.const 4

@@ -111,8 +111,8 @@ function runMaxPool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Te
                 const w = ow * g.strides[2] - g.padBegin[2] + kw * g.dilations[2];
                 if (w < 0 || w >= W) continue;
                 const v = p.x[base + (d * H + h) * W + w];
-                // NaN never wins a comparison, so it is skipped like onnxruntime does.
-                if (v > best) {
+                // NaN wins (docs/numerics.md): the first NaN of the window is the max and its index.
+                if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
                   best = v;
                   bd = d;
                   bh = h;
@@ -170,7 +170,7 @@ function runAveragePool(inputs: readonly (Tensor | undefined)[], ctx: OpContext)
               if (h < 0 || h >= H) continue;
               for (let kw = 0; kw < g.kernel[2]; kw++) {
                 const w = w0 + kw * g.dilations[2];
-                if (w >= 0 && w < W) sum += p.x[base + (d * H + h) * W + w];
+                if (w >= 0 && w < W) sum = Math.fround(sum + p.x[base + (d * H + h) * W + w]);
               }
             }
           }
@@ -233,12 +233,13 @@ function globalPool(opType: string, reduce: (data: Float32Array, from: number, t
 
 export const GlobalAveragePool = globalPool('GlobalAveragePool', (data, from, to) => {
   let sum = 0;
-  for (let i = from; i < to; i++) sum += data[i];
+  // float32 accumulation, as every backend sums: a sum past the float32 range is infinite.
+  for (let i = from; i < to; i++) sum = Math.fround(sum + data[i]);
   return sum / (to - from);
 });
 
 export const GlobalMaxPool = globalPool('GlobalMaxPool', (data, from, to) => {
   let best = -Infinity;
-  for (let i = from; i < to; i++) if (data[i] > best) best = data[i];
+  for (let i = from; i < to && !Number.isNaN(best); i++) if (data[i] > best || Number.isNaN(data[i])) best = data[i];
   return best;
 });

@@ -80,7 +80,10 @@ function reduceOp(spec: ReduceSpec): OpDef {
       const out = allocOutput(x.type, reducedShape(x.dims, axes, keep), ctx);
       // The kept-dims output broadcasts onto the input: that map sends each input element to its slot.
       const slot = broadcastIndex(keptDims, x.dims);
-      const acc = new Float64Array(out.size).fill(spec.init(x.type));
+      // float32 data accumulates in float32, as every backend sums: past its range a sum is infinite.
+      const acc = (x.type === 'float32' ? new Float32Array(out.size) : new Float64Array(out.size)).fill(
+        spec.init(x.type),
+      );
       const src = x.data;
       for (let i = 0; i < x.size; i++) {
         const s = slot ? slot[i] : i;
@@ -108,7 +111,7 @@ export const ReduceMean = reduceOp({
   fold: add,
   finish: (acc, count) => (count === 0 ? 0 : acc / count),
 });
-/** NaN wins, as in numpy; an empty reduction gives the type's lowest value. */
+/** NaN wins, as in numpy (docs/numerics.md); an empty reduction gives the type's lowest value. */
 export const ReduceMax = reduceOp({
   opType: 'ReduceMax',
   axesInputSince: 18,
