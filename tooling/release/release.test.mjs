@@ -86,3 +86,40 @@ describe('the release plan', () => {
     expect(new Set(moved.map((r) => r.newVersion))).toEqual(new Set(['0.1.0']));
   });
 });
+
+describe('dependency install scripts (bad-inputs row 71)', () => {
+  /** Names of the installed packages that declare an install script, from pnpm's store of this checkout. */
+  function withInstallScripts() {
+    const store = join(ROOT, 'node_modules', '.pnpm');
+    const names = new Set();
+    for (const entry of readdirSync(store)) {
+      const modules = join(store, entry, 'node_modules');
+      if (!existsSync(modules)) continue;
+      for (const name of readdirSync(modules)) {
+        const folders = name.startsWith('@') ? readdirSync(join(modules, name)).map((n) => `${name}/${n}`) : [name];
+        for (const folder of folders) {
+          const manifest = join(modules, folder, 'package.json');
+          if (!existsSync(manifest)) continue;
+          const { name: pkg, scripts = {} } = JSON.parse(readFileSync(manifest, 'utf8'));
+          if (scripts.preinstall || scripts.install || scripts.postinstall) names.add(pkg);
+        }
+      }
+    }
+    return [...names].sort();
+  }
+
+  it('runs only reviewed ones: each dependency with a script is allowed or ignored by name in pnpm-workspace.yaml', () => {
+    const workspace = readFileSync(join(ROOT, 'pnpm-workspace.yaml'), 'utf8');
+    const listed = (key) => {
+      const block = new RegExp(`^${key}:\\n((?:  - .+\\n)+)`, 'm').exec(workspace)?.[1] ?? '';
+      return [...block.matchAll(/ {2}- (.+)/g)].map((m) => m[1].trim());
+    };
+    const reviewed = [...listed('onlyBuiltDependencies'), ...listed('ignoredBuiltDependencies')].sort();
+    expect(reviewed).toContain('esbuild');
+    expect(withInstallScripts().filter((name) => !reviewed.includes(name))).toEqual([]);
+  });
+
+  it('installs from the lockfile in CI, never resolving anew', () => {
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/pnpm@10 install --frozen-lockfile/);
+  });
+});

@@ -3,7 +3,14 @@
  * outputs out. Nothing is allocated between those copies. Shared steps run on the calling thread and the
  * worker pool together.
  */
-import { BackendError, type Executable, type ProfileEntry, type Tensor, type ValueInfo } from '@lastmile/core';
+import {
+  BackendError,
+  type Executable,
+  type ProfileEntry,
+  type Tensor,
+  TimeSlicer,
+  type ValueInfo,
+} from '@lastmile/core';
 import type { CompiledProgram, SharedStep } from './compile/compile.js';
 import { readStored, writeStored } from './compile/lower-host.js';
 import { detectFeatures } from './wasm/features.js';
@@ -76,19 +83,28 @@ export class NeonExecutable implements CpuNeonExecutable {
     return this.#pool;
   }
 
-  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  /** Runs the steps; a stopped run (its signal fired) ends at the next pause between steps, within a few ms. */
+  async run(
+    inputs: Readonly<Record<string, Tensor>>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Record<string, Tensor>> {
     const p = this.#program;
     if (!p) throw new BackendError('the cpu-neon executable was disposed', { backend: 'cpu-neon' });
+    const slicer = new TimeSlicer(options?.signal);
     const pool = this.#pool;
     await pool?.beginRun();
     try {
-      return await this.#runSteps(p, inputs);
+      return await this.#runSteps(p, inputs, slicer);
     } finally {
       pool?.endRun();
     }
   }
 
-  async #runSteps(p: CompiledProgram, inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async #runSteps(
+    p: CompiledProgram,
+    inputs: Readonly<Record<string, Tensor>>,
+    slicer: TimeSlicer,
+  ): Promise<Record<string, Tensor>> {
     const { runtime, graph, addresses } = p;
     for (const info of this.inputs) {
       const tensor = inputs[info.name];
@@ -101,11 +117,12 @@ export class NeonExecutable implements CpuNeonExecutable {
       if (at === undefined) runtime.host.set(info.name, tensor);
       else writeStored(runtime, graph.value(info.name), at, tensor);
     }
-    if (this.#profiling) await this.#runProfiled(p);
+    if (this.#profiling) await this.#runProfiled(p, slicer);
     else {
       for (const step of p.steps) {
         if (typeof step === 'function') step();
         else await this.#runShared(step);
+        if (slicer.due()) await slicer.pause();
       }
     }
     const out: Record<string, Tensor> = {};
@@ -145,13 +162,14 @@ export class NeonExecutable implements CpuNeonExecutable {
     }
   }
 
-  async #runProfiled(p: CompiledProgram): Promise<void> {
+  async #runProfiled(p: CompiledProgram, slicer: TimeSlicer): Promise<void> {
     const entries: ProfileEntry[] = [];
     for (const [i, step] of p.steps.entries()) {
       const started = performance.now();
       if (typeof step === 'function') step();
       else await this.#runShared(step);
       entries.push({ name: p.ops[i].name, op: p.ops[i].op, ms: performance.now() - started });
+      if (slicer.due()) await slicer.pause();
     }
     this.#profile = entries;
   }

@@ -16,7 +16,7 @@ import {
   type Partition,
   type ProfileEntry,
   type Tensor,
-  evaluateGraph,
+  evaluateGraphUntil,
   findOp,
 } from '@lastmile/core';
 
@@ -34,11 +34,16 @@ class ReferenceExecutable implements Executable {
     this.outputs = model.graph.outputs;
   }
 
-  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  /** Runs node by node; a stopped run (its signal fired) ends at the next pause, within a few ms. */
+  async run(
+    inputs: Readonly<Record<string, Tensor>>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Record<string, Tensor>> {
     if (!this.#model) throw new BackendError('the reference executable was disposed', { backend: 'reference' });
-    if (!this.#profiling) return evaluateGraph(this.#model, inputs);
+    const signal = options?.signal;
+    if (!this.#profiling) return evaluateGraphUntil(signal, this.#model, inputs);
     const entries: ProfileEntry[] = [];
-    const outputs = evaluateGraph(this.#model, inputs, {
+    const outputs = await evaluateGraphUntil(signal, this.#model, inputs, {
       onNode: (node, ms) => entries.push({ name: node.name, op: node.opType, ms }),
     });
     this.#lastProfile = entries;

@@ -27,7 +27,7 @@ export {
   MAX_PROPAGATED_ELEMENTS,
   type InferOptions,
 } from './ir/infer.js';
-export { evaluateGraph, type EvaluateOptions } from './ir/interpret.js';
+export { evaluateGraph, evaluateGraphUntil, type EvaluateOptions } from './ir/interpret.js';
 export { opsetFor } from './ir/node-context.js';
 export {
   caseFeeds,
@@ -46,6 +46,7 @@ export { foldBatchNorm } from './passes/fold-batch-norm.js';
 export { fuseActivations, FUSABLE_ACTIVATIONS, LASTMILE_DOMAIN } from './passes/fuse-activations.js';
 export { optimize, type OptimizeOptions } from './passes/optimize.js';
 export { BUILTIN_BACKENDS, parseBackendSpec, type ParsedSpec } from './backend/backend-spec.js';
+export { TimeSlicer } from './backend/time-slicer.js';
 export {
   defaultProjectRoot,
   findInstalledPackage,

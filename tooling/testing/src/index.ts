@@ -13,3 +13,4 @@ export {
   type OpCase,
 } from './one-node.js';
 export { fromOrt, toOrt } from './ort.js';
+export { expectRunsStop } from './stopping.js';

@@ -107,9 +107,14 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
   const zeroRow = align(arenaEnd);
   let staticEnd = align(zeroRow + zeroBytes);
   const placed: { at: number; data: Float32Array | Int32Array }[] = [];
+  // Placed once per array: nodes sharing a weight get the same packed array from the pack cache.
+  const placedAt = new Map<Float32Array | Int32Array, number>();
   const place = (data: Float32Array | Int32Array) => {
+    const known = placedAt.get(data);
+    if (known !== undefined) return known;
     const at = staticEnd;
     placed.push({ at, data });
+    placedAt.set(data, at);
     staticEnd = align(at + data.byteLength + 16);
     return at;
   };

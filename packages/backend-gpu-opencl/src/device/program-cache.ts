@@ -55,15 +55,19 @@ function readEntry(path: string): Uint8Array | 'corrupt' | undefined {
   return sha256(payload).equals(file.subarray(MAGIC.length, MAGIC.length + HASH_BYTES)) ? payload : 'corrupt';
 }
 
-/** Writes atomically; a cache that cannot be written only costs the next process a compile. */
-function writeEntry(folder: string, path: string, payload: Uint8Array): void {
+/**
+ * Writes atomically (a temporary file, then a rename), and removes the temporary file when the write
+ * fails part-way: a cache that cannot be written only costs the next process a compile.
+ */
+export function writeEntry(folder: string, path: string, payload: Uint8Array): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(folder, { recursive: true });
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(temp, Buffer.concat([MAGIC, sha256(payload), payload]));
     renameSync(temp, path);
   } catch {
     // Read-only or full disks are not errors of the model being compiled.
+    rmSync(temp, { force: true });
   }
 }
 

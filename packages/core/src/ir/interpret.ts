@@ -2,6 +2,7 @@
  * The plain interpreter: runs every node's reference kernel in topological order. It is what the reference
  * backend executes and what tests compare optimized backends and rewritten graphs against.
  */
+import { TimeSlicer } from '../backend/time-slicer.js';
 import { GraphError, InputError } from '../errors.js';
 import { opFor } from '../ops/registry.js';
 import { formatShape } from '../shape.js';
@@ -26,6 +27,38 @@ export function evaluateGraph(
   feeds: Record<string, Tensor>,
   options: EvaluateOptions = {},
 ): Record<string, Tensor> {
+  const steps = evaluation(model, feeds, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * {@link evaluateGraph} as a run that can be stopped: between nodes it lets the event loop run every
+ * few milliseconds, and fails with the signal's reason once the signal fires.
+ */
+export async function evaluateGraphUntil(
+  signal: AbortSignal | undefined,
+  model: Model,
+  feeds: Record<string, Tensor>,
+  options: EvaluateOptions = {},
+): Promise<Record<string, Tensor>> {
+  const slicer = new TimeSlicer(signal);
+  const steps = evaluation(model, feeds, options);
+  let step = steps.next();
+  while (!step.done) {
+    if (slicer.due()) await slicer.pause();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The interpreter, one node per step. */
+function* evaluation(
+  model: Model,
+  feeds: Record<string, Tensor>,
+  options: EvaluateOptions,
+): Generator<void, Record<string, Tensor>> {
   const validated = validateGraph(model);
   const graph = validated.graph;
   checkFeeds(graph, feeds);
@@ -50,7 +83,7 @@ export function evaluateGraph(
   for (const input of graph.inputs) values.set(input.name, feeds[input.name]);
 
   const onNode = options.onNode;
-  graph.nodes.forEach((node, i) => {
+  for (const [i, node] of graph.nodes.entries()) {
     const opset = opsetFor(validated, node);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const started = onNode ? performance.now() : 0;
@@ -68,7 +101,8 @@ export function evaluateGraph(
     });
     // Drop what no later node reads, so peak memory follows the live set rather than the whole graph.
     for (const name of nodeReads(node)) if (lastUse.get(name) === i && !keep.has(name)) values.delete(name);
-  });
+    yield;
+  }
 
   const out: Record<string, Tensor> = {};
   for (const name of keep) {
