@@ -5,6 +5,7 @@
  */
 import { a, type Attribute, Tensor, type TensorType } from '@lastmile/core';
 import { constant, type OpCase } from './op-case.js';
+import { EIGHT_BIT_CASES } from './quantized-cases.js';
 import { CaseValues, edgeTensor, f32, i64, NON_FINITE_AND_TINY, seedOf } from './values.js';
 
 type Builder = (v: CaseValues) => OpCase[];
@@ -922,6 +923,7 @@ function absolute(x: Tensor): Tensor {
 
 /** The cases of `op`, from its own seed. */
 export function opCasesFor(op: string): OpCase[] {
-  const build = OP_CATALOG[op];
-  return build === undefined ? [] : build(new CaseValues(seedOf(op)));
+  const values = new CaseValues(seedOf(op));
+  // The 8-bit cases come after the others, from the same stream, so that adding them moved no case.
+  return [...(OP_CATALOG[op]?.(values) ?? []), ...(EIGHT_BIT_CASES[op]?.(values) ?? [])];
 }

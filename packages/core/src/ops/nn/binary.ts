@@ -1,7 +1,8 @@
 /**
  * The broadcasting binary math ops: Add, Sub, Mul, Div, Pow, and PRelu (whose slope broadcasts one way).
- * float32 is computed in float64 and stored rounded; int32 and int64 wrap like C++ two's complement, and
- * integer Div truncates toward zero like onnxruntime (division by zero gives 0 rather than a trap).
+ * float32 is computed in float64 and stored rounded; the integers wrap like C++ two's complement (int8
+ * and uint8 are computed as int32, then wrapped by their typed array's store), and integer Div truncates
+ * toward zero like onnxruntime (division by zero gives 0 rather than a trap).
  */
 import { ShapeError } from '../../errors.js';
 import type { ValueType } from '../../ir/graph.js';
@@ -15,6 +16,7 @@ import {
   checkSameType,
   checkType,
   nodeLabel,
+  ELEMENTWISE,
   FLOAT,
   need,
   NUMERIC,
@@ -52,7 +54,7 @@ function broadcastRun(a: Tensor, b: Tensor, type: TensorType, ctx: OpContext, f:
   const ib = broadcastIndex(b.dims, dims);
   const x = a.data as ArrayLike<number>;
   const y = b.data as ArrayLike<number>;
-  const o = out.data as Float32Array | Int32Array;
+  const o = out.data as Float32Array | Int32Array | Int8Array | Uint8Array;
   for (let i = 0; i < o.length; i++) o[i] = f(x[ia ? ia[i] : i], y[ib ? ib[i] : i]);
   return out;
 }
@@ -75,19 +77,22 @@ interface ArithmeticKernels {
   int64: BigFn;
 }
 
+/** ONNX adds the 8-bit integers to Add, Sub, Mul and Div at opset 14. */
+const arithmeticTypes = (ctx: OpContext) => (ctx.opset >= 14 ? ELEMENTWISE : NUMERIC);
+
 function arithmeticOp(opType: string, kernels: ArithmeticKernels): OpDef {
   return {
     opType,
     domain: '',
     sinceVersion: 7,
     infer(inputs, ctx) {
-      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], NUMERIC);
+      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], arithmeticTypes(ctx));
       return [inferBroadcast(ctx, a, b)];
     },
     run(inputs, ctx) {
-      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], NUMERIC);
+      const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], arithmeticTypes(ctx));
       if (a.type === 'int64') return [broadcastRunBig(a, b, ctx, kernels.int64)];
-      return [broadcastRun(a, b, a.type, ctx, a.type === 'int32' ? kernels.int32 : kernels.float)];
+      return [broadcastRun(a, b, a.type, ctx, a.type === 'float32' ? kernels.float : kernels.int32)];
     },
   };
 }

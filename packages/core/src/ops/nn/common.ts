@@ -56,8 +56,10 @@ export function need<T>(inputs: readonly (T | undefined)[], index: number, ctx: 
 
 /** Float32 only: what most nn reference kernels compute in. */
 export const FLOAT: readonly TensorType[] = ['float32'];
-/** Arithmetic types of the elementwise ops. */
+/** Arithmetic types of the reductions. */
 export const NUMERIC: readonly TensorType[] = ['float32', 'int32', 'int64'];
+/** Arithmetic types of the elementwise ops: the 8-bit integers too, which wrap as C++'s do when stored. */
+export const ELEMENTWISE: readonly TensorType[] = [...NUMERIC, 'int8', 'uint8'];
 
 /** Throws unless `type` is one of `allowed`. */
 export function checkType(ctx: OpContext, name: string, type: TensorType, allowed: readonly TensorType[]): void {

@@ -50,7 +50,7 @@ export function checkBias(ctx: OpContext, b: readonly Dim[] | undefined, M: Dim 
 }
 
 /** Checks X [N, C, ...], W [M, C/group, k...], B [M] and reads the window; returns it with the group. */
-function convSetup(
+export function convSetup(
   ctx: OpContext,
   x: readonly Dim[],
   w: readonly Dim[],
@@ -73,20 +73,30 @@ function convSetup(
   return { window, group };
 }
 
+/** A convolution's output shape [N, M, spatial out...], when X's and W's shapes are known. */
+export function convOutputShape(
+  ctx: OpContext,
+  x: readonly Dim[] | undefined,
+  w: readonly Dim[] | undefined,
+  b: readonly Dim[] | undefined,
+): Dim[] | undefined {
+  if (!x || !w) return undefined;
+  const { window } = convSetup(ctx, x, w, b);
+  return [x[0], w[0], ...windowOutputDims(ctx.node, window, x.slice(2))];
+}
+
 /** Conv's output type from its input types: [N, M, spatial out...]. */
 export function inferConv(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
   const [x, w, b] = convInputs(inputs, ctx);
-  if (!x.shape || !w.shape) return [{ type: x.type }];
-  const { window } = convSetup(ctx, x.shape, w.shape, b?.shape);
-  return [{ type: x.type, shape: [x.shape[0], w.shape[0], ...windowOutputDims(ctx.node, window, x.shape.slice(2))] }];
+  return [{ type: x.type, shape: convOutputShape(ctx, x.shape, w.shape, b?.shape) }];
 }
 
 /** The convolution proper, into a zeroed `out` of [N, M, outSize...]. */
 export function convKernel(
-  x: Float32Array,
-  w: Float32Array,
-  bias: Float32Array | undefined,
-  out: Float32Array,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  bias: ArrayLike<number> | undefined,
+  out: Float32Array | Int32Array,
   N: number,
   C: number,
   M: number,

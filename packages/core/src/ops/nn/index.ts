@@ -5,6 +5,7 @@ import { ConvTranspose } from './conv-transpose.js';
 import { MatMul, Gemm } from './matmul.js';
 import { BatchNormalization, LRN } from './normalization.js';
 import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from './pool.js';
+import { quantizationOps } from './quantize.js';
 import { ReduceMax, ReduceMean, ReduceSum } from './reduce.js';
 import { LogSoftmax, Softmax } from './softmax.js';
 import {
@@ -60,4 +61,5 @@ export const nnOps: OpDef[] = [
   ReduceSum,
   ReduceMean,
   ReduceMax,
+  ...quantizationOps,
 ];

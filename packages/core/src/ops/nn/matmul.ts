@@ -15,7 +15,7 @@ function checkInner(ctx: OpContext, k1: Dim, k2: Dim, what: string): void {
 }
 
 /** MatMul's output shape, from shapes whose dims may be symbolic. */
-function matmulShape(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]): Dim[] {
+export function matmulShape(ctx: OpContext, a: readonly Dim[], b: readonly Dim[]): Dim[] {
   if (a.length === 0 || b.length === 0)
     throw shapeError(ctx, `operands must have rank >= 1, got ranks ${a.length} and ${b.length}`, '>= 1', [
       a.length,
@@ -46,38 +46,49 @@ export const MatMul: OpDef = {
   },
   run(inputs, ctx) {
     const [a, b] = sameTypeInputs(inputs, ctx, ['A', 'B'], FLOAT);
-    const dims = matmulShape(ctx, a.dims, b.dims) as number[];
-    const out = allocOutput('float32', dims, ctx);
-    const aDims = a.dims.length === 1 ? [1, a.dims[0]] : a.dims;
-    const bDims = b.dims.length === 1 ? [b.dims[0], 1] : b.dims;
-    const [M, K] = aDims.slice(-2);
-    const N = bDims[bDims.length - 1];
-    const aBatch = aDims.slice(0, -2);
-    const bBatch = bDims.slice(0, -2);
-    const batch = broadcastDims(aBatch, bBatch) as number[];
-    const ia = broadcastIndex(aBatch, batch);
-    const ib = broadcastIndex(bBatch, batch);
-    const batches = batch.reduce((p, d) => p * d, 1);
-    const x = a.data as Float32Array;
-    const y = b.data as Float32Array;
-    const acc = new Float64Array(N);
-    for (let t = 0; t < batches; t++) {
-      const aBase = (ia ? ia[t] : t) * M * K;
-      const bBase = (ib ? ib[t] : t) * K * N;
-      const oBase = t * M * N;
-      for (let i = 0; i < M; i++) {
-        acc.fill(0);
-        for (let k = 0; k < K; k++) {
-          const av = x[aBase + i * K + k];
-          const row = bBase + k * N;
-          for (let j = 0; j < N; j++) acc[j] += av * y[row + j];
-        }
-        out.data.set(acc, oBase + i * N);
-      }
-    }
+    const out = allocOutput('float32', matmulShape(ctx, a.dims, b.dims) as number[], ctx);
+    matmulKernel(a.data as Float32Array, a.dims, b.data as Float32Array, b.dims, out.data);
     return [out];
   },
 };
+
+/**
+ * The product of A and B (numpy's matmul) into `out`, each dot product summed in float64: exact for the
+ * integer operands of MatMulInteger and QLinearMatMul, whose sums stay far below 2^53.
+ */
+export function matmulKernel(
+  x: ArrayLike<number>,
+  xDims: readonly number[],
+  y: ArrayLike<number>,
+  yDims: readonly number[],
+  out: Float32Array | Int32Array | Float64Array,
+): void {
+  const aDims = xDims.length === 1 ? [1, xDims[0]] : xDims;
+  const bDims = yDims.length === 1 ? [yDims[0], 1] : yDims;
+  const [M, K] = aDims.slice(-2);
+  const N = bDims[bDims.length - 1];
+  const aBatch = aDims.slice(0, -2);
+  const bBatch = bDims.slice(0, -2);
+  const batch = broadcastDims(aBatch, bBatch) as number[];
+  const ia = broadcastIndex(aBatch, batch);
+  const ib = broadcastIndex(bBatch, batch);
+  const batches = batch.reduce((p, d) => p * d, 1);
+  const acc = new Float64Array(N);
+  for (let t = 0; t < batches; t++) {
+    const aBase = (ia ? ia[t] : t) * M * K;
+    const bBase = (ib ? ib[t] : t) * K * N;
+    const oBase = t * M * N;
+    for (let i = 0; i < M; i++) {
+      acc.fill(0);
+      for (let k = 0; k < K; k++) {
+        const av = x[aBase + i * K + k];
+        const row = bBase + k * N;
+        for (let j = 0; j < N; j++) acc[j] += av * y[row + j];
+      }
+      out.set(acc, oBase + i * N);
+    }
+  }
+}
 
 /** Gemm's [M, K] and [K, N] after the transposes, from 2-D shapes. */
 function gemmDims(

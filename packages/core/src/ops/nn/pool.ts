@@ -5,7 +5,7 @@
 import { ShapeError } from '../../errors.js';
 import type { ValueType } from '../../ir/graph.js';
 import type { Dim } from '../../shape.js';
-import type { Tensor } from '../../tensor.js';
+import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { allocOutput, firstInput, flag, FLOAT, nodeLabel, product, shapeError } from './common.js';
 import { geometry3, readWindow, windowOutputDims, type Geometry3, type Window } from './window.js';
@@ -28,8 +28,12 @@ function poolWindow(ctx: OpContext, rank: number): Window {
   });
 }
 
+/** MaxPool takes the 8-bit integers from opset 12; the other pools and earlier MaxPools float32 only. */
+const poolTypes = (ctx: OpContext): readonly TensorType[] =>
+  ctx.node.opType === 'MaxPool' && ctx.opset >= 12 ? ['float32', 'int8', 'uint8'] : FLOAT;
+
 function inferPool(inputs: readonly (InferInput | undefined)[], ctx: OpContext): ValueType[] {
-  const x = firstInput(inputs, ctx, 'X', FLOAT);
+  const x = firstInput(inputs, ctx, 'X', poolTypes(ctx));
   let shape: Dim[] | undefined;
   if (x.shape) {
     checkPoolRank(ctx, x.shape);
@@ -53,7 +57,7 @@ function wantsIndices(ctx: OpContext): boolean {
 
 /** Everything a pool kernel needs about one problem. */
 interface PoolProblem {
-  x: Float32Array;
+  x: Float32Array | Int8Array | Uint8Array;
   planes: number;
   g: Geometry3;
   rank: number;
@@ -63,7 +67,7 @@ function poolProblem(ctx: OpContext, x: Tensor): PoolProblem {
   checkPoolRank(ctx, x.dims);
   const window = poolWindow(ctx, x.dims.length - 2);
   const g = geometry3(ctx.node, window, x.dims.slice(2));
-  return { x: x.data as Float32Array, planes: x.dims[0] * x.dims[1], g, rank: window.rank };
+  return { x: x.data as PoolProblem['x'], planes: x.dims[0] * x.dims[1], g, rank: window.rank };
 }
 
 function outputDims(x: Tensor, p: PoolProblem): number[] {
@@ -82,11 +86,11 @@ function elementIndex(p: PoolProblem, plane: number, a: number, b: number, c: nu
 }
 
 function runMaxPool(inputs: readonly (Tensor | undefined)[], ctx: OpContext): Tensor[] {
-  const x = firstInput(inputs, ctx, 'X', FLOAT);
+  const x = firstInput(inputs, ctx, 'X', poolTypes(ctx));
   const columnMajor = flag(ctx.node, 'storage_order', 0);
   const p = poolProblem(ctx, x);
   const dims = outputDims(x, p);
-  const y = allocOutput('float32', dims, ctx);
+  const y = allocOutput(x.type, dims, ctx);
   const indices = wantsIndices(ctx) ? allocOutput('int64', dims, ctx) : undefined;
   const { g } = p;
   const [D, H, W] = g.inSize;

@@ -6,7 +6,7 @@ import { attr } from '../../ir/attributes.js';
 import type { Tensor, TensorType } from '../../tensor.js';
 import type { OpContext, OpDef } from '../op.js';
 import { clip, erf, hardSigmoid, hardSwish, leakyRelu, relu, sigmoid, tanh, type ScalarFn } from './activations.js';
-import { allocOutput, checkSameType, firstInput, FLOAT, nodeLabel, NUMERIC } from './common.js';
+import { allocOutput, checkSameType, ELEMENTWISE, firstInput, FLOAT, nodeLabel, NUMERIC } from './common.js';
 import { ShapeError } from '../../errors.js';
 
 interface UnarySpec {
@@ -93,6 +93,8 @@ export const Abs = unaryOp({
 const LIMITS: Record<string, [number, number]> = {
   float32: [-3.4028234663852886e38, 3.4028234663852886e38],
   int32: [-(2 ** 31), 2 ** 31 - 1],
+  int8: [-128, 127],
+  uint8: [0, 255],
 };
 const INT64_LIMITS: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
 
@@ -118,7 +120,7 @@ export const Clip: OpDef = {
   domain: '',
   sinceVersion: 7,
   infer(inputs, ctx) {
-    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : NUMERIC, ctx.opset < 11 ? 1 : 3);
+    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : ELEMENTWISE, ctx.opset < 11 ? 1 : 3);
     for (const [i, name] of [
       [1, 'min'],
       [2, 'max'],
@@ -129,7 +131,7 @@ export const Clip: OpDef = {
     return [{ type: x.type, shape: x.shape }];
   },
   run(inputs, ctx) {
-    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : NUMERIC, ctx.opset < 11 ? 1 : 3);
+    const x = firstInput(inputs, ctx, 'input', ctx.opset < 12 ? FLOAT : ELEMENTWISE, ctx.opset < 11 ? 1 : 3);
     if (x.type === 'int64') {
       const lo = (boundOf(inputs[1], 'min', x, ctx) as bigint | undefined) ?? INT64_LIMITS[0];
       const hi = (boundOf(inputs[2], 'max', x, ctx) as bigint | undefined) ?? INT64_LIMITS[1];
