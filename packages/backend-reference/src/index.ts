@@ -18,7 +18,7 @@ import {
   type Tensor,
   evaluateGraphUntil,
   findOp,
-} from '@lastmile/core';
+} from '@lastmile/core/backend';
 
 class ReferenceExecutable implements Executable {
   readonly inputs;

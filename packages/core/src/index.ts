@@ -1,52 +1,19 @@
 /**
  * lastmile core: tensors, the graph IR, op definitions with reference kernels, passes, the backend
- * contract, backend discovery, the partitioner and the session.
+ * contract, backend discovery, the partitioner and the session. Backend authors find what they need in
+ * `@lastmile/core/backend`, test models in `@lastmile/core/testing`.
  *
  * @packageDocumentation
  */
-export * from './errors.js';
-export * from './shape.js';
-export * from './tensor.js';
-export * from './ir/graph.js';
-export * from './ir/attributes.js';
-export type { OpDef, OpContext, InferInput } from './ops/op.js';
-export { findOp, opFor, supportedOps } from './ops/registry.js';
-export {
-  resizeInputCoordinate,
-  resizeNearestIndex,
-  type ResizeCoordinateMode,
-  type ResizeNearestMode,
-} from './ops/tensor/resize.js';
-export * from './backend/contract.js';
+export * from './backend.js';
 export * from './random.js';
 export { validateGraph, isControlFlow, subgraphsOf, implicitInputs, nodeReads } from './ir/validate.js';
-export {
-  inferShapes,
-  isDeterministic,
-  DEFAULT_MAX_TENSOR_BYTES,
-  MAX_PROPAGATED_ELEMENTS,
-  type InferOptions,
-} from './ir/infer.js';
-export { evaluateGraph, evaluateGraphUntil, type EvaluateOptions } from './ir/interpret.js';
-export { opsetFor } from './ir/node-context.js';
-export {
-  caseFeeds,
-  caseNode,
-  caseTensors,
-  constant,
-  singleNodeModel,
-  type CaseInput,
-  type ConstantInput,
-  type OneNodeCase,
-} from './ir/one-node.js';
 export { foldConstants, MAX_FOLDED_BYTES } from './passes/fold-constants.js';
 export { removeDeadNodes } from './passes/remove-dead-nodes.js';
 export { removeIdentities } from './passes/remove-identities.js';
 export { foldBatchNorm } from './passes/fold-batch-norm.js';
-export { fuseActivations, FUSABLE_ACTIVATIONS, LASTMILE_DOMAIN } from './passes/fuse-activations.js';
 export { optimize, type OptimizeOptions } from './passes/optimize.js';
 export { BUILTIN_BACKENDS, parseBackendSpec, type ParsedSpec } from './backend/backend-spec.js';
-export { TimeSlicer } from './backend/time-slicer.js';
 export {
   defaultProjectRoot,
   findInstalledPackage,

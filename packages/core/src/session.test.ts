@@ -12,6 +12,7 @@ import {
   evaluateGraph,
   formatAssignment,
   type Backend,
+  type Model,
   type SessionEvent,
 } from '@lastmile/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,15 +34,14 @@ function maxAbsDiff(x: Tensor, y: Tensor): number {
   return worst;
 }
 
+/** `model` over `device` and the CPU, with every piece kept however small. */
+const splitSession = (device: Backend, model: Model) =>
+  Session.init(model, { backends: [device, cpuBackend()], minPartitionNodes: 1, calibration });
+
 describe('partitioning across the test device and a CPU backend', () => {
   it('with fallback on, runs every node and reports where each one went', async () => {
-    const device = createTestDevice();
     const model = convNet();
-    const session = await Session.init(model, {
-      backends: [device.backend, cpuBackend()],
-      minPartitionNodes: 1,
-      calibration,
-    });
+    const session = await splitSession(createTestDevice().backend, model);
     const x = convInput(1);
     const out = await session.run({ x });
     const want = evaluateGraph(model, { x });
@@ -72,6 +72,48 @@ describe('partitioning across the test device and a CPU backend', () => {
     expect(text).toContain('sigmoid1  Sigmoid  test-cpu  (declined by test-npu: test-npu has no Sigmoid unit)');
     expect(text).toContain('partition 2: test-npu, 3 nodes; inputs: s, r1; outputs: y');
     await session.destroy();
+  });
+
+  it('lets a device review the pieces planned for it: what it gives back runs on the next backend, and the report says why (issue 14)', async () => {
+    const model = convNet();
+    const session = await splitSession(createTestDevice({ maxSegments: 1 }).backend, model);
+    const x = convInput(1);
+    const out = await session.run({ x });
+    expect(maxAbsDiff(out.z, evaluateGraph(model, { x }).z)).toBeLessThan(0.02);
+    const report = session.assignment!;
+    expect(report.nodes.map((n) => `${n.node}:${n.backend}`)).toEqual([
+      'conv1:test-npu',
+      'relu1:test-npu',
+      'sigmoid1:test-cpu',
+      'conv2:test-cpu',
+      'add:test-cpu',
+      'pool:test-cpu',
+      'sigmoid2:test-cpu',
+    ]);
+    expect(report.nodes[3].declinedBy).toEqual([
+      { backend: 'test-npu', reason: 'test-npu holds 1 segment per program' },
+    ]);
+    expect(session.partitions.map(({ backend, nodeCount, costMs }) => ({ backend, nodeCount, costMs }))).toEqual([
+      { backend: 'test-npu', nodeCount: 2, costMs: 0.5 },
+      { backend: 'test-cpu', nodeCount: 5, costMs: undefined },
+    ]);
+    expect(formatAssignment(report)).toContain(
+      'partition 0: test-npu, 2 nodes; inputs: x; outputs: r1; expected 0.5 ms',
+    );
+    await session.destroy();
+  });
+
+  it('fails at prepare with a BackendError when a review throws or answers for the wrong pieces', async () => {
+    for (const review of [
+      () => {
+        throw new Error('review bug');
+      },
+      () => [],
+    ]) {
+      const session = await splitSession({ ...createTestDevice().backend, review }, convNet());
+      await expect(session.prepare()).rejects.toThrow(BackendError);
+      await session.destroy();
+    }
   });
 
   it('with fallback off, lists every node the first backend does not support in one error', async () => {

@@ -154,7 +154,14 @@ class TestDeviceExecutable implements Executable {
 }
 
 /** A fresh test device: its backend descriptor and the stats tests check. */
-export function createTestDevice(options: { name?: string; ops?: readonly string[] } = {}): {
+export function createTestDevice(
+  options: {
+    name?: string;
+    ops?: readonly string[];
+    /** Segments the device's program holds (as the NNIE's does): later pieces are given back. */
+    maxSegments?: number;
+  } = {},
+): {
   backend: Backend;
   stats: TestDeviceStats;
 } {
@@ -173,6 +180,14 @@ export function createTestDevice(options: { name?: string; ops?: readonly string
     name,
     requiresCalibration: true,
     probe: () => ({ available: true, kind: 'simulator', device: `${name} (test device)` }),
+    review(pieces) {
+      const limit = options.maxSegments ?? Number.POSITIVE_INFINITY;
+      return pieces.map((piece, k) =>
+        k < limit
+          ? { costMs: piece.nodes.length * 0.25 }
+          : { decline: { reason: `${name} holds ${limit} segment${limit === 1 ? '' : 's'} per program` } },
+      );
+    },
     supports(node, context) {
       if (node.domain !== '' || !ops.has(node.opType))
         return { supported: false, reason: `${name} has no ${node.opType} unit` };

@@ -2,7 +2,8 @@
  * One-node test models: core's one-node cases (re-exported beside the other test helpers) and what
  * core's op definition, the reference kernel, computes for a case.
  */
-import { caseTensors, type OneNodeCase, opFor, opsetFor, singleNodeModel, type Tensor } from '@lastmile/core';
+import { opFor, opsetFor, type Tensor } from '@lastmile/core';
+import { caseTensors, type OneNodeCase, singleNodeModel } from '@lastmile/core/testing';
 
 export {
   caseFeeds,
@@ -11,7 +12,7 @@ export {
   type CaseInput,
   type ConstantInput,
   type OneNodeCase as OpCase,
-} from '@lastmile/core';
+} from '@lastmile/core/testing';
 
 /** The case's outputs from core's op definition (the reference kernel), at the opset of its model. */
 export function runReference(c: OneNodeCase): Tensor[] {

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caseFeeds, evaluateGraph, SeededRandom, supportedOps, type Tensor } from '@lastmile/core';
+import { evaluateGraph, SeededRandom, supportedOps, type Tensor } from '@lastmile/core';
+import { caseFeeds } from '@lastmile/core/testing';
 import { encodeModel } from '@lastmile/onnx';
 import { writeCase } from '../layout.js';
 import { fusedConvCases } from './fused-conv.js';

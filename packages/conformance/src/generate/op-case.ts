@@ -2,9 +2,10 @@
  * An op case of the generated suite: core's one-node case with the words its name gets and the
  * tolerance its outputs are compared at.
  */
-import { caseFeeds, type Model, type OneNodeCase, singleNodeModel as oneNodeModel, type Tensor } from '@lastmile/core';
+import type { Model, Tensor } from '@lastmile/core';
+import { caseFeeds, type OneNodeCase, singleNodeModel as oneNodeModel } from '@lastmile/core/testing';
 
-export { constant, type CaseInput, type ConstantInput } from '@lastmile/core';
+export { constant, type CaseInput, type ConstantInput } from '@lastmile/core/testing';
 
 /** One op case of a generated suite. */
 export interface OpCase extends OneNodeCase {

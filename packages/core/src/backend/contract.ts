@@ -36,6 +36,27 @@ export interface SupportContext {
   constant(name: string): Tensor | undefined;
 }
 
+/** A piece of the graph the partitioner plans to give a backend, as {@link Backend.review} sees it. */
+export interface PlannedPiece {
+  /** Its nodes, in run order. */
+  nodes: readonly Node[];
+  /** Runtime values it takes from graph inputs or other pieces (constants excluded). */
+  inputs: readonly string[];
+  /** Values other pieces or the caller need from it. */
+  outputs: readonly string[];
+}
+
+/** A backend's verdict on one planned piece. */
+export interface PieceReview {
+  /**
+   * Gives nodes back: those named (by node name), or the whole piece when `nodes` is omitted. They go to
+   * the next backend that supports them, and the report shows `reason`.
+   */
+  decline?: { nodes?: readonly string[]; reason: string };
+  /** What the backend expects the piece to cost per run, in ms (modelled or measured): shown in the report. */
+  costMs?: number;
+}
+
 /** A connected, acyclic piece of the graph given to one backend. */
 export interface Partition {
   id: number;
@@ -106,6 +127,15 @@ export interface Backend {
    * the session listing every reason. Must be synchronous and free of side effects.
    */
   supports(node: Node, context: SupportContext): Support;
+  /**
+   * Optional: the graph-level say. Once every node was asked `supports`, the partitioner cuts the graph
+   * and hands each backend all the pieces it plans for it, in run order; the backend answers one review
+   * per piece. A device with limits no single node shows (at most 8 segments, 16 inputs a segment, a
+   * piece too small to pay for a round trip) gives back what breaks them; the nodes go to later backends,
+   * the graph is cut again and reviewed again, until every backend keeps what it has. Must be
+   * synchronous and free of side effects; throwing is a BackendError at prepare.
+   */
+  review?(pieces: readonly PlannedPiece[], context: Omit<SupportContext, 'opset'>): readonly PieceReview[];
   /**
    * Compiles one partition (a self-contained model whose inputs and outputs are its boundary, every
    * node one this backend said it supports) into an executable: pack weights, lay out memory, generate

@@ -3,10 +3,12 @@
  * into partitions with Kahn's algorithm, extending the current partition with any ready node of its
  * backend and starting a new one only when none is ready. Every partition then only depends on earlier
  * ones, so the partitions are acyclic and run in a linear order by construction. Partitions too small to
- * pay for their boundaries then move to a later backend beside them (see `moveIslands`).
+ * pay for their boundaries then move to a later backend beside them (see `moveIslands`), and backends
+ * with a graph-level say (`Backend.review`) give back the pieces they cannot take; then the graph is cut
+ * again, until every backend keeps what it has.
  */
-import type { Backend, Partition, Support, SupportContext } from '../backend/contract.js';
-import { GraphError, InputError, UnsupportedOpError } from '../errors.js';
+import type { Backend, Partition, PieceReview, Support, SupportContext } from '../backend/contract.js';
+import { BackendError, GraphError, InputError, UnsupportedOpError } from '../errors.js';
 import type { Graph, Model, Node, ValueInfo } from '../ir/graph.js';
 import { nodeReads } from '../ir/validate.js';
 import type { Tensor } from '../tensor.js';
@@ -74,19 +76,38 @@ export function partitionModel(
   const types = valueTypesOf(model);
   const answers = askEveryBackend(model, types, candidates, options.fallback !== false);
   const edges = graphEdges(model.graph);
-  const placed = moveIslands(
-    edges,
-    answers.map((a) => a.takenBy[0]),
-    (node, backend) => answers[node].takenBy.includes(backend),
-    minNodes,
-    candidates.map((b) => b.name),
-  );
-  const order = placed.order;
   const labels = answers.map((a) => a.label);
-  const usedBy = partitionsUsingEachValue(model.graph, order);
-  const partitions = order.map((indices, id) =>
-    buildPartition(model, types, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
-  );
+  for (;;) {
+    const takes = (node: number, backend: number) => answers[node].takenBy.includes(backend);
+    const placed = moveIslands(
+      edges,
+      answers.map((a) => a.takenBy[0]),
+      takes,
+      minNodes,
+      candidates.map((b) => b.name),
+    );
+    const order = placed.order;
+    const usedBy = partitionsUsingEachValue(model.graph, order);
+    const partitions = order.map((indices, id) =>
+      buildPartition(model, types, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
+    );
+    const reviews = reviewPieces(model, types, candidates, partitions);
+    if (!giveBack(reviews, partitions, answers, candidates, model))
+      return planOf(model, partitions, placed, answers, candidates, labels, reviews);
+  }
+}
+
+/** The plan once no backend gives anything back: the partitions and the report. */
+function planOf(
+  model: Model,
+  partitions: PlannedPartition[],
+  placed: { backendOf: number[]; order: number[][]; moves: Move[][] },
+  answers: readonly Answers[],
+  candidates: readonly Backend[],
+  labels: readonly string[],
+  reviews: readonly (PieceReview | undefined)[],
+): PartitionPlan {
+  const order = placed.order;
   return {
     partitions,
     report: {
@@ -106,16 +127,95 @@ export function partitionModel(
         }
         return report;
       }),
-      partitions: partitions.map((p) => ({
-        id: p.id,
-        backend: p.backend.name,
-        nodeCount: p.nodes.length,
-        nodes: order[p.id].map((i) => labels[i]),
-        inputs: p.inputs,
-        outputs: p.outputs,
-      })),
+      partitions: partitions.map((p) => {
+        const costMs = reviews[p.id]?.costMs;
+        return {
+          id: p.id,
+          backend: p.backend.name,
+          nodeCount: p.nodes.length,
+          nodes: order[p.id].map((i) => labels[i]),
+          inputs: p.inputs,
+          outputs: p.outputs,
+          ...(typeof costMs === 'number' && Number.isFinite(costMs) ? { costMs } : {}),
+        };
+      }),
     },
   };
+}
+
+/** Each backend's review of the pieces planned for it (undefined where it has no `review`), by partition id. */
+function reviewPieces(
+  model: Model,
+  types: ValueTypes,
+  candidates: readonly Backend[],
+  partitions: readonly PlannedPartition[],
+): (PieceReview | undefined)[] {
+  const reviews: (PieceReview | undefined)[] = partitions.map(() => undefined);
+  const context = { valueType: types.lookup, constant: (name: string) => model.graph.initializers.get(name) };
+  for (const backend of candidates) {
+    if (typeof backend.review !== 'function') continue;
+    const mine = partitions.filter((p) => p.backend === backend);
+    if (mine.length === 0) continue;
+    let answer: unknown;
+    try {
+      answer = backend.review(
+        mine.map((p) => ({ nodes: p.nodes, inputs: p.inputs, outputs: p.outputs })),
+        context,
+      );
+    } catch (error) {
+      throw new BackendError(
+        `backend '${backend.name}' failed to review its pieces: ${error instanceof Error ? error.message : String(error)}`,
+        { backend: backend.name },
+        { cause: error },
+      );
+    }
+    if (!Array.isArray(answer) || answer.length !== mine.length)
+      throw new BackendError(
+        `backend '${backend.name}' reviewed ${mine.length} pieces but answered ${Array.isArray(answer) ? answer.length : 'no list'}`,
+        { backend: backend.name, expected: mine.length },
+      );
+    mine.forEach((p, k) => (reviews[p.id] = (answer as (PieceReview | undefined)[])[k]));
+  }
+  return reviews;
+}
+
+/**
+ * Takes the nodes the reviews give back off their backends (recording the reason as a refusal); false
+ * when nothing was given back. A node no backend is left to take is an UnsupportedOpError.
+ */
+function giveBack(
+  reviews: readonly (PieceReview | undefined)[],
+  partitions: readonly PlannedPartition[],
+  answers: Answers[],
+  candidates: readonly Backend[],
+  model: Model,
+): boolean {
+  const indexOf = new Map(model.graph.nodes.map((node, i) => [node, i]));
+  let changed = false;
+  partitions.forEach((p, id) => {
+    const decline = reviews[id]?.decline;
+    if (decline === undefined) return;
+    const names = decline.nodes === undefined ? undefined : new Set(decline.nodes);
+    const backend = candidates.indexOf(p.backend);
+    for (const node of p.nodes) {
+      if (names !== undefined && !names.has(node.name)) continue;
+      const answer = answers[indexOf.get(node) as number];
+      answer.takenBy = answer.takenBy.filter((b) => b !== backend);
+      answer.refusals.push({ index: backend, refusal: { backend: p.backend.name, reason: String(decline.reason) } });
+      changed = true;
+      if (answer.takenBy.length === 0)
+        throw new UnsupportedOpError(
+          `${answer.label} (${node.opType}) was given back by '${p.backend.name}' (${decline.reason}) and no later backend supports it`,
+          {
+            node: answer.label,
+            op: node.opType,
+            backends: candidates.map((b) => b.name),
+            reasons: answer.refusals.map((r) => r.refusal),
+          },
+        );
+    }
+  });
+  return changed;
 }
 
 /** What the candidate backends said of one node. */

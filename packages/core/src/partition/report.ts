@@ -33,6 +33,8 @@ export interface PartitionSummary {
   inputs: string[];
   /** Values later partitions or the caller need from it. */
   outputs: string[];
+  /** What its backend's review expects it to cost per run, in ms, when the backend said. */
+  costMs?: number;
 }
 
 /** The full assignment of a model. */
@@ -56,7 +58,7 @@ export function formatAssignment(report: AssignmentReport): string {
   lines.push('');
   for (const p of report.partitions) {
     lines.push(
-      `partition ${p.id}: ${p.backend}, ${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}; inputs: ${p.inputs.join(', ') || '-'}; outputs: ${p.outputs.join(', ') || '-'}`,
+      `partition ${p.id}: ${p.backend}, ${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}; inputs: ${p.inputs.join(', ') || '-'}; outputs: ${p.outputs.join(', ') || '-'}${p.costMs === undefined ? '' : `; expected ${p.costMs} ms (its backend's estimate)`}`,
     );
   }
   return lines.join('\n');
