@@ -132,11 +132,16 @@ await step('publint finds nothing to fix in any tarball', async () => {
   }
 });
 
-await step('attw: the types resolve for Node 16+ ESM and bundlers in every tarball', () => {
+// ESM only: CommonJS (node16-cjs) and pre-exports resolution (node10, which cannot see subpath entries
+// such as @lastmile/core/backend) are out of scope, as attw's esm-only profile says.
+const OUT_OF_SCOPE = new Set(['node10', 'node16-cjs']);
+
+await step('attw: the types resolve for Node 16+ ESM and bundlers in every entry of every tarball', () => {
   const attw = join(ROOT, 'node_modules', '.bin', 'attw');
   for (const [name, tarball] of tarballs) {
-    const out = run(attw, [tarball, '--profile', 'esm-only', '--format', 'table-flipped'], work);
-    assert.doesNotMatch(out, /❌|💀|🚭|🥴/u, `${name}: attw\n${out}`);
+    const report = JSON.parse(run(attw, [tarball, '--profile', 'esm-only', '--format', 'json'], work));
+    const problems = report.analysis.problems.filter((p) => !OUT_OF_SCOPE.has(p.resolutionKind));
+    assert.deepEqual(problems, [], `${name}: attw`);
   }
 });
 

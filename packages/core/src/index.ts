@@ -52,5 +52,6 @@ export {
   type SessionEvent,
 } from './session/options.js';
 export type { StopOptions } from './session/stopper.js';
+export type { BoundaryCounts } from './session/plan.js';
 export { importModel, type CaffeModelSource } from './session/model-source.js';
 export { memoryNeed, type MemoryNeed } from './session/memory-budget.js';

@@ -1,4 +1,5 @@
 import {
+  a,
   BackendError,
   CancelledError,
   InputError,
@@ -9,8 +10,11 @@ import {
   Tensor,
   TimeoutError,
   UnsupportedOpError,
+  SeededRandom,
+  emptyGraph,
   evaluateGraph,
   formatAssignment,
+  makeNode,
   type Backend,
   type Model,
   type SessionEvent,
@@ -101,6 +105,54 @@ describe('partitioning across the test device and a CPU backend', () => {
       'partition 0: test-npu, 2 nodes; inputs: x; outputs: r1; expected 0.5 ms',
     );
     await session.destroy();
+  });
+
+  it('hands a value between two partitions of one device context in device memory, never through the host (issue 14)', async () => {
+    // Two device pieces around a CPU one: 'a' goes from the first device piece to the last one only.
+    const rng = new SeededRandom(11);
+    const g = emptyGraph('two-branches');
+    g.inputs.push({ name: 'x', type: 'float32', shape: [1, 2, 6, 6] });
+    g.outputs.push({ name: 'y', type: 'float32' });
+    g.initializers.set('w1', rng.floatTensor([2, 2, 3, 3], -0.5, 0.5));
+    g.initializers.set('w2', rng.floatTensor([2, 2, 3, 3], -0.5, 0.5));
+    const same = { kernel_shape: a.ints([3, 3]), pads: a.ints([1, 1, 1, 1]) };
+    g.nodes.push(
+      makeNode('Conv', ['x', 'w1'], ['c1'], same, 'conv1'),
+      makeNode('Relu', ['c1'], ['a'], {}, 'relu'),
+      makeNode('Sigmoid', ['x'], ['s'], {}, 'sigmoid'),
+      makeNode('Conv', ['s', 'w2'], ['c2'], same, 'conv2'),
+      makeNode('Add', ['c2', 'a'], ['y'], {}, 'add'),
+    );
+    const model: Model = { irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() };
+    const feeds = [1, 2].map((seed) => ({ x: convInput(seed, [1, 2, 6, 6]) }));
+    const results = [];
+    for (const shared of [true, false]) {
+      const device = createTestDevice();
+      const backend = shared ? device.backend : { ...device.backend, open: undefined };
+      const session = await Session.init(model, {
+        backends: [backend, cpuBackend()],
+        minPartitionNodes: 1,
+        calibration: feeds,
+      });
+      await session.prepare(); // calibration runs copy through the host too: count the run alone
+      const before = device.stats.hostCopies;
+      const out = await session.run(feeds[0]);
+      expect(session.partitions.map((p) => `${p.backend}:${p.nodes.join(',')}`)).toEqual([
+        'test-npu:conv1,relu',
+        'test-cpu:sigmoid',
+        'test-npu:conv2,add',
+      ]);
+      results.push({ y: out.y, boundaries: session.boundaries, hostCopies: device.stats.hostCopies - before });
+      expect(device.stats.liveBuffers).toBe(2); // the two weights: no device tensor outlives the run
+      await session.destroy();
+      expect(device.stats.liveBuffers).toBe(0);
+    }
+    const [shared, copied] = results;
+    expect(sameValues(shared.y, copied.y)).toBe(true);
+    expect(shared.boundaries).toEqual({ onDevice: 1, throughHost: 1 });
+    expect(copied.boundaries).toEqual({ onDevice: 0, throughHost: 2 });
+    // x and s uploaded, y downloaded; without the context, 'a' is downloaded and uploaded again too.
+    expect([shared.hostCopies, copied.hostCopies]).toEqual([3, 5]);
   });
 
   it('fails at prepare with a BackendError when a review throws or answers for the wrong pieces', async () => {

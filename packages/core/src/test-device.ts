@@ -2,7 +2,9 @@
  * A test device that stands in for the NPU and DSP before they exist, to prove the backend contract fits
  * them: it supports only a few ops, keeps tensors in its own memory (a map of device buffers with a live
  * count), quantizes activations per tensor to int8 from calibration min/max (computing with fake-quant in
- * float), and serializes its compiled partition to a versioned artifact and loads it back.
+ * float), reviews the pieces planned for it (a segment limit), opens one context per session whose
+ * memory its partitions share (handing tensors over without a host copy), and serializes its compiled
+ * partition to a versioned artifact and loads it back.
  */
 import {
   BACKEND_API_VERSION,
@@ -13,7 +15,10 @@ import {
   opsetFor,
   type Backend,
   type CompileOptions,
+  type DeviceContext,
+  type DeviceTensor,
   type Executable,
+  type ResidentRunOptions,
   type Model,
   type Partition,
   type ValueInfo,
@@ -29,6 +34,8 @@ export interface TestDeviceStats {
   liveBuffers: number;
   /** The calibration feeds each compile received, in compile order. */
   calibrations: Record<string, Tensor>[][];
+  /** Copies between host and device memory (uploads of inputs and downloads of outputs; weights aside). */
+  hostCopies: number;
 }
 
 /** Device memory: host code only ever sees handles; data is copied in and out. */
@@ -44,6 +51,18 @@ class DeviceMemory {
     const handle = this.#next++;
     this.#buffers.set(handle, { data: (tensor.data as Float32Array).slice(), dims: [...tensor.dims] });
     return handle;
+  }
+
+  /** A copy inside device memory. */
+  copy(handle: number): number {
+    const copy = this.#next++;
+    const buffer = this.view(handle);
+    this.#buffers.set(copy, { data: (buffer.data as Float32Array).slice(), dims: [...buffer.dims] });
+    return copy;
+  }
+
+  freeAll(): void {
+    this.#buffers.clear();
   }
 
   /** A host tensor viewing the buffer, for the device's own kernels. */
@@ -100,44 +119,105 @@ function calibrate(model: Model, samples: readonly Record<string, Tensor>[]): Ma
   return new Map([...range].map(([name, r]) => [name, quantParams(r.min, r.max)]));
 }
 
+/** The device's context: its memory, shared by every partition of a session. */
+interface TestContext extends DeviceContext {
+  memory: DeviceMemory;
+}
+
+/** An activation left in a context's memory. */
+class TestDeviceTensor implements DeviceTensor {
+  readonly type = 'float32' as const;
+  constructor(
+    readonly device: TestContext,
+    readonly handle: number,
+    readonly dims: readonly number[],
+    private readonly stats: TestDeviceStats,
+  ) {}
+  download(): Tensor {
+    this.stats.hostCopies++;
+    return this.device.memory.download(this.handle);
+  }
+  release(): void {
+    this.device.memory.free(this.handle);
+  }
+}
+
 class TestDeviceExecutable implements Executable {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
   readonly #program: Program;
   readonly #memory: DeviceMemory;
+  readonly #context: TestContext | undefined;
+  readonly #stats: TestDeviceStats;
   readonly #weights = new Map<string, number>();
   #disposed = false;
 
-  constructor(program: Program, memory: DeviceMemory) {
+  constructor(program: Program, memory: DeviceMemory, stats: TestDeviceStats, context?: TestContext) {
     this.#program = program;
-    this.#memory = memory;
+    this.#memory = context?.memory ?? memory;
+    this.#context = context;
+    this.#stats = stats;
     this.inputs = program.model.graph.inputs;
     this.outputs = program.model.graph.outputs;
-    for (const [name, tensor] of program.model.graph.initializers) this.#weights.set(name, memory.upload(tensor));
+    for (const [name, tensor] of program.model.graph.initializers) this.#weights.set(name, this.#memory.upload(tensor));
   }
 
   async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    return (await this.#run(inputs, new Set())) as Record<string, Tensor>;
+  }
+
+  /** Inputs of this context's memory are read in place; outputs in `keep` stay there. */
+  runResident(
+    inputs: Readonly<Record<string, Tensor | DeviceTensor>>,
+    options: ResidentRunOptions,
+  ): Promise<Record<string, Tensor | DeviceTensor>> {
+    return this.#run(inputs, options.keep);
+  }
+
+  async #run(
+    inputs: Readonly<Record<string, Tensor | DeviceTensor>>,
+    keep: ReadonlySet<string>,
+  ): Promise<Record<string, Tensor | DeviceTensor>> {
     if (this.#disposed) throw new BackendError('test device: executable used after dispose', { backend: 'test-npu' });
     const { model, quant } = this.#program;
+    const memory = this.#memory;
     const activations = new Map<string, number>();
-    const store = (name: string, tensor: Tensor) => {
-      const handle = this.#memory.upload(tensor);
-      fakeQuant(this.#memory.view(handle).data as Float32Array, quant.get(name)!);
+    const store = (name: string, handle: number) => {
+      fakeQuant(memory.view(handle).data as Float32Array, quant.get(name)!);
       activations.set(name, handle);
     };
+    const kept = new Set<string>();
     try {
-      for (const info of this.inputs) store(info.name, inputs[info.name]);
+      for (const info of this.inputs) {
+        const value = inputs[info.name];
+        if (value instanceof TestDeviceTensor && value.device === this.#context)
+          store(info.name, memory.copy(value.handle));
+        else {
+          this.#stats.hostCopies++;
+          store(info.name, memory.upload(value as Tensor));
+        }
+      }
       for (const node of model.graph.nodes) {
         const args = node.inputs.map((n) =>
-          n === '' ? undefined : this.#memory.view(activations.get(n) ?? this.#weights.get(n)!),
+          n === '' ? undefined : memory.view(activations.get(n) ?? this.#weights.get(n)!),
         );
         const opset = opsetFor(model, node);
         const results = opFor(node, opset).run(args, { node, opset });
-        node.outputs.forEach((name, k) => name && store(name, results[k]));
+        node.outputs.forEach((name, k) => name && store(name, memory.upload(results[k])));
       }
-      return Object.fromEntries(this.outputs.map((o) => [o.name, this.#memory.download(activations.get(o.name)!)]));
+      return Object.fromEntries(
+        this.outputs.map((o) => {
+          const handle = activations.get(o.name)!;
+          if (this.#context && keep.has(o.name)) {
+            kept.add(o.name);
+            return [o.name, new TestDeviceTensor(this.#context, handle, memory.view(handle).dims, this.#stats)];
+          }
+          this.#stats.hostCopies++;
+          return [o.name, memory.download(handle)];
+        }),
+      );
     } finally {
-      for (const handle of activations.values()) this.#memory.free(handle);
+      for (const [name, handle] of activations) if (!kept.has(name)) memory.free(handle);
     }
   }
 
@@ -169,17 +249,30 @@ export function createTestDevice(
   const ops = new Set(options.ops ?? TEST_DEVICE_OPS);
   const memory = new DeviceMemory();
   const calibrations: Record<string, Tensor>[][] = [];
+  const contexts = new Set<TestContext>();
   const stats: TestDeviceStats = {
     get liveBuffers() {
-      return memory.live;
+      return [...contexts].reduce((n, c) => n + c.memory.live, memory.live);
     },
     calibrations,
+    hostCopies: 0,
   };
   const backend: Backend = {
     apiVersion: BACKEND_API_VERSION,
     name,
     requiresCalibration: true,
     probe: () => ({ available: true, kind: 'simulator', device: `${name} (test device)` }),
+    open() {
+      const context: TestContext = {
+        memory: new DeviceMemory(),
+        close() {
+          context.memory.freeAll();
+          contexts.delete(context);
+        },
+      };
+      contexts.add(context);
+      return context;
+    },
     review(pieces) {
       const limit = options.maxSegments ?? Number.POSITIVE_INFINITY;
       return pieces.map((piece, k) =>
@@ -213,10 +306,15 @@ export function createTestDevice(
           partition: partition.id,
         });
       calibrations.push([...samples]);
-      return new TestDeviceExecutable({ model: partition.model, quant: calibrate(partition.model, samples) }, memory);
+      return new TestDeviceExecutable(
+        { model: partition.model, quant: calibrate(partition.model, samples) },
+        memory,
+        stats,
+        compileOptions.context as TestContext | undefined,
+      );
     },
     async load(bytes: Uint8Array): Promise<Executable> {
-      return new TestDeviceExecutable(deserializeProgram(bytes), memory);
+      return new TestDeviceExecutable(deserializeProgram(bytes), memory, stats);
     },
   };
   return { backend, stats };

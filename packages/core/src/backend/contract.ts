@@ -4,7 +4,7 @@
  * takes only some ops and compiles with calibration data.
  */
 import type { Model, Node, ValueInfo, ValueType } from '../ir/graph.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor, TensorType } from '../tensor.js';
 
 /** The contract version this core speaks. A backend declares the version it implements. */
 export const BACKEND_API_VERSION = 1;
@@ -79,6 +79,43 @@ export interface CompileOptions {
   /** Backend-specific settings, passed through from the session's `backendOptions[name]`. */
   deviceOptions?: Readonly<Record<string, unknown>>;
   signal?: AbortSignal;
+  /** What the backend's `open` returned for this session, shared by all its partitions. */
+  context?: DeviceContext;
+}
+
+/**
+ * What every partition of a session on one backend shares: the device opened once, its memory pool,
+ * its program cache. `Backend.open` makes it before the first compile; the session closes it last.
+ */
+export interface DeviceContext {
+  /**
+   * Backends (by name) whose executables read this context's device tensors directly, as processors
+   * sharing DDR do. Its own backend always can.
+   */
+  readonly shares?: readonly string[];
+  close(): void | Promise<void>;
+}
+
+/**
+ * A value left in device memory between two partitions that can both reach it: the session hands it
+ * from one executable's outputs to the next one's inputs without a copy through the host.
+ */
+export interface DeviceTensor {
+  /** The context whose memory holds it. */
+  readonly device: DeviceContext;
+  readonly type: TensorType;
+  readonly dims: readonly number[];
+  /** A host copy. */
+  download(): Tensor | Promise<Tensor>;
+  /** Frees the device memory; the session calls it once, after the value's last reader. */
+  release(): void;
+}
+
+/** Options of {@link Executable.runResident}. */
+export interface ResidentRunOptions {
+  signal?: AbortSignal;
+  /** Outputs that may stay in device memory (returned as {@link DeviceTensor}s). */
+  keep: ReadonlySet<string>;
 }
 
 /** One timed step of a profiled run. */
@@ -97,6 +134,15 @@ export interface Executable {
   readonly outputs: readonly ValueInfo[];
   /** Runs once; inputs and outputs are host tensors named as in the partition's graph. */
   run(inputs: Readonly<Record<string, Tensor>>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
+  /**
+   * Optional, for backends with a context: runs once where some inputs are device tensors of a context
+   * this executable reads, and the outputs in `options.keep` may stay on the device. The session uses
+   * it, when present, for every run.
+   */
+  runResident?(
+    inputs: Readonly<Record<string, Tensor | DeviceTensor>>,
+    options: ResidentRunOptions,
+  ): Promise<Record<string, Tensor | DeviceTensor>>;
   /** Frees device memory, workers and caches. Idempotent. */
   dispose(): void | Promise<void>;
   /** The compiled artifact as bytes, loadable with the backend's `load`. */
@@ -143,6 +189,11 @@ export interface Backend {
    * and input-shape signature; the result is cached by the session and disposed with it.
    */
   compile(partition: Partition, options: CompileOptions): Promise<Executable>;
+  /**
+   * Optional: opens what the session's partitions on this backend share (see {@link DeviceContext}),
+   * once, before its first compile; passed to `compile` and `load` as `options.context`.
+   */
+  open?(options: { deviceOptions?: Readonly<Record<string, unknown>> }): DeviceContext | Promise<DeviceContext>;
   /** Loads what `Executable.serialize` wrote. */
   load?(bytes: Uint8Array, options: CompileOptions): Promise<Executable>;
 }

@@ -3,7 +3,14 @@
  * compiled in order. Partitions that need calibration get the values of their inputs on every calibration
  * feed, computed by running the partitions compiled before them.
  */
-import type { Backend, CompileOptions, Executable, ProfileEntry } from '../backend/contract.js';
+import type {
+  Backend,
+  CompileOptions,
+  DeviceContext,
+  DeviceTensor,
+  Executable,
+  ProfileEntry,
+} from '../backend/contract.js';
 import { BackendError, ErrorCodes, GraphError, InputError, UnsupportedOpError, isLastmileError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
 import { inferShapesAndConstants } from '../ir/infer.js';
@@ -17,6 +24,7 @@ import { convertAtBoundary } from './boundary.js';
 import { checkFeeds } from './input-check.js';
 import { checkMemoryBudget } from './memory-budget.js';
 import type { SessionEvent, SessionOptions } from './options.js';
+import { type Contexts, contextFor, isDeviceTensor, reaches, residentOutputs } from './device-handover.js';
 import type { Stopper } from './stopper.js';
 
 /** A partition and its compiled executable. */
@@ -25,6 +33,18 @@ export interface CompiledPartition {
   executable: Executable;
   /** The executable's declared input types by name, looked up once here rather than on every run. */
   inputTypes: ReadonlyMap<string, TensorType>;
+  /** Its backend's context in this session, when the backend has one. */
+  context?: DeviceContext;
+  /** Outputs that stay on its device, handed to the partitions reading them (see device-handover.ts). */
+  keep: ReadonlySet<string>;
+}
+
+/** How the values between partitions travelled in a run. */
+export interface BoundaryCounts {
+  /** Handed over in device memory. */
+  onDevice: number;
+  /** Copied through the host. */
+  throughHost: number;
 }
 
 /** Everything needed to run the model for one input-shape signature. */
@@ -44,6 +64,8 @@ export interface PlanContext {
   backends: readonly Backend[];
   options: SessionOptions;
   emit: (event: SessionEvent) => void;
+  /** The session's device contexts, one per backend that opens one. */
+  contexts: Contexts;
 }
 
 /** A stable key for a set of concrete input shapes. */
@@ -90,6 +112,8 @@ export async function buildPlan(
           samples: calibration.length,
         });
       const started = performance.now();
+      const deviceOptions = options.backendOptions?.[partition.backend.name];
+      const context = await contextFor(ctx.contexts, partition.backend, deviceOptions);
       const executable = await compileUnlessStopped(
         partition,
         {
@@ -97,11 +121,18 @@ export async function buildPlan(
           precision: options.precision,
           profiling: options.profiling,
           calibration,
-          deviceOptions: options.backendOptions?.[partition.backend.name],
+          deviceOptions,
+          ...(context ? { context } : {}),
         },
         stop,
       );
-      const step = { partition, executable, inputTypes: new Map(executable.inputs.map((v) => [v.name, v.type])) };
+      const step: CompiledPartition = {
+        partition,
+        executable,
+        inputTypes: new Map(executable.inputs.map((v) => [v.name, v.type])),
+        context,
+        keep: new Set(),
+      };
       compiled.push(step);
       emit({
         type: 'compiled',
@@ -113,7 +144,8 @@ export async function buildPlan(
       // Sample values flow along only as far as a later partition still needs them.
       if (index < lastCalibrated) {
         for (const env of samples)
-          for (const [name, value] of Object.entries(await runPartition(step, env, stop.signal))) env.set(name, value);
+          for (const [name, value] of Object.entries(await runPartition(step, env, stop.signal)))
+            env.set(name, value as Tensor);
       }
       await stop.checkpoint();
     }
@@ -121,6 +153,16 @@ export async function buildPlan(
     await disposeAll(compiled);
     throw error;
   }
+  const keeps = residentOutputs(
+    compiled.map((c) => ({
+      ...c,
+      backend: c.partition.backend.name,
+      inputs: c.partition.inputs,
+      outputs: c.partition.outputs,
+    })),
+    new Set(model.graph.outputs.map((o) => o.name)),
+  );
+  compiled.forEach((c, i) => (c.keep = keeps[i]));
   const lastUse = new Map<string, number>();
   partitions.forEach((p, i) => p.inputs.forEach((v) => lastUse.set(v, i)));
   emit({ type: 'prepared', signature, partitions: compiled.length });
@@ -252,29 +294,44 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
 
 /**
  * Runs one compiled partition on the values it needs from `env`, converting precision at the boundary
- * both ways, and checks that it returned every output with the inferred dims.
+ * both ways, and checks that it returned every output with the inferred dims. A device tensor it can
+ * reach is handed over as it is (counted `onDevice`), any other is downloaded first; `counts` tallies how
+ * the values from earlier partitions travelled.
  */
 export async function runPartition(
   step: CompiledPartition,
-  env: ReadonlyMap<string, Tensor>,
+  env: ReadonlyMap<string, Tensor | DeviceTensor>,
   signal?: AbortSignal,
-): Promise<Record<string, Tensor>> {
+  counts?: BoundaryCounts,
+  fromPartitions?: ReadonlySet<string>,
+): Promise<Record<string, Tensor | DeviceTensor>> {
   const { partition, executable, inputTypes } = step;
   const backend = partition.backend.name;
-  const inputs: Record<string, Tensor> = {};
+  const resident = typeof executable.runResident === 'function' && step.context !== undefined;
+  const inputs: Record<string, Tensor | DeviceTensor> = {};
   for (const name of partition.inputs) {
-    const value = env.get(name);
+    let value = env.get(name);
     if (value === undefined)
       throw new GraphError(`value '${name}' needed by partition ${partition.id} was not computed`, {
         value: name,
         partition: partition.id,
       });
+    const crossing = fromPartitions?.has(name) === true;
+    if (isDeviceTensor(value) && resident && reaches(value.device, { executable, context: step.context, backend })) {
+      if (crossing && counts) counts.onDevice++;
+      inputs[name] = value;
+      continue;
+    }
+    if (isDeviceTensor(value)) value = await value.download();
+    if (crossing && counts) counts.throughHost++;
     const declared = inputTypes.get(name);
     inputs[name] = declared ? convertAtBoundary(value, declared, name, backend) : value;
   }
   let results: Record<string, unknown>;
   try {
-    results = await executable.run(inputs, signal === undefined ? undefined : { signal });
+    results = resident
+      ? await executable.runResident!(inputs, { signal, keep: step.keep })
+      : await executable.run(inputs as Record<string, Tensor>, signal === undefined ? undefined : { signal });
   } catch (error) {
     if (isLastmileError(error)) throw error;
     if (signal?.aborted) throw signal.reason;
@@ -284,58 +341,78 @@ export async function runPartition(
       { cause: error },
     );
   }
-  const outputs: Record<string, Tensor> = {};
+  const outputs: Record<string, Tensor | DeviceTensor> = {};
   for (const info of partition.model.graph.outputs) {
     const value = results?.[info.name];
-    if (!isTensor(value)) {
+    const onDevice = step.keep.has(info.name) && isDeviceTensor(value);
+    if (!onDevice && !isTensor(value)) {
       throw new BackendError(`backend '${backend}' did not return output '${info.name}' of partition ${partition.id}`, {
         backend,
         partition: partition.id,
         value: info.name,
       });
     }
-    const converted = convertAtBoundary(value, info.type, info.name, backend);
+    const dims = (value as Tensor | DeviceTensor).dims;
     const shape = info.shape;
     if (
       shape !== undefined &&
-      (shape.length !== value.dims.length || shape.some((d, i) => typeof d === 'number' && d !== value.dims[i]))
+      (shape.length !== dims.length || shape.some((d, i) => typeof d === 'number' && d !== dims[i]))
     ) {
       throw new BackendError(
-        `backend '${backend}' returned '${info.name}' with dims ${formatShape(value.dims)}, expected ${formatShape(shape)}`,
+        `backend '${backend}' returned '${info.name}' with dims ${formatShape(dims)}, expected ${formatShape(shape)}`,
         {
           backend,
           value: info.name,
           expected: [...shape],
-          got: [...value.dims],
+          got: [...dims],
         },
       );
     }
-    outputs[info.name] = converted;
+    outputs[info.name] = onDevice
+      ? (value as DeviceTensor)
+      : convertAtBoundary(value as Tensor, info.type, info.name, backend);
   }
   return outputs;
 }
 
-/** Runs the plan on checked feeds; each intermediate is dropped after the last partition that reads it. */
+/**
+ * Runs the plan on checked feeds; each intermediate is dropped after the last partition that reads it
+ * (a device tensor freed then, or when the run fails). `counts` tallies the hand-overs.
+ */
 export async function executePlan(
   plan: Plan,
   feeds: Readonly<Record<string, Tensor>>,
   signal?: AbortSignal,
+  counts?: BoundaryCounts,
 ): Promise<Record<string, Tensor>> {
   const graph = plan.model.graph;
   const keep = new Set(graph.outputs.map((o) => o.name));
-  const env = new Map<string, Tensor>(Object.entries(feeds));
-  for (const [index, step] of plan.partitions.entries()) {
-    signal?.throwIfAborted();
-    for (const [name, value] of Object.entries(await runPartition(step, env, signal))) env.set(name, value);
-    for (const name of step.partition.inputs) if (plan.lastUse.get(name) === index && !keep.has(name)) env.delete(name);
+  const env = new Map<string, Tensor | DeviceTensor>(Object.entries(feeds));
+  const produced = new Set<string>();
+  const drop = (name: string) => {
+    const value = env.get(name);
+    if (isDeviceTensor(value)) value.release();
+    env.delete(name);
+  };
+  try {
+    for (const [index, step] of plan.partitions.entries()) {
+      signal?.throwIfAborted();
+      for (const [name, value] of Object.entries(await runPartition(step, env, signal, counts, produced))) {
+        env.set(name, value);
+        produced.add(name);
+      }
+      for (const name of step.partition.inputs) if (plan.lastUse.get(name) === index && !keep.has(name)) drop(name);
+    }
+    const out: Record<string, Tensor> = {};
+    for (const { name } of graph.outputs) {
+      const value = env.get(name) ?? graph.initializers.get(name);
+      if (value === undefined) throw new GraphError(`graph output '${name}' was not computed`, { value: name });
+      out[name] = isDeviceTensor(value) ? await value.download() : value;
+    }
+    return out;
+  } finally {
+    for (const name of [...env.keys()]) if (isDeviceTensor(env.get(name))) drop(name);
   }
-  const out: Record<string, Tensor> = {};
-  for (const { name } of graph.outputs) {
-    const value = env.get(name) ?? graph.initializers.get(name);
-    if (value === undefined) throw new GraphError(`graph output '${name}' was not computed`, { value: name });
-    out[name] = value;
-  }
-  return out;
 }
 
 /** Timings of the plan's last run, from executables compiled with profiling. */

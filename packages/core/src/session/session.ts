@@ -25,9 +25,11 @@ import {
   executePlan,
   planProfile,
   shapeSignature,
+  type BoundaryCounts,
   type Plan,
   type PlanContext,
 } from './plan.js';
+import { closeContexts } from './device-handover.js';
 import { createStopper, earlierDeadline, type StopOptions, type Stopper } from './stopper.js';
 
 const DEFAULT_MAX_CACHED_PLANS = 8;
@@ -64,6 +66,7 @@ export class Session {
   readonly #bound = new Map<string, Tensor>();
   #current: Plan | undefined;
   #outputs: Record<string, Tensor> | undefined;
+  #boundaries: BoundaryCounts | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** Runs and forwards queued or in flight. */
   #pending = 0;
@@ -73,7 +76,7 @@ export class Session {
   private constructor(model: Model, backends: Backend[], options: SessionOptions, emit: (event: SessionEvent) => void) {
     this.model = model;
     this.backends = backends;
-    this.#context = { model, backends, options, emit };
+    this.#context = { model, backends, options, emit, contexts: new Map() };
   }
 
   /**
@@ -196,6 +199,15 @@ export class Session {
     return this.#enqueueRun(checked, options);
   }
 
+  /**
+   * How the values between partitions travelled in the last run: handed over in device memory (between
+   * partitions of a backend with a device context, or of backends sharing its memory) or copied through
+   * the host. Undefined before the first run.
+   */
+  get boundaries(): BoundaryCounts | undefined {
+    return this.#boundaries ? { ...this.#boundaries } : undefined;
+  }
+
   /** Per-node timings of the last run, from backends compiled with `profiling`. */
   profile(): ProfileEntry[] {
     this.#checkOpen();
@@ -215,7 +227,11 @@ export class Session {
         this.#bound.clear();
         this.#current = undefined;
         this.#outputs = undefined;
-        for (const plan of plans) await disposeAll(plan.partitions);
+        try {
+          for (const plan of plans) await disposeAll(plan.partitions);
+        } finally {
+          await closeContexts(this.#context.contexts);
+        }
       });
     }
     return this.#destroyed;
@@ -264,7 +280,10 @@ export class Session {
 
   async #execute(feeds: Record<string, Tensor>, stop: Stopper): Promise<Record<string, Tensor>> {
     const shapes = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
-    return executePlan(await this.#planFor(shapes, stop), feeds, stop.signal);
+    const counts: BoundaryCounts = { onDevice: 0, throughHost: 0 };
+    const outputs = await executePlan(await this.#planFor(shapes, stop), feeds, stop.signal, counts);
+    this.#boundaries = counts;
+    return outputs;
   }
 
   /**
