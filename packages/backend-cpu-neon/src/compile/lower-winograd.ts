@@ -8,7 +8,7 @@ import { attr, type Node } from '@lastmile/core';
 import { emitIgemm, gemmRows } from '../kernels/gemm.js';
 import { NO_ACTIVATION } from '../kernels/activation.js';
 import { emitAnyNonFinite } from '../kernels/scan.js';
-import { packConvWeights } from '../layout/pack.js';
+import { packConvWeights, packedGemmFloats } from '../layout/pack.js';
 import { emitWinogradInput, emitWinogradOutput } from '../kernels/winograd.js';
 import { F2X2_3X3, F4X4_3X3, packWinogradWeights, type WinogradTransform } from '../layout/winograd.js';
 import type { GraphInfo } from './graph-info.js';
@@ -165,7 +165,8 @@ export function lowerWinogradConv(
         output: [OH, OW],
         padBegin: [win.padBegin[0], win.padBegin[1]],
         m,
-        weights: ctx.place(packConvWeights(weights, 0, M, C, 9, scale, biased)),
+        weights: ctx.place(new Float32Array(packedGemmFloats(9 * C, M))),
+        packWeights: () => packConvWeights(weights, 0, M, C, 9, scale, biased),
         channelsOut: M,
         out,
         pitch,

@@ -22,8 +22,12 @@ export interface WinogradRepair {
   padBegin: [number, number];
   /** Output pixels per tile side. */
   m: number;
-  /** Packed direct weights (with the folded bias) and output channels. */
+  /**
+   * Where the direct weights (packed, with the folded bias) go: space reserved at compile, filled by
+   * `packWeights` on the first repair, so that sessions whose inputs are always finite never pack them.
+   */
   weights: number;
+  packWeights: () => Float32Array;
   channelsOut: number;
   out: number;
   /** Bytes from one output pixel to the next (a Concat row, when written into one). */
@@ -42,6 +46,7 @@ export function winogradRepair(p: WinogradRepair): (rt: Runtime) => Step {
   const span = p.m + 2;
   const inputEnd = p.x + Math.ceil((N * H * W * C) / 4) * 16;
   return (rt) => {
+    let packed = false;
     const anyNonFinite = rt.kernels[p.scan] as unknown as (from: number, to: number) => number;
     const igemm = rt.kernels[p.igemm];
     const taps = new Int32Array(rt.memory.buffer, p.pointers, 9 * p.mr);
@@ -87,6 +92,10 @@ export function winogradRepair(p: WinogradRepair): (rt: Runtime) => Step {
 
     return () => {
       if (!anyNonFinite(p.x, inputEnd)) return;
+      if (!packed) {
+        rt.f32.set(p.packWeights(), p.weights >> 2);
+        packed = true;
+      }
       for (let n = 0; n < N; n++)
         for (let oy = 0; oy < OH; oy += p.m)
           for (let ox = 0; ox < OW; ox += p.m) {

@@ -83,15 +83,20 @@ function foldPair(conv: Node, bn: Node, graph: Graph): FoldedWeights | undefined
 
   const newWeight = new Float32Array(weight.data);
   const kernel = weight.size / (weight.dims[0] * weight.dims[1]);
+  // x - x is 0 for a finite x and NaN otherwise: checked inside the loop, which touches every weight anyway.
+  let finite = newBias.every(Number.isFinite);
   for (let i = 0; i < weight.dims[0]; i++) {
     for (let j = 0; j < weight.dims[1]; j++) {
       // Conv weights are [M, C/group, k...]; ConvTranspose weights are [C, M/group, k...].
       const channel = transposed ? Math.floor(i / (weight.dims[0] / group)) * weight.dims[1] + j : i;
       const offset = (i * weight.dims[1] + j) * kernel;
-      for (let k = 0; k < kernel; k++) newWeight[offset + k] *= factor[channel];
+      for (let k = 0; k < kernel; k++) {
+        const v = (newWeight[offset + k] *= factor[channel]);
+        if (v - v !== 0) finite = false;
+      }
     }
   }
-  if (!newWeight.every(Number.isFinite) || !newBias.every(Number.isFinite)) return undefined;
+  if (!finite) return undefined;
   return { weight: new Tensor('float32', newWeight, weight.dims), bias: new Tensor('float32', newBias, [channels]) };
 }
 
