@@ -91,7 +91,9 @@ function foldPair(conv: Node, bn: Node, graph: Graph): FoldedWeights | undefined
       const channel = transposed ? Math.floor(i / (weight.dims[0] / group)) * weight.dims[1] + j : i;
       const offset = (i * weight.dims[1] + j) * kernel;
       for (let k = 0; k < kernel; k++) {
-        const v = (newWeight[offset + k] *= factor[channel]);
+        newWeight[offset + k] *= factor[channel];
+        // Read back: a product past the float32 range is Inf only once stored.
+        const v = newWeight[offset + k];
         if (v - v !== 0) finite = false;
       }
     }
