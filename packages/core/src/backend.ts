@@ -16,7 +16,6 @@ export * from './ir/graph.js';
 export * from './ir/attributes.js';
 export type { OpDef, OpContext, InferInput } from './ops/op.js';
 export { findOp, opFor, supportedOps } from './ops/registry.js';
-export { opsetFor } from './ir/node-context.js';
 export { evaluateGraph, evaluateGraphUntil, type EvaluateOptions } from './ir/interpret.js';
 export {
   inferShapes,

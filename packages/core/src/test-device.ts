@@ -12,7 +12,7 @@ import {
   Tensor,
   evaluateGraph,
   opFor,
-  opsetFor,
+  opsetOf,
   type Backend,
   type CompileOptions,
   type DeviceContext,
@@ -201,7 +201,7 @@ class TestDeviceExecutable implements Executable {
         const args = node.inputs.map((n) =>
           n === '' ? undefined : memory.view(activations.get(n) ?? this.#weights.get(n)!),
         );
-        const opset = opsetFor(model, node);
+        const opset = opsetOf(model, node.domain);
         const results = opFor(node, opset).run(args, { node, opset });
         node.outputs.forEach((name, k) => name && store(name, memory.upload(results[k])));
       }

@@ -49,18 +49,18 @@ function checkOpsets(proto: onnx.ModelProto): Map<string, number> {
       throw new ModelFormatError(`opset_import lists domain '${domain || 'ai.onnx'}' twice`, { domain });
     opsets.set(key, version);
   }
-  const onnxOpset = opsets.get('');
-  if (onnxOpset === undefined) {
+  const opsetOf = opsets.get('');
+  if (opsetOf === undefined) {
     throw new UnsupportedOpsetError(`the model imports no opset of the ONNX domain; lastmile supports ${range}`, {
       expected: SUPPORTED_OPSETS,
       got: 'none',
     });
   }
-  if (onnxOpset < SUPPORTED_OPSETS.min || onnxOpset > SUPPORTED_OPSETS.max) {
-    throw new UnsupportedOpsetError(`ONNX opset ${onnxOpset} is not supported; lastmile supports ${range}`, {
+  if (opsetOf < SUPPORTED_OPSETS.min || opsetOf > SUPPORTED_OPSETS.max) {
+    throw new UnsupportedOpsetError(`ONNX opset ${opsetOf} is not supported; lastmile supports ${range}`, {
       domain: '',
       expected: SUPPORTED_OPSETS,
-      got: onnxOpset,
+      got: opsetOf,
     });
   }
   return opsets;

@@ -2,7 +2,7 @@
  * One-node test models: core's one-node cases (re-exported beside the other test helpers) and what
  * core's op definition, the reference kernel, computes for a case.
  */
-import { opFor, opsetFor, type Tensor } from '@lastmile/core';
+import { opFor, opsetOf, type Tensor } from '@lastmile/core';
 import { caseTensors, type OneNodeCase, singleNodeModel } from '@lastmile/core/testing';
 
 export {
@@ -18,6 +18,6 @@ export {
 export function runReference(c: OneNodeCase): Tensor[] {
   const model = singleNodeModel(c);
   const node = model.graph.nodes[0];
-  const opset = opsetFor(model, node);
+  const opset = opsetOf(model, node.domain);
   return opFor(node, opset).run(caseTensors(c), { node, opset });
 }

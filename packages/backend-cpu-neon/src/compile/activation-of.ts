@@ -1,7 +1,7 @@
 /**
  * Reads the activation a node applies, in the form kernel epilogues take.
  */
-import { attr, type Node, onnxOpset, toNumbers } from '@lastmile/core';
+import { attr, type Node, opsetOf, toNumbers } from '@lastmile/core';
 import type { Activation } from '../kernels/activation.js';
 import type { GraphInfo } from './graph-info.js';
 
@@ -52,7 +52,7 @@ function activationNamed(op: string, node: Node, g: GraphInfo, params?: number[]
         : { kind: 'hardsigmoid', alpha: attr.float(node, 'alpha', 0.2), beta: attr.float(node, 'beta', 0.5) };
     case 'Clip': {
       if (params) return { kind: 'clip', min: params[0], max: params[1] };
-      if (onnxOpset(g.model) < 11)
+      if (opsetOf(g.model) < 11)
         return { kind: 'clip', min: attr.float(node, 'min', -FLOAT_MAX), max: attr.float(node, 'max', FLOAT_MAX) };
       const min = scalar(g, node.inputs[1], -FLOAT_MAX);
       const max = scalar(g, node.inputs[2], FLOAT_MAX);

@@ -3,7 +3,7 @@
  * Its float inputs are copied out of the arena (NHWC back to NCHW) and its outputs copied in; other
  * element types live on the host between steps. Explicit and rare: shape math is folded away at prepare.
  */
-import { BackendError, isLastmileError, type Node, opFor, opsetFor, Tensor } from '@lastmile/core';
+import { BackendError, isLastmileError, type Node, opFor, opsetOf, Tensor } from '@lastmile/core';
 import { nchwToNhwc, nhwcToNchw } from '../layout/nhwc.js';
 import type { GraphInfo, ValueDesc } from './graph-info.js';
 import type { LoweredOp, Runtime } from './program.js';
@@ -24,7 +24,7 @@ export function writeStored(rt: Runtime, v: ValueDesc, address: number, t: Tenso
 }
 
 export function lowerHost(node: Node, g: GraphInfo): LoweredOp {
-  const opset = opsetFor(g.model, node);
+  const opset = opsetOf(g.model, node.domain);
   const op = opFor(node, opset);
   const runtime = (name: string) => name !== '' && !g.constant(name);
   const inArena = (name: string) => g.has(name) && g.value(name).type === 'float32';

@@ -4,7 +4,7 @@
  * run once at compile time on a stack of unit impulses (input channel i holds 1 at row i): every
  * coordinate mode, cubic coefficient, exclude_outside and antialias setting then matches by construction.
  */
-import { attr, type Node, opFor, opsetFor, Tensor } from '@lastmile/core';
+import { attr, type Node, opFor, opsetOf, Tensor } from '@lastmile/core';
 import { emitWeightedGather } from '../kernels/interpolate.js';
 import type { GraphInfo } from './graph-info.js';
 import type { LoweredOp } from './program.js';
@@ -21,7 +21,7 @@ type AxisTaps = { index: number; weight: number }[][];
  * with every other spatial size 1 and its scale 1.
  */
 function axisTaps(node: Node, g: GraphInfo, axis: 2 | 3, len: number, outLen: number): AxisTaps | undefined {
-  const opset = opsetFor(g.model, node);
+  const opset = opsetOf(g.model, node.domain);
   const dims = [1, len, 1, 1];
   dims[axis] = len;
   const impulses = new Float32Array(len * len);

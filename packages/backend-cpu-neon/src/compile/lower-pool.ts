@@ -3,7 +3,7 @@
  * buffer: a padded max-pool tap repeats a valid one, a padded average-pool tap reads the zero row and a
  * per-pixel scale holds 1 / (the count ONNX divides by).
  */
-import { attr, type Node, onnxOpset } from '@lastmile/core';
+import { attr, type Node, opsetOf } from '@lastmile/core';
 import { emitGlobalPool, emitPool } from '../kernels/pool.js';
 import type { GraphInfo } from './graph-info.js';
 import { pixelIndirection } from './indirection.js';
@@ -30,7 +30,7 @@ function windowOf(node: Node, g: GraphInfo) {
   const x = g.value(node.inputs[0]);
   const y = g.value(node.outputs[0]);
   const kernel = attr.ints(node, 'kernel_shape') as [number, number];
-  const opset = onnxOpset(g.model);
+  const opset = opsetOf(g.model);
   const dilated = node.opType === 'MaxPool' ? opset >= 10 : opset >= 19;
   const win = window2(node, kernel, [x.dims[2], x.dims[3]], [y.dims[2], y.dims[3]], dilated);
   const taps = kernel[0] * kernel[1];

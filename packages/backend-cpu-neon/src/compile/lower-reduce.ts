@@ -2,7 +2,7 @@
  * ReduceMean, ReduceSum and ReduceMax over axes that are contiguous in the stored order, as
  * one [outer, n, inner] reduction; the output must be stored in the order of the kept axes.
  */
-import { attr, type Node, normalizeAxis, opsetFor, toNumbers } from '@lastmile/core';
+import { attr, type Node, normalizeAxis, opsetOf, toNumbers } from '@lastmile/core';
 import { emitReduce, type ReduceKind } from '../kernels/reduce.js';
 import { physicalAxisOf } from '../layout/nhwc.js';
 import type { GraphInfo } from './graph-info.js';
@@ -28,7 +28,7 @@ function reduction(node: Node, g: GraphInfo): Reduction | undefined {
   const [x, y] = [g.value(xName), g.value(yName)];
   if (x.type !== 'float32' || x.size === 0 || y.size === 0 || x.dims.length === 0) return undefined;
   let axes: number[] | undefined;
-  if (opsetFor(g.model, node) >= AXES_INPUT_SINCE[node.opType]) {
+  if (opsetOf(g.model, node.domain) >= AXES_INPUT_SINCE[node.opType]) {
     if (axesName) {
       const t = g.constant(axesName);
       if (!t) return undefined;

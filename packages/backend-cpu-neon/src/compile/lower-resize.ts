@@ -3,7 +3,7 @@
  * input pixel each output pixel takes is computed by core's reference Resize itself, run once at
  * compile time on a tensor holding pixel indices, so every coordinate mode and rounding rule matches.
  */
-import { attr, type Node, opFor, opsetFor, Tensor } from '@lastmile/core';
+import { attr, type Node, opFor, opsetOf, Tensor } from '@lastmile/core';
 import { emitGatherRows } from '../kernels/copy.js';
 import type { GraphInfo } from './graph-info.js';
 import { pixelIndirection } from './indirection.js';
@@ -23,7 +23,7 @@ function sourcePixels(node: Node, g: GraphInfo): Int32Array | undefined {
   // The same node on one image of one channel: sizes (when given) shrink to match.
   const inputs: (Tensor | undefined)[] = [indices, ...constants];
   if (constants[2]) inputs[3] = new Tensor('int64', BigInt64Array.from([1n, 1n, BigInt(OH), BigInt(OW)]), [4]);
-  const [out] = opFor(node, opsetFor(g.model, node)).run(inputs, { node, opset: opsetFor(g.model, node) });
+  const [out] = opFor(node, opsetOf(g.model, node.domain)).run(inputs, { node, opset: opsetOf(g.model, node.domain) });
   if (out.dims.join() !== [1, 1, OH, OW].join()) return undefined;
   const data = out.data as Float32Array;
   const result = new Int32Array(OH * OW);

@@ -2,7 +2,7 @@
  * Softmax over the stored innermost axis: the last axis of a row-major tensor (or, before opset 13,
  * everything from `axis` on), or the channel axis of an NHWC tensor.
  */
-import { attr, type Node, normalizeAxis, opsetFor } from '@lastmile/core';
+import { attr, type Node, normalizeAxis, opsetOf } from '@lastmile/core';
 import { emitSoftmax } from '../kernels/softmax.js';
 import type { GraphInfo } from './graph-info.js';
 import type { LoweredOp } from './program.js';
@@ -14,7 +14,7 @@ function rowLength(node: Node, g: GraphInfo): number | undefined {
     return undefined;
   const x = g.value(node.inputs[0]);
   if (x.type !== 'float32' || x.size === 0 || x.dims.length === 0) return undefined;
-  const modern = opsetFor(g.model, node) >= 13;
+  const modern = opsetOf(g.model, node.domain) >= 13;
   const axis = normalizeAxis(attr.int(node, 'axis', modern ? -1 : 1), x.dims.length);
   if (x.layout === 'nhwc') return modern && axis === 1 ? x.dims[1] : undefined;
   if (modern) return axis === x.dims.length - 1 ? x.dims[axis] : undefined;

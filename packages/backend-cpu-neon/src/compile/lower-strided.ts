@@ -5,7 +5,7 @@
  * attribute and clamping rule matches; when that map is affine per output axis the op is one strided copy
  * (at most 4 loops after merging), otherwise it stays on the host.
  */
-import { type Node, opFor, opsetFor, Tensor } from '@lastmile/core';
+import { type Node, opFor, opsetOf, Tensor } from '@lastmile/core';
 import { emitCopyStrided } from '../kernels/copy.js';
 import { nhwcIsPlain, storageStrides } from '../layout/nhwc.js';
 import type { GraphInfo } from './graph-info.js';
@@ -45,7 +45,7 @@ function stridedCopies(node: Node, g: GraphInfo): StridedCopy[] | undefined {
     }
     offsets[i] = at;
   }
-  const opset = opsetFor(g.model, node);
+  const opset = opsetOf(g.model, node.domain);
   const inputs = [new Tensor('int32', offsets, x.dims), ...params.map((p) => (p ? g.constant(p) : undefined))];
   let results: Tensor[];
   try {

@@ -7,7 +7,7 @@ import {
   fuseActivations,
   isOnnxDomain,
   type Model,
-  onnxOpset,
+  opsetOf,
   type SupportContext,
   type Tensor,
   type ValueType,
@@ -35,7 +35,7 @@ export function graphView(model: Model, domain = ''): SupportContext {
   for (const v of [...g.inputs, ...g.valueInfo.values(), ...g.outputs]) types.set(v.name, v);
   for (const [name, t] of g.initializers) if (!types.has(name)) types.set(name, { type: t.type, shape: [...t.dims] });
   return {
-    opset: isOnnxDomain(domain) ? onnxOpset(model) : (model.opsets.get(domain) ?? 0),
+    opset: isOnnxDomain(domain) ? opsetOf(model) : (model.opsets.get(domain) ?? 0),
     valueType: (name) => types.get(name),
     constant: (name) => g.initializers.get(name),
   };

@@ -88,7 +88,11 @@ export function makeNode(
   return { name, opType, domain, inputs, outputs, attributes: attrs };
 }
 
-/** The opset of the standard domain, which every op lookup needs. */
-export function onnxOpset(model: Model): number {
-  return model.opsets.get('') ?? model.opsets.get('ai.onnx') ?? 0;
+/**
+ * The model's opset of `domain` (the standard one by default; '' and 'ai.onnx' are the same domain), 0
+ * when the model imports no such domain. A node's opset is `opsetOf(model, node.domain)`.
+ */
+export function opsetOf(model: Model, domain = ''): number {
+  if (isOnnxDomain(domain)) return model.opsets.get('') ?? model.opsets.get('ai.onnx') ?? 0;
+  return model.opsets.get(domain) ?? 0;
 }

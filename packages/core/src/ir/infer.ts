@@ -9,8 +9,8 @@ import { opFor } from '../ops/registry.js';
 import { shapeValue } from '../ops/tensor/shape-op.js';
 import { formatShape, isStatic, sizeOf, type Dim } from '../shape.js';
 import { bytesPerElement, type Tensor } from '../tensor.js';
-import { isOnnxDomain, type Model, type Node, type ValueInfo, type ValueType } from './graph.js';
-import { opsetFor, withNodeContext } from './node-context.js';
+import { isOnnxDomain, type Model, type Node, opsetOf, type ValueInfo, type ValueType } from './graph.js';
+import { withNodeContext } from './node-context.js';
 import {
   constantShapeValue,
   numericReshapeTarget,
@@ -92,7 +92,7 @@ export function inferShapesAndConstants(
   const constants = new Map<string, Tensor>();
   const shapeValues = new Map<string, ShapeValue>();
   for (const node of graph.nodes) {
-    const opset = opsetFor(validated, node);
+    const opset = opsetOf(validated, node.domain);
     const ctx = { node, opset };
     const args = node.inputs.map((name) => (name === '' ? undefined : known.get(name)));
     const symbolic = node.inputs.map((name, i) => shapeValues.get(name) ?? constantShapeValue(args[i]));

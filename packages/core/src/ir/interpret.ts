@@ -7,8 +7,8 @@ import { GraphError, InputError } from '../errors.js';
 import { opFor } from '../ops/registry.js';
 import { formatShape } from '../shape.js';
 import { checkTensor, type Tensor } from '../tensor.js';
-import type { Graph, Model, Node, ValueInfo } from './graph.js';
-import { opsetFor, withNodeContext } from './node-context.js';
+import { type Graph, type Model, type Node, opsetOf, type ValueInfo } from './graph.js';
+import { withNodeContext } from './node-context.js';
 import { nodeReads, validateGraph } from './validate.js';
 
 export interface EvaluateOptions {
@@ -84,7 +84,7 @@ function* evaluation(
 
   const onNode = options.onNode;
   for (const [i, node] of graph.nodes.entries()) {
-    const opset = opsetFor(validated, node);
+    const opset = opsetOf(validated, node.domain);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const started = onNode ? performance.now() : 0;
     const results = withNodeContext(node, 'evaluation', () => opFor(node, opset).run(args, { node, opset }));

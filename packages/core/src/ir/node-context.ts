@@ -1,14 +1,9 @@
 /**
- * What the graph drivers (inference, interpreter, passes) share about running one node: its opset, and
- * errors that say which node failed.
+ * What the graph drivers (inference, interpreter, passes) share about running one node: errors that say
+ * which node failed.
  */
 import { GraphError, LastmileError, isLastmileError, type ErrorDetails } from '../errors.js';
-import { isOnnxDomain, onnxOpset, type Model, type Node } from './graph.js';
-
-/** The opset version of the node's domain in the model (0 when the model imports no such domain). */
-export function opsetFor(model: Model, node: Node): number {
-  return isOnnxDomain(node.domain) ? onnxOpset(model) : (model.opsets.get(node.domain) ?? 0);
-}
+import type { Node } from './graph.js';
 
 type ErrorConstructor = new (message: string, details?: ErrorDetails, options?: { cause?: unknown }) => LastmileError;
 

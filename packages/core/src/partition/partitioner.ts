@@ -9,11 +9,11 @@
  */
 import type { Backend, Partition, PieceReview, Support, SupportContext } from '../backend/contract.js';
 import { BackendError, GraphError, InputError, UnsupportedOpError } from '../errors.js';
-import type { Graph, Model, Node, ValueInfo } from '../ir/graph.js';
+import { type Graph, type Model, type Node, opsetOf, type ValueInfo } from '../ir/graph.js';
 import { nodeReads } from '../ir/validate.js';
 import type { Tensor } from '../tensor.js';
 import type { AssignmentReport, NodeAssignment, Refusal } from './report.js';
-import { opsetOf, type ValueTypes, valueTypesOf } from './value-types.js';
+import { type ValueTypes, valueTypesOf } from './value-types.js';
 
 /** How nodes may be spread over the backends. */
 export interface PartitionOptions {

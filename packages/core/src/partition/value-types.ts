@@ -2,7 +2,7 @@
  * Type lookups over a shape-inferred model, shared by the capability queries and the partition builder.
  */
 import { GraphError } from '../errors.js';
-import { isOnnxDomain, type Model, type ValueType } from '../ir/graph.js';
+import type { Model, ValueType } from '../ir/graph.js';
 
 /** Type and shape by value name, looked up in a model's declarations: built once, each lookup O(1). */
 export interface ValueTypes {
@@ -38,10 +38,4 @@ export function valueTypesOf(model: Model): ValueTypes {
       return t;
     },
   };
-}
-
-/** The opset of `domain` in the model ('' and 'ai.onnx' are the same domain). */
-export function opsetOf(model: Model, domain: string): number {
-  if (isOnnxDomain(domain)) return model.opsets.get('') ?? model.opsets.get('ai.onnx') ?? 0;
-  return model.opsets.get(domain) ?? 0;
 }

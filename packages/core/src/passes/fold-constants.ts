@@ -2,9 +2,9 @@
  * Constant folding: a node whose inputs are all constants is evaluated once, and its outputs become
  * initializers. Constant nodes become initializers this way too.
  */
-import type { Model, Node } from '../ir/graph.js';
+import { type Model, type Node, opsetOf } from '../ir/graph.js';
 import { isDeterministic } from '../ir/infer.js';
-import { opsetFor, withNodeContext } from '../ir/node-context.js';
+import { withNodeContext } from '../ir/node-context.js';
 import { validateGraph } from '../ir/validate.js';
 import { findOp } from '../ops/registry.js';
 import { isStatic, sizeOf } from '../shape.js';
@@ -38,7 +38,7 @@ function evaluateIfConstant(model: Model, node: Node, constants: ReadonlyMap<str
   if (node.inputs.some((name, i) => name !== '' && args[i] === undefined)) return undefined;
   // Unknown ops are left for the registry and the partitioner to report.
   const op = findOp(node.domain, node.opType);
-  const opset = opsetFor(model, node);
+  const opset = opsetOf(model, node.domain);
   if (!op || opset < op.sinceVersion) return undefined;
   const ctx = { node, opset };
   return withNodeContext(node, 'constant folding', () => {

@@ -4,7 +4,7 @@
  * kernels take FusedConv (a DSP or NPU compiler may want the plain pair).
  */
 import { a, attr } from '../ir/attributes.js';
-import { isOnnxDomain, onnxOpset, type Graph, type Model, type Node } from '../ir/graph.js';
+import { isOnnxDomain, opsetOf, type Graph, type Model, type Node } from '../ir/graph.js';
 import { validateGraph } from '../ir/validate.js';
 import { toNumbers } from '../tensor.js';
 import { consumersOf, hasSingleConsumer, producersOf, subgraphReads } from './graph-queries.js';
@@ -46,7 +46,7 @@ export function fuseActivations(model: Model): Model {
       !hasSingleConsumer(act.inputs[0], consumers, graph, bodyReads)
     )
       continue;
-    const params = activationParams(act, graph, onnxOpset(validated));
+    const params = activationParams(act, graph, opsetOf(validated));
     if (!params || !act.outputs[0]) continue;
     const attributes = new Map(conv.attributes);
     attributes.set('activation', a.string(act.opType));
