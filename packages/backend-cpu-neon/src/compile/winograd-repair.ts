@@ -44,7 +44,10 @@ export function winogradRepair(p: WinogradRepair): (rt: Runtime) => Step {
   const [OH, OW] = p.output;
   const [top, left] = p.padBegin;
   const span = p.m + 2;
-  const inputEnd = p.x + Math.ceil((N * H * W * C) / 4) * 16;
+  // The kernel scans whole vectors; the last few floats (fewer than 4) are checked here, so that nothing
+  // past the input (another value's bytes) can send every run down the repair path.
+  const floats = N * H * W * C;
+  const vectorEnd = p.x + Math.floor(floats / 4) * 16;
   return (rt) => {
     let packed = false;
     const anyNonFinite = rt.kernels[p.scan] as unknown as (from: number, to: number) => number;
@@ -91,7 +94,9 @@ export function winogradRepair(p: WinogradRepair): (rt: Runtime) => Step {
     };
 
     return () => {
-      if (!anyNonFinite(p.x, inputEnd)) return;
+      let found = vectorEnd > p.x && anyNonFinite(p.x, vectorEnd) !== 0;
+      for (let i = vectorEnd >> 2; !found && i < (p.x >> 2) + floats; i++) found = rt.f32[i] - rt.f32[i] !== 0;
+      if (!found) return;
       if (!packed) {
         rt.f32.set(p.packWeights(), p.weights >> 2);
         packed = true;

@@ -5,6 +5,8 @@
  * and `pause()`s once it has held the thread for a slice; the pause lets timers and I/O run and then
  * throws the signal's reason if the run was stopped meanwhile.
  */
+import { setImmediate } from 'node:timers/promises';
+
 export class TimeSlicer {
   readonly #signal: AbortSignal | undefined;
   readonly #sliceMs: number;
@@ -24,7 +26,7 @@ export class TimeSlicer {
 
   /** Lets the event loop run, then throws the signal's reason if the work was stopped. */
   async pause(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
     this.#since = performance.now();
     this.#signal?.throwIfAborted();
   }

@@ -4,8 +4,9 @@
  * partition reading it can reach that device memory (the same context, or one that shares it) and the
  * caller does not need it; the session frees it after its last reader.
  */
-import type { Backend, DeviceContext, DeviceTensor, Executable } from '../backend/contract.js';
+import type { Backend, DeviceContext, DeviceTensor } from '../backend/contract.js';
 import { BackendError, isLastmileError } from '../errors.js';
+import type { CompiledPartition } from './plan.js';
 
 /** The session's contexts, one per backend with `open`, made on first use. */
 export type Contexts = Map<Backend, Promise<DeviceContext>>;
@@ -67,18 +68,11 @@ export async function closeContexts(contexts: Contexts): Promise<void> {
   if (failures.length > 0) throw failures[0];
 }
 
-/** What a compiled partition needs to take part in hand-overs. */
-export interface Resident {
-  executable: Executable;
-  context?: DeviceContext;
-  backend: string;
-}
-
-/** Whether `reader` reads device tensors of `device` directly. */
-export function reaches(device: DeviceContext, reader: Resident): boolean {
+/** Whether the partition `reader` reads device tensors of `device` directly. */
+export function reaches(device: DeviceContext, reader: CompiledPartition): boolean {
   return (
     typeof reader.executable.runResident === 'function' &&
-    (reader.context === device || (device.shares ?? []).includes(reader.backend))
+    (reader.context === device || (device.shares ?? []).includes(reader.partition.backend.name))
   );
 }
 
@@ -86,21 +80,21 @@ export function reaches(device: DeviceContext, reader: Resident): boolean {
  * For each partition, the outputs that may stay on its device: not graph outputs, and read only by
  * partitions that reach it.
  */
-export function residentOutputs(
-  steps: readonly (Resident & { outputs: readonly string[]; inputs: readonly string[] })[],
-  graphOutputs: ReadonlySet<string>,
-): Set<string>[] {
-  const readers = new Map<string, number[]>();
-  steps.forEach((s, i) => {
-    for (const v of s.inputs) readers.set(v, [...(readers.get(v) ?? []), i]);
-  });
+export function residentOutputs(steps: readonly CompiledPartition[], graphOutputs: ReadonlySet<string>): Set<string>[] {
+  const readers = new Map<string, CompiledPartition[]>();
+  for (const step of steps)
+    for (const v of step.partition.inputs) {
+      const list = readers.get(v);
+      if (list) list.push(step);
+      else readers.set(v, [step]);
+    }
   return steps.map((step) => {
     const device = step.context;
     if (device === undefined || typeof step.executable.runResident !== 'function') return new Set<string>();
     return new Set(
-      step.outputs.filter((v) => {
+      step.partition.outputs.filter((v) => {
         const r = readers.get(v) ?? [];
-        return !graphOutputs.has(v) && r.length > 0 && r.every((j) => reaches(device, steps[j]));
+        return !graphOutputs.has(v) && r.length > 0 && r.every((reader) => reaches(device, reader));
       }),
     );
   });

@@ -153,15 +153,7 @@ export async function buildPlan(
     await disposeAll(compiled);
     throw error;
   }
-  const keeps = residentOutputs(
-    compiled.map((c) => ({
-      ...c,
-      backend: c.partition.backend.name,
-      inputs: c.partition.inputs,
-      outputs: c.partition.outputs,
-    })),
-    new Set(model.graph.outputs.map((o) => o.name)),
-  );
+  const keeps = residentOutputs(compiled, new Set(model.graph.outputs.map((o) => o.name)));
   compiled.forEach((c, i) => (c.keep = keeps[i]));
   const lastUse = new Map<string, number>();
   partitions.forEach((p, i) => p.inputs.forEach((v) => lastUse.set(v, i)));
@@ -317,7 +309,7 @@ export async function runPartition(
         partition: partition.id,
       });
     const crossing = fromPartitions?.has(name) === true;
-    if (isDeviceTensor(value) && resident && reaches(value.device, { executable, context: step.context, backend })) {
+    if (isDeviceTensor(value) && resident && reaches(value.device, step)) {
       if (crossing && counts) counts.onDevice++;
       inputs[name] = value;
       continue;

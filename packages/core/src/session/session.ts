@@ -139,12 +139,9 @@ export class Session {
     this.#checkOpen();
     const shapes = concreteInputShapes(this.inputs, inputShapes);
     const stop = createStopper('prepare', options);
-    const work = this.#enqueue(async () => {
-      stop.check();
+    await this.#enqueueStoppable(stop, async () => {
       await this.#planFor(shapes, stop);
     });
-    work.finally(stop.release).catch(() => undefined);
-    await Promise.race([work, stop.stopped]);
   }
 
   /** NN_SetTensor: binds an input for the next forward(), checked against the model's declaration. */
@@ -266,15 +263,28 @@ export class Session {
       });
     }
     this.#pending++;
+    return this.#enqueueStoppable(
+      stop,
+      () => this.#execute(feeds, stop),
+      () => this.#pending--,
+    );
+  }
+
+  /**
+   * Queues `task` under `stop`: it never starts once stopped, and the caller's promise settles at the
+   * stop even while the task still runs (the queue waits for it). `done` runs when the task has ended.
+   */
+  #enqueueStoppable<T>(stop: Stopper, task: () => Promise<T>, done?: () => void): Promise<T> {
     const work = this.#enqueue(async () => {
       stop.check();
-      return this.#execute(feeds, stop);
+      return task();
     });
-    const settled = work.finally(() => {
-      this.#pending--;
-      stop.release();
-    });
-    settled.catch(() => undefined);
+    work
+      .finally(() => {
+        done?.();
+        stop.release();
+      })
+      .catch(() => undefined);
     return Promise.race([work, stop.stopped]);
   }
 

@@ -4,6 +4,7 @@
  * the thread, so the work calls `checkpoint()` between its stages: that lets the event loop run (the
  * caller's timers, I/O, other sessions) and then throws if the operation has been stopped.
  */
+import { setImmediate } from 'node:timers/promises';
 import { CancelledError, InputError, TimeoutError, isLastmileError } from '../errors.js';
 
 /** The caller's side: what may stop an operation. */
@@ -73,7 +74,7 @@ export function createStopper(what: string, options: StopOptions): Stopper {
     stopped,
     check,
     async checkpoint() {
-      await new Promise((resolve) => setImmediate(resolve));
+      await setImmediate();
       check();
     },
     release,

@@ -313,7 +313,26 @@ function requantize(
   }
 }
 
-/** A, B (8-bit) and their optional zero points: a scalar, or per row of A / per column of B. */
+/**
+ * The two 8-bit operands of an integer op (named `names`) and their optional zero points: the first's a
+ * scalar, the second's a scalar or one value per index of its axis `along` gives.
+ */
+function integerOperands(
+  ctx: OpContext,
+  names: readonly [string, string],
+  [a, aZp, b, bZp]: readonly (InferInput | undefined)[],
+  along: (second: InferInput) => Dim | undefined,
+): [InferInput, InferInput] {
+  const A = need([a], 0, ctx, names[0]);
+  const B = need([b], 0, ctx, names[1]);
+  checkType(ctx, names[0], A.type, QUANTIZED);
+  checkType(ctx, names[1], B.type, QUANTIZED);
+  checkZeroPoint(ctx, `${names[0].toLowerCase()}_zero_point`, aZp, A.type);
+  checkZeroPoint(ctx, `${names[1].toLowerCase()}_zero_point`, bZp, B.type, along(B));
+  return [A, B];
+}
+
+/** A, B and their zero points (B's per column); the output shape. */
 function integerMatMulTypes(
   ctx: OpContext,
   a: InferInput | undefined,
@@ -321,12 +340,7 @@ function integerMatMulTypes(
   b: InferInput | undefined,
   bZp: InferInput | undefined,
 ): Dim[] | undefined {
-  const A = need([a], 0, ctx, 'A');
-  const B = need([b], 0, ctx, 'B');
-  checkType(ctx, 'A', A.type, QUANTIZED);
-  checkType(ctx, 'B', B.type, QUANTIZED);
-  checkZeroPoint(ctx, 'a_zero_point', aZp, A.type);
-  checkZeroPoint(ctx, 'b_zero_point', bZp, B.type, B.shape?.[B.shape.length - 1]);
+  const [A, B] = integerOperands(ctx, ['A', 'B'], [a, aZp, b, bZp], (B) => B.shape?.[B.shape.length - 1]);
   return A.shape && B.shape ? matmulShape(ctx, A.shape, B.shape) : undefined;
 }
 
@@ -428,12 +442,7 @@ function integerConvTypes(
   wZp: InferInput | undefined,
   bias?: InferInput,
 ): Dim[] | undefined {
-  const X = need([x], 0, ctx, 'x');
-  const W = need([w], 0, ctx, 'w');
-  checkType(ctx, 'x', X.type, QUANTIZED);
-  checkType(ctx, 'w', W.type, QUANTIZED);
-  checkZeroPoint(ctx, 'x_zero_point', xZp, X.type);
-  checkZeroPoint(ctx, 'w_zero_point', wZp, W.type, W.shape?.[0]);
+  const [X, W] = integerOperands(ctx, ['x', 'w'], [x, xZp, w, wZp], (W) => W.shape?.[0]);
   if (bias) checkType(ctx, 'B', bias.type, ['int32']);
   return convOutputShape(ctx, X.shape, W.shape, bias?.shape);
 }
