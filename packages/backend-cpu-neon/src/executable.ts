@@ -5,7 +5,10 @@
  */
 import {
   BackendError,
+  type CompiledArtifact,
   type Executable,
+  graphArtifact,
+  type Model,
   type ProfileEntry,
   type Tensor,
   TimeSlicer,
@@ -40,9 +43,12 @@ export class NeonExecutable implements CpuNeonExecutable {
   readonly #pool: WorkerPool | undefined;
   /** Runs the chunk at a plan offset on the calling thread. */
   readonly #runChunk: (offset: number) => void;
+  /** What it was compiled from, and for: its artifact. */
+  readonly #source: { model: Model; target: string };
 
-  constructor(program: CompiledProgram, profiling: boolean) {
+  constructor(program: CompiledProgram, profiling: boolean, source: { model: Model; target: string }) {
     this.#program = program;
+    this.#source = source;
     this.#profiling = profiling;
     this.inputs = program.graph.model.graph.inputs;
     this.outputs = program.graph.model.graph.outputs;
@@ -180,6 +186,12 @@ export class NeonExecutable implements CpuNeonExecutable {
 
   profile(): ProfileEntry[] {
     return this.#profile;
+  }
+
+  /** The partition's graph and the kernel target: compiling them again gives the same code and bits. */
+  serialize(): CompiledArtifact {
+    if (!this.#program) throw new BackendError('the cpu-neon executable was disposed', { backend: 'cpu-neon' });
+    return graphArtifact(this.#source.model, this.#source.target);
   }
 
   async dispose(): Promise<void> {

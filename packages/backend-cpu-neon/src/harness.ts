@@ -15,8 +15,7 @@ import {
 } from '@lastmile/core';
 import { expectClose } from '@lastmile/testing';
 import { expect } from 'vitest';
-import { compileProgram } from './compile/compile.js';
-import { NeonExecutable } from './executable.js';
+import { compileFor } from './build.js';
 import { backend, type CpuNeonExecutable } from './index.js';
 import { detectFeatures } from './wasm/features.js';
 
@@ -53,7 +52,7 @@ export async function expectMatchesReference(
   const expected = evaluateGraph(model, c.inputs);
   // `arch` generates the kernels (tile shapes) of another machine; wasm runs them the same here.
   const executable = options.arch
-    ? new NeonExecutable(await compileProgram(model, { features: { ...detectFeatures(), arch: options.arch } }), false)
+    ? await compileFor(model, { ...detectFeatures(), arch: options.arch }, { threads: 1 })
     : ((await backend.compile({ id: 0, model }, {})) as CpuNeonExecutable);
   try {
     const ours = await executable.run(c.inputs);

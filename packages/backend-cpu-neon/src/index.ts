@@ -8,26 +8,28 @@
  */
 // @types/node 20 declares no WebAssembly global; packages that typecheck this source need the declarations too.
 /// <reference path="./wasm/webassembly.d.ts" />
-import { arch, availableParallelism, cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import { arch, cpus } from 'node:os';
 import {
-  BACKEND_API_VERSION,
   type Backend,
   type CompileOptions,
   type Executable,
   findOp,
-  InputError,
+  graphOfArtifact,
   type Partition,
 } from '@lastmile/core';
-import { compileProgram } from './compile/compile.js';
-import { NeonExecutable } from './executable.js';
-import { detectFeatures } from './wasm/features.js';
+import { compileFor, featuresOf } from './build.js';
+import { detectFeatures, type Features } from './wasm/features.js';
 
 export type { CpuNeonExecutable, StepDescription } from './executable.js';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The cpu-neon backend descriptor. */
 export const backend: Backend = {
-  apiVersion: BACKEND_API_VERSION,
+  apiVersion: 2,
   name: 'cpu-neon',
+  version,
   probe() {
     const features = detectFeatures();
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -46,22 +48,16 @@ export const backend: Backend = {
       return { supported: false, reason: `${node.opType} needs opset >= ${op.sinceVersion}` };
     return { supported: true };
   },
-  async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
-    const program = await compileProgram(partition.model, { features: detectFeatures() }, threadCount(options.threads));
-    return new NeonExecutable(program, options.profiling === true);
+  compile: (partition: Partition, options: CompileOptions) => compileFor(partition.model, detectFeatures(), options),
+  /** Compiles the artifact's graph again for the target it names, so its bits are the ones exported. */
+  async load(artifact, options): Promise<Executable> {
+    const features = featuresOf(artifact.header.target);
+    const model = graphOfArtifact(
+      artifact,
+      'cpu-neon',
+      () => features !== undefined,
+      'this engine has no relaxed-SIMD FMA, or the target is not a cpu-neon one',
+    );
+    return compileFor(model, features as Features, options);
   },
 };
-
-/** Threads used when the options name none: the machine's, up to this many. */
-const DEFAULT_MAX_THREADS = 8;
-
-function threadCount(threads: number | undefined): number {
-  if (threads === undefined) return Math.max(1, Math.min(availableParallelism(), DEFAULT_MAX_THREADS));
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new InputError(`cpu-neon: threads must be an integer from 1 to 256, got ${threads}`, {
-      expected: '1..256',
-      got: threads,
-    });
-  }
-  return threads;
-}

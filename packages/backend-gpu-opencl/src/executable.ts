@@ -7,9 +7,12 @@
 import {
   BackendError,
   CancelledError,
+  type CompiledArtifact,
   type Executable,
   floatToHalf,
+  graphArtifact,
   InputError,
+  type Model,
   type ProfileEntry,
   Tensor,
   type ValueInfo,
@@ -45,6 +48,8 @@ export interface ExecutableSetup {
   profiling: boolean;
   /** Work-items per work-group, before the per-kernel limit. */
   workGroupSize: number;
+  /** What it was compiled from, and for: its artifact. */
+  source: { model: Model; target: string };
 }
 
 export class OpenCLExecutable implements Executable {
@@ -58,6 +63,7 @@ export class OpenCLExecutable implements Executable {
   /** Buffer of each value the host writes or reads. */
   readonly #boundary = new Map<string, Handle>();
   readonly #profiling: boolean;
+  readonly #source: ExecutableSetup['source'];
   #lastProfile: ProfileEntry[] = [];
   #disposed = false;
 
@@ -72,6 +78,7 @@ export class OpenCLExecutable implements Executable {
     this.outputs = g.outputs.map(retype);
     this.#runtime = runtime;
     this.#profiling = setup.profiling;
+    this.#source = setup.source;
     runtime.acquire();
     try {
       this.#queue = cl.createQueue(context, device.handle, setup.profiling);
@@ -195,6 +202,12 @@ export class OpenCLExecutable implements Executable {
   }
 
   /** Releases every kernel, buffer and the queue, then this executable's hold on the device runtime. */
+  /** The partition's graph and target: compiling them again on that device gives the same kernels. */
+  serialize(): CompiledArtifact {
+    if (this.#disposed) throw new BackendError('the gpu-opencl executable was disposed', { backend: 'gpu-opencl' });
+    return graphArtifact(this.#source.model, this.#source.target);
+  }
+
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

@@ -6,13 +6,15 @@
  *
  * @packageDocumentation
  */
+import { createRequire } from 'node:module';
 import {
-  BACKEND_API_VERSION,
+  ArtifactMismatchError,
   type Backend,
   BackendError,
   type CompileOptions,
   type Executable,
-  type Partition,
+  graphOfArtifact,
+  type Model,
 } from '@lastmile/core';
 import { OpenCL } from './cl/api.js';
 import { libraryCandidates } from './cl/library.js';
@@ -46,12 +48,32 @@ function storageFor(precision: CompileOptions['precision']): StorageType {
   return precision === 'fp16' ? 'fp16' : 'fp32';
 }
 
-async function compile(partition: Partition, options: CompileOptions): Promise<Executable> {
+/** The target artifacts name: the storage precision and the device, whose compiler shapes the bits. */
+const targetOf = (storage: StorageType, device: string) => `opencl ${storage} on ${device}`;
+const TARGET = /^opencl (fp32|fp16) on /;
+
+/**
+ * Compiles `model` for the device the options choose; `target`, when loading an artifact, must be what
+ * this compile would be named (the same storage, on a device of the same name).
+ */
+async function compileFor(
+  model: Model,
+  storage: StorageType,
+  options: CompileOptions,
+  target?: string,
+): Promise<Executable> {
   const o = readOptions(options.deviceOptions);
-  const storage = storageFor(options.precision);
   const cl = OpenCL.open(libraryCandidates(o.libraryPath));
   const device = chooseDevice(listDevices(cl), o.platform, o.device);
-  const lowered = lowerPartition(partition.model, storage === 'fp16' ? 2 : 4);
+  const here = targetOf(storage, device.name);
+  if (target !== undefined && target !== here)
+    throw new ArtifactMismatchError(`the gpu-opencl artifact is for target '${target}', this device is '${here}'`, {
+      backend: 'gpu-opencl',
+      field: 'target',
+      expected: here,
+      got: target,
+    });
+  const lowered = lowerPartition(model, storage === 'fp16' ? 2 : 4);
   const runtime = acquireRuntime(cl, device);
   try {
     const { program } = runtime.program(storage, cacheFolder(o.cacheDir));
@@ -62,17 +84,27 @@ async function compile(partition: Partition, options: CompileOptions): Promise<E
       storage,
       profiling: options.profiling === true,
       workGroupSize: Math.min(o.workGroupSize ?? DEFAULT_WORK_GROUP_SIZE, device.maxWorkGroupSize),
+      source: { model, target: here },
     });
   } finally {
     runtime.release();
   }
 }
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The gpu-opencl backend descriptor. */
 export const backend: Backend = {
-  apiVersion: BACKEND_API_VERSION,
+  apiVersion: 2,
   name: 'gpu-opencl',
+  version,
   probe: () => probeOpenCL(),
   supports: supportsNode,
-  compile,
+  compile: async (partition, options) => compileFor(partition.model, storageFor(options.precision), options),
+  /** Compiles the artifact's graph again, in its storage precision, after checking the device is the one named. */
+  async load(artifact, options): Promise<Executable> {
+    const storage = TARGET.exec(artifact.header.target)?.[1] as StorageType | undefined;
+    const model = graphOfArtifact(artifact, 'gpu-opencl', () => storage !== undefined, 'not a gpu-opencl target');
+    return compileFor(model, storage as StorageType, options, artifact.header.target);
+  },
 };

@@ -5,10 +5,13 @@
  *
  * @packageDocumentation
  */
+import { createRequire } from 'node:module';
 import { arch } from 'node:os';
 import {
-  BACKEND_API_VERSION,
   BackendError,
+  type CompiledArtifact,
+  graphArtifact,
+  graphOfArtifact,
   type Backend,
   type CompileOptions,
   type Executable,
@@ -50,6 +53,12 @@ class ReferenceExecutable implements Executable {
     return outputs;
   }
 
+  /** The graph it interprets: the reference has nothing else to compile. */
+  serialize(): CompiledArtifact {
+    if (!this.#model) throw new BackendError('the reference executable was disposed', { backend: 'reference' });
+    return graphArtifact(this.#model, TARGET);
+  }
+
   /** Per-node wall times of the last run, when compiled with `profiling`. */
   profile(): ProfileEntry[] {
     return [...this.#lastProfile];
@@ -60,10 +69,15 @@ class ReferenceExecutable implements Executable {
   }
 }
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+/** Plain TypeScript runs the same everywhere. */
+const TARGET = 'any JavaScript engine';
+
 /** The reference backend descriptor. */
 export const backend: Backend = {
-  apiVersion: BACKEND_API_VERSION,
+  apiVersion: 2,
   name: 'reference',
+  version,
   probe: () => ({ available: true, kind: 'software', device: `reference kernels, plain TypeScript on ${arch()}` }),
   supports(node, context) {
     const op = findOp(node.domain, node.opType);
@@ -78,5 +92,9 @@ export const backend: Backend = {
   },
   async compile(partition: Partition, options: CompileOptions): Promise<Executable> {
     return new ReferenceExecutable(partition.model, options.profiling === true);
+  },
+  async load(artifact, options): Promise<Executable> {
+    const model = graphOfArtifact(artifact, 'reference', (target) => target === TARGET);
+    return new ReferenceExecutable(model, options.profiling === true);
   },
 };

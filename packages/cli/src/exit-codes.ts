@@ -12,7 +12,10 @@ export const ExitCode = {
   Runtime: 1,
   /** The command line or an input file is wrong: unknown option, bad --shape or --input, unreadable .npy. */
   Usage: 2,
-  /** The model cannot be used: missing, corrupt, invalid, or it has ops no chosen backend runs. */
+  /**
+   * The model or bundle cannot be used: missing, corrupt, invalid, built for another backend version,
+   * or it has ops no chosen backend runs.
+   */
   Model: 3,
   /** No requested backend could be used: not installed, refused name, device absent. */
   BackendUnavailable: 4,
@@ -37,6 +40,8 @@ const BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
   [ErrorCodes.TensorData]: ExitCode.Model,
   [ErrorCodes.Attribute]: ExitCode.Model,
   [ErrorCodes.QuantParam]: ExitCode.Model,
+  [ErrorCodes.Serialization]: ExitCode.Model,
+  [ErrorCodes.ArtifactMismatch]: ExitCode.Model,
   [ErrorCodes.Plugin]: ExitCode.BackendUnavailable,
   [ErrorCodes.BackendUnavailable]: ExitCode.BackendUnavailable,
 };

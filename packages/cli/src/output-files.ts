@@ -2,9 +2,9 @@
  * Writing output tensors as .npy files: names made safe for a file system, each file written to a
  * temporary name and renamed, so an interrupted run never leaves a half-written output.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Tensor } from '@lastmile/core';
+import { type Tensor, writeFileAtomic } from '@lastmile/core';
 import { UsageError } from './exit-codes.js';
 import { encodeNpy } from './npy.js';
 
@@ -32,14 +32,7 @@ export async function saveTensors(dir: string, tensors: ReadonlyMap<string, Tens
   const paths = new Map<string, string>();
   for (const [name, tensor] of tensors) {
     const path = join(dir, fileNameFor(name, taken));
-    const temporary = `${path}.${process.pid}.tmp`;
-    try {
-      await writeFile(temporary, encodeNpy(tensor));
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(path, encodeNpy(tensor));
     paths.set(name, path);
   }
   return paths;

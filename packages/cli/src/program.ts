@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_BACKENDS, DEFAULT_MIN_PARTITION_NODES, isLastmileError } from '@lastmile/core';
 import { benchCommand, type BenchOptions } from './bench-command.js';
+import { compileCommand, type CompileOptions } from './compile-command.js';
 import { type CommandContext, type GlobalOptions, processContext } from './context.js';
 import { devicesCommand } from './devices-command.js';
 import { ExitCode, UsageError, exitCodeFor } from './exit-codes.js';
@@ -20,7 +21,8 @@ Exit status:
   0  success
   1  runtime error (a backend failed while running, a limit was hit, an unexpected error)
   2  usage error (bad option, --shape or --input; unreadable or invalid input file)
-  3  model error (model file missing, corrupt or invalid; an op no chosen backend runs)
+  3  model error (model or bundle missing, corrupt or invalid; a bundle built for another
+     backend version or target; an op no chosen backend runs)
   4  backend unavailable (not installed, refused name, device absent)`;
 
 function version(): string {
@@ -31,7 +33,7 @@ function version(): string {
 /** The program; `finish` receives each command's exit status. */
 export function createProgram(finish: (code: number) => void): Command {
   const program = new Command('lastmile')
-    .description('Deploy ONNX models onto every processor: run, inspect, list devices, benchmark.')
+    .description('Deploy ONNX models onto every processor: run, compile, inspect, list devices, benchmark.')
     .version(version(), '-V, --version')
     .option('--json', 'machine-readable JSON on stdout (errors too)')
     .option('--verbose', 'show error details and stack traces')
@@ -49,9 +51,9 @@ export function createProgram(finish: (code: number) => void): Command {
   program
     .command('run')
     .description(
-      'run a model once on inputs from .npy/.pb/image files or seeded random data; print or save the outputs',
+      'run a model (or a bundle from `compile`) once on inputs from .npy/.pb/image files or seeded random data; print or save the outputs',
     )
-    .argument('<model>', 'ONNX model file')
+    .argument('<model>', 'ONNX model or Caffe prototxt, or a bundle that `lastmile compile` wrote')
     .option(
       '--input <name=file>',
       'input data: name=file.npy, name=file.pb (TensorProto), name=image.png|jpg (resized to the input, RGB 0..1) or name=random; repeatable (the name may be left out for a one-input model)',
@@ -78,10 +80,36 @@ export function createProgram(finish: (code: number) => void): Command {
     .option('--threads <n>', 'worker threads for CPU backends')
     .addHelpText(
       'after',
-      '\nExamples:\n  lastmile run model.onnx --shape input=1x3x224x224\n  lastmile run model.onnx --input input=image.npy --backends cpu-neon,reference --output-dir out',
+      '\nExamples:\n  lastmile run model.onnx --shape input=1x3x224x224\n  lastmile run model.onnx --input input=image.npy --backends cpu-neon,reference --output-dir out\n  lastmile run model.bundle --input input=image.npy',
     )
     .action(async (model: string, options: RunOptions, command: Command) => {
       await runCommand(model, options, context(command));
+      finish(ExitCode.Ok);
+    });
+
+  program
+    .command('compile')
+    .description(
+      'compile a model for its input shapes and write a bundle that `lastmile run` deploys without the model',
+    )
+    .argument('<model>', 'ONNX model or Caffe prototxt')
+    .requiredOption('-o, --output <file>', 'the bundle to write (replaced atomically)')
+    .option('--shape <name=dims>', 'input shape to compile for, like x=1x3x224x224; repeatable', collect, [])
+    .option(
+      '--backends <list>',
+      `backends by priority, comma-separated (default: ${DEFAULT_BACKENDS.join(',')}); a device that is absent but can compile (a simulator toolchain) is used`,
+    )
+    .option('--no-fallback', 'fail instead of running nodes the first backend declines on later ones')
+    .option(
+      '--min-partition-nodes <n>',
+      `with several backends, pieces of fewer nodes move to a neighbour's backend that takes them (default ${DEFAULT_MIN_PARTITION_NODES}; 1: never)`,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lastmile compile model.onnx --shape input=1x3x224x224 -o model.bundle\n  lastmile run model.bundle',
+    )
+    .action(async (model: string, options: CompileOptions, command: Command) => {
+      await compileCommand(model, options, context(command));
       finish(ExitCode.Ok);
     });
 

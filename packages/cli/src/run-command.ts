@@ -1,9 +1,12 @@
 /**
- * `lastmile run <model>`: feeds the model (files or seeded random data), runs it once on the chosen
- * backends, prints each output's shape, dtype, first values and min/max/mean, and saves them as .npy.
+ * `lastmile run <model|bundle>`: feeds the model (files or seeded random data), runs it once on the
+ * chosen backends, or a bundle on the backends it was compiled for, prints each output's shape, dtype,
+ * first values and min/max/mean, and saves them as .npy.
  */
-import { type AssignmentReport, Session, type Tensor } from '@lastmile/core';
+import { type AssignmentReport, Session, type Tensor, type ValueInfo } from '@lastmile/core';
+import { isBundleFile } from './bundle-file.js';
 import { type CommandContext, parseBackendList, partitionOption, sessionOptions } from './context.js';
+import { ExitCode, UsageError, failingWith } from './exit-codes.js';
 import { toJson } from './json-output.js';
 import { loadModelFile } from './model-file.js';
 import { loadInputs } from './model-inputs.js';
@@ -32,32 +35,51 @@ export interface RunResult {
   backends: string[];
   inputs: { name: string; dtype: string; shape: number[]; source: string }[];
   partitions: { id: number; backend: string; nodeCount: number }[];
+  /** For a bundle, `initMs` is its load: every partition's artifact loaded, no model compiled. */
   timings: { initMs: number; prepareMs: number; runMs: number };
   outputs: (TensorSummary & { file?: string })[];
 }
 
-export async function runCommand(modelPath: string, options: RunOptions, ctx: CommandContext): Promise<void> {
-  const backends = options.backends === undefined ? undefined : parseBackendList(options.backends);
+export async function runCommand(path: string, options: RunOptions, ctx: CommandContext): Promise<void> {
   const seed = parseCount(options.seed, '--seed');
-  const partitioning = partitionOption(options.minPartitionNodes);
   const threads = options.threads === undefined ? undefined : parseCount(options.threads, '--threads', 1);
   if (options.outputDir !== undefined) await checkOutputDir(options.outputDir);
-  const model = await loadModelFile(modelPath, ctx);
-  const shapes = parseShapeOptions(options.shape, model.graph.inputs);
-  const fed = await loadInputs(model.graph.inputs, { specs: options.input, shapes, seed, notice: ctx.notice });
+  const feed = (inputs: readonly ValueInfo[]) =>
+    loadInputs(inputs, {
+      specs: options.input,
+      shapes: parseShapeOptions(options.shape, inputs),
+      seed,
+      notice: ctx.notice,
+    });
 
   let started = performance.now();
   const compiling = compileProgress(ctx);
-  const session = await Session.init(
-    model,
-    sessionOptions(ctx, {
-      ...(backends !== undefined ? { backends } : {}),
-      fallback: options.fallback,
-      ...partitioning,
-      ...(threads !== undefined ? { threads } : {}),
-      onEvent: compiling.onEvent,
-    }),
-  );
+  const extra = { ...(threads !== undefined ? { threads } : {}), onEvent: compiling.onEvent };
+  let session: Session;
+  let fed: Awaited<ReturnType<typeof feed>>;
+  if (await isBundleFile(path)) {
+    if (options.backends !== undefined || options.minPartitionNodes !== undefined || !options.fallback)
+      throw new UsageError('--backends, --min-partition-nodes and --no-fallback shape a compile; a bundle is compiled');
+    session = await failingWith(ExitCode.Model, () => Session.load(path, sessionOptions(ctx, extra)));
+    fed = await feed(session.inputs).catch(async (error) => {
+      await session.destroy();
+      throw error;
+    });
+  } else {
+    const backends = options.backends === undefined ? undefined : parseBackendList(options.backends);
+    const partitioning = partitionOption(options.minPartitionNodes);
+    const model = await loadModelFile(path, ctx);
+    fed = await feed(model.graph.inputs);
+    session = await Session.init(
+      model,
+      sessionOptions(ctx, {
+        ...(backends !== undefined ? { backends } : {}),
+        fallback: options.fallback,
+        ...partitioning,
+        ...extra,
+      }),
+    );
+  }
   const initMs = performance.now() - started;
   try {
     started = performance.now();
@@ -75,7 +97,7 @@ export async function runCommand(modelPath: string, options: RunOptions, ctx: Co
     const files =
       options.outputDir === undefined ? new Map<string, string>() : await saveTensors(options.outputDir, ordered);
     const result: RunResult = {
-      model: modelPath,
+      model: path,
       backends: session.backends.map((b) => b.name),
       inputs: fed.map((f) => ({ name: f.name, dtype: f.tensor.type, shape: [...f.tensor.dims], source: f.source })),
       partitions: partitionsOf(session.assignment),

@@ -1,7 +1,7 @@
 /**
  * The worker thread one case runs in: it resolves the backend by name from the project root (then the
- * kit's own install), runs the
- * model once per feed set and posts the outputs back. A case that hangs or crashes here takes only this
+ * kit's own install), runs the model (or a bundle of it) once per feed set, exports the plan when asked,
+ * and posts the outputs back. A case that hangs or crashes here takes only this
  * thread with it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,16 +13,18 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
   const backends = task.fallback && task.backend !== 'reference' ? [task.backend, 'reference'] : [task.backend];
   // No graph optimization: the backend must run the nodes as the case wrote them (no folding or fusion).
   // The kit imports the model itself: the project under test needs its backend, not an ONNX importer.
-  const model = await loadModel(task.modelPath);
-  const session = await Session.init(model, {
-    backends,
-    fallback: task.fallback,
-    optimization: 'none',
-    projectRoot: task.projectRoot,
-    // Then the kit's own install: the reference backend that fallback and --compare-to use comes with it.
-    resolveFrom: [import.meta.url],
-    ...(task.precision !== undefined ? { precision: task.precision } : {}),
-  });
+  // Then the kit's own install: the reference backend that fallback and --compare-to use comes with it.
+  const search = { projectRoot: task.projectRoot, resolveFrom: [import.meta.url] };
+  const session =
+    task.loadFrom !== undefined
+      ? await Session.load(task.loadFrom, search)
+      : await Session.init(await loadModel(task.modelPath), {
+          backends,
+          fallback: task.fallback,
+          optimization: 'none',
+          ...search,
+          ...(task.precision !== undefined ? { precision: task.precision } : {}),
+        });
   try {
     const outputs = [];
     for (const set of task.feeds) {
@@ -36,6 +38,7 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
       const result = await session.run(feeds);
       outputs.push(session.outputs.map((o) => result[o.name]));
     }
+    if (task.exportTo !== undefined) await session.export(task.exportTo);
     const fallbackNodes = session.assignment?.nodes.filter((n) => n.backend !== session.backends[0].name).length ?? 0;
     return { kind: 'done', outputs, outputNames: session.outputs.map((o) => o.name), fallbackNodes };
   } finally {

@@ -185,6 +185,44 @@ describe('the example third-party backend, fallback off', () => {
   });
 });
 
+describe('the artifact round trip (--artifacts)', () => {
+  const roundTrip = (backend: string, suites: string[], filter?: string) =>
+    runConformance({ backend, suites, artifacts: true, projectRoot: PACKAGE_ROOT, ...(filter ? { filter } : {}) });
+
+  it('cpu-neon: every model case, loaded from its bundle in a fresh worker, gives the same bits', async () => {
+    const [result] = await roundTrip('cpu-neon', [models]);
+    expect(result.cases.length).toBeGreaterThan(4);
+    for (const c of result.cases) expect(c.status, `${c.name}: ${c.message}`).toBe('pass');
+  }, 300_000);
+
+  it('reference: op cases of several kinds round-trip too', async () => {
+    const [result] = await roundTrip(
+      'reference',
+      [ops],
+      '^op_(Conv_00|Resize_00|QLinearConv_00|Cast_05|Constant_00|lastmile_FusedConv_Clip_00)',
+    );
+    expect(result.cases.length).toBeGreaterThanOrEqual(4);
+    for (const c of result.cases) expect(c.status, `${c.name}: ${c.message}`).toBe('pass');
+  }, 120_000);
+
+  it.skipIf(openclMissing)(
+    `gpu-opencl ${openclTitle}: a model case round-trips`,
+    async () => {
+      const [result] = await roundTrip('gpu-opencl', [models], '^model_ppocr_cls$');
+      expect(result.cases.map((c) => [c.name, c.status])).toEqual([['model_ppocr_cls', 'pass']]);
+    },
+    300_000,
+  );
+
+  it('the example backend, which cannot export, has its passing cases unsupported, saying why', async () => {
+    const [result] = await roundTrip(EXAMPLE, [ops], '^op_Relu_00$');
+    expect(result.cases[0]).toMatchObject({
+      status: 'unsupported',
+      message: expect.stringMatching(/cannot write its compiled partitions/),
+    });
+  });
+});
+
 describe('faulty backends never stop the run', () => {
   let project: string;
   beforeAll(() => {

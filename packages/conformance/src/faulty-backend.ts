@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 export const FAULTY_BACKEND = 'lastmile-backend-faulty';
 
 const SOURCE = `
-import { BACKEND_API_VERSION, evaluateGraph } from '@lastmile/core';
+import { evaluateGraph } from '@lastmile/core';
 
 const opOf = (model) => model.graph.nodes[0]?.opType;
 
 export const backend = {
-  apiVersion: BACKEND_API_VERSION,
+  apiVersion: 2,
+  version: '1.0.0',
   name: '${FAULTY_BACKEND}',
   probe: () => ({ available: true, kind: 'software', device: 'faulty on purpose' }),
   supports: (node) => (node.opType === 'Exp' ? { supported: false, reason: 'Exp is declined on purpose' } : { supported: true }),

@@ -1,12 +1,16 @@
 /**
- * One case on one backend: read its data sets, run them in a worker, compare with the expected outputs.
+ * One case on one backend: read its data sets, run them in a worker, compare with the expected outputs;
+ * with `artifacts`, also export the plan, load the bundle in a fresh worker and compare bit for bit.
  */
-import { ErrorCodes, type Precision, type Tensor } from '@lastmile/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCodes, identicalTensors, type Precision, type Tensor } from '@lastmile/core';
 import { compareTensors, toleranceFor } from './compare.js';
 import { declaredTolerance, readDataSet, type SuiteCase } from './layout.js';
 import type { CaseResult } from './results.js';
 import { runInWorker } from './run-in-worker.js';
-import { fromWire, toWireError, type WireError, type WorkerReply } from './worker-protocol.js';
+import { fromWire, toWireError, type WireError, type WireTensor, type WorkerReply } from './worker-protocol.js';
 
 /** How cases are run. */
 export interface CaseRunOptions {
@@ -16,11 +20,19 @@ export interface CaseRunOptions {
   timeoutMs: number;
   /** The session's precision (fp16: float outputs compared at the fp16 tolerance). */
   precision?: Precision;
+  /**
+   * The artifact round trip: a case that passes is exported as a bundle, loaded in a fresh worker
+   * without the model and run again; its outputs must have the same bits.
+   */
+  artifacts?: boolean;
 }
 
 /** The result of a worker's error: `unsupported` when the backend declined nodes with fallback off. */
 export function errorResult(name: string, error: WireError): CaseResult {
   if (error.code === ErrorCodes.UnsupportedOp && error.details?.fallback === false) {
+    return { name, status: 'unsupported', message: error.message };
+  }
+  if (error.code === ErrorCodes.Backend && error.details?.missing === 'serialize') {
     return { name, status: 'unsupported', message: error.message };
   }
   return {
@@ -108,14 +120,47 @@ export async function runCase(c: SuiteCase, options: CaseRunOptions): Promise<Ca
     ...(options.precision !== undefined ? { precision: options.precision } : {}),
     feeds: sets.map((s) => s.inputs.map((x) => x.tensor)),
   };
-  const reply = await runInWorker(task, options.timeoutMs);
-  return withOp(
-    resultOf(
-      c.name,
-      reply,
-      sets.map((s) => s.outputs.map((y) => y.tensor)),
-      declaredTolerance(c.settings),
-      options.precision,
-    ),
-  );
+  if (!options.artifacts) {
+    const reply = await runInWorker(task, options.timeoutMs);
+    return withOp(resultOf(c.name, reply, expectedOf(sets), declaredTolerance(c.settings), options.precision));
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'lastmile-kit-'));
+  try {
+    const bundle = join(folder, 'case.bundle');
+    const compiled = await runInWorker({ ...task, exportTo: bundle }, options.timeoutMs);
+    const result = resultOf(c.name, compiled, expectedOf(sets), declaredTolerance(c.settings), options.precision);
+    if (compiled.kind !== 'done' || (result.status !== 'pass' && result.status !== 'fallback')) return withOp(result);
+    const loaded = await runInWorker({ ...task, loadFrom: bundle }, options.timeoutMs);
+    return withOp(sameAsCompiled(result, compiled.outputs, loaded, compiled.outputNames));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function expectedOf(sets: readonly ReturnType<typeof readDataSet>[]): Tensor[][] {
+  return sets.map((s) => s.outputs.map((y) => y.tensor));
+}
+
+/** The loaded bundle's outputs against the compiled run's, bit for bit. */
+function sameAsCompiled(
+  result: CaseResult,
+  compiled: readonly WireTensor[][],
+  loaded: WorkerReply,
+  names: readonly string[],
+): CaseResult {
+  if (loaded.kind === 'error') {
+    const e = errorResult(result.name, loaded.error);
+    return { ...e, message: `the loaded bundle: ${e.message}` };
+  }
+  for (const [set, outputs] of compiled.entries())
+    for (const [k, want] of outputs.entries()) {
+      const got = loaded.outputs[set]?.[k];
+      if (got === undefined || !identicalTensors(fromWire(got), fromWire(want)))
+        return {
+          ...result,
+          status: 'fail',
+          message: `the loaded bundle differs from the compiled run at data set ${set}, output '${names[k] ?? k}'`,
+        };
+    }
+  return result;
 }

@@ -32,6 +32,12 @@ export interface ConformanceOptions {
    * float outputs are compared at the fp16 tolerance.
    */
   precision?: Precision;
+  /**
+   * The artifact round trip: every case that passes is also exported as a bundle, loaded in a fresh
+   * worker without its model and run again, and must give the same bits; a backend that cannot export
+   * has its cases `unsupported`.
+   */
+  artifacts?: boolean;
   /** Per-case time limit in ms (default 30 000). */
   timeoutMs?: number;
   /** Where the backend is looked up; see core's `defaultProjectRoot`. */
@@ -89,6 +95,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Suite
     backend: options.backend,
     projectRoot: resolve(options.projectRoot ?? defaultProjectRoot()),
     fallback: options.fallback ?? false,
+    artifacts: options.artifacts ?? false,
     timeoutMs,
     ...(precision !== undefined ? { precision } : {}),
   };

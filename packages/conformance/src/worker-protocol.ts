@@ -22,6 +22,10 @@ export interface WorkerTask {
   precision?: Precision;
   /** Input tensors per data set, in the order of the model's runtime inputs. */
   feeds: WireTensor[][];
+  /** After the runs, export the plan as a bundle to this path. */
+  exportTo?: string;
+  /** Run this bundle (`Session.load`) instead of compiling the model. */
+  loadFrom?: string;
 }
 
 /** A typed error as it crosses the thread boundary. */

@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 export * from './backend/contract.js';
+export { encodeModel, decodeModel } from './artifact/model-image.js';
+export { graphArtifact, graphOfArtifact } from './artifact/graph-artifact.js';
 export { TimeSlicer } from './backend/time-slicer.js';
 export * from './errors.js';
 export * from './shape.js';

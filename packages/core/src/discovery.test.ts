@@ -172,8 +172,18 @@ describe('third-party backends', () => {
   it.each([
     [
       'a wrong apiVersion',
-      'export const backend = { apiVersion: 2, name: "x-npu", probe() {}, supports() {}, compile() {} };',
-      /apiVersion 2 is not the supported 1/,
+      'export const backend = { apiVersion: 3, name: "x-npu", probe() {}, supports() {}, compile() {} };',
+      /apiVersion 3 is not one this core loads \(1, 2\)/,
+    ],
+    [
+      'an empty version',
+      'export const backend = { apiVersion: 2, name: "x-npu", version: "", probe() {}, supports() {}, compile() {} };',
+      /'version' must be a non-empty string when present/,
+    ],
+    [
+      'a load that is not a function',
+      'export const backend = { apiVersion: 2, name: "x-npu", version: "1", probe() {}, supports() {}, compile() {}, load: 1 };',
+      /'load' must be a function when present/,
     ],
     [
       'no compile function',

@@ -33,6 +33,7 @@ export const ErrorCodes = {
   BackendCrashed: 'LM_BACKEND_CRASHED',
   QueueFull: 'LM_QUEUE_FULL',
   Serialization: 'LM_SERIALIZATION',
+  ArtifactMismatch: 'LM_ARTIFACT_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -108,5 +109,10 @@ export class CancelledError extends errorClass(ErrorCodes.Cancelled) {}
 export class BackendCrashedError extends errorClass(ErrorCodes.BackendCrashed) {}
 /** A queue is full. */
 export class QueueFullError extends errorClass(ErrorCodes.QueueFull) {}
-/** A serialized artifact (compiled partition) is corrupt or of another version. */
+/** A serialized artifact or bundle is corrupt: truncated, tampered with, or not one at all. */
 export class SerializationError extends errorClass(ErrorCodes.Serialization) {}
+/**
+ * A sound artifact built for something else: another contract, backend, backend version, numeric
+ * contract, target or partition signature. Compile it again for this one.
+ */
+export class ArtifactMismatchError extends errorClass(ErrorCodes.ArtifactMismatch) {}

@@ -3,8 +3,9 @@
  * backends built from the plain interpreter (float32, or one that computes and declares float16).
  */
 import {
-  BACKEND_API_VERSION,
   SeededRandom,
+  decodeModel,
+  encodeModel,
   Session,
   Tensor,
   a,
@@ -78,34 +79,43 @@ const asHalf = (infos: readonly ValueInfo[]): ValueInfo[] =>
 export function cpuBackend(options: { name?: string; fp16?: boolean; disposed?: { count: number } } = {}): Backend {
   const name = options.name ?? 'test-cpu';
   return {
-    apiVersion: BACKEND_API_VERSION,
+    apiVersion: 2,
+    version: '1.0.0',
     name,
     probe: () => ({ available: true, kind: 'software', device: 'plain interpreter' }),
     supports: (node) =>
       findOp(node.domain, node.opType)
         ? { supported: true }
         : { supported: false, reason: `no kernel for ${node.opType}` },
-    async compile(partition): Promise<Executable> {
-      const model = partition.model;
-      const fp16 = options.fp16 === true;
-      let live = true;
-      return {
-        inputs: fp16 ? asHalf(model.graph.inputs) : model.graph.inputs,
-        outputs: fp16 ? asHalf(model.graph.outputs) : model.graph.outputs,
-        async run(inputs) {
-          if (!live) throw new Error(`${name}: run after dispose`);
-          if (!fp16) return evaluateGraph(model, { ...inputs });
-          for (const t of Object.values(inputs))
-            if (t.type !== 'float16') throw new Error(`${name}: expected float16 inputs, got ${t.type}`);
-          const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, fromHalf(t)]));
-          const out = evaluateGraph(model, feeds);
-          return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, toHalf(t)]));
-        },
-        dispose() {
-          if (live && options.disposed) options.disposed.count++;
-          live = false;
-        },
-      };
+    compile: async (partition) => interpreterExecutable(partition.model, name, options),
+    load: async (artifact) => interpreterExecutable(decodeModel(artifact.bytes), name, options),
+  };
+}
+
+/** Runs `model` with core's interpreter; its artifact is the model image. */
+function interpreterExecutable(
+  model: Model,
+  name: string,
+  options: { fp16?: boolean; disposed?: { count: number } },
+): Executable {
+  const fp16 = options.fp16 === true;
+  let live = true;
+  return {
+    inputs: fp16 ? asHalf(model.graph.inputs) : model.graph.inputs,
+    outputs: fp16 ? asHalf(model.graph.outputs) : model.graph.outputs,
+    async run(inputs) {
+      if (!live) throw new Error(`${name}: run after dispose`);
+      if (!fp16) return evaluateGraph(model, { ...inputs });
+      for (const t of Object.values(inputs))
+        if (t.type !== 'float16') throw new Error(`${name}: expected float16 inputs, got ${t.type}`);
+      const feeds = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, fromHalf(t)]));
+      const out = evaluateGraph(model, feeds);
+      return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, toHalf(t)]));
+    },
+    serialize: () => ({ target: 'plain interpreter', bytes: encodeModel(model) }),
+    dispose() {
+      if (live && options.disposed) options.disposed.count++;
+      live = false;
     },
   };
 }

@@ -55,3 +55,12 @@ export type { StopOptions } from './session/stopper.js';
 export type { BoundaryCounts } from './session/plan.js';
 export { importModel, type CaffeModelSource } from './session/model-source.js';
 export { memoryNeed, type MemoryNeed } from './session/memory-budget.js';
+export { writeFileAtomic, readRegularFile } from './files.js';
+export {
+  BUNDLE_HEAD_BYTES,
+  decodeBundle,
+  looksLikeBundle,
+  type Bundle,
+  type BundlePartition,
+} from './artifact/bundle.js';
+export { decodeArtifact, numericsOf, versionOf, type Artifact } from './artifact/envelope.js';

@@ -118,6 +118,14 @@ export class Tensor<T extends TensorType = TensorType> {
   }
 }
 
+/** True when `x` and `y` have the same type, dims and bytes (NaN payloads and -0 included). */
+export function identicalTensors(x: Tensor, y: Tensor): boolean {
+  if (x.type !== y.type || x.dims.length !== y.dims.length || x.dims.some((d, i) => d !== y.dims[i])) return false;
+  const a = new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength);
+  const b = new Uint8Array(y.data.buffer, y.data.byteOffset, y.data.byteLength);
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** True for a tensor made by any copy of lastmile core. */
 export function isTensor(value: unknown): value is Tensor {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;

@@ -4,16 +4,20 @@
  * count), quantizes activations per tensor to int8 from calibration min/max (computing with fake-quant in
  * float), reviews the pieces planned for it (a segment limit), opens one context per session whose
  * memory its partitions share (handing tensors over without a host copy), and serializes its compiled
- * partition to a versioned artifact and loads it back.
+ * partition (graph, weights and activation parameters, as a model image) and loads it back.
  */
 import {
-  BACKEND_API_VERSION,
+  ArtifactMismatchError,
   BackendError,
+  decodeModel,
+  encodeModel,
+  SerializationError,
   Tensor,
   evaluateGraph,
   opFor,
   opsetOf,
   type Backend,
+  type CompiledArtifact,
   type CompileOptions,
   type DeviceContext,
   type DeviceTensor,
@@ -23,7 +27,23 @@ import {
   type Partition,
   type ValueInfo,
 } from '@lastmile/core';
-import { deserializeProgram, serializeProgram, type Program, type QuantParams } from './test-device-format.js';
+
+/** Per-tensor asymmetric int8 parameters of one activation. */
+export interface QuantParams {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** What the device keeps of a compiled partition. */
+interface Program {
+  model: Model;
+  quant: Map<string, QuantParams>;
+}
+
+/** What its artifacts run on. */
+const TARGET = 'test device, int8 activations (fake-quant)';
+/** The model metadata key its artifact keeps the activation parameters under. */
+const QUANT_KEY = 'test-device.quant';
 
 /** Ops the device runs when none are named. */
 export const TEST_DEVICE_OPS = ['Conv', 'Relu', 'Add', 'MaxPool'];
@@ -221,8 +241,11 @@ class TestDeviceExecutable implements Executable {
     }
   }
 
-  serialize(): Uint8Array {
-    return serializeProgram(this.#program);
+  /** The partition's graph and weights as a model image, the activation parameters in its metadata. */
+  serialize(): CompiledArtifact {
+    const { model, quant } = this.#program;
+    const metadata = new Map(model.metadata).set(QUANT_KEY, JSON.stringify([...quant]));
+    return { target: TARGET, bytes: encodeModel({ ...model, metadata }) };
   }
 
   dispose(): void {
@@ -233,6 +256,28 @@ class TestDeviceExecutable implements Executable {
   }
 }
 
+/** The activation parameters an artifact's model keeps in its metadata. */
+function quantOf(model: Model, name: string): Map<string, QuantParams> {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(model.metadata.get(QUANT_KEY) ?? '');
+  } catch {
+    entries = undefined;
+  }
+  const valid =
+    Array.isArray(entries) &&
+    entries.every(
+      (e) =>
+        Array.isArray(e) &&
+        typeof e[0] === 'string' &&
+        typeof e[1]?.scale === 'number' &&
+        e[1].scale > 0 &&
+        Number.isInteger(e[1]?.zeroPoint),
+    );
+  if (!valid) throw new SerializationError(`${name} artifact: its activation parameters are missing or malformed`, {});
+  return new Map(entries as [string, QuantParams][]);
+}
+
 /** A fresh test device: its backend descriptor and the stats tests check. */
 export function createTestDevice(
   options: {
@@ -240,6 +285,8 @@ export function createTestDevice(
     ops?: readonly string[];
     /** Segments the device's program holds (as the NNIE's does): later pieces are given back. */
     maxSegments?: number;
+    /** No board attached: it compiles (its probe says `canCompile`) but runs nothing. */
+    absent?: boolean;
   } = {},
 ): {
   backend: Backend;
@@ -258,10 +305,20 @@ export function createTestDevice(
     hostCopies: 0,
   };
   const backend: Backend = {
-    apiVersion: BACKEND_API_VERSION,
+    apiVersion: 2,
     name,
+    version: '1.0.0',
     requiresCalibration: true,
-    probe: () => ({ available: true, kind: 'simulator', device: `${name} (test device)` }),
+    probe: () =>
+      options.absent
+        ? {
+            available: false,
+            canCompile: true,
+            kind: 'simulator',
+            device: `${name} (test device)`,
+            reason: 'no board attached',
+          }
+        : { available: true, kind: 'simulator', device: `${name} (test device)` },
     open() {
       const context: TestContext = {
         memory: new DeviceMemory(),
@@ -313,8 +370,20 @@ export function createTestDevice(
         compileOptions.context as TestContext | undefined,
       );
     },
-    async load(bytes: Uint8Array): Promise<Executable> {
-      return new TestDeviceExecutable(deserializeProgram(bytes), memory, stats);
+    async load(artifact, loadOptions): Promise<Executable> {
+      if (artifact.header.target !== TARGET)
+        throw new ArtifactMismatchError(`${name} runs '${TARGET}', the artifact is for '${artifact.header.target}'`, {
+          field: 'target',
+          expected: TARGET,
+          got: artifact.header.target,
+        });
+      const model = decodeModel(artifact.bytes, `${name} artifact`);
+      return new TestDeviceExecutable(
+        { model, quant: quantOf(model, name) },
+        memory,
+        stats,
+        loadOptions.context as TestContext | undefined,
+      );
     },
   };
   return { backend, stats };

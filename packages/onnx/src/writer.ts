@@ -1,10 +1,7 @@
 /**
  * IR -> ONNX ModelProto bytes, for tests, tools and anything that must hand a model to another runtime.
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { ModelLimitError } from '@lastmile/core';
+import { ModelLimitError, writeFileAtomic } from '@lastmile/core';
 import type { Attribute, Graph, Model, Node, Tensor, ValueInfo } from '@lastmile/core';
 import protobuf from 'protobufjs/minimal.js';
 import { onnxDataType } from './data-types.js';
@@ -119,19 +116,5 @@ export function encodeModel(model: Model): Uint8Array {
  * over `path`, so a crash or a full disk never leaves a half-written model behind.
  */
 export async function saveModel(model: Model, path: string): Promise<void> {
-  const bytes = encodeModel(model);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temp, 'wx');
-  try {
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(path, encodeModel(model));
 }

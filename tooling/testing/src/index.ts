@@ -14,3 +14,4 @@ export {
 } from './one-node.js';
 export { fromOrt, toOrt } from './ort.js';
 export { expectRunsStop } from './stopping.js';
+export { expectArtifactRoundTrip } from './artifacts.js';

@@ -1,20 +1,31 @@
 /**
- * The backend contract, version 1. Core owns it; every device package implements it and exports one
+ * The backend contract, version 2. Core owns it; every device package implements it and exports one
  * named `backend`. It fits a CPU that runs everything, a GPU with its own memory, and a DSP or NPU that
- * takes only some ops and compiles with calibration data.
+ * takes only some ops, compiles with calibration data and deploys compiled artifacts. Version-1 backends
+ * still load, through the adapter in v1-adapter.ts.
  */
-import type { Model, Node, ValueInfo, ValueType } from '../ir/graph.js';
+import type { Model, Node, Quantization, ValueInfo, ValueType } from '../ir/graph.js';
 import type { Tensor, TensorType } from '../tensor.js';
 
-/** The contract version this core speaks. A backend declares the version it implements. */
-export const BACKEND_API_VERSION = 1;
+/**
+ * The contract version this core speaks. A backend declares the version it implements as a literal
+ * (`apiVersion: 2`), not this constant, which follows the core it runs with.
+ */
+export const BACKEND_API_VERSION = 2;
 
 /** What runs the computation: real silicon, a simulator of it, an emulation (qemu), or plain software. */
 export type DeviceKind = 'hardware' | 'simulator' | 'emulated' | 'software';
 
 /** What `probe()` found. */
 export interface ProbeResult {
+  /** The device is here and runs executables. */
   available: boolean;
+  /**
+   * `compile` works here even without the device (a vendor toolchain or a simulator builds artifacts on
+   * a host, as the NNIE flow compiles on a PC for the board): `lastmile compile` uses such a backend.
+   * Defaults to `available`.
+   */
+  canCompile?: boolean;
   kind: DeviceKind;
   /** Human-readable device, e.g. "PoCL CPU device (OpenCL 3.0)" or "NNIE 1.1 simulator". */
   device: string;
@@ -105,6 +116,8 @@ export interface DeviceTensor {
   readonly device: DeviceContext;
   readonly type: TensorType;
   readonly dims: readonly number[];
+  /** What its integers mean, for int8/uint8 values (the producing executable's declared output). */
+  readonly quant?: Quantization;
   /** A host copy. */
   download(): Tensor | Promise<Tensor>;
   /** Frees the device memory; the session calls it once, after the value's last reader. */
@@ -145,18 +158,70 @@ export interface Executable {
   ): Promise<Record<string, Tensor | DeviceTensor>>;
   /** Frees device memory, workers and caches. Idempotent. */
   dispose(): void | Promise<void>;
-  /** The compiled artifact as bytes, loadable with the backend's `load`. */
-  serialize?(): Uint8Array;
+  /**
+   * The compiled partition as bytes its backend's `load` turns back into an executable giving the same
+   * outputs bit for bit. Core wraps them in the artifact envelope (see {@link ArtifactHeader}).
+   */
+  serialize?(): CompiledArtifact | Promise<CompiledArtifact>;
   /** Timings of the last run, when compiled with `profiling`. */
   profile?(): ProfileEntry[];
 }
 
+/** What {@link Executable.serialize} returns: the backend's own bytes and what they were built for. */
+export interface CompiledArtifact {
+  /**
+   * What the bytes run on, in the backend's words (an ISA and its features, a chip and precision): its
+   * `load` refuses a target it cannot run, with ArtifactMismatchError.
+   */
+  target: string;
+  bytes: Uint8Array;
+}
+
+/** The names, types and shapes at a compiled partition's boundary, as its executable declares them. */
+export interface PartitionSignature {
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+}
+
+/**
+ * The facts the envelope around every artifact carries. Core checks them against the backend before
+ * `load` sees the bytes, and the loaded executable against `signature` after.
+ */
+export interface ArtifactHeader {
+  /** The contract version the artifact was written under. */
+  contract: number;
+  backend: string;
+  backendVersion: string;
+  /** The backend's numeric contract when it was compiled (see {@link Backend.numerics}). */
+  numerics: string;
+  target: string;
+  /** A hash of the compile options that shape the artifact (precision, device options). */
+  optionsHash: string;
+  signature: PartitionSignature;
+}
+
+/** What {@link Backend.load} receives: the envelope's header, already checked, and the backend's bytes. */
+export interface LoadRequest {
+  header: ArtifactHeader;
+  bytes: Uint8Array;
+}
+
 /** A backend: the descriptor a device package exports as `backend`. */
 export interface Backend {
-  /** The contract version implemented; must equal {@link BACKEND_API_VERSION}. */
+  /** The contract version implemented: 2 (a 1 loads through core's adapter). */
   readonly apiVersion: number;
   /** Short name, e.g. `cpu-neon`, or the package name of a third-party backend. */
   readonly name: string;
+  /**
+   * The backend's own version (its package's): artifacts load only into the version that wrote them.
+   * Without one it is `unversioned`, and such artifacts load into any unversioned build.
+   */
+  readonly version?: string;
+  /**
+   * The id of the backend's numeric contract: change it whenever an output may change by a bit, so
+   * artifacts and expectations built under the old one are refused. Default `<name>@<version>`.
+   */
+  readonly numerics?: string;
   /** True when `compile` needs `calibration` samples (quantizing NPUs and DSPs). */
   readonly requiresCalibration?: boolean;
   /**
@@ -194,6 +259,11 @@ export interface Backend {
    * once, before its first compile; passed to `compile` and `load` as `options.context`.
    */
   open?(options: { deviceOptions?: Readonly<Record<string, unknown>> }): DeviceContext | Promise<DeviceContext>;
-  /** Loads what `Executable.serialize` wrote. */
-  load?(bytes: Uint8Array, options: CompileOptions): Promise<Executable>;
+  /**
+   * Turns what `Executable.serialize` wrote back into an executable, on the device, without the model
+   * it came from. Core has checked the envelope (contract, name, version, numerics) and checks the
+   * executable's inputs and outputs against `artifact.header.signature`; the backend checks the target
+   * and its own bytes, refusing what it cannot run with ArtifactMismatchError or SerializationError.
+   */
+  load?(artifact: LoadRequest, options: CompileOptions): Promise<Executable>;
 }

@@ -7,6 +7,7 @@
 import { BackendUnavailableError, PluginError } from '../errors.js';
 import { parseBackendSpec } from './backend-spec.js';
 import { BACKEND_API_VERSION, type Backend } from './contract.js';
+import { adaptV1 } from './v1-adapter.js';
 import {
   findInstalledPackage,
   importInstalledPackage,
@@ -76,11 +77,15 @@ function declaredBackendName(pkg: InstalledPackage): string {
 }
 
 const REQUIRED_FUNCTIONS = ['probe', 'supports', 'compile'] as const;
+const OPTIONAL_FUNCTIONS = ['review', 'open', 'load'] as const;
+
+/** Contract versions core loads: its own, and version 1 through the adapter. */
+const LOADABLE_API_VERSIONS = [1, BACKEND_API_VERSION];
 
 /**
- * Checks that `value` is a Backend of this contract version: an object with `apiVersion`, a string
- * `name` and functions probe/supports/compile (and `load`, when present). `source` names where it came
- * from in the error. Getters that throw are reported, not propagated.
+ * Checks that `value` is a Backend core can use: an object with a loadable `apiVersion`, a string `name`,
+ * functions probe/supports/compile, and the optional members of the right kind when present. A version-1 backend comes back adapted. `source` names where it came from in
+ * the error. Getters that throw are reported, not propagated.
  */
 export function validateBackend(value: unknown, source: string): Backend {
   const fail = (what: string, details: Record<string, unknown> = {}, cause?: unknown): never => {
@@ -94,9 +99,9 @@ export function validateBackend(value: unknown, source: string): Backend {
     fail(`expected an object exported as 'backend', got ${value === null ? 'null' : typeof value}`);
   const b = value as Record<string, unknown>;
   try {
-    if (b.apiVersion !== BACKEND_API_VERSION) {
-      fail(`apiVersion ${String(b.apiVersion)} is not the supported ${BACKEND_API_VERSION}`, {
-        expected: BACKEND_API_VERSION,
+    if (!LOADABLE_API_VERSIONS.includes(b.apiVersion as number)) {
+      fail(`apiVersion ${String(b.apiVersion)} is not one this core loads (${LOADABLE_API_VERSIONS.join(', ')})`, {
+        expected: LOADABLE_API_VERSIONS,
         got: b.apiVersion,
       });
     }
@@ -105,8 +110,14 @@ export function validateBackend(value: unknown, source: string): Backend {
     for (const fn of REQUIRED_FUNCTIONS) {
       if (typeof b[fn] !== 'function') fail(`'${fn}' must be a function, got ${typeof b[fn]}`, { member: fn });
     }
-    if (b.load !== undefined && typeof b.load !== 'function')
-      fail(`'load' must be a function when present, got ${typeof b.load}`, { member: 'load' });
+    for (const fn of OPTIONAL_FUNCTIONS) {
+      if (b[fn] !== undefined && typeof b[fn] !== 'function')
+        fail(`'${fn}' must be a function when present, got ${typeof b[fn]}`, { member: fn });
+    }
+    if (b.apiVersion === 1) return adaptV1(value as Parameters<typeof adaptV1>[0]);
+    for (const member of ['version', 'numerics'] as const)
+      if (b[member] !== undefined && (typeof b[member] !== 'string' || b[member] === ''))
+        fail(`'${member}' must be a non-empty string when present`, { member });
     if (b.requiresCalibration !== undefined && typeof b.requiresCalibration !== 'boolean') {
       fail(`'requiresCalibration' must be a boolean when present`, { member: 'requiresCalibration' });
     }

@@ -16,11 +16,26 @@ export type Attribute =
   | { type: 'floats'; value: number[] }
   | { type: 'strings'; value: string[] };
 
+/**
+ * How the integers of an int8/uint8 value stand for reals: real = (q - zeroPoint) * scale, one pair per
+ * tensor or one per index along `axis`; or a device's own encoding (`codec`, such as the NNIE's
+ * logarithmic one), which only that device reads.
+ */
+export interface Quantization {
+  scale: readonly number[];
+  zeroPoint: readonly number[];
+  axis?: number;
+  /** A device's own encoding: boundaries hand it only to the same codec, never convert it. */
+  codec?: string;
+}
+
 /** The type of a value: element type and, when known, its dims (a string dim is symbolic). */
 export interface ValueType {
   type: TensorType;
   /** Undefined when even the rank is unknown. */
   shape?: Dim[];
+  /** For a quantized int8/uint8 value: what its integers mean. */
+  quant?: Quantization;
 }
 
 /** A named value with its type. */
@@ -63,6 +78,14 @@ export interface Model {
   producerVersion?: string;
   docString?: string;
   metadata: Map<string, string>;
+}
+
+/** True when `a` and `b` describe the same integers (both absent counts as the same). */
+export function sameQuantization(a: Quantization | undefined, b: Quantization | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const same = (x: readonly number[], y: readonly number[]) =>
+    x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  return a.codec === b.codec && a.axis === b.axis && same(a.scale, b.scale) && same(a.zeroPoint, b.zeroPoint);
 }
 
 /** The default (standard ONNX) domain, spelled either way. */

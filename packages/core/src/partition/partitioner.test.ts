@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_API_VERSION, type Backend } from '../backend/contract.js';
+import type { Backend } from '../backend/contract.js';
 import { GraphError, InputError, UnsupportedOpError } from '../errors.js';
 import { a } from '../ir/attributes.js';
 import { emptyGraph, makeNode, type Model } from '../ir/graph.js';
@@ -12,7 +12,8 @@ import { partitionModel } from './partitioner.js';
 /** A backend that claims the listed ops; compile is never called here. */
 function claims(name: string, ops: string[]): Backend {
   return {
-    apiVersion: BACKEND_API_VERSION,
+    apiVersion: 2,
+    version: '1.0.0',
     name,
     probe: () => ({ available: true, kind: 'software', device: name }),
     supports: (node) =>

@@ -18,14 +18,26 @@ const specLabel = (spec: BackendSpec): string =>
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** The usable backends, in the given priority order; BackendUnavailableError listing every failure when none is. */
+/** The backends a session uses, and those among them that can compile here but not run. */
+export interface SelectedBackends {
+  usable: Backend[];
+  compileOnly: Set<Backend>;
+}
+
+/**
+ * The usable backends, in the given priority order; BackendUnavailableError listing every failure when
+ * none is. With `purpose: 'compile'`, a backend whose device is absent but whose probe says `canCompile`
+ * is usable too, marked compile-only.
+ */
 export async function selectBackends(
   specs: readonly BackendSpec[],
   search: PackageSearch,
   emit: (event: SessionEvent) => void,
-): Promise<Backend[]> {
+  purpose: 'run' | 'compile' = 'run',
+): Promise<SelectedBackends> {
   const claims = new BackendClaims();
   const usable: Backend[] = [];
+  const compileOnly = new Set<Backend>();
   const failures: { backend: string; reason: string }[] = [];
   const skip = (backend: string, reason: string) => {
     failures.push({ backend, reason });
@@ -44,10 +56,13 @@ export async function selectBackends(
     claims.claim(backend, label);
     try {
       const probe = await backend.probe();
-      if (typeof probe !== 'object' || probe === null || probe.available !== true) {
+      const runs = probe?.available === true;
+      const compiles = purpose === 'compile' && (probe?.canCompile ?? runs) === true;
+      if (!runs && !compiles) {
         skip(backend.name, `probe: ${typeof probe?.reason === 'string' ? probe.reason : 'device not available'}`);
         continue;
       }
+      if (!runs) compileOnly.add(backend);
       emit({ type: 'backend-selected', backend: backend.name, probe });
       usable.push(backend);
     } catch (error) {
@@ -60,5 +75,5 @@ export async function selectBackends(
       failures,
     });
   }
-  return usable;
+  return { usable, compileOnly };
 }

@@ -31,6 +31,12 @@ export interface SessionOptions {
    * cpu-neon where it is installed, else the reference interpreter.
    */
   backends?: readonly (string | Backend)[];
+  /**
+   * What the session is for: 'run' (default) takes the backends whose device is here; 'compile' also
+   * takes those that can compile without their device (probe's `canCompile`, as a vendor toolchain on a
+   * host does), to `export` bundles for the board. A plan using such a backend cannot run here.
+   */
+  purpose?: 'run' | 'compile';
   /** Let nodes the first backend declines run on later ones (default true). */
   fallback?: boolean;
   /**

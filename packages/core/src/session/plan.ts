@@ -20,6 +20,7 @@ import { partitionModel, type PlannedPartition } from '../partition/partitioner.
 import type { AssignmentReport } from '../partition/report.js';
 import { formatShape } from '../shape.js';
 import { isTensor, type Tensor, type TensorType } from '../tensor.js';
+import { optionsHash } from '../artifact/envelope.js';
 import { convertAtBoundary } from './boundary.js';
 import { checkFeeds } from './input-check.js';
 import { checkMemoryBudget } from './memory-budget.js';
@@ -37,6 +38,8 @@ export interface CompiledPartition {
   context?: DeviceContext;
   /** Outputs that stay on its device, handed to the partitions reading them (see device-handover.ts). */
   keep: ReadonlySet<string>;
+  /** Hash of the compile options that shaped it, for its artifact's envelope. */
+  optionsHash: string;
 }
 
 /** How the values between partitions travelled in a run. */
@@ -126,13 +129,12 @@ export async function buildPlan(
         },
         stop,
       );
-      const step: CompiledPartition = {
+      const step = compiledStep(
         partition,
         executable,
-        inputTypes: new Map(executable.inputs.map((v) => [v.name, v.type])),
         context,
-        keep: new Set(),
-      };
+        optionsHash({ precision: options.precision, deviceOptions }),
+      );
       compiled.push(step);
       emit({
         type: 'compiled',
@@ -153,12 +155,28 @@ export async function buildPlan(
     await disposeAll(compiled);
     throw error;
   }
-  const keeps = residentOutputs(compiled, new Set(model.graph.outputs.map((o) => o.name)));
-  compiled.forEach((c, i) => (c.keep = keeps[i]));
-  const lastUse = new Map<string, number>();
-  partitions.forEach((p, i) => p.inputs.forEach((v) => lastUse.set(v, i)));
   emit({ type: 'prepared', signature, partitions: compiled.length });
-  return { signature, inputShapes, partitions: compiled, report, lastUse, model };
+  return completePlan({ signature, inputShapes, partitions: compiled, report, model });
+}
+
+/** A compiled partition before the plan decides which of its outputs stay on the device. */
+export function compiledStep(
+  partition: PlannedPartition,
+  executable: Executable,
+  context: DeviceContext | undefined,
+  hash: string,
+): CompiledPartition {
+  const inputTypes = new Map(executable.inputs.map((v) => [v.name, v.type]));
+  return { partition, executable, inputTypes, context, keep: new Set(), optionsHash: hash };
+}
+
+/** Decides the device hand-overs and when each value is last read. */
+export function completePlan(plan: Omit<Plan, 'lastUse'>): Plan {
+  const keeps = residentOutputs(plan.partitions, new Set(plan.model.graph.outputs.map((o) => o.name)));
+  plan.partitions.forEach((c, i) => (c.keep = keeps[i]));
+  const lastUse = new Map<string, number>();
+  plan.partitions.forEach((p, i) => p.partition.inputs.forEach((v) => lastUse.set(v, i)));
+  return { ...plan, lastUse };
 }
 
 /**
@@ -267,7 +285,12 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
       { cause: error },
     );
   }
-  const e = executable as Partial<Executable> | null;
+  return checkExecutable(executable, backend, partition.id);
+}
+
+/** What a backend's `compile` or `load` returned, checked to be an executable. */
+export function checkExecutable(value: unknown, backend: string, partition: number): Executable {
+  const e = value as Partial<Executable> | null;
   if (
     typeof e !== 'object' ||
     e === null ||
@@ -277,8 +300,8 @@ async function compilePartition(partition: PlannedPartition, options: CompileOpt
     !Array.isArray(e.outputs)
   ) {
     throw new BackendError(
-      `backend '${backend}' returned no valid executable for partition ${partition.id} (needs inputs, outputs, run, dispose)`,
-      { backend, partition: partition.id },
+      `backend '${backend}' returned no valid executable for partition ${partition} (needs inputs, outputs, run, dispose)`,
+      { backend, partition },
     );
   }
   return e as Executable;

@@ -4,7 +4,16 @@
  * queued and never see each other's values, and destroy() frees executables only after the run in flight.
  */
 import type { Backend, ProfileEntry } from '../backend/contract.js';
-import { InputError, ModelFormatError, QueueFullError, SessionClosedError, SessionStateError } from '../errors.js';
+import { decodeBundle } from '../artifact/bundle.js';
+import {
+  BackendUnavailableError,
+  InputError,
+  ModelFormatError,
+  QueueFullError,
+  SessionClosedError,
+  SessionStateError,
+} from '../errors.js';
+import { readRegularFile, writeFileAtomic } from '../files.js';
 import type { Model, ValueInfo } from '../ir/graph.js';
 import type { AssignmentReport, PartitionSummary } from '../partition/report.js';
 import { optimize } from '../passes/optimize.js';
@@ -29,6 +38,7 @@ import {
   type Plan,
   type PlanContext,
 } from './plan.js';
+import { exportPlan, loadPlan } from './bundle-io.js';
 import { closeContexts } from './device-handover.js';
 import { createStopper, earlierDeadline, type StopOptions, type Stopper } from './stopper.js';
 
@@ -72,11 +82,63 @@ export class Session {
   #pending = 0;
   #closed = false;
   #destroyed: Promise<void> | undefined;
+  /** Backends selected to compile only: their devices are not here (see `SessionOptions.purpose`). */
+  #compileOnly: ReadonlySet<Backend> = new Set();
 
-  private constructor(model: Model, backends: Backend[], options: SessionOptions, emit: (event: SessionEvent) => void) {
+  private constructor(
+    model: Model,
+    backends: Backend[],
+    options: SessionOptions,
+    emit: (event: SessionEvent) => void,
+    contexts: PlanContext['contexts'] = new Map(),
+  ) {
     this.model = model;
     this.backends = backends;
-    this.#context = { model, backends, options, emit, contexts: new Map() };
+    this.#context = { model, backends, options, emit, contexts };
+  }
+
+  /**
+   * Loads a bundle that `export` wrote (a path or its bytes) and runs it without the source model: each
+   * partition's backend (a Backend object in `options.backends`, else the installed package of that
+   * name) loads its artifact. Its model is the bundle's inputs and outputs at the shapes it was prepared
+   * for, so other shapes are refused as any wrong input is.
+   * A damaged bundle is a SerializationError, one built for another backend version or target an
+   * ArtifactMismatchError, and nothing runs.
+   */
+  static async load(source: string | Uint8Array, options: SessionOptions = {}): Promise<Session> {
+    const emit = options.onEvent ?? (() => undefined);
+    const what = typeof source === 'string' ? `bundle '${source}'` : 'bundle';
+    const bytes = typeof source === 'string' ? await readRegularFile(source, 'bundle') : source;
+    const bundle = decodeBundle(bytes, what);
+    const contexts: PlanContext['contexts'] = new Map();
+    let loaded: Awaited<ReturnType<typeof loadPlan>>;
+    try {
+      loaded = await loadPlan(bundle, { what, options, contexts, emit });
+    } catch (error) {
+      await closeContexts(contexts);
+      throw error;
+    }
+    const session = new Session(bundle.host, loaded.backends, options, emit, contexts);
+    session.#plans.set(loaded.plan.signature, loaded.plan);
+    session.#current = loaded.plan;
+    return session;
+  }
+
+  /**
+   * Writes the last prepared plan as a bundle (to `file` when given, atomically) and returns its bytes:
+   * every partition's compiled artifact in its envelope, the plan and the assignment report, so
+   * {@link Session.load} runs it without the model. Every backend of the plan must serialize.
+   */
+  async export(file?: string): Promise<Uint8Array> {
+    this.#checkOpen();
+    return this.#enqueue(async () => {
+      const plan = this.#current;
+      if (plan === undefined)
+        throw new SessionStateError('export() before prepare(): there is no compiled plan to write yet', {});
+      const bytes = await exportPlan(plan);
+      if (file !== undefined) await writeFileAtomic(file, bytes);
+      return bytes;
+    });
   }
 
   /**
@@ -103,8 +165,15 @@ export class Session {
       // optimize() validates first (topological order, GraphError on malformed graphs).
       const optimized = optimize(source, { level: options.optimization });
       await stop.checkpoint();
-      const backends = await selectBackends(options.backends ?? DEFAULT_BACKENDS, options, emit);
-      return new Session(optimized, backends, options, emit);
+      const { usable, compileOnly } = await selectBackends(
+        options.backends ?? DEFAULT_BACKENDS,
+        options,
+        emit,
+        options.purpose,
+      );
+      const session = new Session(optimized, usable, options, emit);
+      session.#compileOnly = compileOnly;
+      return session;
     } finally {
       stop.release();
     }
@@ -291,7 +360,16 @@ export class Session {
   async #execute(feeds: Record<string, Tensor>, stop: Stopper): Promise<Record<string, Tensor>> {
     const shapes = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, [...t.dims]]));
     const counts: BoundaryCounts = { onDevice: 0, throughHost: 0 };
-    const outputs = await executePlan(await this.#planFor(shapes, stop), feeds, stop.signal, counts);
+    const plan = await this.#planFor(shapes, stop);
+    const absent = plan.partitions.find((p) => this.#compileOnly.has(p.partition.backend));
+    if (absent !== undefined) {
+      const { backend, id } = absent.partition;
+      throw new BackendUnavailableError(
+        `partition ${id} runs on '${backend.name}', whose device is not here (the session compiles for it): export a bundle and run it where the device is`,
+        { backend: backend.name, partition: id },
+      );
+    }
+    const outputs = await executePlan(plan, feeds, stop.signal, counts);
     this.#boundaries = counts;
     return outputs;
   }

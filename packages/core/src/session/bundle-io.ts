@@ -1,0 +1,224 @@
+/**
+ * Plans as bundles and back: {@link exportPlan} writes every compiled partition of a prepared plan in
+ * its envelope; {@link loadPlan} has each backend load its artifacts and rebuilds the plan, with no
+ * source model. Everything a bundle says is checked before it runs: integrity, each envelope against
+ * its backend, each loaded executable against its signature, and the data flow between partitions.
+ */
+import { type Bundle, type BundlePartition, encodeBundle } from '../artifact/bundle.js';
+import {
+  checkArtifactFor,
+  checkSignature,
+  decodeArtifact,
+  encodeArtifact,
+  numericsOf,
+  versionOf,
+} from '../artifact/envelope.js';
+import { encodeModel } from '../artifact/model-image.js';
+import { type ArtifactHeader, BACKEND_API_VERSION, type Backend } from '../backend/contract.js';
+import { resolveBackend } from '../backend/registry.js';
+import { BackendError, BackendUnavailableError, isLastmileError, SerializationError } from '../errors.js';
+import { emptyGraph, type Model } from '../ir/graph.js';
+import type { PlannedPartition } from '../partition/partitioner.js';
+import { isTensor } from '../tensor.js';
+import { type Contexts, contextFor } from './device-handover.js';
+import type { SessionEvent, SessionOptions } from './options.js';
+import {
+  type CompiledPartition,
+  checkExecutable,
+  compiledStep,
+  completePlan,
+  disposeAll,
+  type Plan,
+  shapeSignature,
+} from './plan.js';
+
+/** The plan as a bundle: BackendError when a backend of it cannot serialize. */
+export async function exportPlan(plan: Plan): Promise<Uint8Array> {
+  const partitions: BundlePartition[] = [];
+  for (const { partition, executable, optionsHash } of plan.partitions) {
+    const { backend } = partition;
+    const details = { backend: backend.name, partition: partition.id };
+    if (typeof executable.serialize !== 'function')
+      throw new BackendError(
+        `backend '${backend.name}' cannot write its compiled partitions (its executables have no serialize), so this plan cannot be exported`,
+        { ...details, missing: 'serialize' },
+      );
+    const artifact = await executable.serialize();
+    if (typeof artifact?.target !== 'string' || !(artifact.bytes instanceof Uint8Array))
+      throw new BackendError(
+        `backend '${backend.name}' serialized partition ${partition.id} as no { target, bytes }`,
+        details,
+      );
+    const header: ArtifactHeader = {
+      contract: BACKEND_API_VERSION,
+      backend: backend.name,
+      backendVersion: versionOf(backend),
+      numerics: numericsOf(backend),
+      target: artifact.target,
+      optionsHash,
+      signature: { inputs: [...executable.inputs], outputs: [...executable.outputs] },
+    };
+    partitions.push({
+      id: partition.id,
+      backend: backend.name,
+      nodes: partition.nodes.map((n) => n.name),
+      boundary: { inputs: partition.model.graph.inputs, outputs: partition.model.graph.outputs },
+      artifact: encodeArtifact(header, artifact.bytes),
+    });
+  }
+  return encodeBundle(encodeModel(hostModel(plan)), partitions, plan.report);
+}
+
+/** The model with no nodes: inputs at the plan's shapes, outputs, and the outputs that are constants. */
+function hostModel(plan: Plan): Model {
+  const { graph } = plan.model;
+  const initializers = new Map(
+    graph.outputs.flatMap((o) => {
+      const constant = graph.initializers.get(o.name);
+      return constant ? [[o.name, constant] as const] : [];
+    }),
+  );
+  return {
+    ...plan.model,
+    graph: {
+      ...emptyGraph(graph.name),
+      inputs: graph.inputs.map((i) => ({ ...i, shape: [...plan.inputShapes[i.name]] })),
+      outputs: graph.outputs,
+      initializers,
+    },
+  };
+}
+
+/** What loading a bundle needs from the session being made. */
+export interface LoadContext {
+  what: string;
+  options: SessionOptions;
+  contexts: Contexts;
+  emit: (event: SessionEvent) => void;
+}
+
+/** The bundle's plan, every partition loaded by its backend; what was loaded is freed on failure. */
+export async function loadPlan(bundle: Bundle, ctx: LoadContext): Promise<{ plan: Plan; backends: Backend[] }> {
+  const { what, options } = ctx;
+  const backends = await bundleBackends(
+    bundle.partitions.map((p) => p.backend),
+    ctx,
+  );
+  const compiled: CompiledPartition[] = [];
+  try {
+    for (const entry of bundle.partitions) {
+      const backend = backends.get(entry.backend) as Backend;
+      const label = `partition ${entry.id} of ${what}`;
+      const { header, payload } = decodeArtifact(entry.artifact, label);
+      checkArtifactFor(header, backend, label);
+      if (typeof backend.load !== 'function')
+        throw new BackendError(
+          `backend '${backend.name}' cannot load artifacts (it has no load), so ${what} cannot run`,
+          {
+            backend: backend.name,
+          },
+        );
+      const deviceOptions = options.backendOptions?.[backend.name];
+      const context = await contextFor(ctx.contexts, backend, deviceOptions);
+      const started = performance.now();
+      let loaded: unknown;
+      try {
+        loaded = await backend.load(
+          { header, bytes: payload },
+          { threads: options.threads, profiling: options.profiling, deviceOptions, ...(context ? { context } : {}) },
+        );
+      } catch (error) {
+        if (isLastmileError(error)) throw error;
+        throw new BackendError(
+          `backend '${backend.name}' failed to load ${label}: ${(error as Error)?.message ?? String(error)}`,
+          { backend: backend.name, partition: entry.id },
+          { cause: error },
+        );
+      }
+      const executable = checkExecutable(loaded, backend.name, entry.id);
+      const partition: PlannedPartition = {
+        id: entry.id,
+        backend,
+        nodes: [],
+        model: { ...bundle.host, graph: { ...emptyGraph(`partition ${entry.id}`), ...entry.boundary } },
+        inputs: entry.boundary.inputs.map((v) => v.name),
+        outputs: entry.boundary.outputs.map((v) => v.name),
+      };
+      compiled.push(compiledStep(partition, executable, context, header.optionsHash));
+      checkSignature(header.signature, { inputs: [...executable.inputs], outputs: [...executable.outputs] }, label);
+      ctx.emit({
+        type: 'compiled',
+        partition: entry.id,
+        backend: backend.name,
+        nodeCount: entry.nodes.length,
+        ms: performance.now() - started,
+      });
+    }
+    checkDataFlow(bundle.host, compiled, what);
+  } catch (error) {
+    await disposeAll(compiled);
+    throw error;
+  }
+  const inputShapes = Object.fromEntries(bundle.host.graph.inputs.map((i) => [i.name, i.shape as number[]]));
+  const signature = shapeSignature(
+    inputShapes,
+    bundle.host.graph.inputs.map((i) => i.name),
+  );
+  const plan = completePlan({
+    signature,
+    inputShapes,
+    partitions: compiled,
+    report: bundle.report,
+    model: bundle.host,
+  });
+  return { plan, backends: [...backends.values()] };
+}
+
+/**
+ * The backends a bundle runs on, by name: a Backend object in `options.backends`, else the installed
+ * package of that name (hostile names are refused as everywhere). Each must be able to run here.
+ */
+async function bundleBackends(names: readonly string[], ctx: LoadContext): Promise<Map<string, Backend>> {
+  const given = new Map<string, Backend>();
+  for (const spec of ctx.options.backends ?? []) {
+    if (typeof spec !== 'object') continue;
+    const backend = await resolveBackend(spec, ctx.options);
+    given.set(backend.name, backend);
+  }
+  const found = new Map<string, Backend>();
+  for (const name of new Set(names)) {
+    const backend = given.get(name) ?? (await resolveBackend(name, ctx.options));
+    let reason: string | undefined;
+    try {
+      const probe = await backend.probe();
+      if (probe?.available === true) ctx.emit({ type: 'backend-selected', backend: name, probe });
+      else reason = typeof probe?.reason === 'string' ? probe.reason : 'device not available';
+    } catch (error) {
+      reason = `probe() threw: ${(error as Error)?.message ?? String(error)}`;
+    }
+    if (reason !== undefined)
+      throw new BackendUnavailableError(`${ctx.what} runs partitions on '${name}', which cannot run here: ${reason}`, {
+        backend: name,
+        reason,
+      });
+    found.set(name, backend);
+  }
+  return found;
+}
+
+/** Every partition input is a graph input or an earlier output, and every graph output is computed. */
+function checkDataFlow(host: Model, compiled: readonly CompiledPartition[], what: string): void {
+  const broken = (reason: string): never => {
+    throw new SerializationError(`${what}: its plan is broken: ${reason}`, { what, reason });
+  };
+  for (const input of host.graph.inputs)
+    if (!input.shape?.every((d) => typeof d === 'number')) broken(`input '${input.name}' has no concrete shape`);
+  const known = new Set(host.graph.inputs.map((i) => i.name));
+  for (const { partition } of compiled) {
+    for (const name of partition.inputs)
+      if (!known.has(name)) broken(`partition ${partition.id} reads '${name}' before anything computes it`);
+    for (const name of partition.outputs) known.add(name);
+  }
+  for (const { name } of host.graph.outputs)
+    if (!known.has(name) && !isTensor(host.graph.initializers.get(name))) broken(`nothing computes output '${name}'`);
+}
