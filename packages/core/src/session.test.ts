@@ -126,13 +126,18 @@ describe('partitioning across the test device and a CPU backend', () => {
     const model: Model = { irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() };
     const feeds = [1, 2].map((seed) => ({ x: convInput(seed, [1, 2, 6, 6]) }));
     const results = [];
-    for (const shared of [true, false]) {
+    for (const [shared, precision] of [
+      [true, undefined],
+      [false, undefined],
+      [true, { 'test-npu': 'int8' }],
+    ] as const) {
       const device = createTestDevice();
       const backend = shared ? device.backend : { ...device.backend, open: undefined };
       const session = await Session.init(model, {
         backends: [backend, cpuBackend()],
         minPartitionNodes: 1,
         calibration: feeds,
+        ...(precision ? { precision } : {}),
       });
       await session.prepare(); // calibration runs copy through the host too: count the run alone
       const before = device.stats.hostCopies;
@@ -147,12 +152,20 @@ describe('partitioning across the test device and a CPU backend', () => {
       await session.destroy();
       expect(device.stats.liveBuffers).toBe(0);
     }
-    const [shared, copied] = results;
+    const [shared, copied, int8] = results;
     expect(sameValues(shared.y, copied.y)).toBe(true);
     expect(shared.boundaries).toEqual({ onDevice: 1, throughHost: 1 });
     expect(copied.boundaries).toEqual({ onDevice: 0, throughHost: 2 });
     // x and s uploaded, y downloaded; without the context, 'a' is downloaded and uploaded again too.
     expect([shared.hostCopies, copied.hostCopies]).toEqual([3, 5]);
+    // int8 boundaries: the session quantizes x and s for the device and dequantizes y for the caller; 'a'
+    // stays int8 on the device, its parameters agreed through the context.
+    expect(int8.boundaries).toEqual({ onDevice: 1, throughHost: 1 });
+    expect(int8.hostCopies).toBe(3);
+    expect(int8.y.type).toBe('float32');
+    const y = shared.y.data as Float32Array;
+    const step = (Math.max(...y) - Math.min(...y, 0)) / 255;
+    (int8.y.data as Float32Array).forEach((v, i) => expect(Math.abs(v - y[i])).toBeLessThanOrEqual(step * 1.01));
   });
 
   it('fails at prepare with a BackendError when a review throws or answers for the wrong pieces', async () => {

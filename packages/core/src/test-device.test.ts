@@ -38,9 +38,10 @@ describe('the test device', () => {
     );
   });
 
-  it('quantizes per tensor with a zero point that maps 0 exactly', () => {
-    expect(quantParams(-1, 3)).toEqual({ scale: 4 / 255, zeroPoint: Math.round(-128 + 255 / 4) });
-    expect(quantParams(2, 2)).toEqual({ scale: 2 / 255, zeroPoint: -128 });
+  it('quantizes per tensor with a float32 scale and a zero point that maps 0 exactly', () => {
+    const scale = Math.fround(4 / 255);
+    expect(quantParams(-1, 3)).toEqual({ scale, zeroPoint: Math.round(-128 + 1 / scale) });
+    expect(quantParams(2, 2)).toEqual({ scale: Math.fround(2 / 255), zeroPoint: -128 });
     expect(quantParams(0, 0)).toEqual({ scale: 1, zeroPoint: -128 });
   });
 

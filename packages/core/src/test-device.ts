@@ -3,8 +3,9 @@
  * them: it supports only a few ops, keeps tensors in its own memory (a map of device buffers with a live
  * count), quantizes activations per tensor to int8 from calibration min/max (computing with fake-quant in
  * float), reviews the pieces planned for it (a segment limit), opens one context per session whose
- * memory its partitions share (handing tensors over without a host copy), and serializes its compiled
- * partition (graph, weights and activation parameters, as a model image) and loads it back.
+ * memory and activation parameters its partitions share (handing tensors over without a host copy), takes
+ * and gives int8 tensors at its boundaries with precision 'int8' (float32 otherwise), and serializes its
+ * compiled partition (graph, weights and activation parameters, as a model image) and loads it back.
  */
 import {
   ArtifactMismatchError,
@@ -25,6 +26,7 @@ import {
   type ResidentRunOptions,
   type Model,
   type Partition,
+  type Quantization,
   type ValueInfo,
 } from '@lastmile/core';
 
@@ -38,10 +40,12 @@ export interface QuantParams {
 interface Program {
   model: Model;
   quant: Map<string, QuantParams>;
+  /** Its inputs and outputs are int8 levels (precision 'int8'), not float32. */
+  int8: boolean;
 }
 
-/** What its artifacts run on. */
-const TARGET = 'test device, int8 activations (fake-quant)';
+/** What its artifacts run on: int8 activations inside, at the boundary int8 levels or float32. */
+const TARGETS = { int8: 'test device, int8 boundaries', float32: 'test device, float32 boundaries' } as const;
 /** The model metadata key its artifact keeps the activation parameters under. */
 const QUANT_KEY = 'test-device.quant';
 
@@ -104,12 +108,33 @@ class DeviceMemory {
 const INT8_MIN = -128;
 const INT8_MAX = 127;
 
-/** Asymmetric int8 parameters covering [min, max] and zero. */
+/** Asymmetric int8 parameters covering [min, max] and zero, the scale a float32 as devices keep it. */
 export function quantParams(min: number, max: number): QuantParams {
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
-  const scale = hi > lo ? (hi - lo) / (INT8_MAX - INT8_MIN) : 1;
+  const scale = Math.fround(hi > lo ? (hi - lo) / (INT8_MAX - INT8_MIN) : 1);
   return { scale, zeroPoint: Math.round(INT8_MIN - lo / scale) };
+}
+
+/** The parameters as IR quantization, what its executables declare at int8 boundaries. */
+const quantization = (q: QuantParams): Quantization => ({ scale: [q.scale], zeroPoint: [q.zeroPoint] });
+
+/** Fake-quantized floats as the int8 levels they hold. */
+function toLevels(t: Tensor, q: QuantParams): Tensor {
+  return new Tensor(
+    'int8',
+    Int8Array.from(t.data as Float32Array, (v) => Math.round(v / q.scale) + q.zeroPoint),
+    t.dims,
+  );
+}
+
+/** int8 levels as the reals they stand for. */
+function fromLevels(t: Tensor, q: QuantParams): Tensor {
+  return new Tensor(
+    'float32',
+    Float32Array.from(t.data as Int8Array, (v) => (v - q.zeroPoint) * q.scale),
+    t.dims,
+  );
 }
 
 function fakeQuant(data: Float32Array, q: QuantParams): void {
@@ -119,8 +144,16 @@ function fakeQuant(data: Float32Array, q: QuantParams): void {
   }
 }
 
-/** Quant parameters of every activation (partition inputs and node outputs) from float runs on the samples. */
-function calibrate(model: Model, samples: readonly Record<string, Tensor>[]): Map<string, QuantParams> {
+/**
+ * Quant parameters of every activation (partition inputs and node outputs) from float runs on the
+ * samples; values `shared` already has (another partition of the session calibrated them) keep theirs,
+ * and the new ones are added to it, so both sides of a hand-over agree.
+ */
+function calibrate(
+  model: Model,
+  samples: readonly Record<string, Tensor>[],
+  shared = new Map<string, QuantParams>(),
+): Map<string, QuantParams> {
   const names = [
     ...model.graph.inputs.map((i) => i.name),
     ...model.graph.nodes.flatMap((n) => n.outputs.filter(Boolean)),
@@ -136,26 +169,34 @@ function calibrate(model: Model, samples: readonly Record<string, Tensor>[]): Ma
       }
     }
   }
-  return new Map([...range].map(([name, r]) => [name, quantParams(r.min, r.max)]));
+  for (const [name, r] of range) if (!shared.has(name)) shared.set(name, quantParams(r.min, r.max));
+  return new Map(names.map((name) => [name, shared.get(name) as QuantParams]));
 }
 
-/** The device's context: its memory, shared by every partition of a session. */
+/** The device's context: its memory and activation parameters, shared by every partition of a session. */
 interface TestContext extends DeviceContext {
   memory: DeviceMemory;
+  quant: Map<string, QuantParams>;
 }
 
-/** An activation left in a context's memory. */
+/** An activation left in a context's memory: int8 levels with `params`, float32 without. */
 class TestDeviceTensor implements DeviceTensor {
-  readonly type = 'float32' as const;
+  readonly type: 'int8' | 'float32';
+  readonly quant: Quantization | undefined;
   constructor(
     readonly device: TestContext,
     readonly handle: number,
     readonly dims: readonly number[],
     private readonly stats: TestDeviceStats,
-  ) {}
+    private readonly params?: QuantParams,
+  ) {
+    this.type = params ? 'int8' : 'float32';
+    this.quant = params && quantization(params);
+  }
   download(): Tensor {
     this.stats.hostCopies++;
-    return this.device.memory.download(this.handle);
+    const values = this.device.memory.download(this.handle);
+    return this.params ? toLevels(values, this.params) : values;
   }
   release(): void {
     this.device.memory.free(this.handle);
@@ -177,8 +218,10 @@ class TestDeviceExecutable implements Executable {
     this.#memory = context?.memory ?? memory;
     this.#context = context;
     this.#stats = stats;
-    this.inputs = program.model.graph.inputs;
-    this.outputs = program.model.graph.outputs;
+    const declare = (v: ValueInfo): ValueInfo =>
+      program.int8 ? { ...v, type: 'int8', quant: quantization(program.quant.get(v.name) as QuantParams) } : v;
+    this.inputs = program.model.graph.inputs.map(declare);
+    this.outputs = program.model.graph.outputs.map(declare);
     for (const [name, tensor] of program.model.graph.initializers) this.#weights.set(name, this.#memory.upload(tensor));
   }
 
@@ -199,7 +242,7 @@ class TestDeviceExecutable implements Executable {
     keep: ReadonlySet<string>,
   ): Promise<Record<string, Tensor | DeviceTensor>> {
     if (this.#disposed) throw new BackendError('test device: executable used after dispose', { backend: 'test-npu' });
-    const { model, quant } = this.#program;
+    const { model, quant, int8 } = this.#program;
     const memory = this.#memory;
     const activations = new Map<string, number>();
     const store = (name: string, handle: number) => {
@@ -214,7 +257,8 @@ class TestDeviceExecutable implements Executable {
           store(info.name, memory.copy(value.handle));
         else {
           this.#stats.hostCopies++;
-          store(info.name, memory.upload(value as Tensor));
+          const host = value as Tensor;
+          store(info.name, memory.upload(int8 ? fromLevels(host, quant.get(info.name)!) : host));
         }
       }
       for (const node of model.graph.nodes) {
@@ -228,12 +272,14 @@ class TestDeviceExecutable implements Executable {
       return Object.fromEntries(
         this.outputs.map((o) => {
           const handle = activations.get(o.name)!;
+          const params = int8 ? quant.get(o.name) : undefined;
           if (this.#context && keep.has(o.name)) {
             kept.add(o.name);
-            return [o.name, new TestDeviceTensor(this.#context, handle, memory.view(handle).dims, this.#stats)];
+            return [o.name, new TestDeviceTensor(this.#context, handle, memory.view(handle).dims, this.#stats, params)];
           }
           this.#stats.hostCopies++;
-          return [o.name, memory.download(handle)];
+          const values = memory.download(handle);
+          return [o.name, params ? toLevels(values, params) : values];
         }),
       );
     } finally {
@@ -243,9 +289,9 @@ class TestDeviceExecutable implements Executable {
 
   /** The partition's graph and weights as a model image, the activation parameters in its metadata. */
   serialize(): CompiledArtifact {
-    const { model, quant } = this.#program;
+    const { model, quant, int8 } = this.#program;
     const metadata = new Map(model.metadata).set(QUANT_KEY, JSON.stringify([...quant]));
-    return { target: TARGET, bytes: encodeModel({ ...model, metadata }) };
+    return { target: int8 ? TARGETS.int8 : TARGETS.float32, bytes: encodeModel({ ...model, metadata }) };
   }
 
   dispose(): void {
@@ -322,6 +368,7 @@ export function createTestDevice(
     open() {
       const context: TestContext = {
         memory: new DeviceMemory(),
+        quant: new Map(),
         close() {
           context.memory.freeAll();
           contexts.delete(context);
@@ -363,23 +410,32 @@ export function createTestDevice(
           partition: partition.id,
         });
       calibrations.push([...samples]);
-      return new TestDeviceExecutable(
-        { model: partition.model, quant: calibrate(partition.model, samples) },
-        memory,
-        stats,
-        compileOptions.context as TestContext | undefined,
-      );
+      const context = compileOptions.context as TestContext | undefined;
+      if (!['auto', 'int8', undefined].includes(compileOptions.precision))
+        throw new BackendError(`${name} computes in int8: precision '${compileOptions.precision}' is not one it has`, {
+          backend: name,
+          got: compileOptions.precision,
+        });
+      const program = {
+        model: partition.model,
+        quant: calibrate(partition.model, samples, context?.quant),
+        int8: compileOptions.precision === 'int8',
+      };
+      return new TestDeviceExecutable(program, memory, stats, context);
     },
     async load(artifact, loadOptions): Promise<Executable> {
-      if (artifact.header.target !== TARGET)
-        throw new ArtifactMismatchError(`${name} runs '${TARGET}', the artifact is for '${artifact.header.target}'`, {
-          field: 'target',
-          expected: TARGET,
-          got: artifact.header.target,
-        });
+      const { target } = artifact.header;
+      if (target !== TARGETS.int8 && target !== TARGETS.float32)
+        throw new ArtifactMismatchError(
+          `${name} runs '${TARGETS.int8}' or '${TARGETS.float32}', the artifact is for '${target}'`,
+          {
+            field: 'target',
+            got: target,
+          },
+        );
       const model = decodeModel(artifact.bytes, `${name} artifact`);
       return new TestDeviceExecutable(
-        { model, quant: quantOf(model, name) },
+        { model, quant: quantOf(model, name), int8: target === TARGETS.int8 },
         memory,
         stats,
         loadOptions.context as TestContext | undefined,

@@ -12,7 +12,10 @@ import {
   SerializationError,
   Session,
   SessionStateError,
+  type SessionOptions,
   Tensor,
+  decodeArtifact,
+  decodeBundle,
   a,
   decodeModel,
   emptyGraph,
@@ -27,11 +30,12 @@ import { readContainer, writeContainer } from './container.js';
 const calibration = [1, 2, 3].map((seed) => ({ x: convInput(seed) }));
 
 /** A session over the test device and the interpreter, prepared, run once on `x`. */
-async function exported(device = createTestDevice()) {
+async function exported(device = createTestDevice(), options: SessionOptions = {}) {
   const session = await Session.init(convNet(), {
     backends: [device.backend, cpuBackend()],
     minPartitionNodes: 1,
     calibration,
+    ...options,
   });
   const x = convInput(5);
   const want = await session.run({ x });
@@ -158,6 +162,22 @@ describe('bundles', () => {
     await expect(session.run({ x: convInput(1, [1, 2, 16, 16]) })).rejects.toThrow(/input 'x': dimension 2 must be 8/);
     await session.destroy();
     expect(device.stats.liveBuffers).toBe(0);
+  });
+
+  it('keep int8 boundaries: the quantization of every boundary value travels in the signatures', async () => {
+    const device = createTestDevice();
+    const { bytes, x, want } = await exported(device, { precision: { 'test-npu': 'int8' } });
+    const session = await Session.load(bytes, { backends: [device.backend, cpuBackend()] });
+    const got = await session.run({ x });
+    for (const name of Object.keys(want)) expect(sameValues(got[name], want[name])).toBe(true);
+    const [first] = decodeBundle(bytes).partitions;
+    const { header } = decodeArtifact(first.artifact);
+    expect(header.signature.outputs[0]).toMatchObject({
+      name: 'r1',
+      type: 'int8',
+      quant: { zeroPoint: [expect.any(Number)] },
+    });
+    await session.destroy();
   });
 
   it('refuses export before prepare, and a backend that cannot serialize', async () => {

@@ -48,7 +48,12 @@ export interface SessionOptions {
   /** Graph optimization at init: 'basic' (default) or 'none'. */
   optimization?: OptimizeOptions['level'];
   threads?: number;
-  precision?: Precision;
+  /**
+   * What each backend computes in: one precision for all, or one per backend name (`{ 'npu-nnie': 'int8' }`);
+   * a backend not named gets `auto`. Values crossing between backends are converted where the two sides
+   * differ (see the backend guide) and passed as they are where they agree.
+   */
+  precision?: Precision | Readonly<Record<string, Precision>>;
   /** Ask executables for per-node timings (see `Session.profile`). */
   profiling?: boolean;
   /** Sample feeds of the model's inputs, for backends that quantize. */

@@ -9,19 +9,20 @@ import type {
   DeviceContext,
   DeviceTensor,
   Executable,
+  Precision,
   ProfileEntry,
 } from '../backend/contract.js';
 import { BackendError, ErrorCodes, GraphError, InputError, UnsupportedOpError, isLastmileError } from '../errors.js';
-import type { Model } from '../ir/graph.js';
+import type { Model, ValueInfo } from '../ir/graph.js';
 import { inferShapesAndConstants } from '../ir/infer.js';
 import { bakeConstants } from '../passes/fold-constants.js';
 import { removeDeadNodes } from '../passes/remove-dead-nodes.js';
 import { partitionModel, type PlannedPartition } from '../partition/partitioner.js';
 import type { AssignmentReport } from '../partition/report.js';
 import { formatShape } from '../shape.js';
-import { isTensor, type Tensor, type TensorType } from '../tensor.js';
+import { isTensor, type Tensor } from '../tensor.js';
 import { optionsHash } from '../artifact/envelope.js';
-import { convertAtBoundary } from './boundary.js';
+import { agrees, convertAtBoundary, quantizationOf, withQuantization } from './boundary.js';
 import { checkFeeds } from './input-check.js';
 import { checkMemoryBudget } from './memory-budget.js';
 import type { SessionEvent, SessionOptions } from './options.js';
@@ -32,8 +33,8 @@ import type { Stopper } from './stopper.js';
 export interface CompiledPartition {
   partition: PlannedPartition;
   executable: Executable;
-  /** The executable's declared input types by name, looked up once here rather than on every run. */
-  inputTypes: ReadonlyMap<string, TensorType>;
+  /** The executable's declared inputs and outputs by name, looked up once here rather than on every run. */
+  declared: ReadonlyMap<string, ValueInfo>;
   /** Its backend's context in this session, when the backend has one. */
   context?: DeviceContext;
   /** Outputs that stay on its device, handed to the partitions reading them (see device-handover.ts). */
@@ -105,7 +106,7 @@ export async function buildPlan(
   try {
     for (const [index, partition] of partitions.entries()) {
       const calibration = partition.backend.requiresCalibration
-        ? samples.map((env) => pick(env, partition.inputs))
+        ? samples.map((env) => asModelTypes(env, partition.model.graph.inputs, partition.backend.name))
         : undefined;
       if (calibration)
         emit({
@@ -116,12 +117,13 @@ export async function buildPlan(
         });
       const started = performance.now();
       const deviceOptions = options.backendOptions?.[partition.backend.name];
+      const precision = precisionFor(options.precision, partition.backend.name);
       const context = await contextFor(ctx.contexts, partition.backend, deviceOptions);
       const executable = await compileUnlessStopped(
         partition,
         {
           threads: options.threads,
-          precision: options.precision,
+          precision,
           profiling: options.profiling,
           calibration,
           deviceOptions,
@@ -129,12 +131,7 @@ export async function buildPlan(
         },
         stop,
       );
-      const step = compiledStep(
-        partition,
-        executable,
-        context,
-        optionsHash({ precision: options.precision, deviceOptions }),
-      );
+      const step = compiledStep(partition, executable, context, optionsHash({ precision, deviceOptions }));
       compiled.push(step);
       emit({
         type: 'compiled',
@@ -159,6 +156,12 @@ export async function buildPlan(
   return completePlan({ signature, inputShapes, partitions: compiled, report, model });
 }
 
+/** The precision `option` asks of `backend`: the one for all, its own, or undefined (its default). */
+function precisionFor(option: SessionOptions['precision'], backend: string): Precision | undefined {
+  if (typeof option === 'string' || option === undefined) return option;
+  return Object.hasOwn(option, backend) ? option[backend] : undefined;
+}
+
 /** A compiled partition before the plan decides which of its outputs stay on the device. */
 export function compiledStep(
   partition: PlannedPartition,
@@ -166,8 +169,8 @@ export function compiledStep(
   context: DeviceContext | undefined,
   hash: string,
 ): CompiledPartition {
-  const inputTypes = new Map(executable.inputs.map((v) => [v.name, v.type]));
-  return { partition, executable, inputTypes, context, keep: new Set(), optionsHash: hash };
+  const declared = new Map([...executable.inputs, ...executable.outputs].map((v) => [v.name, v]));
+  return { partition, executable, declared, context, keep: new Set(), optionsHash: hash };
 }
 
 /** Decides the device hand-overs and when each value is last read. */
@@ -246,8 +249,18 @@ function calibrationSamples(
   });
 }
 
-function pick(env: ReadonlyMap<string, Tensor>, names: readonly string[]): Record<string, Tensor> {
-  return Object.fromEntries(names.map((n) => [n, env.get(n) as Tensor]));
+/** The values `infos` name, as the model types them (calibration samples are the model's values). */
+function asModelTypes(
+  env: ReadonlyMap<string, Tensor>,
+  infos: readonly ValueInfo[],
+  backend: string,
+): Record<string, Tensor> {
+  return Object.fromEntries(
+    infos.map((info) => {
+      const t = env.get(info.name) as Tensor;
+      return [info.name, convertAtBoundary(t, quantizationOf(t), info, info.name, `backend '${backend}'`)];
+    }),
+  );
 }
 
 /**
@@ -320,27 +333,34 @@ export async function runPartition(
   counts?: BoundaryCounts,
   fromPartitions?: ReadonlySet<string>,
 ): Promise<Record<string, Tensor | DeviceTensor>> {
-  const { partition, executable, inputTypes } = step;
+  const { partition, executable, declared } = step;
   const backend = partition.backend.name;
+  const reader = `backend '${backend}'`;
   const resident = typeof executable.runResident === 'function' && step.context !== undefined;
   const inputs: Record<string, Tensor | DeviceTensor> = {};
   for (const name of partition.inputs) {
-    let value = env.get(name);
+    const value = env.get(name);
     if (value === undefined)
       throw new GraphError(`value '${name}' needed by partition ${partition.id} was not computed`, {
         value: name,
         partition: partition.id,
       });
     const crossing = fromPartitions?.has(name) === true;
-    if (isDeviceTensor(value) && resident && reaches(value.device, step)) {
+    const want = declared.get(name);
+    const quant = quantizationOf(value);
+    if (
+      isDeviceTensor(value) &&
+      resident &&
+      reaches(value.device, step) &&
+      (!want || agrees({ ...value, quant }, want))
+    ) {
       if (crossing && counts) counts.onDevice++;
       inputs[name] = value;
       continue;
     }
-    if (isDeviceTensor(value)) value = await value.download();
+    const host = isDeviceTensor(value) ? await value.download() : value;
     if (crossing && counts) counts.throughHost++;
-    const declared = inputTypes.get(name);
-    inputs[name] = declared ? convertAtBoundary(value, declared, name, backend) : value;
+    inputs[name] = want ? convertAtBoundary(host, quant, want, name, reader) : host;
   }
   let results: Record<string, unknown>;
   try {
@@ -367,25 +387,26 @@ export async function runPartition(
         value: info.name,
       });
     }
-    const dims = (value as Tensor | DeviceTensor).dims;
+    const { dims, type } = value as Tensor | DeviceTensor;
     const shape = info.shape;
+    const kind = declared.get(info.name) ?? info;
     if (
-      shape !== undefined &&
-      (shape.length !== dims.length || shape.some((d, i) => typeof d === 'number' && d !== dims[i]))
+      type !== kind.type ||
+      (shape !== undefined &&
+        (shape.length !== dims.length || shape.some((d, i) => typeof d === 'number' && d !== dims[i])))
     ) {
       throw new BackendError(
-        `backend '${backend}' returned '${info.name}' with dims ${formatShape(dims)}, expected ${formatShape(shape)}`,
+        `backend '${backend}' returned '${info.name}' as ${type}[${formatShape(dims)}], expected ${kind.type}[${formatShape(shape ?? dims)}]`,
         {
           backend,
           value: info.name,
-          expected: [...shape],
+          expected: [...(shape ?? dims)],
           got: [...dims],
         },
       );
     }
-    outputs[info.name] = onDevice
-      ? (value as DeviceTensor)
-      : convertAtBoundary(value as Tensor, info.type, info.name, backend);
+    // Kept as the executable gave it, its quantization noted: the next reader converts only if it must.
+    outputs[info.name] = onDevice ? (value as DeviceTensor) : withQuantization(value as Tensor, kind.quant);
   }
   return outputs;
 }
@@ -419,10 +440,13 @@ export async function executePlan(
       for (const name of step.partition.inputs) if (plan.lastUse.get(name) === index && !keep.has(name)) drop(name);
     }
     const out: Record<string, Tensor> = {};
-    for (const { name } of graph.outputs) {
-      const value = env.get(name) ?? graph.initializers.get(name);
-      if (value === undefined) throw new GraphError(`graph output '${name}' was not computed`, { value: name });
-      out[name] = isDeviceTensor(value) ? await value.download() : value;
+    for (const info of graph.outputs) {
+      const value = env.get(info.name) ?? graph.initializers.get(info.name);
+      if (value === undefined)
+        throw new GraphError(`graph output '${info.name}' was not computed`, { value: info.name });
+      const quant = quantizationOf(value);
+      const host = isDeviceTensor(value) ? await value.download() : value;
+      out[info.name] = convertAtBoundary(host, quant, info, info.name, "the model's output");
     }
     return out;
   } finally {
