@@ -10,6 +10,7 @@
 export * from './backend/contract.js';
 export { encodeModel, decodeModel } from './artifact/model-image.js';
 export { graphArtifact, graphOfArtifact } from './artifact/graph-artifact.js';
+export { minMaxQuantization, type CalibrationEntry, type CalibrationTable } from './calibration/table.js';
 export { TimeSlicer } from './backend/time-slicer.js';
 export * from './errors.js';
 export * from './shape.js';

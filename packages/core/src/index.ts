@@ -64,3 +64,12 @@ export {
   type BundlePartition,
 } from './artifact/bundle.js';
 export { decodeArtifact, numericsOf, versionOf, type Artifact } from './artifact/envelope.js';
+export {
+  calibrate,
+  decodeCalibrationTable,
+  encodeCalibrationTable,
+  modelHash,
+  readCalibrationTable,
+  writeCalibrationTable,
+  type CalibrateOptions,
+} from './calibration/table.js';

@@ -12,12 +12,14 @@ import {
   BackendError,
   decodeModel,
   encodeModel,
+  minMaxQuantization,
   SerializationError,
   Tensor,
   evaluateGraph,
   opFor,
   opsetOf,
   type Backend,
+  type CalibrationTable,
   type CompiledArtifact,
   type CompileOptions,
   type DeviceContext,
@@ -108,13 +110,12 @@ class DeviceMemory {
 const INT8_MIN = -128;
 const INT8_MAX = 127;
 
-/** Asymmetric int8 parameters covering [min, max] and zero, the scale a float32 as devices keep it. */
+/** Core's min/max int8 parameters as the device keeps them: one float32 scale and zero point. */
 export function quantParams(min: number, max: number): QuantParams {
-  const lo = Math.min(min, 0);
-  const hi = Math.max(max, 0);
-  const scale = Math.fround(hi > lo ? (hi - lo) / (INT8_MAX - INT8_MIN) : 1);
-  return { scale, zeroPoint: Math.round(INT8_MIN - lo / scale) };
+  return paramsOf(minMaxQuantization(min, max, 'int8'));
 }
+
+const paramsOf = (q: Quantization): QuantParams => ({ scale: q.scale[0], zeroPoint: q.zeroPoint[0] });
 
 /** The parameters as IR quantization, what its executables declare at int8 boundaries. */
 const quantization = (q: QuantParams): Quantization => ({ scale: [q.scale], zeroPoint: [q.zeroPoint] });
@@ -145,19 +146,35 @@ function fakeQuant(data: Float32Array, q: QuantParams): void {
 }
 
 /**
- * Quant parameters of every activation (partition inputs and node outputs) from float runs on the
- * samples; values `shared` already has (another partition of the session calibrated them) keep theirs,
- * and the new ones are added to it, so both sides of a hand-over agree.
+ * Quant parameters of every activation (partition inputs and node outputs): from the calibration table
+ * when the session has one, else from float runs on the samples. Values `shared` already has (another
+ * partition of the session calibrated them) keep theirs, and the new ones are added to it, so both sides
+ * of a hand-over agree.
  */
 function calibrate(
   model: Model,
   samples: readonly Record<string, Tensor>[],
+  table: CalibrationTable | undefined,
   shared = new Map<string, QuantParams>(),
 ): Map<string, QuantParams> {
   const names = [
     ...model.graph.inputs.map((i) => i.name),
     ...model.graph.nodes.flatMap((n) => n.outputs.filter(Boolean)),
   ];
+  if (table !== undefined) {
+    if (table.type !== 'int8')
+      throw new BackendError(
+        `test device: the calibration table is for ${table.type}, the device computes in int8`,
+        {},
+      );
+    for (const name of names) {
+      const entry = table.values.get(name);
+      if (entry === undefined)
+        throw new BackendError(`test device: the calibration table has no entry for '${name}'`, { value: name });
+      if (!shared.has(name)) shared.set(name, paramsOf(entry.quant));
+    }
+    return new Map(names.map((name) => [name, shared.get(name) as QuantParams]));
+  }
   const range = new Map(names.map((n) => [n, { min: Infinity, max: -Infinity }]));
   for (const sample of samples) {
     const values = evaluateGraph(model, sample, { keep: names });
@@ -404,7 +421,8 @@ export function createTestDevice(
     },
     async compile(partition: Partition, compileOptions: CompileOptions): Promise<Executable> {
       const samples = compileOptions.calibration ?? [];
-      if (samples.length === 0)
+      const table = compileOptions.calibrationTable;
+      if (samples.length === 0 && table === undefined)
         throw new BackendError(`${name} quantizes to int8 and needs calibration samples`, {
           backend: name,
           partition: partition.id,
@@ -418,7 +436,7 @@ export function createTestDevice(
         });
       const program = {
         model: partition.model,
-        quant: calibrate(partition.model, samples, context?.quant),
+        quant: calibrate(partition.model, samples, table, context?.quant),
         int8: compileOptions.precision === 'int8',
       };
       return new TestDeviceExecutable(program, memory, stats, context);

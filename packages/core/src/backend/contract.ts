@@ -5,6 +5,7 @@
  * still load, through the adapter in v1-adapter.ts.
  */
 import type { Model, Node, Quantization, ValueInfo, ValueType } from '../ir/graph.js';
+import type { CalibrationTable } from '../calibration/table.js';
 import type { Tensor, TensorType } from '../tensor.js';
 
 /**
@@ -85,6 +86,11 @@ export interface CompileOptions {
   precision?: Precision;
   /** Sample feeds for this partition's inputs, for backends that quantize. */
   calibration?: readonly Record<string, Tensor>[];
+  /**
+   * Parameters already chosen for the model's values (by name): a quantizing backend takes them rather
+   * than calibrating on `calibration`, which is then empty when the session was given no samples.
+   */
+  calibrationTable?: CalibrationTable;
   /** Record per-node timings. */
   profiling?: boolean;
   /** Backend-specific settings, passed through from the session's `backendOptions[name]`. */
@@ -222,7 +228,7 @@ export interface Backend {
    * artifacts and expectations built under the old one are refused. Default `<name>@<version>`.
    */
   readonly numerics?: string;
-  /** True when `compile` needs `calibration` samples (quantizing NPUs and DSPs). */
+  /** True when `compile` needs `calibration` samples or a `calibrationTable` (quantizing NPUs and DSPs). */
   readonly requiresCalibration?: boolean;
   /**
    * Whether the device is there, and what it is: hardware, a simulator, an emulation or plain software

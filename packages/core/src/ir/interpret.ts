@@ -16,6 +16,8 @@ export interface EvaluateOptions {
   keep?: string[];
   /** Called after each node with its kernel's wall time in milliseconds (per-node profiles). */
   onNode?: (node: Node, ms: number) => void;
+  /** Called with every value a node computes, as it is computed (statistics without keeping values). */
+  onValue?: (name: string, value: Tensor) => void;
 }
 
 /**
@@ -98,6 +100,7 @@ function* evaluation(
           { node: node.name, op: node.opType, value: name },
         );
       values.set(name, result);
+      options.onValue?.(name, result);
     });
     // Drop what no later node reads, so peak memory follows the live set rather than the whole graph.
     for (const name of nodeReads(node)) if (lastUse.get(name) === i && !keep.has(name)) values.delete(name);

@@ -2,6 +2,7 @@
  * What a Session can be asked for, and the events it reports instead of printing.
  */
 import type { Backend, Precision, ProbeResult } from '../backend/contract.js';
+import type { CalibrationTable } from '../calibration/table.js';
 import type { OptimizeOptions } from '../passes/optimize.js';
 import type { AssignmentReport } from '../partition/report.js';
 import type { Tensor } from '../tensor.js';
@@ -58,6 +59,11 @@ export interface SessionOptions {
   profiling?: boolean;
   /** Sample feeds of the model's inputs, for backends that quantize. */
   calibration?: readonly Record<string, Tensor>[];
+  /**
+   * Parameters chosen before (`session.calibrate`, then `writeCalibrationTable`), for this model: quantizing
+   * backends take them, and need no `calibration` samples. A table of another model is refused at init.
+   */
+  calibrationTable?: CalibrationTable;
   /** Settings for one backend, by backend name, passed to its `compile` as `deviceOptions`. */
   backendOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Where backends and importers are looked up first; see `defaultProjectRoot`. */

@@ -126,6 +126,7 @@ export async function buildPlan(
           precision,
           profiling: options.profiling,
           calibration,
+          ...(options.calibrationTable ? { calibrationTable: options.calibrationTable } : {}),
           deviceOptions,
           ...(context ? { context } : {}),
         },
@@ -211,9 +212,10 @@ function calibrationSamples(
   const needing = [...new Set(partitions.filter((p) => p.backend.requiresCalibration).map((p) => p.backend.name))];
   if (needing.length === 0) return [];
   const feeds = ctx.options.calibration ?? [];
+  if (feeds.length === 0 && ctx.options.calibrationTable !== undefined) return [];
   if (feeds.length === 0) {
     throw new InputError(
-      `${needing.length > 1 ? 'backends' : 'backend'} ${needing.map((n) => `'${n}'`).join(', ')} ${needing.length > 1 ? 'quantize and need' : 'quantizes and needs'} calibration feeds: pass options.calibration (sample inputs of the model)`,
+      `${needing.length > 1 ? 'backends' : 'backend'} ${needing.map((n) => `'${n}'`).join(', ')} ${needing.length > 1 ? 'quantize and need' : 'quantizes and needs'} calibration feeds: pass options.calibration (sample inputs of the model) or a calibrationTable`,
       { backends: needing },
     );
   }

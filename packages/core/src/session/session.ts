@@ -5,6 +5,7 @@
  */
 import type { Backend, ProfileEntry } from '../backend/contract.js';
 import { decodeBundle } from '../artifact/bundle.js';
+import { type CalibrateOptions, type CalibrationTable, calibrate, checkTableFor } from '../calibration/table.js';
 import {
   BackendUnavailableError,
   InputError,
@@ -164,6 +165,7 @@ export class Session {
       await stop.checkpoint();
       // optimize() validates first (topological order, GraphError on malformed graphs).
       const optimized = optimize(source, { level: options.optimization });
+      if (options.calibrationTable) checkTableFor(options.calibrationTable, optimized);
       await stop.checkpoint();
       const { usable, compileOnly } = await selectBackends(
         options.backends ?? DEFAULT_BACKENDS,
@@ -211,6 +213,20 @@ export class Session {
     await this.#enqueueStoppable(stop, async () => {
       await this.#planFor(shapes, stop);
     });
+  }
+
+  /**
+   * Builds a calibration table for this session's model: runs it on every sample (an async iterable
+   * streams them) with the reference interpreter and records each float value's range and the int8
+   * (or uint8) parameters chosen from it. Save it with `writeCalibrationTable`; give it to sessions of
+   * the same model as `calibrationTable`.
+   */
+  calibrate(
+    samples: AsyncIterable<Record<string, Tensor>> | Iterable<Record<string, Tensor>>,
+    options: CalibrateOptions = {},
+  ): Promise<CalibrationTable> {
+    this.#checkOpen();
+    return calibrate(this.model, samples, options);
   }
 
   /** NN_SetTensor: binds an input for the next forward(), checked against the model's declaration. */
