@@ -221,7 +221,10 @@ await step("npm: the README's library example with core + onnx + cpu-neon only",
 for (const manager of ['npm', 'pnpm']) {
   await step(`${manager}: npx lastmile devices, inspect and run with the CLI and cpu-neon installed`, () => {
     const dir = project(`cli-${manager}`);
-    install(dir, manager, [tarballOf('@lastmile/cli'), tarballOf('@lastmile/backend-cpu-neon'), PPOCR_MODELS]);
+    // A backend's core is a peer. npm takes the CLI's; pnpm installs the peer from the registry, which does
+    // not have these versions yet, so here it is named as a user of pnpm would (`pnpm add @lastmile/core`).
+    const peer = manager === 'pnpm' ? [tarballOf('@lastmile/core')] : [];
+    install(dir, manager, [tarballOf('@lastmile/cli'), tarballOf('@lastmile/backend-cpu-neon'), ...peer, PPOCR_MODELS]);
     const model = clsModel(dir);
     const devices = json(npx(['lastmile', 'devices', '--json'], dir));
     assert.equal(statusOf(devices, 'reference'), 'available');

@@ -2,23 +2,11 @@
  * Activations applied to a v128 of four f32 in a kernel epilogue. Clamps use pmin/pmax (one instruction
  * on x64, and NaN passes through as ONNX wants); sigmoid and tanh use a vector exp.
  */
+import type { Activation as CoreActivation } from '@lastmile/core';
 import { type FunctionBuilder, type Local, V128 } from '../wasm/module-builder.js';
 
-/** An activation with its parameters baked into the generated code. */
-export type Activation =
-  | { kind: 'none' }
-  | { kind: 'relu' }
-  | { kind: 'clip'; min: number; max: number }
-  | { kind: 'leakyrelu'; alpha: number }
-  | { kind: 'hardsigmoid'; alpha: number; beta: number }
-  | { kind: 'hardswish' }
-  | { kind: 'sigmoid' }
-  | { kind: 'tanh' }
-  | { kind: 'sqrt' }
-  | { kind: 'square' }
-  | { kind: 'exp' }
-  | { kind: 'abs' }
-  | { kind: 'neg' };
+/** An activation with its parameters baked into the generated code: core's, but log and erf. */
+export type Activation = Exclude<CoreActivation, { kind: 'log' | 'erf' }>;
 
 export const NO_ACTIVATION: Activation = { kind: 'none' };
 

@@ -21,8 +21,6 @@ export const ACT = {
   erf: 13,
 } as const;
 
-export type ActivationName = keyof typeof ACT;
-
 export const PRELUDE = /* c */ `
 /* raw_t moves elements bit for bit (copies need no arithmetic, and half is not dereferenceable in 1.2). */
 #ifdef LM_FP16
