@@ -2,7 +2,7 @@
  * Differential op testing: one node compiled by gpu-opencl and run on the device, against core's
  * reference kernel (opFor(node, opset).run) on the same seeded inputs.
  */
-import { type Executable, floatToHalf, SeededRandom, Tensor } from '@lastmile/core';
+import { type Executable, floatToHalf, ModelView, SeededRandom, Tensor } from '@lastmile/core';
 import { caseFeeds, expectClose, type OpCase, runReference, singleNodeModel } from '@lastmile/testing';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { backend, liveObjects } from './index.js';
@@ -21,16 +21,7 @@ export async function expectOpMatchesReference(c: OpCase, precision: 'fp32' | 'f
   const model = singleNodeModel(c);
   const node = model.graph.nodes[0];
   const opset = c.opset ?? 17;
-  const context = {
-    opset,
-    valueType: (name: string) =>
-      [...model.graph.inputs, ...model.graph.outputs].find((v) => v.name === name) ??
-      (model.graph.initializers.has(name)
-        ? { type: 'float32' as const, shape: [...model.graph.initializers.get(name)!.dims] }
-        : undefined),
-    constant: (name: string) => model.graph.initializers.get(name),
-  };
-  const support = backend.supports(node, context);
+  const support = backend.supports(node, { ...new ModelView(model).supportContext(), opset });
   expect(support, `${c.op} supported`).toEqual({ supported: true });
   const feeds = Object.fromEntries(
     Object.entries(caseFeeds(c)).map(([name, t]) => [name, precision === 'fp16' ? toHalf(t) : t]),

@@ -18,6 +18,7 @@ export * from './tensor.js';
 export * from './ir/graph.js';
 export * from './ir/attributes.js';
 export * from './ir/activation.js';
+export { ModelView } from './ir/model-view.js';
 export type { OpDef, OpContext, InferInput } from './ops/op.js';
 export { findOp, opFor, supportedOps } from './ops/registry.js';
 export { evaluateGraph, evaluateGraphUntil, type EvaluateOptions } from './ir/interpret.js';

@@ -2,16 +2,7 @@
  * A partition's model lowered to kernel launches: Conv + activation fused by core's pass, binary/Gemm +
  * activation fused here, then each node lowered; the buffers of its activations planned.
  */
-import {
-  BackendError,
-  fuseActivations,
-  isOnnxDomain,
-  type Model,
-  opsetOf,
-  type SupportContext,
-  type Tensor,
-  type ValueType,
-} from '@lastmile/core';
+import { BackendError, fuseActivations, isOnnxDomain, type Model, ModelView, type Tensor } from '@lastmile/core';
 import { fuseEpilogues } from './epilogue-fusion.js';
 import { lowerBinary } from './lower-elementwise.js';
 import { lowerGemm } from './lower-matmul.js';
@@ -28,19 +19,6 @@ export interface LoweredPartition {
   weights: Map<string, Tensor>;
 }
 
-/** SupportContext's lookups over a shape-inferred model, for nodes of `domain`. */
-export function graphView(model: Model, domain = ''): SupportContext {
-  const g = model.graph;
-  const types = new Map<string, ValueType>();
-  for (const v of [...g.inputs, ...g.valueInfo.values(), ...g.outputs]) types.set(v.name, v);
-  for (const [name, t] of g.initializers) if (!types.has(name)) types.set(name, { type: t.type, shape: [...t.dims] });
-  return {
-    opset: isOnnxDomain(domain) ? opsetOf(model) : (model.opsets.get(domain) ?? 0),
-    valueType: (name) => types.get(name),
-    constant: (name) => g.initializers.get(name),
-  };
-}
-
 export function lowerPartition(source: Model, bytesPerElement: number): LoweredPartition {
   const model = fuseActivations(source);
   const g = model.graph;
@@ -48,10 +26,11 @@ export function lowerPartition(source: Model, bytesPerElement: number): LoweredP
   const aliases = new Map<string, string>();
   // Initializers and the values of Constant nodes: whichever the steps read is uploaded once.
   const constants = new Map(g.initializers);
-  const view = graphView(model);
+  const modelView = new ModelView(model);
+  const view = modelView.supportContext();
   for (const item of fuseEpilogues(model, view)) {
     const node = 'activation' in item ? item.node : item;
-    const nodeView = isOnnxDomain(node.domain) ? view : graphView(model, node.domain);
+    const nodeView = isOnnxDomain(node.domain) ? view : modelView.supportContext(node.domain);
     const kernel = opKernel(node);
     if (!kernel)
       throw new BackendError(`gpu-opencl has no kernel for ${node.opType} node '${node.name}'`, {

@@ -9,11 +9,11 @@
  */
 import type { Backend, Partition, PieceReview, Support, SupportContext } from '../backend/contract.js';
 import { BackendError, GraphError, InputError, UnsupportedOpError } from '../errors.js';
-import { type Graph, type Model, type Node, opsetOf, type ValueInfo } from '../ir/graph.js';
+import type { Graph, Model, Node, ValueInfo } from '../ir/graph.js';
 import { nodeReads } from '../ir/validate.js';
 import type { Tensor } from '../tensor.js';
 import type { AssignmentReport, NodeAssignment, Refusal } from './report.js';
-import { type ValueTypes, valueTypesOf } from './value-types.js';
+import { ModelView } from '../ir/model-view.js';
 
 /** How nodes may be spread over the backends. */
 export interface PartitionOptions {
@@ -73,7 +73,7 @@ export function partitionModel(
     });
   }
   const candidates = options.fallback === false ? backends.slice(0, 1) : backends;
-  const types = valueTypesOf(model);
+  const types = new ModelView(model);
   const answers = askEveryBackend(model, types, candidates, options.fallback !== false);
   const edges = graphEdges(model.graph);
   const labels = answers.map((a) => a.label);
@@ -91,7 +91,7 @@ export function partitionModel(
     const partitions = order.map((indices, id) =>
       buildPartition(model, types, id, indices, candidates[placed.backendOf[indices[0]]], usedBy),
     );
-    const reviews = reviewPieces(model, types, candidates, partitions);
+    const reviews = reviewPieces(types, candidates, partitions);
     if (!giveBack(reviews, partitions, answers, candidates, model))
       return planOf(model, partitions, placed, answers, candidates, labels, reviews);
   }
@@ -145,13 +145,12 @@ function planOf(
 
 /** Each backend's review of the pieces planned for it (undefined where it has no `review`), by partition id. */
 function reviewPieces(
-  model: Model,
-  types: ValueTypes,
+  types: ModelView,
   candidates: readonly Backend[],
   partitions: readonly PlannedPartition[],
 ): (PieceReview | undefined)[] {
   const reviews: (PieceReview | undefined)[] = partitions.map(() => undefined);
-  const context = { valueType: types.lookup, constant: (name: string) => model.graph.initializers.get(name) };
+  const context = { valueType: types.valueType, constant: types.constant };
   for (const backend of candidates) {
     if (typeof backend.review !== 'function') continue;
     const mine = partitions.filter((p) => p.backend === backend);
@@ -227,16 +226,11 @@ interface Answers {
 }
 
 /** Every candidate's answer for every node: a node taken by one backend may still move to a later one. */
-function askEveryBackend(
-  model: Model,
-  types: ValueTypes,
-  candidates: readonly Backend[],
-  fallback: boolean,
-): Answers[] {
+function askEveryBackend(model: Model, types: ModelView, candidates: readonly Backend[], fallback: boolean): Answers[] {
   const answers: Answers[] = [];
   const unsupported: { node: string; op: string; domain: string; opset: number; reasons: Refusal[] }[] = [];
   model.graph.nodes.forEach((node, index) => {
-    const context = supportContext(model, types, node);
+    const context = types.supportContext(node.domain);
     const label = nodeLabel(node, index);
     const takenBy: number[] = [];
     const refusals: Answers['refusals'] = [];
@@ -272,14 +266,6 @@ function askEveryBackend(
     );
   }
   return answers;
-}
-
-function supportContext(model: Model, types: ValueTypes, node: Node): SupportContext {
-  return {
-    opset: opsetOf(model, node.domain),
-    valueType: types.lookup,
-    constant: (name): Tensor | undefined => model.graph.initializers.get(name),
-  };
 }
 
 /** A backend's answer, with a buggy `supports` (throwing or answering nonsense) counted as a refusal. */
@@ -443,7 +429,7 @@ function partitionsUsingEachValue(graph: Graph, order: readonly number[][]): Map
 
 function buildPartition(
   model: Model,
-  types: ValueTypes,
+  types: ModelView,
   id: number,
   indices: readonly number[],
   backend: Backend,
@@ -465,7 +451,7 @@ function buildPartition(
     }
   }
   const outputs = [...produced].filter((v) => [...(usedBy.get(v) ?? [])].some((p) => p !== id));
-  const info = (name: string): ValueInfo => ({ name, ...types.require(name) });
+  const info = (name: string): ValueInfo => ({ name, ...types.requireType(name) });
   const valueInfo = new Map<string, ValueInfo>();
   for (const v of produced) valueInfo.set(v, info(v));
   const graph: Graph = {

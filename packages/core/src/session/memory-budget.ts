@@ -9,7 +9,7 @@ import { totalmem } from 'node:os';
 import { ResourceLimitError } from '../errors.js';
 import type { Model } from '../ir/graph.js';
 import { nodeReads } from '../ir/validate.js';
-import { valueTypesOf } from '../partition/value-types.js';
+import { ModelView } from '../ir/model-view.js';
 import { isStatic, sizeOf } from '../shape.js';
 import { bytesPerElement } from '../tensor.js';
 
@@ -38,9 +38,9 @@ export interface MemoryNeed {
 /** The memory `model` (shape-inferred for concrete inputs) needs when run node by node in order. */
 export function memoryNeed(model: Model): MemoryNeed {
   const g = model.graph;
-  const types = valueTypesOf(model);
+  const types = new ModelView(model);
   const bytesOf = (name: string): number => {
-    const t = types.lookup(name);
+    const t = types.valueType(name);
     return t?.shape !== undefined && isStatic(t.shape) ? sizeOf(t.shape) * bytesPerElement(t.type) : 0;
   };
   const lastRead = new Map<string, number>();
