@@ -12,6 +12,7 @@ export { encodeModel, decodeModel } from './artifact/model-image.js';
 export { graphArtifact, graphOfArtifact } from './artifact/graph-artifact.js';
 export { minMaxQuantization, type CalibrationEntry, type CalibrationTable } from './calibration/table.js';
 export { TimeSlicer } from './backend/time-slicer.js';
+export { lifetimes, planArena, type BufferLife, type Lifetime } from './backend/memory-plan.js';
 export * from './errors.js';
 export * from './shape.js';
 export * from './tensor.js';

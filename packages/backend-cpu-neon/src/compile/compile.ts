@@ -2,11 +2,10 @@
  * Compiles a partition: lower the nodes, plan the arena from lifetimes, emit kernels and pack constants
  * into one module and one memory, and bind each step to its prebuilt arguments.
  */
-import { type Model, ResourceLimitError } from '@lastmile/core';
+import { lifetimes, type Model, planArena, ResourceLimitError } from '@lastmile/core';
 import { RESERVED_BYTES, type KernelTarget } from '../kernels/common.js';
 import { ModuleBuilder } from '../wasm/module-builder.js';
 import { physicalDims } from '../layout/nhwc.js';
-import { planArena } from './arena.js';
 import { placeConcatParts } from './concat-placement.js';
 import { GraphInfo, storedBytes, type ValueDesc } from './graph-info.js';
 import { writeStored } from './lower-host.js';
@@ -76,26 +75,16 @@ export async function compileProgram(model: Model, target: KernelTarget, threads
   const concats = placeConcatParts(ops, pinned, inArena, lastAxis, root);
   for (const [i, op] of ops.entries()) if (concats.emptied.has(op)) ops[i] = { ...op, runs: 'alias' };
 
-  const lives = new Map<string, { bytes: number; from: number; to: number }>();
-  const touch = (name: string, step: number, write: boolean) => {
-    if (!inArena(name)) return;
-    const r = rootOf(name);
-    const life = lives.get(r) ?? { bytes: storedBytes(graph.value(r)), from: step, to: step };
-    if (write) life.from = Math.min(life.from, step);
-    life.to = Math.max(life.to, step);
-    lives.set(r, life);
-  };
-  for (const input of model.graph.inputs) touch(input.name, -1, true);
-  ops.forEach((op, i) => {
-    for (const r of op.reads) touch(r, i, false);
-    for (const w of op.writes) touch(w, i, true);
-  });
-  for (const output of model.graph.outputs) touch(output.name, Number.POSITIVE_INFINITY, false);
-
+  const names = (values: readonly { name: string }[]) => values.map((v) => v.name);
+  const lives = lifetimes(
+    ops.map((op) => [...op.reads, ...op.writes]),
+    { inputs: names(model.graph.inputs), outputs: names(model.graph.outputs) },
+    (name) => (inArena(name) ? rootOf(name) : undefined),
+  );
   const roots = [...lives.keys()];
   const scratchOps = ops.flatMap((op, i) => (op.scratchBytes ? [i] : []));
   const plan = planArena([
-    ...roots.map((r) => lives.get(r)!),
+    ...roots.map((r) => ({ bytes: storedBytes(graph.value(r)), ...lives.get(r)! })),
     ...scratchOps.map((i) => ({ bytes: ops[i].scratchBytes!, from: i, to: i })),
   ]);
   const rootAddress = new Map(roots.map((r, i) => [r, RESERVED_BYTES + plan.offsets[i]]));

@@ -1,10 +1,11 @@
 /**
  * Device buffers for a partition's activations, reused: each value lives from the step that first
- * writes it to the last step that reads it (inputs from before the first step, outputs to the end), and
- * a buffer freed by one value is handed to a later one (best fit, growing a free buffer if none fits).
+ * writes it to the last step that reads it (core's `lifetimes`: inputs from before the first step,
+ * outputs to the end), and a buffer freed by one value is handed to a later one (best fit, growing a free
+ * buffer if none fits).
  * Aliases (Reshape and friends) share their source's buffer and extend its life.
  */
-import { GraphError } from '@lastmile/core';
+import { GraphError, lifetimes } from '@lastmile/core';
 import type { KernelStep } from './steps.js';
 
 export interface MemoryPlan {
@@ -36,24 +37,19 @@ export function rootOf(name: string, aliases: ReadonlyMap<string, string>): stri
 }
 
 export function planMemory(p: PlanInput): MemoryPlan {
-  const first = new Map<string, number>();
-  const last = new Map<string, number>();
-  const touch = (name: string, at: number) => {
-    const root = rootOf(name, p.aliases);
-    if (p.isWeight(root)) return;
-    if (!first.has(root)) first.set(root, at);
-    last.set(root, Math.max(last.get(root) ?? at, at));
-  };
-  for (const name of p.inputs) touch(name, -1);
-  p.steps.forEach((step, k) => {
-    for (const a of step.args) if (a.kind === 'value') touch(a.name, k);
-  });
-  for (const name of p.outputs) touch(name, p.steps.length);
+  const lives = lifetimes(
+    p.steps.map((step) => step.args.flatMap((a) => (a.kind === 'value' ? [a.name] : []))),
+    { inputs: p.inputs, outputs: p.outputs },
+    (name) => {
+      const root = rootOf(name, p.aliases);
+      return p.isWeight(root) ? undefined : root;
+    },
+  );
 
   const sizes: number[] = [];
   const rootSlot = new Map<string, number>();
   const free = new Set<number>();
-  const byStart = [...first].sort((x, y) => x[1] - y[1]);
+  const byStart = [...lives].map(([root, life]) => [root, life.from] as const).sort((x, y) => x[1] - y[1]);
   let next = 0;
   for (let k = -1; k <= p.steps.length; k++) {
     for (; next < byStart.length && byStart[next][1] === k; next++) {
@@ -73,7 +69,7 @@ export function planMemory(p: PlanInput): MemoryPlan {
       rootSlot.set(root, chosen);
     }
     // Freed only after this step's outputs were placed: no step reads and writes one buffer.
-    for (const [root, end] of last) if (end === k) free.add(rootSlot.get(root) as number);
+    for (const [root, life] of lives) if (life.to === k) free.add(rootSlot.get(root) as number);
   }
   const slotOf = new Map<string, number>();
   for (const [root, slot] of rootSlot) slotOf.set(root, slot);

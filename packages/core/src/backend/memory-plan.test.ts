@@ -1,6 +1,6 @@
-import { SeededRandom } from '@lastmile/core';
+import { SeededRandom } from '../random.js';
 import { describe, expect, it } from 'vitest';
-import { type BufferLife, planArena } from './arena.js';
+import { type BufferLife, lifetimes, planArena } from './memory-plan.js';
 
 // Two buffers whose lifetimes share a step must not share a byte.
 function overlaps(buffers: readonly BufferLife[], offsets: readonly number[]): string[] {
@@ -45,5 +45,25 @@ describe('the static arena', () => {
     const { offsets, size } = planArena(wide);
     expect(size).toBe(64 * 20_000);
     expect(new Set(offsets).size).toBe(20_000);
+  });
+});
+
+describe('lifetimes', () => {
+  it('spans each root from its first to its last step, inputs from -1 and outputs to the end', () => {
+    const roots: Record<string, string | undefined> = { x: 'x', a: 'a', view: 'a', w: undefined, y: 'y' };
+    const lives = lifetimes(
+      [
+        ['x', 'w', 'a'],
+        ['a', 'view'],
+        ['view', 'y'],
+      ],
+      { inputs: ['x'], outputs: ['y'] },
+      (name) => roots[name],
+    );
+    expect(Object.fromEntries(lives)).toEqual({
+      x: { from: -1, to: 0 },
+      a: { from: 0, to: 2 },
+      y: { from: 2, to: Number.POSITIVE_INFINITY },
+    });
   });
 });

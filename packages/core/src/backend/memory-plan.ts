@@ -1,6 +1,8 @@
 /**
- * The static arena: offsets for every tensor, planned once from lifetimes. A buffer is taken at the step
- * that first writes it and given back after the last step that reads it; freed space is reused first-fit.
+ * Memory planning for compiled partitions: when each value must be held ({@link lifetimes}), and where,
+ * in one static arena ({@link planArena}): a buffer is taken at the step that first writes it and given
+ * back after the last step that reads it; freed space is reused first-fit. Backends with pooled device
+ * buffers instead of one arena assign those from the same lifetimes.
  */
 
 /** A buffer's size and the steps between which it must stay intact. */
@@ -10,6 +12,43 @@ export interface BufferLife {
   from: number;
   /** Step index of the last read (Infinity: kept to the end). */
   to: number;
+}
+
+/** When a value's buffer must hold it: steps `from` to `to`, both included. */
+export interface Lifetime {
+  /** The first step touching it (-1 for a graph input: before the first step). */
+  from: number;
+  /** The last step touching it (Infinity for a graph output: kept to the end). */
+  to: number;
+}
+
+/**
+ * The lifetime of every value the steps touch (each step lists the values it reads and writes), keyed
+ * by `rootOf(name)`: the value whose buffer it uses (aliases share their source's), or undefined for a
+ * value needing no planned buffer (a weight, a host value). Graph inputs live from -1, outputs to the end.
+ */
+export function lifetimes(
+  steps: readonly (readonly string[])[],
+  ends: { inputs: readonly string[]; outputs: readonly string[] },
+  rootOf: (name: string) => string | undefined,
+): Map<string, Lifetime> {
+  const lives = new Map<string, Lifetime>();
+  const touch = (name: string, step: number) => {
+    const root = rootOf(name);
+    if (root === undefined) return;
+    const life = lives.get(root);
+    if (life === undefined) lives.set(root, { from: step, to: step });
+    else {
+      life.from = Math.min(life.from, step);
+      life.to = Math.max(life.to, step);
+    }
+  };
+  for (const name of ends.inputs) touch(name, -1);
+  steps.forEach((names, i) => {
+    for (const name of names) touch(name, i);
+  });
+  for (const name of ends.outputs) touch(name, Number.POSITIVE_INFINITY);
+  return lives;
 }
 
 const ALIGN = 64;
