@@ -12,8 +12,9 @@ import {
   evaluateGraph,
   inferShapes,
   makeNode,
+  opsetOf,
 } from '@lastmile/core';
-import { expectClose } from '@lastmile/testing';
+import { caseFeeds, expectClose, type OpCase, singleNodeModel } from '@lastmile/testing';
 import { expect } from 'vitest';
 import { compileFor } from './build.js';
 import { backend, type CpuNeonExecutable } from './index.js';
@@ -68,6 +69,19 @@ export async function expectMatchesReference(
   } finally {
     await executable.dispose();
   }
+}
+
+/** A shared one-node case (tooling/testing's tables) as a graph case. */
+export function graphCaseOf(c: OpCase): GraphCase {
+  const model = singleNodeModel(c);
+  const { graph } = model;
+  return {
+    inputs: caseFeeds(c),
+    constants: Object.fromEntries(graph.initializers),
+    nodes: graph.nodes,
+    outputs: graph.outputs.map((o) => o.name),
+    opset: opsetOf(model),
+  };
 }
 
 /** One node `op` reading `inputs` (runtime) and `constants`, writing `y`. */

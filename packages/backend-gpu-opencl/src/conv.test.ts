@@ -2,12 +2,14 @@
  * Conv (general, depthwise, 1x1; strides, pads, dilations, groups, auto_pad, 1-D), FusedConv with each
  * activation, and ConvTranspose, against the reference kernels in fp32 and fp16.
  */
-import { a, type Attribute, LASTMILE_DOMAIN } from '@lastmile/core';
-import { constant } from '@lastmile/testing';
-import { describe, it } from 'vitest';
+import { a, type Attribute, LASTMILE_DOMAIN, ModelView } from '@lastmile/core';
+import { CONV_SHAPES, constant, convCase, expectBackendMatchesReference, singleNodeModel } from '@lastmile/testing';
+import { describe, expect, it } from 'vitest';
+import { backend } from './index.js';
 import { expectOpMatchesReference, holdDevice, rand } from './ops-harness.js';
 import { onDevice } from './support.js';
 
+/** A ConvTranspose case (Conv's come from the shared table). */
 interface WindowCase {
   label: string;
   x: number[];
@@ -17,48 +19,26 @@ interface WindowCase {
   attributes: Record<string, Attribute>;
 }
 
-const convCases: WindowCase[] = [
-  { label: '3x3 pad 1', x: [1, 3, 9, 11], w: [5, 3, 3, 3], attributes: { pads: a.ints([1, 1, 1, 1]) } },
-  {
-    label: 'strided, dilated, asymmetric pads',
-    x: [2, 4, 13, 10],
-    w: [6, 4, 3, 2],
-    attributes: { strides: a.ints([2, 3]), dilations: a.ints([2, 1]), pads: a.ints([1, 0, 2, 1]) },
-  },
-  { label: 'grouped', x: [1, 6, 8, 8], w: [9, 2, 3, 3], attributes: { group: a.int(3), pads: a.ints([1, 1, 1, 1]) } },
-  {
-    label: 'depthwise stride 2',
-    x: [1, 8, 10, 9],
-    w: [8, 1, 3, 3],
-    attributes: { group: a.int(8), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) },
-  },
-  { label: '1x1 with a channel tail', x: [2, 7, 5, 6], w: [10, 7, 1, 1], attributes: {} },
-  {
-    label: 'SAME_UPPER',
-    x: [1, 3, 7, 8],
-    w: [4, 3, 4, 3],
-    attributes: { auto_pad: a.string('SAME_UPPER'), strides: a.ints([2, 2]) },
-  },
-  { label: '1-D', x: [2, 3, 17], w: [4, 3, 5], attributes: { pads: a.ints([2, 1]), strides: a.ints([2]) } },
-];
-
 onDevice('on the OpenCL device', () => {
   holdDevice();
 
-  describe('Conv on gpu-opencl matches the reference', () => {
-    for (const [i, c] of convCases.entries()) {
+  describe('Conv on gpu-opencl matches the reference (the shared Conv table)', () => {
+    for (const [i, shape] of CONV_SHAPES.entries()) {
+      // 3-D convolution has no kernel here: supports() declines it (tested below).
+      if (shape.x.length === 5) continue;
       for (const precision of ['fp32', 'fp16'] as const) {
-        it(`${c.label} (${precision})`, () =>
-          expectOpMatchesReference(
-            {
-              op: 'Conv',
-              inputs: [rand(i, c.x), constant(rand(100 + i, c.w)), constant(rand(200 + i, [c.w[0]]))],
-              attributes: c.attributes,
-            },
-            precision,
-          ));
+        it(`${shape.label} (${precision})`, () =>
+          expectBackendMatchesReference(backend, convCase(shape, 100 + i), { precision }));
       }
     }
+    it('declines a 3-D convolution, saying why', () => {
+      const shape = CONV_SHAPES.find((s) => s.x.length === 5) as (typeof CONV_SHAPES)[number];
+      const model = singleNodeModel(convCase(shape, 0));
+      expect(backend.supports(model.graph.nodes[0], new ModelView(model).supportContext())).toEqual({
+        supported: false,
+        reason: 'only 1-D and 2-D convolutions run on gpu-opencl (this one has 3 spatial axes)',
+      });
+    });
     it('without bias, weights as a runtime input', () =>
       expectOpMatchesReference({ op: 'Conv', inputs: [rand(1, [1, 2, 6, 6]), rand(2, [3, 2, 3, 3])] }));
   });

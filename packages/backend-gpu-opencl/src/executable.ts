@@ -184,14 +184,16 @@ export class OpenCLExecutable implements Executable {
     for (const info of this.outputs) {
       const dims = (info.shape ?? []) as number[];
       const out = Tensor.zeros(info.type, dims);
+      results[info.name] = out;
+      // An empty output has no buffer: there is nothing to read.
+      if (out.size === 0) continue;
       const buffer = this.#boundary.get(info.name);
       if (buffer === undefined)
         throw new BackendError(`gpu-opencl computed no value for output '${info.name}'`, {
           backend: 'gpu-opencl',
           value: info.name,
         });
-      if (out.size > 0) cl.readBuffer(this.#queue, buffer, out.data);
-      results[info.name] = out;
+      cl.readBuffer(this.#queue, buffer, out.data);
     }
     return results;
   }

@@ -3,7 +3,7 @@
  * over several combinations per op.
  */
 import { a, SeededRandom, Tensor, type Attribute, type TensorType } from '@lastmile/core';
-import { constant, expectClose, runReference } from '@lastmile/testing';
+import { CONV_SHAPES, constant, convCase, expectClose, runReference } from '@lastmile/testing';
 import { describe, expect, it } from 'vitest';
 import { expectOpMatchesOrt, runOrt } from './harness.js';
 
@@ -232,48 +232,9 @@ interface ConvCase {
 }
 
 describe('Conv vs onnxruntime', () => {
-  const cases: ConvCase[] = [
-    { x: [1, 2, 5, 5], w: [3, 2, 3, 3], bias: true },
-    { x: [2, 3, 7, 6], w: [4, 3, 3, 2], attributes: { strides: a.ints([2, 1]), pads: a.ints([1, 0, 2, 1]) } },
-    {
-      x: [1, 4, 9, 9],
-      w: [6, 2, 3, 3],
-      bias: true,
-      attributes: { group: a.int(2), dilations: a.ints([2, 1]), pads: a.ints([2, 1, 2, 1]) },
-    },
-    {
-      x: [1, 4, 8, 8],
-      w: [4, 1, 3, 3],
-      bias: true,
-      attributes: { group: a.int(4), strides: a.ints([2, 2]), pads: a.ints([1, 1, 1, 1]) },
-    },
-    { x: [1, 2, 7, 8], w: [3, 2, 3, 3], attributes: { auto_pad: a.string('SAME_UPPER'), strides: a.ints([2, 2]) } },
-    { x: [1, 2, 7, 8], w: [3, 2, 4, 4], attributes: { auto_pad: a.string('SAME_LOWER'), strides: a.ints([2, 3]) } },
-    {
-      x: [1, 2, 7, 8],
-      w: [3, 2, 3, 3],
-      attributes: { auto_pad: a.string('VALID'), strides: a.ints([2, 2]), kernel_shape: a.ints([3, 3]) },
-    },
-    {
-      x: [2, 3, 10],
-      w: [4, 3, 3],
-      bias: true,
-      attributes: { strides: a.ints([2]), pads: a.ints([1, 2]), dilations: a.ints([2]) },
-    },
-    {
-      x: [1, 2, 5, 6, 4],
-      w: [3, 2, 3, 2, 2],
-      bias: true,
-      attributes: { strides: a.ints([1, 2, 1]), pads: a.ints([1, 0, 1, 1, 1, 0]) },
-    },
-    { x: [1, 1, 3, 3], w: [2, 1, 1, 1], bias: true },
-    { x: [0, 2, 5, 5], w: [3, 2, 3, 3], bias: true },
-    { x: [1, 48, 20, 20], w: [32, 48, 3, 3], bias: true, attributes: { pads: a.ints([1, 1, 1, 1]) } },
-  ];
-  cases.forEach((c, i) => {
-    it(`case ${i}: X [${c.x.join(', ')}], W [${c.w.join(', ')}]`, async () => {
-      const inputs = [floats(c.x), constant(floats(c.w)), c.bias ? constant(floats([c.w[0]])) : undefined];
-      await expectOpMatchesOrt({ op: 'Conv', opset: 11, inputs, attributes: c.attributes });
+  CONV_SHAPES.forEach((shape, i) => {
+    it(`the shared Conv table: ${shape.label}`, async () => {
+      await expectOpMatchesOrt({ ...convCase(shape, 500 + i), opset: 11 });
     });
   });
   it('FusedConv equals Conv followed by each activation', async () => {

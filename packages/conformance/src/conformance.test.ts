@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend as openclBackend } from '@lastmile/backend-gpu-opencl';
-import { a, emptyGraph, makeNode, type Precision, supportedOps } from '@lastmile/core';
+import { a, emptyGraph, makeNode, type Precision, resolveBackend, supportedOps } from '@lastmile/core';
 import { saveModel } from '@lastmile/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareToReference } from './compare-to.js';
@@ -154,6 +154,14 @@ describe.skipIf(openclMissing)(`the gpu-opencl backend, fallback off ${openclTit
 });
 
 describe('the example third-party backend, fallback off', () => {
+  it("is a version-1 backend, loaded through core's adapter", async () => {
+    const loaded = await resolveBackend(EXAMPLE, { projectRoot: PACKAGE_ROOT });
+    expect(loaded.apiVersion).toBe(2);
+    expect(loaded.version).toBeUndefined();
+    const { backend: declared } = (await import(EXAMPLE)) as { backend: { apiVersion: number } };
+    expect(declared.apiVersion).toBe(1);
+  });
+
   it('passes its ops, reports the rest unsupported, as its expectation list says', async () => {
     const results = await runConformance({ backend: EXAMPLE, suites: [ops, models], projectRoot: PACKAGE_ROOT });
     expect(compareWithExpectations(results, expectationsOf(EXAMPLE))).toEqual([]);

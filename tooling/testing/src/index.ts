@@ -15,3 +15,5 @@ export {
 export { fromOrt, toOrt } from './ort.js';
 export { expectRunsStop } from './stopping.js';
 export { expectArtifactRoundTrip } from './artifacts.js';
+export { expectBackendMatchesReference, type BackendCheckOptions } from './backend-vs-reference.js';
+export { CONV_SHAPES, convCase, type ConvShape } from './cases/conv.js';
