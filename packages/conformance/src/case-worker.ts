@@ -1,12 +1,13 @@
 /**
  * The worker thread one case runs in: it resolves the backend by name from the project root (then the
- * kit's own install), runs the model (or a bundle of it) once per feed set, exports the plan when asked,
- * and posts the outputs back. A case that hangs or crashes here takes only this
+ * kit's own install), runs the model (or a bundle of it) once per feed set, exports the plan and checks
+ * stopped prepares and runs when asked, and posts the outputs back. A case that hangs or crashes here takes only this
  * thread with it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, Session } from '@lastmile/core';
 import { loadModel } from '@lastmile/onnx';
+import { checkAborts } from './abort-check.js';
 import { fromWire, toWireError, type WorkerReply, type WorkerTask } from './worker-protocol.js';
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {
@@ -15,16 +16,15 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
   // The kit imports the model itself: the project under test needs its backend, not an ONNX importer.
   // Then the kit's own install: the reference backend that fallback and --compare-to use comes with it.
   const search = { projectRoot: task.projectRoot, resolveFrom: [import.meta.url] };
-  const session =
-    task.loadFrom !== undefined
-      ? await Session.load(task.loadFrom, search)
-      : await Session.init(await loadModel(task.modelPath), {
-          backends,
-          fallback: task.fallback,
-          optimization: 'none',
-          ...search,
-          ...(task.precision !== undefined ? { precision: task.precision } : {}),
-        });
+  const open = async () =>
+    Session.init(await loadModel(task.modelPath), {
+      backends,
+      fallback: task.fallback,
+      optimization: 'none',
+      ...search,
+      ...(task.precision !== undefined ? { precision: task.precision } : {}),
+    });
+  const session = task.loadFrom !== undefined ? await Session.load(task.loadFrom, search) : await open();
   try {
     const outputs = [];
     for (const set of task.feeds) {
@@ -40,7 +40,16 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
     }
     if (task.exportTo !== undefined) await session.export(task.exportTo);
     const fallbackNodes = session.assignment?.nodes.filter((n) => n.backend !== session.backends[0].name).length ?? 0;
-    return { kind: 'done', outputs, outputNames: session.outputs.map((o) => o.name), fallbackNodes };
+    const done = { kind: 'done' as const, outputs, outputNames: session.outputs.map((o) => o.name), fallbackNodes };
+    if (!task.abort) return done;
+    const fresh = task.loadFrom === undefined ? await open() : undefined;
+    try {
+      const feeds = Object.fromEntries(session.inputs.map((info, k) => [info.name, fromWire(task.feeds[0][k])]));
+      const abortProblem = await checkAborts(session, fresh, feeds, outputs[0]);
+      return abortProblem === undefined ? done : { ...done, abortProblem };
+    } finally {
+      await fresh?.destroy();
+    }
   } finally {
     await session.destroy();
   }

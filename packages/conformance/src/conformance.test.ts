@@ -193,6 +193,25 @@ describe('the example third-party backend, fallback off', () => {
   });
 });
 
+describe('stopped prepares and runs (--abort)', () => {
+  it('leave reference and cpu-neon sessions giving the same bits', async () => {
+    for (const [backend, suite, filter] of [
+      ['reference', ops, '^op_(Conv_00|Softmax_00|Resize_00)'],
+      ['cpu-neon', models, '^model_ppocr_cls$'],
+    ] as const) {
+      const [result] = await runConformance({
+        backend,
+        suites: [suite],
+        filter,
+        abort: true,
+        projectRoot: PACKAGE_ROOT,
+      });
+      expect(result.cases.length).toBeGreaterThan(0);
+      for (const c of result.cases) expect(c.status, `${backend} ${c.name}: ${c.message}`).toBe('pass');
+    }
+  }, 120_000);
+});
+
 describe('the artifact round trip (--artifacts)', () => {
   const roundTrip = (backend: string, suites: string[], filter?: string) =>
     runConformance({ backend, suites, artifacts: true, projectRoot: PACKAGE_ROOT, ...(filter ? { filter } : {}) });
@@ -280,6 +299,20 @@ describe('faulty backends never stop the run', () => {
       ['op_Tanh_00', 'regression'],
     ]);
   }, 60_000);
+
+  it('with --abort, catches a backend that a stopped run leaves computing wrongly', async () => {
+    const [result] = await runConformance({
+      backend: FAULTY_BACKEND,
+      suites: [ops],
+      filter: '^op_(Neg|Sqrt)_00$',
+      abort: true,
+      projectRoot: project,
+    });
+    expect(result.cases.map((c) => [c.name, c.status, c.message])).toEqual([
+      ['op_Neg_00', 'fail', "after stopped runs, output 'out0' differs from an unstopped run's"],
+      ['op_Sqrt_00', 'pass', undefined],
+    ]);
+  });
 
   it('reports a backend that is not installed as an error of each case', async () => {
     const [result] = await runConformance({

@@ -1,7 +1,8 @@
 /**
  * A deliberately faulty third-party backend, installed into a temporary project: it computes Relu
- * wrongly, hangs on Sigmoid, kills its thread on Tanh, throws on Abs, declines Exp, and runs everything
- * else correctly through core's reference evaluator.
+ * wrongly, hangs on Sigmoid, kills its thread on Tanh, throws on Abs, declines Exp, computes Neg wrongly
+ * after a run of it was stopped in flight, and runs everything else correctly through core's reference
+ * evaluator.
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,17 @@ export const backend = {
   supports: (node) => (node.opType === 'Exp' ? { supported: false, reason: 'Exp is declined on purpose' } : { supported: true }),
   async compile(partition) {
     const model = partition.model;
+    let poisoned = false;
     return {
       inputs: model.graph.inputs,
       outputs: model.graph.outputs,
-      async run(feeds) {
+      async run(feeds, options) {
         const op = opOf(model);
+        if (op === 'Neg') {
+          options?.signal?.addEventListener('abort', () => (poisoned = true));
+          await new Promise((done) => setTimeout(done, 20));
+          if (poisoned) return Object.fromEntries(model.graph.outputs.map((o) => [o.name, Object.values(feeds)[0]]));
+        }
         if (op === 'Sigmoid') for (;;) {}
         if (op === 'Tanh') process.exit(7);
         if (op === 'Abs') throw new Error('Abs kernel exploded');

@@ -20,6 +20,8 @@ export interface CaseRunOptions {
   timeoutMs: number;
   /** The session's precision (fp16: float outputs compared at the fp16 tolerance). */
   precision?: Precision;
+  /** Also stop a prepare and runs of each case, which must leave its session giving the same bits. */
+  abort?: boolean;
   /**
    * The artifact round trip: a case that passes is exported as a bundle, loaded in a fresh worker
    * without the model and run again; its outputs must have the same bits.
@@ -94,6 +96,8 @@ export function resultOf(
     declared,
     precision,
   );
+  if (reply.abortProblem !== undefined && (result.status === 'pass' || result.status === 'fallback'))
+    return { ...result, status: 'fail', message: reply.abortProblem };
   if (result.status === 'pass' && reply.fallbackNodes > 0) {
     return { ...result, status: 'fallback', message: `${reply.fallbackNodes} node(s) ran on the reference backend` };
   }
@@ -118,6 +122,7 @@ export async function runCase(c: SuiteCase, options: CaseRunOptions): Promise<Ca
     projectRoot: options.projectRoot,
     fallback: options.fallback,
     ...(options.precision !== undefined ? { precision: options.precision } : {}),
+    ...(options.abort ? { abort: true } : {}),
     feeds: sets.map((s) => s.inputs.map((x) => x.tensor)),
   };
   if (!options.artifacts) {

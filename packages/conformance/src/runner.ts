@@ -38,6 +38,11 @@ export interface ConformanceOptions {
    * has its cases `unsupported`.
    */
   artifacts?: boolean;
+  /**
+   * Also stop a prepare and runs of every case (an aborted signal, and one that fires in flight): each
+   * must fail with CancelledError or finish, and leave its session giving the same bits.
+   */
+  abort?: boolean;
   /** Per-case time limit in ms (default 30 000). */
   timeoutMs?: number;
   /** Where the backend is looked up; see core's `defaultProjectRoot`. */
@@ -96,6 +101,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Suite
     projectRoot: resolve(options.projectRoot ?? defaultProjectRoot()),
     fallback: options.fallback ?? false,
     artifacts: options.artifacts ?? false,
+    abort: options.abort ?? false,
     timeoutMs,
     ...(precision !== undefined ? { precision } : {}),
   };

@@ -26,6 +26,8 @@ export interface WorkerTask {
   exportTo?: string;
   /** Run this bundle (`Session.load`) instead of compiling the model. */
   loadFrom?: string;
+  /** Also stop a prepare and runs (see abort-check.ts). */
+  abort?: boolean;
 }
 
 /** A typed error as it crosses the thread boundary. */
@@ -45,6 +47,8 @@ export type WorkerReply =
       outputNames: string[];
       /** Nodes that ran on the fallback backend rather than the one under test. */
       fallbackNodes: number;
+      /** What the abort check found wrong, when it ran and something was. */
+      abortProblem?: string;
     }
   | { kind: 'error'; error: WireError };
 
