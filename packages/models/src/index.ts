@@ -28,5 +28,6 @@ export {
   type ArchitectureName,
 } from './architectures/index.js';
 export { macs } from './macs.js';
+export { qdqModel } from './qdq.js';
 export { parameterCount } from './parameters.js';
 export { ppocrModelPath, ppocrDictionaryPath, type PpocrModel } from './ppocr.js';

@@ -51,6 +51,52 @@ const exactly = (cases: OpCase[]): OpCase[] => cases.map((c) => ({ ...c, rtol: 0
 /** x / scale lands on .5 ties, past both ends of the range, on NaN and the infinities. */
 const QUANTIZE_EDGES = [2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 1e9, -1e9, Number.NaN, Infinity, -Infinity, 0, -0, 127.5];
 
+/** onnxruntime's QLinearAdd (what its QDQ fusion makes of DQ -> Add -> Q): full operands, broadcast, a scalar. */
+const qlinearAdd: Builder = (v) =>
+  exactly(
+    (
+      [
+        ['uint8', [2, 3, 4, 5], [2, 3, 4, 5], 'u8_same_shape'],
+        ['int8', [2, 3, 4, 5], [1, 3, 1, 1], 's8_per_channel'],
+        ['uint8', [3, 37], [1], 'u8_scalar'],
+      ] as const
+    ).map(([type, ad, bd, tag]) => ({
+      op: 'QLinearAdd',
+      domain: 'com.microsoft',
+      opset: 1,
+      inputs: [
+        eight(v, type, [...ad]),
+        constant(f32([0.021], [])),
+        constant(scalar(type, type === 'int8' ? -9 : 120)),
+        eight(v, type, [...bd]),
+        constant(f32([0.013], [])),
+        constant(scalar(type, type === 'int8' ? 4 : 131)),
+        constant(f32([0.027], [])),
+        constant(scalar(type, type === 'int8' ? -2 : 125)),
+      ],
+      tag,
+    })),
+  );
+
+/** onnxruntime's QLinearGlobalAveragePool (DQ -> GlobalAveragePool -> Q), NCHW and channels last. */
+const qlinearGlobalAveragePool: Builder = (v) =>
+  exactly(
+    [0, 1].map((channelsLast) => ({
+      op: 'QLinearGlobalAveragePool',
+      domain: 'com.microsoft',
+      opset: 1,
+      inputs: [
+        eight(v, 'uint8', channelsLast ? [2, 5, 6, 7] : [2, 7, 5, 6]),
+        constant(f32([0.05], [])),
+        constant(scalar('uint8', 100)),
+        constant(f32([0.011], [])),
+        constant(scalar('uint8', 90)),
+      ],
+      attributes: { channels_last: a.int(channelsLast) },
+      tag: channelsLast ? 'u8_channels_last' : 'u8',
+    })),
+  );
+
 /** Cases by op, after the op's others in the catalog. */
 export const EIGHT_BIT_CASES: Readonly<Record<string, Builder>> = {
   Add: eightBitArithmetic('Add'),
@@ -59,6 +105,8 @@ export const EIGHT_BIT_CASES: Readonly<Record<string, Builder>> = {
   Div: eightBitArithmetic('Div'),
   Clip: eightBitClip,
   MaxPool: eightBitMaxPool,
+  'com.microsoft.QLinearAdd': qlinearAdd,
+  'com.microsoft.QLinearGlobalAveragePool': qlinearGlobalAveragePool,
   QuantizeLinear: (v) => [
     ...(['uint8', 'int8'] as const).map(
       (type): OpCase => ({

@@ -6,6 +6,7 @@ import { MatMul, Gemm } from './matmul.js';
 import { BatchNormalization, LRN } from './normalization.js';
 import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from './pool.js';
 import { quantizationOps } from './quantize.js';
+import { microsoftQuantizationOps } from './quantize-contrib.js';
 import { ReduceMax, ReduceMean, ReduceSum } from './reduce.js';
 import { LogSoftmax, Softmax } from './softmax.js';
 import {
@@ -62,4 +63,5 @@ export const nnOps: OpDef[] = [
   ReduceMean,
   ReduceMax,
   ...quantizationOps,
+  ...microsoftQuantizationOps,
 ];

@@ -1,0 +1,137 @@
+/**
+ * Folds the Q/DQ pairs of a QDQ model into quantized ops, as onnxruntime's QDQ fusion does, so the model
+ * computes in integers the way its runtimes run it and an int8 device sees int8 ops:
+ *   DQ(x), DQ(W), DQ(bias) -> Conv -> Q            becomes QLinearConv
+ *   DQ(a), DQ(b) -> Add -> Q                       becomes com.microsoft.QLinearAdd
+ *   DQ(x) -> GlobalAveragePool -> Q                becomes com.microsoft.QLinearGlobalAveragePool
+ * Activation parameters must be constant scalars, weights constant, the bias int32 at scale x x W's.
+ * The DequantizeLinear nodes stay for their other readers; those left unread are dead code. Pairs around
+ * Relu, MaxPool and reshapes are left as written: their float path gives the same integers.
+ */
+import { type Model, type Node, opsetOf } from '../ir/graph.js';
+import { validateGraph } from '../ir/validate.js';
+import { MICROSOFT_DOMAIN } from '../ops/nn/quantize-contrib.js';
+import type { Tensor } from '../tensor.js';
+import { consumersOf, producersOf, subgraphReads } from './graph-queries.js';
+
+/** A DequantizeLinear whose parameters are constants: what it reads. */
+interface Dequantized {
+  x: string;
+  scale: string;
+  zeroPoint: string;
+}
+
+export function foldQdq(model: Model): Model {
+  const validated = validateGraph(model);
+  const g = validated.graph;
+  if ((opsetOf(validated) ?? 0) < 10) return validated;
+  const producers = producersOf(g);
+  const consumers = consumersOf(g);
+  const bodyReads = subgraphReads(g);
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  const constant = (name: string | undefined): Tensor | undefined => (name ? g.initializers.get(name) : undefined);
+  const scalar = (name: string | undefined) => constant(name)?.size === 1;
+
+  /** The DequantizeLinear producing `value`, when its scale and zero point are constants. */
+  const dequantized = (value: string | undefined, perTensor = true): Dequantized | undefined => {
+    const dq = value ? producers.get(value) : undefined;
+    if (!dq || dq.opType !== 'DequantizeLinear' || dq.domain !== '') return undefined;
+    const [x, scale, zeroPoint] = dq.inputs;
+    if (!constant(scale) || !constant(zeroPoint) || (perTensor && !(scalar(scale) && scalar(zeroPoint))))
+      return undefined;
+    return { x, scale, zeroPoint };
+  };
+  /** The one QuantizeLinear reading `value` (and nothing else reads it), with constant scalar parameters. */
+  const quantizedBy = (value: string): Node | undefined => {
+    const readers = consumers.get(value) ?? [];
+    const q = readers[0];
+    if (readers.length !== 1 || outputs.has(value) || bodyReads.has(value)) return undefined;
+    if (q.opType !== 'QuantizeLinear' || q.domain !== '' || !scalar(q.inputs[1]) || !scalar(q.inputs[2]))
+      return undefined;
+    return q;
+  };
+
+  const replaced = new Map<Node, Node>();
+  const removed = new Set<Node>();
+  let contrib = false;
+  for (const node of g.nodes) {
+    if (node.domain !== '' || node.outputs.length !== 1) continue;
+    const q = quantizedBy(node.outputs[0]);
+    if (!q) continue;
+    const [, yScale, yZeroPoint] = q.inputs;
+    const output = q.outputs[0];
+    let folded: Node | undefined;
+    if (node.opType === 'Conv') folded = qlinearConv(node, dequantized, constant, yScale, yZeroPoint, output);
+    else if (node.opType === 'Add') {
+      const [a, b] = node.inputs.map((v) => dequantized(v));
+      if (a && b)
+        folded = {
+          ...node,
+          opType: 'QLinearAdd',
+          domain: MICROSOFT_DOMAIN,
+          inputs: [a.x, a.scale, a.zeroPoint, b.x, b.scale, b.zeroPoint, yScale, yZeroPoint],
+          outputs: [output],
+        };
+    } else if (node.opType === 'GlobalAveragePool') {
+      const x = dequantized(node.inputs[0]);
+      if (x)
+        folded = {
+          ...node,
+          opType: 'QLinearGlobalAveragePool',
+          domain: MICROSOFT_DOMAIN,
+          inputs: [x.x, x.scale, x.zeroPoint, yScale, yZeroPoint],
+          outputs: [output],
+          attributes: new Map(),
+        };
+    }
+    if (!folded) continue;
+    contrib ||= folded.domain === MICROSOFT_DOMAIN;
+    replaced.set(node, folded);
+    removed.add(q);
+  }
+  if (replaced.size === 0) return validated;
+  const nodes = g.nodes.filter((n) => !removed.has(n)).map((n) => replaced.get(n) ?? n);
+  const opsets = new Map(validated.opsets);
+  if (contrib && !opsets.has(MICROSOFT_DOMAIN)) opsets.set(MICROSOFT_DOMAIN, 1);
+  return validateGraph({ ...validated, opsets, graph: { ...g, nodes } });
+}
+
+/**
+ * DQ(x), DQ(W), DQ(bias) -> Conv as QLinearConv writing `output`, when W is a constant 8-bit tensor and
+ * the bias a constant int32 at scale x_scale x W's scale with zero point 0 (the only bias QLinearConv
+ * takes).
+ */
+function qlinearConv(
+  conv: Node,
+  dequantized: (value: string | undefined, perTensor?: boolean) => Dequantized | undefined,
+  constant: (name: string | undefined) => Tensor | undefined,
+  yScale: string,
+  yZeroPoint: string,
+  output: string,
+): Node | undefined {
+  const [xv, wv, bv] = conv.inputs;
+  const x = dequantized(xv);
+  const w = dequantized(wv, false);
+  if (!x || !w || !constant(w.x)) return undefined;
+  const inputs = [x.x, x.scale, x.zeroPoint, w.x, w.scale, w.zeroPoint, yScale, yZeroPoint];
+  if (bv) {
+    const b = dequantized(bv, false);
+    const bias = constant(b?.x);
+    if (!b || bias?.type !== 'int32' || !biasScaleMatches(constant(b.scale), constant(x.scale), constant(w.scale)))
+      return undefined;
+    const zeroPoints = constant(b.zeroPoint)?.data as Int32Array | undefined;
+    if (zeroPoints?.some((z) => z !== 0) !== false) return undefined;
+    inputs.push(b.x);
+  }
+  return { ...conv, opType: 'QLinearConv', inputs, outputs: [output] };
+}
+
+/** True when every bias scale is x's scale times W's (per channel), in float32. */
+function biasScaleMatches(bias: Tensor | undefined, x: Tensor | undefined, w: Tensor | undefined): boolean {
+  if (!bias || !x || !w) return false;
+  const xs = (x.data as Float32Array)[0];
+  const ws = w.data as Float32Array;
+  const bs = bias.data as Float32Array;
+  if (bs.length !== ws.length) return false;
+  return bs.every((s, c) => s === Math.fround(ws[c] * xs));
+}
