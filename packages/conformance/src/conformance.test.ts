@@ -59,7 +59,13 @@ describe('generated suites', () => {
     expect(cases.some((c) => c.name.includes('edge_values'))).toBe(true);
     expect(cases.some((c) => c.name.includes('zero_size'))).toBe(true);
     expect(listSuite(models).map((c) => c.name)).toEqual(
-      expect.arrayContaining(['model_ppocr_det', 'model_ppocr_rec', 'model_ppocr_cls', 'model_resnet18']),
+      expect.arrayContaining([
+        'model_ppocr_det',
+        'model_ppocr_rec',
+        'model_ppocr_cls',
+        'model_resnet18',
+        'model_resnet18_int8',
+      ]),
     );
   });
 

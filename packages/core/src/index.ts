@@ -12,6 +12,7 @@ export { foldConstants, MAX_FOLDED_BYTES } from './passes/fold-constants.js';
 export { removeDeadNodes } from './passes/remove-dead-nodes.js';
 export { removeIdentities } from './passes/remove-identities.js';
 export { foldBatchNorm } from './passes/fold-batch-norm.js';
+export { foldQdq } from './passes/fold-qdq.js';
 export { optimize, type OptimizeOptions } from './passes/optimize.js';
 export { BUILTIN_BACKENDS, parseBackendSpec, type ParsedSpec } from './backend/backend-spec.js';
 export {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateGraph, SeededRandom, supportedOps, type Tensor } from '@lastmile/core';
+import { calibrate, evaluateGraph, foldQdq, optimize, SeededRandom, supportedOps, type Tensor } from '@lastmile/core';
 import { caseFeeds } from '@lastmile/core/testing';
 import { encodeModel } from '@lastmile/onnx';
 import { writeCase } from '../layout.js';
@@ -70,7 +70,7 @@ function policyOutputs(c: OpCase): { name: string; tensor: Tensor }[] {
 /** A model-level case: a model file or bytes, its input and the size to run it at. */
 export interface ModelCaseSpec {
   name: string;
-  model: () => Uint8Array;
+  model: () => Uint8Array | Promise<Uint8Array>;
   input: string;
   dims: number[];
 }
@@ -99,14 +99,32 @@ export async function builtinModelCases(): Promise<ModelCaseSpec[]> {
       dims: [1, 3, 64, 64],
     },
     { name: 'model_shufflenet_v2_x05', model: cnn('shuffleNetV2x05'), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
+    { name: 'model_resnet18_int8', model: () => int8Resnet(models), input: models.INPUT_NAME, dims: [1, 3, 64, 64] },
   ];
+}
+
+/**
+ * ResNet-18 quantized by our tools (uint8 activations from a calibration table of seeded samples,
+ * per-channel int8 weights), as core folds its QDQ form: QLinearConv, QLinearAdd and
+ * QLinearGlobalAveragePool between Q/DQ pairs. Every quantized activation is an output too, so every
+ * backend's integers are compared with onnxruntime's exactly.
+ */
+async function int8Resnet(models: typeof import('@lastmile/models')): Promise<Uint8Array> {
+  const float = optimize(models.buildModel('resnet18', { resolution: 64, numClasses: 10 }));
+  const samples = [1, 2, 3].map((seed) => ({
+    [models.INPUT_NAME]: new SeededRandom(seed).floatTensor([1, 3, 64, 64], 0, 1),
+  }));
+  const model = foldQdq(models.qdqModel(float, await calibrate(float, samples, { type: 'uint8' })));
+  const integers = model.graph.nodes.filter((n) => n.opType.startsWith('Q') && n.domain !== 'lastmile');
+  model.graph.outputs.push(...integers.map((n) => ({ name: n.outputs[0], type: 'uint8' as const })));
+  return encodeModel(model);
 }
 
 /** Writes model cases into `dir` with inputs in [0, 1) from a fixed seed; returns the case names. */
 export async function generateModelSuite(dir: string, specs?: readonly ModelCaseSpec[]): Promise<string[]> {
   const cases = specs ?? (await builtinModelCases());
   for (const [i, spec] of cases.entries()) {
-    const model = spec.model();
+    const model = await spec.model();
     const input: Tensor = new SeededRandom(1000 + i).floatTensor(spec.dims, 0, 1);
     const inputs = [{ name: spec.input, tensor: input }];
     const outputs = await runOrt(model, inputs);
