@@ -145,6 +145,42 @@ describe('the model image', () => {
     expect(() => decodeModel(crafted((h) => (h.graph.outputs = [{ name: 'nowhere', type: 'float32' }])))).toThrow(
       /its graph is not valid/,
     );
+    // Every initializer pointed at the same bytes: a reader would allocate without bound.
+    const shared = crafted((h) => {
+      const inits = h.graph.initializers as [string, { at: number }][];
+      for (const entry of inits) entry[1].at = 0;
+      inits.push(...inits.map(([n, t]) => [`${n}_again`, { ...t }] as [string, { at: number }]));
+    });
+    expect(() => decodeModel(shared, 'test', false)).toThrow(/ranges claim more bytes than the body has/);
+    const huge = crafted(
+      (h) => ((h.graph.initializers as [string, { dims: number[] }][])[0][1].dims = [2 ** 53 - 1, 0]),
+    );
+    expect(() => decodeModel(huge, 'test', false)).toThrow(/a size from 0 to 2\^31 - 1/);
+    // Graph attributes nested past any real model's depth.
+    const deep = crafted((h) => {
+      let g = h.graph;
+      for (let i = 0; i < 100; i++) {
+        const inner = { ...g, nodes: [] as unknown[] };
+        g.nodes = [
+          {
+            name: 'if',
+            opType: 'If',
+            domain: '',
+            inputs: [],
+            outputs: [],
+            attributes: [['b', { type: 'graph', value: inner }]],
+          },
+        ];
+        g = inner;
+      }
+    });
+    expect(() => decodeModel(deep, 'test', false)).toThrow(SerializationError);
+  });
+
+  it('keeps int64 attributes past 2^53 (INT64_MAX as the ONNX reader holds it)', () => {
+    const model = convNet();
+    model.graph.nodes[0].attributes.set('big', a.int(2 ** 63));
+    expect(decodeModel(encodeModel(model), 'test', false).graph.nodes[0].attributes.get('big')?.value).toBe(2 ** 63);
   });
 });
 
@@ -213,6 +249,20 @@ describe('bundles', () => {
       /partition 0 of bundle.*hash/,
     ],
     ['a crafted header', (b: Uint8Array) => rewrite(b, (h) => (h.partitions = 'all')), /partitions must be an array/],
+    [
+      'a crafted report',
+      (b: Uint8Array) => rewrite(b, (h) => ((h.report as { partitions: unknown[] }).partitions = [null])),
+      /report.partitions\[0\] must be an object/,
+    ],
+    [
+      'a boundary its artifact does not have',
+      (b: Uint8Array) =>
+        rewrite(b, (h) => {
+          const [first] = h.partitions as { boundary: { outputs: { shape: number[] }[] } }[];
+          first.boundary.outputs[0].shape = [1, 4, 8, 8].map((d) => d * 2);
+        }),
+      /reads 'r1' as .*, it is|do not match its artifact's signature/,
+    ],
     [
       'partitions out of order',
       (b: Uint8Array) => rewrite(b, (h) => (h.partitions as unknown[]).reverse()),

@@ -69,9 +69,6 @@ export function decodeBundle(bytes: Uint8Array, what = 'bundle'): Bundle {
   const { header, body } = readContainer(bytes, MAGIC, what);
   const r = new FieldReader(what);
   const h = r.object(header, 'header');
-  const report = r.object(h.report, 'report');
-  r.array(report.nodes, 'report.nodes');
-  r.array(report.partitions, 'report.partitions');
   const partitions = r.array(h.partitions, 'partitions').map((p, i): BundlePartition => {
     const path = `partitions[${i}]`;
     const e = r.object(p, path);
@@ -87,6 +84,42 @@ export function decodeBundle(bytes: Uint8Array, what = 'bundle'): Bundle {
     // Its outputs are computed by the partitions: the session checks that data flow, not the validator.
     host: decodeModel(r.slice(h.host, 'host', body), `${what} (host model)`, false),
     partitions,
-    report: report as unknown as AssignmentReport,
+    report: readReport(r, h.report),
+  };
+}
+
+/** The assignment report, field by field (it is printed and returned to callers as data). */
+function readReport(r: FieldReader, v: unknown): AssignmentReport {
+  const o = r.object(v, 'report');
+  const refusal = (x: unknown, path: string) => {
+    const e = r.object(x, path);
+    return { backend: r.string(e.backend, `${path}.backend`), reason: r.string(e.reason, `${path}.reason`) };
+  };
+  return {
+    nodes: r.array(o.nodes, 'report.nodes').map((x, i) => {
+      const path = `report.nodes[${i}]`;
+      const e = r.object(x, path);
+      return {
+        node: r.string(e.node, `${path}.node`),
+        op: r.string(e.op, `${path}.op`),
+        backend: r.string(e.backend, `${path}.backend`),
+        declinedBy: r.array(e.declinedBy, `${path}.declinedBy`).map((d, k) => refusal(d, `${path}.declinedBy[${k}]`)),
+        ...(e.movedFrom === undefined ? {} : { movedFrom: refusal(e.movedFrom, `${path}.movedFrom`) }),
+      };
+    }),
+    partitions: r.array(o.partitions, 'report.partitions').map((x, i) => {
+      const path = `report.partitions[${i}]`;
+      const e = r.object(x, path);
+      const cost = e.costMs;
+      return {
+        id: r.int(e.id, `${path}.id`),
+        backend: r.string(e.backend, `${path}.backend`),
+        nodeCount: r.int(e.nodeCount, `${path}.nodeCount`),
+        nodes: r.strings(e.nodes, `${path}.nodes`),
+        inputs: r.strings(e.inputs, `${path}.inputs`),
+        outputs: r.strings(e.outputs, `${path}.outputs`),
+        ...(typeof cost === 'number' && Number.isFinite(cost) ? { costMs: cost } : {}),
+      };
+    }),
   };
 }

@@ -9,6 +9,8 @@ import { isTensorType } from '../tensor.js';
 
 type Json = unknown;
 
+const EIGHT_BIT_RANGE: Partial<Record<string, [number, number]>> = { int8: [-128, 127], uint8: [0, 255] };
+
 /** Field readers for one file; `what` names it in errors. */
 export class FieldReader {
   constructor(readonly what: string) {}
@@ -29,6 +31,8 @@ export class FieldReader {
   array = (v: Json, path: string): Json[] => (Array.isArray(v) ? v : this.fail(path, 'an array', v));
   string = (v: Json, path: string): string => (typeof v === 'string' ? v : this.fail(path, 'a string', v));
   int = (v: Json, path: string): number => (Number.isSafeInteger(v) ? (v as number) : this.fail(path, 'an integer', v));
+  /** Any whole number, int64 attribute values past 2^53 (as the ONNX reader holds INT64_MAX) included. */
+  whole = (v: Json, path: string): number => (Number.isInteger(v) ? (v as number) : this.fail(path, 'an integer', v));
   strings = (v: Json, path: string): string[] => this.array(v, path).map((s, i) => this.string(s, `${path}[${i}]`));
 
   pair<A, B>(v: Json, path: string, first: (v: Json, p: string) => A, second: (v: Json, p: string) => B): [A, B] {
@@ -45,7 +49,12 @@ export class FieldReader {
       info.shape = this.array(o.shape, `${path}.shape`).map((d, i) =>
         typeof d === 'string' ? d : this.int(d, `${path}.shape[${i}]`),
       );
-    if (o.quant !== undefined) info.quant = this.quantization(o.quant, `${path}.quant`);
+    if (o.quant !== undefined) {
+      info.quant = this.quantization(o.quant, `${path}.quant`);
+      const range = EIGHT_BIT_RANGE[type];
+      if (range && info.quant.zeroPoint.some((z) => z < range[0] || z > range[1]))
+        this.fail(`${path}.quant.zeroPoint`, `zero points within ${type}'s range`, info.quant.zeroPoint[0]);
+    }
     return info;
   };
 
@@ -57,9 +66,12 @@ export class FieldReader {
       );
     const q: Quantization = {
       scale: numbers('scale', (n) => n > 0 && Number.isFinite(n), 'a positive finite scale'),
-      zeroPoint: numbers('zeroPoint', Number.isInteger, 'an integer zero point'),
+      zeroPoint: numbers('zeroPoint', (n) => Number.isInteger(n) && Math.abs(n) <= 2 ** 31, 'an integer zero point'),
     };
+    if (q.scale.length === 0 || q.scale.length !== q.zeroPoint.length)
+      this.fail(path, 'as many zero points as scales, at least one', q.scale.length);
     if (o.axis !== undefined) q.axis = this.int(o.axis, `${path}.axis`);
+    else if (q.scale.length > 1) this.fail(`${path}.axis`, 'an axis for per-axis parameters', o.axis);
     if (o.codec !== undefined) q.codec = this.string(o.codec, `${path}.codec`);
     return q;
   };
@@ -75,13 +87,26 @@ export class FieldReader {
     };
   };
 
-  /** A byte range `{ at, bytes }` inside `body`. */
+  /** Bytes of the body taken by ranges read so far: ranges may not claim more than the body holds. */
+  #claimed = 0;
+
+  /**
+   * A byte range `{ at, bytes }` inside `body`. The ranges of one file together stay within its body, so
+   * a crafted file cannot point many values at the same bytes to make its reader allocate without bound.
+   */
   slice = (v: Json, path: string, body: Uint8Array): Uint8Array => {
     const o = this.object(v, path);
     const at = this.int(o.at, `${path}.at`);
     const n = this.int(o.bytes, `${path}.bytes`);
-    if (at < 0 || n < 0 || at + n > body.length)
-      this.fail(path, `a byte range inside the ${body.length}-byte body`, at);
-    return body.subarray(at, at + n);
+    return body.subarray(at, at + this.claim(at, n, path, body.length));
   };
+
+  /** Checks `[at, at + bytes)` lies in a body of `size` bytes and counts it; returns `bytes`. */
+  claim(at: number, bytes: number, path: string, size: number): number {
+    if (at < 0 || bytes < 0 || at + bytes > size) this.fail(path, `a byte range inside the ${size}-byte body`, at);
+    this.#claimed += bytes;
+    if (this.#claimed > size)
+      this.fail(path, 'a range no other value shares (the ranges claim more bytes than the body has)', at);
+    return bytes;
+  }
 }

@@ -13,6 +13,8 @@ import { FieldReader } from './field-reader.js';
 
 const MAGIC = 'LMMODEL';
 const ALIGN = 8;
+// Control flow nests a few levels in real models; recursion this deep is an attack on the stack.
+const MAX_GRAPH_DEPTH = 64;
 
 type Json = unknown;
 
@@ -136,17 +138,14 @@ class ImageReader extends FieldReader {
     const type = isTensorType(o.type) ? o.type : this.fail(`${path}.type`, 'a tensor type', o.type);
     const dims = this.array(o.dims, `${path}.dims`).map((d, i) => {
       const n = this.int(d, `${path}.dims[${i}]`);
-      return n >= 0 ? n : this.fail(`${path}.dims[${i}]`, 'a size >= 0', n);
+      return n >= 0 && n < 2 ** 31 ? n : this.fail(`${path}.dims[${i}]`, 'a size from 0 to 2^31 - 1', n);
     });
-    const at = this.int(o.at, `${path}.at`);
     const size = dims.reduce((n, d) => n * d, 1);
+    if (!Number.isSafeInteger(size * bytesPerElement(type))) this.fail(`${path}.dims`, 'a size that fits memory', size);
+    const at = this.int(o.at, `${path}.at`);
     const bytes = size * bytesPerElement(type);
-    if (at < 0 || at % ALIGN !== 0 || at + bytes > this.body.length)
-      this.fail(
-        `${path}.at`,
-        `an aligned offset with ${bytes} bytes after it in the ${this.body.length}-byte body`,
-        at,
-      );
+    if (at % ALIGN !== 0) this.fail(`${path}.at`, 'an aligned offset', at);
+    this.claim(at, bytes, path, this.body.length);
     const data = allocData(type, size);
     new Uint8Array(data.buffer).set(this.body.subarray(at, at + bytes));
     return new Tensor(type, data, dims);
@@ -158,7 +157,7 @@ class ImageReader extends FieldReader {
     const at = `${path}.value`;
     switch (o.type) {
       case 'int':
-        return { type: 'int', value: this.int(value, at) };
+        return { type: 'int', value: this.whole(value, at) };
       case 'float':
         return { type: 'float', value: this.float(value, at) };
       case 'string':
@@ -168,7 +167,7 @@ class ImageReader extends FieldReader {
       case 'graph':
         return { type: 'graph', value: this.graph(value, at) };
       case 'ints':
-        return { type: 'ints', value: this.array(value, at).map((x, i) => this.int(x, `${at}[${i}]`)) };
+        return { type: 'ints', value: this.array(value, at).map((x, i) => this.whole(x, `${at}[${i}]`)) };
       case 'floats':
         return { type: 'floats', value: this.array(value, at).map((x, i) => this.float(x, `${at}[${i}]`)) };
       case 'strings':
@@ -196,7 +195,20 @@ class ImageReader extends FieldReader {
     return node;
   };
 
+  /** Graphs being read, outermost first: a crafted image nests them only so deep. */
+  #depth = 0;
+
   graph = (v: Json, path: string): Graph => {
+    if (this.#depth >= MAX_GRAPH_DEPTH) this.fail(path, `a graph nested at most ${MAX_GRAPH_DEPTH} deep`, v);
+    this.#depth++;
+    try {
+      return this.#graph(v, path);
+    } finally {
+      this.#depth--;
+    }
+  };
+
+  #graph(v: Json, path: string): Graph {
     const o = this.object(v, path);
     const infos = (key: string) => this.valueInfos(o[key], `${path}.${key}`);
     return {
@@ -211,5 +223,5 @@ class ImageReader extends FieldReader {
       ),
       valueInfo: new Map(infos('valueInfo').map((info) => [info.name, info])),
     };
-  };
+  }
 }

@@ -79,6 +79,19 @@ describe('foldQdq', () => {
     expect(out.s_q.type).toBe('uint8');
   });
 
+  it('leaves what onnxruntime would not fold the same way: mixed 8-bit types, weights scaled along another axis, a zero scale', () => {
+    const mixed = qdqNet();
+    mixed.graph.initializers.set('s_z', new Tensor('int8', [0], []));
+    expect(foldQdq(mixed).graph.nodes.map((n) => n.opType)).toContain('Add');
+    const sideways = qdqNet();
+    const dq = sideways.graph.nodes.find((n) => n.outputs[0] === 'W') as (typeof sideways.graph.nodes)[number];
+    dq.attributes.set('axis', a.int(1));
+    expect(foldQdq(sideways).graph.nodes.map((n) => n.opType)).toContain('Conv');
+    const zero = qdqNet();
+    zero.graph.initializers.set('c_s', new Tensor('float32', [0], []));
+    expect(foldQdq(zero).graph.nodes.map((n) => n.opType)).toContain('Conv');
+  });
+
   it('leaves a Conv whose bias is not at scale x times W, and a value with other readers', () => {
     const unmatched = foldQdq(qdqNet((w, x) => Math.fround(w * x * 2)));
     expect(unmatched.graph.nodes.map((n) => n.opType)).toContain('Conv');

@@ -14,12 +14,20 @@ import { MICROSOFT_DOMAIN } from '../ops/nn/quantize-contrib.js';
 import type { Tensor } from '../tensor.js';
 import { consumersOf, producersOf, subgraphReads } from './graph-queries.js';
 
-/** A DequantizeLinear whose parameters are constants: what it reads. */
+/** A DequantizeLinear whose parameters are constants: what it reads, and the integer type it reads. */
 interface Dequantized {
   x: string;
   scale: string;
   zeroPoint: string;
+  type: string;
+  node: Node;
 }
+
+const EIGHT_BIT = new Set(['int8', 'uint8']);
+
+/** True when every scale is a positive finite float: a folded op must not lose DequantizeLinear's check. */
+const validScales = (t: Tensor | undefined) =>
+  t !== undefined && (t.data as Float32Array).every((s) => s > 0 && Number.isFinite(s));
 
 export function foldQdq(model: Model): Model {
   const validated = validateGraph(model);
@@ -35,11 +43,11 @@ export function foldQdq(model: Model): Model {
   /** The DequantizeLinear producing `value`, when its scale and zero point are constants. */
   const dequantized = (value: string | undefined, perTensor = true): Dequantized | undefined => {
     const dq = value ? producers.get(value) : undefined;
-    if (!dq || dq.opType !== 'DequantizeLinear' || dq.domain !== '') return undefined;
+    if (dq?.opType !== 'DequantizeLinear' || dq.domain !== '') return undefined;
     const [x, scale, zeroPoint] = dq.inputs;
-    if (!constant(scale) || !constant(zeroPoint) || (perTensor && !(scalar(scale) && scalar(zeroPoint))))
-      return undefined;
-    return { x, scale, zeroPoint };
+    const zp = constant(zeroPoint);
+    if (!validScales(constant(scale)) || !zp || (perTensor && !(scalar(scale) && scalar(zeroPoint)))) return undefined;
+    return { x, scale, zeroPoint, type: zp.type, node: dq };
   };
   /** The one QuantizeLinear reading `value` (and nothing else reads it), with constant scalar parameters. */
   const quantizedBy = (value: string): Node | undefined => {
@@ -48,6 +56,7 @@ export function foldQdq(model: Model): Model {
     if (readers.length !== 1 || outputs.has(value) || bodyReads.has(value)) return undefined;
     if (q.opType !== 'QuantizeLinear' || q.domain !== '' || !scalar(q.inputs[1]) || !scalar(q.inputs[2]))
       return undefined;
+    if (!validScales(constant(q.inputs[1]))) return undefined;
     return q;
   };
 
@@ -60,11 +69,13 @@ export function foldQdq(model: Model): Model {
     if (!q) continue;
     const [, yScale, yZeroPoint] = q.inputs;
     const output = q.outputs[0];
+    const outType = constant(yZeroPoint)?.type as string;
     let folded: Node | undefined;
     if (node.opType === 'Conv') folded = qlinearConv(node, dequantized, constant, yScale, yZeroPoint, output);
     else if (node.opType === 'Add') {
       const [a, b] = node.inputs.map((v) => dequantized(v));
-      if (a && b)
+      // QLinearAdd reads and writes one 8-bit type.
+      if (a && b && EIGHT_BIT.has(a.type) && a.type === b.type && b.type === outType)
         folded = {
           ...node,
           opType: 'QLinearAdd',
@@ -74,7 +85,7 @@ export function foldQdq(model: Model): Model {
         };
     } else if (node.opType === 'GlobalAveragePool') {
       const x = dequantized(node.inputs[0]);
-      if (x)
+      if (x && EIGHT_BIT.has(x.type) && x.type === outType)
         folded = {
           ...node,
           opType: 'QLinearGlobalAveragePool',
@@ -112,7 +123,9 @@ function qlinearConv(
   const [xv, wv, bv] = conv.inputs;
   const x = dequantized(xv);
   const w = dequantized(wv, false);
-  if (!x || !w || !constant(w.x)) return undefined;
+  const weights = constant(w?.x);
+  if (!x || !w || !weights || !EIGHT_BIT.has(x.type) || !EIGHT_BIT.has(w.type)) return undefined;
+  if (!perOutputChannel(w, weights, constant(w.scale) as Tensor)) return undefined;
   const inputs = [x.x, x.scale, x.zeroPoint, w.x, w.scale, w.zeroPoint, yScale, yZeroPoint];
   if (bv) {
     const b = dequantized(bv, false);
@@ -124,6 +137,15 @@ function qlinearConv(
     inputs.push(b.x);
   }
   return { ...conv, opType: 'QLinearConv', inputs, outputs: [output] };
+}
+
+/** W's DequantizeLinear applies one scale, or one per output channel (axis 0), not blocks. */
+function perOutputChannel(w: Dequantized, weights: Tensor, scale: Tensor): boolean {
+  if (w.node.attributes.has('block_size')) return false;
+  if (scale.size === 1) return true;
+  const axis = w.node.attributes.get('axis');
+  const a = axis?.type === 'int' ? axis.value : 1;
+  return (a === 0 || a === -weights.dims.length) && scale.size === weights.dims[0];
 }
 
 /** True when every bias scale is x's scale times W's (per channel), in float32. */

@@ -12,18 +12,21 @@ import { a } from '../ir/attributes.js';
 import { opFor } from '../ops/registry.js';
 import { allocData, floatToHalf, halfToFloat, isTensor, Tensor } from '../tensor.js';
 
-/** The quantization of host tensors that came out of executables declaring one. */
-const hostQuantization = new WeakMap<Tensor, Quantization>();
+/** The quantization the producing executable declared for values that do not carry their own. */
+const declaredQuantization = new WeakMap<Tensor | DeviceTensor, Quantization>();
 
-/** What the integers of a value from an executable mean (undefined for floats and plain integers). */
+/**
+ * What the integers of a value from an executable mean (undefined for floats and plain integers): a
+ * device tensor's own `quant`, else what its executable declared for that output.
+ */
 export function quantizationOf(value: Tensor | DeviceTensor): Quantization | undefined {
-  return isTensor(value) ? hostQuantization.get(value) : value.quant;
+  return (isTensor(value) ? undefined : value.quant) ?? declaredQuantization.get(value);
 }
 
-/** Marks a host tensor an executable returned with the quantization it declared for that output. */
-export function withQuantization(tensor: Tensor, quant: Quantization | undefined): Tensor {
-  if (quant !== undefined) hostQuantization.set(tensor, quant);
-  return tensor;
+/** Notes the quantization an executable declared for a value it returned. */
+export function withQuantization<T extends Tensor | DeviceTensor>(value: T, quant: Quantization | undefined): T {
+  if (quant !== undefined) declaredQuantization.set(value, quant);
+  return value;
 }
 
 /** True when a value of `from` reaches a reader of `want` unchanged. */

@@ -14,10 +14,17 @@ import {
   versionOf,
 } from '../artifact/envelope.js';
 import { encodeModel } from '../artifact/model-image.js';
-import { type ArtifactHeader, BACKEND_API_VERSION, type Backend } from '../backend/contract.js';
+import {
+  type ArtifactHeader,
+  BACKEND_API_VERSION,
+  type Backend,
+  type Executable,
+  type PartitionSignature,
+} from '../backend/contract.js';
 import { resolveBackend } from '../backend/registry.js';
 import { BackendError, BackendUnavailableError, isLastmileError, SerializationError } from '../errors.js';
-import { emptyGraph, type Model } from '../ir/graph.js';
+import { emptyGraph, type Model, type ValueInfo } from '../ir/graph.js';
+import { formatShape } from '../shape.js';
 import type { PlannedPartition } from '../partition/partitioner.js';
 import { isTensor } from '../tensor.js';
 import { type Contexts, contextFor } from './device-handover.js';
@@ -100,6 +107,7 @@ export interface LoadContext {
 /** The bundle's plan, every partition loaded by its backend; what was loaded is freed on failure. */
 export async function loadPlan(bundle: Bundle, ctx: LoadContext): Promise<{ plan: Plan; backends: Backend[] }> {
   const { what, options } = ctx;
+  checkDataFlow(bundle, what);
   const backends = await bundleBackends(
     bundle.partitions.map((p) => p.backend),
     ctx,
@@ -111,6 +119,7 @@ export async function loadPlan(bundle: Bundle, ctx: LoadContext): Promise<{ plan
       const label = `partition ${entry.id} of ${what}`;
       const { header, payload } = decodeArtifact(entry.artifact, label);
       checkArtifactFor(header, backend, label);
+      checkBoundary(entry, header.signature, label);
       if (typeof backend.load !== 'function')
         throw new BackendError(
           `backend '${backend.name}' cannot load artifacts (it has no load), so ${what} cannot run`,
@@ -135,7 +144,13 @@ export async function loadPlan(bundle: Bundle, ctx: LoadContext): Promise<{ plan
           { cause: error },
         );
       }
-      const executable = checkExecutable(loaded, backend.name, entry.id);
+      let executable: Executable;
+      try {
+        executable = checkExecutable(loaded, backend.name, entry.id);
+      } catch (error) {
+        await Promise.resolve((loaded as Partial<Executable> | null)?.dispose?.()).catch(() => undefined);
+        throw error;
+      }
       const partition: PlannedPartition = {
         id: entry.id,
         backend,
@@ -154,9 +169,8 @@ export async function loadPlan(bundle: Bundle, ctx: LoadContext): Promise<{ plan
         ms: performance.now() - started,
       });
     }
-    checkDataFlow(bundle.host, compiled, what);
   } catch (error) {
-    await disposeAll(compiled);
+    await disposeAll(compiled).catch(() => undefined);
     throw error;
   }
   const inputShapes = Object.fromEntries(bundle.host.graph.inputs.map((i) => [i.name, i.shape as number[]]));
@@ -206,19 +220,42 @@ async function bundleBackends(names: readonly string[], ctx: LoadContext): Promi
   return found;
 }
 
-/** Every partition input is a graph input or an earlier output, and every graph output is computed. */
-function checkDataFlow(host: Model, compiled: readonly CompiledPartition[], what: string): void {
+/**
+ * Before anything loads: every partition input is a graph input or an earlier partition's output, of
+ * the same shape; every graph output is computed; the graph inputs have concrete shapes.
+ */
+function checkDataFlow(bundle: Bundle, what: string): void {
   const broken = (reason: string): never => {
     throw new SerializationError(`${what}: its plan is broken: ${reason}`, { what, reason });
   };
-  for (const input of host.graph.inputs)
+  const { graph } = bundle.host;
+  const shapes = new Map<string, string>();
+  for (const input of graph.inputs) {
     if (!input.shape?.every((d) => typeof d === 'number')) broken(`input '${input.name}' has no concrete shape`);
-  const known = new Set(host.graph.inputs.map((i) => i.name));
-  for (const { partition } of compiled) {
-    for (const name of partition.inputs)
-      if (!known.has(name)) broken(`partition ${partition.id} reads '${name}' before anything computes it`);
-    for (const name of partition.outputs) known.add(name);
+    shapes.set(input.name, formatShape(input.shape ?? []));
   }
-  for (const { name } of host.graph.outputs)
-    if (!known.has(name) && !isTensor(host.graph.initializers.get(name))) broken(`nothing computes output '${name}'`);
+  for (const { id, boundary } of bundle.partitions) {
+    for (const { name, shape } of boundary.inputs) {
+      const known = shapes.get(name);
+      if (known === undefined) broken(`partition ${id} reads '${name}' before anything computes it`);
+      if (known !== formatShape(shape ?? []))
+        broken(`partition ${id} reads '${name}' as ${formatShape(shape ?? [])}, it is ${known}`);
+    }
+    for (const { name, shape } of boundary.outputs) shapes.set(name, formatShape(shape ?? []));
+  }
+  for (const { name } of graph.outputs)
+    if (!shapes.has(name) && !isTensor(graph.initializers.get(name))) broken(`nothing computes output '${name}'`);
+}
+
+/** A partition's boundary in the bundle names the values its artifact's signature does, at its shapes. */
+function checkBoundary(entry: BundlePartition, signature: PartitionSignature, label: string): void {
+  for (const side of ['inputs', 'outputs'] as const) {
+    const describe = (infos: readonly ValueInfo[]) =>
+      infos.map((v) => `${v.name}[${formatShape(v.shape ?? [])}]`).join(' ');
+    if (describe(entry.boundary[side]) !== describe(signature[side]))
+      throw new SerializationError(`${label}: its ${side} in the bundle do not match its artifact's signature`, {
+        what: label,
+        field: side,
+      });
+  }
 }

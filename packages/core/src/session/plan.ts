@@ -354,7 +354,7 @@ export async function runPartition(
       isDeviceTensor(value) &&
       resident &&
       reaches(value.device, step) &&
-      (!want || agrees({ ...value, quant }, want))
+      (!want || agrees({ type: value.type, quant }, want))
     ) {
       if (crossing && counts) counts.onDevice++;
       inputs[name] = value;
@@ -408,7 +408,7 @@ export async function runPartition(
       );
     }
     // Kept as the executable gave it, its quantization noted: the next reader converts only if it must.
-    outputs[info.name] = onDevice ? (value as DeviceTensor) : withQuantization(value as Tensor, kind.quant);
+    outputs[info.name] = withQuantization(value as Tensor | DeviceTensor, kind.quant);
   }
   return outputs;
 }

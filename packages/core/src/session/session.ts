@@ -116,7 +116,8 @@ export class Session {
     try {
       loaded = await loadPlan(bundle, { what, options, contexts, emit });
     } catch (error) {
-      await closeContexts(contexts);
+      // The load's own failure is what the caller needs; a context failing to close as well is secondary.
+      await closeContexts(contexts).catch(() => undefined);
       throw error;
     }
     const session = new Session(bundle.host, loaded.backends, options, emit, contexts);

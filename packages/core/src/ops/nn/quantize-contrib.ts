@@ -13,7 +13,7 @@ import type { Tensor, TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
 import { allocOutput, checkArity, checkType, need } from './common.js';
-import { roundHalfEven } from './quantize.js';
+import { checkScales, roundHalfEven } from './quantize.js';
 import { broadcastOrThrow } from '../tensor/util.js';
 import { attr } from '../../ir/attributes.js';
 
@@ -58,7 +58,7 @@ export const QLinearAdd: OpDef = {
       [4, 'B_scale'],
       [6, 'C_scale'],
     ] as const)
-      need(inputs, i, ctx, name);
+      checkScales(ctx, name, need(inputs, i, ctx, name).data as Float32Array);
     const dims = broadcastShapes(a.dims, b.dims);
     const out = allocOutput(a.type, dims, ctx);
     const sC = scalarOf(cScale);
@@ -106,7 +106,7 @@ export const QLinearGlobalAveragePool: OpDef = {
       [1, 'x_scale'],
       [3, 'y_scale'],
     ] as const)
-      need(inputs, i, ctx, name);
+      checkScales(ctx, name, need(inputs, i, ctx, name).data as Float32Array);
     const dims = x.dims;
     const channelsLast = attr.int(ctx.node, 'channels_last', 0) === 1;
     const [n, c] = channelsLast ? [dims[0], dims[dims.length - 1]] : [dims[0], dims[1]];

@@ -52,7 +52,7 @@ function quantizeScaled(v: number, zp: number, [qmin, qmax]: readonly [number, n
 }
 
 /** Throws QuantParamError unless every scale is a positive finite float. */
-function checkScales(ctx: OpContext, name: string, scales: ArrayLike<number>): void {
+export function checkScales(ctx: OpContext, name: string, scales: ArrayLike<number>): void {
   for (let i = 0; i < scales.length; i++) {
     const s = scales[i];
     if (!(s > 0 && Number.isFinite(s)))
