@@ -30,6 +30,12 @@ const ARRAY_OF: { [K in TensorType]: { new (n: number): TensorDataMap[K]; BYTES_
   bool: Uint8Array,
 };
 
+/** The values an 8-bit integer type holds: quantized tensors are int8 or uint8. */
+export const EIGHT_BIT_RANGE: Readonly<Record<'int8' | 'uint8', readonly [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+};
+
 /** Every supported element type. */
 export const TENSOR_TYPES = Object.keys(ARRAY_OF) as TensorType[];
 

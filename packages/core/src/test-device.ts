@@ -11,6 +11,7 @@ import {
   ArtifactMismatchError,
   BackendError,
   decodeModel,
+  EIGHT_BIT_RANGE,
   encodeModel,
   minMaxQuantization,
   SerializationError,
@@ -107,8 +108,7 @@ class DeviceMemory {
   }
 }
 
-const INT8_MIN = -128;
-const INT8_MAX = 127;
+const [INT8_MIN, INT8_MAX] = EIGHT_BIT_RANGE.int8;
 
 /** Core's min/max int8 parameters as the device keeps them: one float32 scale and zero point. */
 export function quantParams(min: number, max: number): QuantParams {

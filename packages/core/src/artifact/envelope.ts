@@ -82,15 +82,21 @@ export function checkArtifactFor(header: ArtifactHeader, backend: Backend, what 
   }
 }
 
+/** Value infos as one line: names and shapes, with `typed` their types and quantization too. */
+export function describeValues(infos: readonly ValueInfo[], typed = true): string {
+  return infos
+    .map(
+      (v) =>
+        `${v.name}${typed ? `:${v.type}` : ''}[${(v.shape ?? []).join(',')}]${typed && v.quant ? JSON.stringify(v.quant) : ''}`,
+    )
+    .join(' ');
+}
+
 /** Checks a loaded executable's boundary against the signature the artifact declared. */
 export function checkSignature(declared: PartitionSignature, got: PartitionSignature, what: string): void {
-  const describe = (infos: readonly ValueInfo[]) =>
-    infos
-      .map((v) => `${v.name}:${v.type}[${(v.shape ?? []).join(',')}]${v.quant ? JSON.stringify(v.quant) : ''}`)
-      .join(' ');
   for (const side of ['inputs', 'outputs'] as const) {
-    const expected = describe(declared[side]);
-    const found = describe(got[side]);
+    const expected = describeValues(declared[side]);
+    const found = describeValues(got[side]);
     if (expected !== found)
       throw new ArtifactMismatchError(
         `${what}: the loaded executable's ${side} are ${found}, the artifact declares ${expected}`,

@@ -5,11 +5,9 @@
 import type { PartitionSignature } from '../backend/contract.js';
 import { SerializationError } from '../errors.js';
 import type { Quantization, ValueInfo } from '../ir/graph.js';
-import { isTensorType } from '../tensor.js';
+import { EIGHT_BIT_RANGE, isTensorType } from '../tensor.js';
 
 type Json = unknown;
-
-const EIGHT_BIT_RANGE: Partial<Record<string, [number, number]>> = { int8: [-128, 127], uint8: [0, 255] };
 
 /** Field readers for one file; `what` names it in errors. */
 export class FieldReader {
@@ -51,7 +49,7 @@ export class FieldReader {
       );
     if (o.quant !== undefined) {
       info.quant = this.quantization(o.quant, `${path}.quant`);
-      const range = EIGHT_BIT_RANGE[type];
+      const range = (EIGHT_BIT_RANGE as Partial<Record<string, readonly [number, number]>>)[type];
       if (range && info.quant.zeroPoint.some((z) => z < range[0] || z > range[1]))
         this.fail(`${path}.quant.zeroPoint`, `zero points within ${type}'s range`, info.quant.zeroPoint[0]);
     }

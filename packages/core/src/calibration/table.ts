@@ -11,11 +11,10 @@ import { ArtifactMismatchError, SerializationError } from '../errors.js';
 import type { Model, Quantization } from '../ir/graph.js';
 import { evaluateGraphUntil } from '../ir/interpret.js';
 import { readRegularFile, writeFileAtomic } from '../files.js';
-import type { Tensor } from '../tensor.js';
+import { EIGHT_BIT_RANGE, type Tensor } from '../tensor.js';
 
 const FORMAT = 'lastmile-calibration';
 const VERSION = 1;
-const RANGES = { int8: [-128, 127], uint8: [0, 255] } as const;
 
 /** What one value did over the samples, and the parameters chosen for it. */
 export interface CalibrationEntry {
@@ -56,7 +55,7 @@ export function checkTableFor(table: CalibrationTable, model: Model): void {
 
 /** Asymmetric parameters covering [min, max] and zero, with a float32 scale. */
 export function minMaxQuantization(min: number, max: number, type: 'int8' | 'uint8'): Quantization {
-  const [qmin, qmax] = RANGES[type];
+  const [qmin, qmax] = EIGHT_BIT_RANGE[type];
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
   const scale = Math.fround(hi > lo ? (hi - lo) / (qmax - qmin) : 1);

@@ -32,7 +32,7 @@ const validScales = (t: Tensor | undefined) =>
 export function foldQdq(model: Model): Model {
   const validated = validateGraph(model);
   const g = validated.graph;
-  if ((opsetOf(validated) ?? 0) < 10) return validated;
+  if (opsetOf(validated) < 10) return validated;
   const producers = producersOf(g);
   const consumers = consumersOf(g);
   const bodyReads = subgraphReads(g);

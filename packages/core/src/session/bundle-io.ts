@@ -9,6 +9,7 @@ import {
   checkArtifactFor,
   checkSignature,
   decodeArtifact,
+  describeValues,
   encodeArtifact,
   numericsOf,
   versionOf,
@@ -23,7 +24,7 @@ import {
 } from '../backend/contract.js';
 import { resolveBackend } from '../backend/registry.js';
 import { BackendError, BackendUnavailableError, isLastmileError, SerializationError } from '../errors.js';
-import { emptyGraph, type Model, type ValueInfo } from '../ir/graph.js';
+import { emptyGraph, type Model } from '../ir/graph.js';
 import { formatShape } from '../shape.js';
 import type { PlannedPartition } from '../partition/partitioner.js';
 import { isTensor } from '../tensor.js';
@@ -250,9 +251,8 @@ function checkDataFlow(bundle: Bundle, what: string): void {
 /** A partition's boundary in the bundle names the values its artifact's signature does, at its shapes. */
 function checkBoundary(entry: BundlePartition, signature: PartitionSignature, label: string): void {
   for (const side of ['inputs', 'outputs'] as const) {
-    const describe = (infos: readonly ValueInfo[]) =>
-      infos.map((v) => `${v.name}[${formatShape(v.shape ?? [])}]`).join(' ');
-    if (describe(entry.boundary[side]) !== describe(signature[side]))
+    // Types may differ (an fp16 executable declares float16 where the plan has float32): names and shapes.
+    if (describeValues(entry.boundary[side], false) !== describeValues(signature[side], false))
       throw new SerializationError(`${label}: its ${side} in the bundle do not match its artifact's signature`, {
         what: label,
         field: side,

@@ -9,26 +9,23 @@
  *   sIn / (sOut x N) (float32), rounded half to even, plus zOut, saturated.
  */
 import { broadcastShapes, sizeOf } from '../../shape.js';
-import type { Tensor, TensorType } from '../../tensor.js';
+import { EIGHT_BIT_RANGE, type Tensor } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import { broadcastIndex } from './broadcast.js';
 import { allocOutput, checkArity, checkType, need } from './common.js';
-import { checkScales, roundHalfEven } from './quantize.js';
+import { checkScales, QUANTIZED as EIGHT_BIT, roundHalfEven } from './quantize.js';
 import { broadcastOrThrow } from '../tensor/util.js';
 import { attr } from '../../ir/attributes.js';
 
 /** The domain of onnxruntime's contrib ops. */
 export const MICROSOFT_DOMAIN = 'com.microsoft';
 
-const EIGHT_BIT: readonly TensorType[] = ['int8', 'uint8'];
-const RANGE: Record<string, [number, number]> = { int8: [-128, 127], uint8: [0, 255] };
-
 const f = Math.fround;
 /** Fused multiply-add in float32: x * y exact in float64 (x an 8-bit integer), one rounding after the add. */
 const fma = (x: number, y: number, z: number) => f(x * y + z);
 
 /** cvtps2dq then saturating packs: half to even, NaN and overflow to the low end, clamped to the type. */
-function saturate(v: number, [lo, hi]: [number, number]): number {
+function saturate(v: number, [lo, hi]: readonly [number, number]): number {
   if (!(Math.abs(v) < 2 ** 31)) return lo;
   return Math.min(hi, Math.max(lo, roundHalfEven(v)));
 }
@@ -65,7 +62,7 @@ export const QLinearAdd: OpDef = {
     const [rA, rB] = [f(scalarOf(aScale) / sC), f(scalarOf(bScale) / sC)];
     const [zA, zB, zC] = [scalarOf(aZp), scalarOf(bZp), scalarOf(cZp)];
     const fixed = f(zC - fma(rA, zA, f(rB * zB)));
-    const range = RANGE[a.type];
+    const range = EIGHT_BIT_RANGE[a.type as 'int8' | 'uint8'];
     // Which operand is one value across the innermost span, as MLAS's broadcast helper calls the kernel.
     const last = dims.at(-1) ?? 1;
     const spanScalar = (t: Tensor) => t.size === 1 || (last > 1 && (t.dims.at(-1) ?? 1) === 1);
@@ -115,7 +112,7 @@ export const QLinearGlobalAveragePool: OpDef = {
     const bias = -scalarOf(xZp) * image;
     const zOut = scalarOf(yZp);
     const out = allocOutput(x.type, pooledShape(dims, ctx) as number[], ctx);
-    const range = RANGE[x.type];
+    const range = EIGHT_BIT_RANGE[x.type as 'int8' | 'uint8'];
     const v = x.data as ArrayLike<number>;
     for (let b = 0; b < n; b++)
       for (let k = 0; k < c; k++) {

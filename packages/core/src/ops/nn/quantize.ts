@@ -12,7 +12,7 @@
 import { QuantParamError, UnsupportedOpError } from '../../errors.js';
 import { attr } from '../../ir/attributes.js';
 import type { Dim } from '../../shape.js';
-import type { Tensor, TensorType } from '../../tensor.js';
+import { EIGHT_BIT_RANGE, type Tensor, type TensorType } from '../../tensor.js';
 import type { InferInput, OpContext, OpDef } from '../op.js';
 import {
   allocOutput,
@@ -32,9 +32,8 @@ import { matmulKernel, matmulShape } from './matmul.js';
 import { geometry3 } from './window.js';
 
 type Quantized = 'int8' | 'uint8';
-const QUANTIZED: readonly TensorType[] = ['int8', 'uint8'];
-/** The values a quantized type holds. */
-const RANGE: Record<Quantized, [number, number]> = { int8: [-128, 127], uint8: [0, 255] };
+/** The 8-bit types quantized tensors have. */
+export const QUANTIZED: readonly TensorType[] = ['int8', 'uint8'];
 
 /** Rounds half to even, as the FPU's default mode (nearbyint, cvtps2dq) does. */
 export function roundHalfEven(v: number): number {
@@ -178,7 +177,7 @@ export const QuantizeLinear: OpDef = {
     const src = x.data as Float32Array;
     for (let i = 0; i < src.length; i++) {
       const p = paramAt(layout, i);
-      out.data[i] = quantizeScaled(Math.fround(src[i] / scales[p]), zp[zp.length === 1 ? 0 : p], RANGE[type]);
+      out.data[i] = quantizeScaled(Math.fround(src[i] / scales[p]), zp[zp.length === 1 ? 0 : p], EIGHT_BIT_RANGE[type]);
     }
     return [out];
   },
@@ -246,12 +245,13 @@ export const DynamicQuantizeLinear: OpDef = {
       if (src[i] < min) min = src[i];
       if (src[i] > max) max = src[i];
     }
-    const [qmin, qmax] = RANGE.uint8;
+    const [qmin, qmax] = EIGHT_BIT_RANGE.uint8;
     const scale = max === min ? 1 : Math.fround(Math.fround(max - min) / (qmax - qmin));
     const initial = Math.fround(qmin - Math.fround(min / scale));
     const zp = roundHalfEven(Math.max(qmin, Math.min(qmax, initial)));
     const y = allocOutput('uint8', x.dims, ctx);
-    for (let i = 0; i < src.length; i++) y.data[i] = quantizeScaled(Math.fround(src[i] / scale), zp, RANGE.uint8);
+    for (let i = 0; i < src.length; i++)
+      y.data[i] = quantizeScaled(Math.fround(src[i] / scale), zp, EIGHT_BIT_RANGE.uint8);
     const s = allocOutput('float32', [], ctx);
     s.data[0] = scale;
     const z = allocOutput('uint8', [], ctx);
@@ -306,7 +306,7 @@ function requantize(
   zp: number,
   channelOf: (i: number) => number,
 ): void {
-  const range = RANGE[out.type as Quantized];
+  const range = EIGHT_BIT_RANGE[out.type as Quantized];
   for (let i = 0; i < sums.length; i++) {
     const m = scales[scales.length === 1 ? 0 : channelOf(i)];
     out.data[i] = quantizeScaled(Math.fround(Math.fround(sums[i]) * m), zp, range);
