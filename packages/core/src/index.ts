@@ -13,6 +13,7 @@ export { removeDeadNodes } from './passes/remove-dead-nodes.js';
 export { removeIdentities } from './passes/remove-identities.js';
 export { foldBatchNorm } from './passes/fold-batch-norm.js';
 export { foldQdq } from './passes/fold-qdq.js';
+export { upgradeOpset, UPGRADE_SOURCE, UPGRADE_TARGET } from './passes/upgrade-opset.js';
 export { optimize, type OptimizeOptions } from './passes/optimize.js';
 export { BUILTIN_BACKENDS, parseBackendSpec, type ParsedSpec } from './backend/backend-spec.js';
 export {
