@@ -102,6 +102,35 @@ onDevice('sessions on the OpenCL device', () => {
     }
   });
 
+  it('share one OpenCL context between their partitions and hand a value between them on the device', async () => {
+    // x -> Relu -> r; r -> Sigmoid -> s (gpu); r -> LRN -> l (cpu); l + s -> y (gpu): s goes from one
+    // gpu-opencl partition straight to the other.
+    const graph = emptyGraph('split');
+    graph.inputs.push({ name: 'x', type: 'float32', shape: [1, 4, 5, 5] });
+    graph.nodes.push(
+      makeNode('Relu', ['x'], ['r']),
+      makeNode('Sigmoid', ['r'], ['s']),
+      makeNode('LRN', ['r'], ['l'], { size: a.int(3) }),
+      makeNode('Add', ['l', 's'], ['y']),
+    );
+    graph.outputs.push({ name: 'y', type: 'float32', shape: [1, 4, 5, 5] });
+    const model: Model = { irVersion: 8, opsets: new Map([['', 17]]), graph, metadata: new Map() };
+    const x = new SeededRandom(4).floatTensor([1, 4, 5, 5]);
+    for (const precision of ['fp32', 'fp16'] as const) {
+      const session = await Session.init(model, { backends: [backend, cpu], minPartitionNodes: 1, precision });
+      try {
+        const out = await session.run({ x });
+        expect(session.partitions.map((p) => p.backend)).toEqual(['gpu-opencl', 'cpu-neon', 'gpu-opencl']);
+        expect(liveObjects().context).toBe(1);
+        expect(session.boundaries).toEqual({ onDevice: 1, throughHost: 2 });
+        const tolerance = precision === 'fp16' ? 2e-3 : 1e-6;
+        expectClose(out.y, evaluateGraph(model, { x }).y, tolerance, tolerance, 'y');
+      } finally {
+        await session.destroy();
+      }
+    }
+  });
+
   it('report per-kernel device times from OpenCL events when profiling', async () => {
     const session = await Session.init(buildModelBytes('squeezenet11', { resolution: 64, numClasses: 10 }), {
       backends: [backend],

@@ -2,25 +2,33 @@
  * A compiled partition on one OpenCL device: weights and constant tables uploaded at compile time,
  * pooled activation buffers, one kernel object per launch with its arguments set once. A run writes the
  * inputs, enqueues every launch on one in-order queue, waits once (off the event loop) and reads the
- * outputs: the host touches device memory only at the partition boundary.
+ * outputs: the host touches device memory only at the partition boundary. Between two partitions of one
+ * session's context, a value stays on the device: copied buffer to buffer, never through the host.
  */
 import {
   BackendError,
+  bytesPerElement,
   CancelledError,
   type CompiledArtifact,
+  type DeviceTensor,
   type Executable,
   floatToHalf,
   graphArtifact,
   InputError,
+  isTensor,
   type Model,
   type ProfileEntry,
+  type ResidentRunOptions,
+  sizeOf,
   Tensor,
+  type TensorType,
   type ValueInfo,
 } from '@lastmile/core';
 import type { Handle } from './cl/api.js';
 import type { KernelArg } from './compile/steps.js';
 import type { LoweredPartition } from './compile/lower-partition.js';
 import { rootOf } from './compile/memory-plan.js';
+import type { OpenCLContext } from './device/context.js';
 import type { DeviceRuntime } from './device/runtime.js';
 import type { StorageType } from './kernels/program.js';
 
@@ -40,8 +48,37 @@ function toStorage(values: ArrayLike<number>, storage: StorageType): Float32Arra
   return out;
 }
 
+/** A value left in a context's device memory by one partition for the next: a buffer of its own. */
+class OpenCLTensor implements DeviceTensor {
+  #released = false;
+
+  constructor(
+    readonly device: OpenCLContext,
+    readonly buffer: Handle,
+    readonly type: TensorType,
+    readonly dims: readonly number[],
+  ) {
+    device.runtime.acquire();
+  }
+
+  download(): Tensor {
+    const out = Tensor.zeros(this.type, this.dims);
+    const { cl, transfers } = this.device.runtime;
+    if (out.size > 0) cl.readBuffer(transfers, this.buffer, out.data);
+    return out;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.device.runtime.cl.release('buffer', this.buffer);
+    this.device.runtime.release();
+  }
+}
+
 export interface ExecutableSetup {
-  runtime: DeviceRuntime;
+  /** The session's context, or one of the executable's own. */
+  context: OpenCLContext;
   program: Handle;
   lowered: LoweredPartition;
   storage: StorageType;
@@ -55,6 +92,7 @@ export interface ExecutableSetup {
 export class OpenCLExecutable implements Executable {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
+  readonly #context: OpenCLContext;
   readonly #runtime: DeviceRuntime;
   readonly #queue: Handle;
   readonly #buffers: Handle[] = [];
@@ -68,7 +106,8 @@ export class OpenCLExecutable implements Executable {
   #disposed = false;
 
   constructor(setup: ExecutableSetup) {
-    const { runtime, lowered, storage } = setup;
+    const { context: owner, lowered, storage } = setup;
+    const runtime = owner.runtime;
     const { cl, context, device } = runtime;
     const elementType = storage === 'fp16' ? 'float16' : 'float32';
     const g = lowered.model.graph;
@@ -76,6 +115,7 @@ export class OpenCLExecutable implements Executable {
     const retype = (v: ValueInfo): ValueInfo => (v.type === 'float32' ? { ...v, type: elementType } : v);
     this.inputs = g.inputs.map(retype);
     this.outputs = g.outputs.map(retype);
+    this.#context = owner;
     this.#runtime = runtime;
     this.#profiling = setup.profiling;
     this.#source = setup.source;
@@ -148,40 +188,79 @@ export class OpenCLExecutable implements Executable {
     }
   }
 
-  async run(
-    inputs: Readonly<Record<string, Tensor>>,
-    options?: { signal?: AbortSignal },
-  ): Promise<Record<string, Tensor>> {
+  run(inputs: Readonly<Record<string, Tensor>>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>> {
+    return this.#execute(inputs, new Set(), options?.signal) as Promise<Record<string, Tensor>>;
+  }
+
+  /** As `run`, reading tensors of its context in place and leaving the outputs in `keep` on the device. */
+  runResident(
+    inputs: Readonly<Record<string, Tensor | DeviceTensor>>,
+    options: ResidentRunOptions,
+  ): Promise<Record<string, Tensor | DeviceTensor>> {
+    return this.#execute(inputs, options.keep, options.signal);
+  }
+
+  async #execute(
+    inputs: Readonly<Record<string, Tensor | DeviceTensor>>,
+    keep: ReadonlySet<string>,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, Tensor | DeviceTensor>> {
     if (this.#disposed) throw new BackendError('the gpu-opencl executable was disposed', { backend: 'gpu-opencl' });
-    if (options?.signal?.aborted)
+    if (signal?.aborted)
       throw new CancelledError('gpu-opencl run cancelled before it started', { backend: 'gpu-opencl' });
     const { cl } = this.#runtime;
     for (const info of this.inputs) {
-      const tensor = inputs[info.name];
-      if (tensor === undefined || tensor.type !== info.type) {
+      const value = inputs[info.name];
+      if (value === undefined || value.type !== info.type) {
         throw new InputError(
-          `gpu-opencl input '${info.name}' must be a ${info.type} tensor, got ${tensor?.type ?? 'nothing'}`,
-          { input: info.name, expected: info.type, got: tensor?.type },
+          `gpu-opencl input '${info.name}' must be a ${info.type} tensor, got ${value?.type ?? 'nothing'}`,
+          { input: info.name, expected: info.type, got: value?.type },
         );
       }
       const buffer = this.#boundary.get(info.name);
-      if (buffer !== undefined && tensor.size > 0) cl.writeBuffer(this.#queue, buffer, tensor.data);
+      if (buffer === undefined) continue;
+      if (isTensor(value)) {
+        if (value.size > 0) cl.writeBuffer(this.#queue, buffer, value.data);
+      } else if (value instanceof OpenCLTensor && value.device === this.#context) {
+        const bytes = sizeOf(value.dims) * bytesPerElement(value.type);
+        if (bytes > 0) cl.copyBuffer(this.#queue, value.buffer, buffer, bytes);
+      } else {
+        throw new InputError(`gpu-opencl input '${info.name}' is a device tensor of another context`, {
+          input: info.name,
+        });
+      }
     }
     const events = this.#launches.map((l) =>
       cl.enqueueKernel(this.#queue, l.kernel, l.global, l.local, this.#profiling, l.name),
     );
+    const results: Record<string, Tensor | DeviceTensor> = {};
+    const kept: OpenCLTensor[] = [];
     try {
+      // Outputs that stay on the device move to buffers of their own: the pooled ones serve the next run.
+      for (const info of this.outputs) {
+        const source = this.#boundary.get(info.name);
+        if (!keep.has(info.name) || source === undefined) continue;
+        const dims = (info.shape ?? []) as number[];
+        const bytes = sizeOf(dims) * bytesPerElement(info.type);
+        const tensor = new OpenCLTensor(this.#context, cl.createBuffer(this.#runtime.context, bytes), info.type, dims);
+        kept.push(tensor);
+        results[info.name] = tensor;
+        if (bytes > 0) cl.copyBuffer(this.#queue, source, tensor.buffer, bytes);
+      }
       await cl.finishAsync(this.#queue);
       if (this.#profiling)
         this.#lastProfile = this.#launches.map((l, i) => {
           const [start, end] = cl.eventTimes(events[i] as Handle);
           return { name: l.name, op: l.op, ms: (end - start) / 1e6 };
         });
+    } catch (error) {
+      for (const tensor of kept) tensor.release();
+      throw error;
     } finally {
       for (const event of events) if (event !== undefined) cl.release('event', event);
     }
-    const results: Record<string, Tensor> = {};
     for (const info of this.outputs) {
+      if (results[info.name] !== undefined) continue;
       const dims = (info.shape ?? []) as number[];
       const out = Tensor.zeros(info.type, dims);
       results[info.name] = out;

@@ -23,7 +23,7 @@ import { supportsNode } from './compile/supports.js';
 import { chooseDevice, listDevices } from './device/devices.js';
 import { readOptions } from './device/options.js';
 import { cacheFolder } from './device/program-cache.js';
-import { acquireRuntime } from './device/runtime.js';
+import { OpenCLContext } from './device/context.js';
 import { OpenCLExecutable } from './executable.js';
 import type { StorageType } from './kernels/program.js';
 import { probeOpenCL } from './probe.js';
@@ -53,8 +53,9 @@ const targetOf = (storage: StorageType, device: string) => `opencl ${storage} on
 const TARGET = /^opencl (fp32|fp16) on /;
 
 /**
- * Compiles `model` for the device the options choose; `target`, when loading an artifact, must be what
- * this compile would be named (the same storage, on a device of the same name).
+ * Compiles `model` on the session's context (or, called without one, on a context of its own); `target`,
+ * when loading an artifact, must be what this compile would be named (the same storage, on a device of
+ * the same name).
  */
 async function compileFor(
   model: Model,
@@ -62,32 +63,33 @@ async function compileFor(
   options: CompileOptions,
   target?: string,
 ): Promise<Executable> {
-  const o = readOptions(options.deviceOptions);
-  const cl = OpenCL.open(libraryCandidates(o.libraryPath));
-  const device = chooseDevice(listDevices(cl), o.platform, o.device);
-  const here = targetOf(storage, device.name);
-  if (target !== undefined && target !== here)
-    throw new ArtifactMismatchError(`the gpu-opencl artifact is for target '${target}', this device is '${here}'`, {
-      backend: 'gpu-opencl',
-      field: 'target',
-      expected: here,
-      got: target,
-    });
-  const lowered = lowerPartition(model, storage === 'fp16' ? 2 : 4);
-  const runtime = acquireRuntime(cl, device);
+  const shared = options.context instanceof OpenCLContext ? options.context : undefined;
+  const context = shared ?? new OpenCLContext(options.deviceOptions);
   try {
+    const { runtime } = context;
+    const here = targetOf(storage, runtime.device.name);
+    if (target !== undefined && target !== here)
+      throw new ArtifactMismatchError(`the gpu-opencl artifact is for target '${target}', this device is '${here}'`, {
+        backend: 'gpu-opencl',
+        field: 'target',
+        expected: here,
+        got: target,
+      });
+    const o = readOptions(options.deviceOptions);
+    const lowered = lowerPartition(model, storage === 'fp16' ? 2 : 4);
     const { program } = runtime.program(storage, cacheFolder(o.cacheDir));
     return new OpenCLExecutable({
-      runtime,
+      context,
       program,
       lowered,
       storage,
       profiling: options.profiling === true,
-      workGroupSize: Math.min(o.workGroupSize ?? DEFAULT_WORK_GROUP_SIZE, device.maxWorkGroupSize),
+      workGroupSize: Math.min(o.workGroupSize ?? DEFAULT_WORK_GROUP_SIZE, runtime.device.maxWorkGroupSize),
       source: { model, target: here },
     });
   } finally {
-    runtime.release();
+    // A context of its own lives as long as the executable's hold on it.
+    if (!shared) context.close();
   }
 }
 
@@ -100,6 +102,8 @@ export const backend: Backend = {
   version,
   probe: () => probeOpenCL(),
   supports: supportsNode,
+  /** One OpenCL context per session: its partitions share the programs and hand tensors over on the device. */
+  open: ({ deviceOptions }) => new OpenCLContext(deviceOptions),
   compile: async (partition, options) => compileFor(partition.model, storageFor(options.precision), options),
   /** Compiles the artifact's graph again, in its storage precision, after checking the device is the one named. */
   async load(artifact, options): Promise<Executable> {

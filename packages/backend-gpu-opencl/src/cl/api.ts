@@ -54,6 +54,8 @@ const SIGNATURES = {
     'int32 clEnqueueWriteBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
   clEnqueueReadBuffer:
     'int32 clEnqueueReadBuffer(void *queue, void *mem, uint32 blocking, size_t offset, size_t size, void *ptr, uint32 nWait, void *wait, void *event)',
+  clEnqueueCopyBuffer:
+    'int32 clEnqueueCopyBuffer(void *queue, void *src, void *dst, size_t srcOffset, size_t dstOffset, size_t size, uint32 nWait, void *wait, void *event)',
   clFinish: 'int32 clFinish(void *queue)',
   clGetEventProfilingInfo:
     'int32 clGetEventProfilingInfo(void *event, uint32 param, size_t size, void *value, void *sizeRet)',
@@ -213,6 +215,13 @@ export class OpenCL {
       this.#fn.clEnqueueWriteBuffer(queue, buffer, 1, 0, data.byteLength, bytesOf(data), 0, null, null),
       { bytes: data.byteLength },
     );
+  }
+
+  /** Enqueues a device-side copy of `bytes` from `src` to `dst`; it is done once the queue is. */
+  copyBuffer(queue: Handle, src: Handle, dst: Handle, bytes: number): void {
+    this.#check('clEnqueueCopyBuffer', this.#fn.clEnqueueCopyBuffer(queue, src, dst, 0, 0, bytes, 0, null, null), {
+      bytes,
+    });
   }
 
   /** Blocking read into `out`. */

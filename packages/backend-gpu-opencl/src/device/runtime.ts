@@ -1,27 +1,27 @@
 /**
- * One OpenCL context per device, shared by every executable compiled for it, with its programs built
- * once per storage variant. Executables acquire it and release it; the last release frees the context
- * and programs, so a process that disposed everything holds no OpenCL object.
+ * One OpenCL context on one device with its programs, built once per storage variant: what a session's
+ * partitions share (the gpu-opencl DeviceContext holds one). Its users acquire and release it; the last
+ * release frees the queue, programs and context, so a process that disposed everything holds no OpenCL
+ * object.
  */
 import type { Handle, OpenCL } from '../cl/api.js';
 import { buildOptions, PROGRAM_SOURCE, type StorageType } from '../kernels/program.js';
 import type { DeviceInfo } from './devices.js';
 import { buildCachedProgram, type CacheOutcome } from './program-cache.js';
 
-/** A device's shared context and programs. */
 export class DeviceRuntime {
   readonly cl: OpenCL;
   readonly device: DeviceInfo;
   readonly context: Handle;
   readonly #programs = new Map<StorageType, { program: Handle; cache: CacheOutcome }>();
-  #users = 0;
-  readonly #onIdle: () => void;
+  #transfers: Handle | undefined;
+  /** The creator holds the first use. */
+  #users = 1;
 
-  constructor(cl: OpenCL, device: DeviceInfo, onIdle: () => void) {
+  constructor(cl: OpenCL, device: DeviceInfo) {
     this.cl = cl;
     this.device = device;
     this.context = cl.createContext(device.handle);
-    this.#onIdle = onIdle;
   }
 
   /** The program of a storage variant, built (or loaded from `cacheFolder`) on first use. */
@@ -41,30 +41,22 @@ export class DeviceRuntime {
     return entry;
   }
 
+  /** The queue that reads device tensors back to the host, made on first use. */
+  get transfers(): Handle {
+    this.#transfers ??= this.cl.createQueue(this.context, this.device.handle, false);
+    return this.#transfers;
+  }
+
   acquire(): void {
     this.#users++;
   }
 
-  /** Drops one user; the last one frees the programs and the context. */
+  /** Drops one use; the last one frees the queue, the programs and the context. */
   release(): void {
     if (--this.#users > 0) return;
+    if (this.#transfers !== undefined) this.cl.release('queue', this.#transfers);
     for (const { program } of this.#programs.values()) this.cl.release('program', program);
     this.#programs.clear();
     this.cl.release('context', this.context);
-    this.#onIdle();
   }
-}
-
-const runtimes = new Map<string, DeviceRuntime>();
-
-/** The runtime of `device`, created on first use; the caller must `release()` it. */
-export function acquireRuntime(cl: OpenCL, device: DeviceInfo): DeviceRuntime {
-  const key = `${cl.path}#${device.platformIndex}/${device.deviceIndex}`;
-  let runtime = runtimes.get(key);
-  if (!runtime) {
-    runtime = new DeviceRuntime(cl, device, () => runtimes.delete(key));
-    runtimes.set(key, runtime);
-  }
-  runtime.acquire();
-  return runtime;
 }

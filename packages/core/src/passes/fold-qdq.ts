@@ -2,6 +2,7 @@
  * Folds the Q/DQ pairs of a QDQ model into quantized ops, as onnxruntime's QDQ fusion does, so the model
  * computes in integers the way its runtimes run it and an int8 device sees int8 ops:
  *   DQ(x), DQ(W), DQ(bias) -> Conv -> Q            becomes QLinearConv
+ *   DQ(a), DQ(b) -> MatMul -> Q                    becomes QLinearMatMul
  *   DQ(a), DQ(b) -> Add -> Q                       becomes com.microsoft.QLinearAdd
  *   DQ(x) -> GlobalAveragePool -> Q                becomes com.microsoft.QLinearGlobalAveragePool
  * Activation parameters must be constant scalars, weights constant, the bias int32 at scale x x W's.
@@ -80,6 +81,15 @@ export function foldQdq(model: Model): Model {
           ...node,
           opType: 'QLinearAdd',
           domain: MICROSOFT_DOMAIN,
+          inputs: [a.x, a.scale, a.zeroPoint, b.x, b.scale, b.zeroPoint, yScale, yZeroPoint],
+          outputs: [output],
+        };
+    } else if (node.opType === 'MatMul') {
+      const [a, b] = node.inputs.map((v) => dequantized(v));
+      if (a && b && EIGHT_BIT.has(a.type) && EIGHT_BIT.has(b.type))
+        folded = {
+          ...node,
+          opType: 'QLinearMatMul',
           inputs: [a.x, a.scale, a.zeroPoint, b.x, b.scale, b.zeroPoint, yScale, yZeroPoint],
           outputs: [output],
         };
