@@ -1,13 +1,15 @@
 /**
  * The worker thread one case runs in: it resolves the backend by name from the project root (then the
- * kit's own install), runs the model (or a bundle of it) once per feed set, exports the plan and checks
- * stopped prepares and runs when asked, and posts the outputs back. A case that hangs or crashes here takes only this
+ * kit's own install), runs the model (or a bundle of it) once per feed set, exports the plan, checks
+ * stopped prepares and runs and a context shared by several partitions when asked, and posts the outputs
+ * back. A case that hangs or crashes here takes only this
  * thread with it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError, Session } from '@lastmile/core';
+import { InputError, Session, type Tensor } from '@lastmile/core';
 import { loadModel } from '@lastmile/onnx';
 import { checkAborts } from './abort-check.js';
+import { checkContexts } from './context-check.js';
 import { fromWire, toWireError, type WorkerReply, type WorkerTask } from './worker-protocol.js';
 
 async function runTask(task: WorkerTask): Promise<WorkerReply> {
@@ -25,6 +27,15 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
       ...(task.precision !== undefined ? { precision: task.precision } : {}),
     });
   const session = task.loadFrom !== undefined ? await Session.load(task.loadFrom, search) : await open();
+  /** The abort check, on `session` and (compiling) on a fresh session not yet prepared. */
+  const abortsOf = async (s: Session, feeds: Record<string, Tensor>, want: Tensor[]) => {
+    const fresh = task.loadFrom === undefined ? await open() : undefined;
+    try {
+      return await checkAborts(s, fresh, feeds, want);
+    } finally {
+      await fresh?.destroy();
+    }
+  };
   try {
     const outputs = [];
     for (const set of task.feeds) {
@@ -41,15 +52,21 @@ async function runTask(task: WorkerTask): Promise<WorkerReply> {
     if (task.exportTo !== undefined) await session.export(task.exportTo);
     const fallbackNodes = session.assignment?.nodes.filter((n) => n.backend !== session.backends[0].name).length ?? 0;
     const done = { kind: 'done' as const, outputs, outputNames: session.outputs.map((o) => o.name), fallbackNodes };
-    if (!task.abort) return done;
-    const fresh = task.loadFrom === undefined ? await open() : undefined;
-    try {
-      const feeds = Object.fromEntries(session.inputs.map((info, k) => [info.name, fromWire(task.feeds[0][k])]));
-      const abortProblem = await checkAborts(session, fresh, feeds, outputs[0]);
-      return abortProblem === undefined ? done : { ...done, abortProblem };
-    } finally {
-      await fresh?.destroy();
-    }
+    const feeds = Object.fromEntries(session.inputs.map((info, k) => [info.name, fromWire(task.feeds[0][k])]));
+    const problem =
+      (task.abort ? await abortsOf(session, feeds, outputs[0]) : undefined) ??
+      (task.contexts && task.loadFrom === undefined
+        ? await checkContexts({
+            model: await loadModel(task.modelPath),
+            backend: session.backends[0],
+            feeds,
+            want: outputs[0],
+            declared: task.tolerance ?? {},
+            ...(task.precision !== undefined ? { precision: task.precision } : {}),
+            search,
+          })
+        : undefined);
+    return problem === undefined ? done : { ...done, problem };
   } finally {
     await session.destroy();
   }

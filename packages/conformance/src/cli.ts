@@ -2,7 +2,7 @@
 /**
  * The `lastmile-conformance` command.
  *
- *   --suite <dir> --backend <name> [--json <file>] [--filter <re>] [--precision fp16] [--artifacts] [--abort]   run suites (default: generate ours)
+ *   --suite <dir> --backend <name> [--json <file>] [--filter <re>] [--precision fp16] [--artifacts] [--abort] [--contexts]   run suites (default: generate ours)
  *   --compare-to reference --model x.onnx [--seed n] [--shape in=1x3x8x8]   backend vs reference
  *   --report [--backend a --backend b] [--report-file CONFORMANCE.md]  ops x backends table
  *   --generate <dir> [--ops Relu,Add] [--no-models]                    write the generated suites
@@ -31,7 +31,7 @@ import type { SuiteResult } from './results.js';
 import { summarize } from './results.js';
 import { checkPrecision, runConformance, type ConformanceEvent } from './runner.js';
 
-const USAGE = `usage: lastmile-conformance [--suite <dir>]... --backend <name> [--json <file>] [--filter <re>] [--fallback] [--artifacts] [--abort]
+const USAGE = `usage: lastmile-conformance [--suite <dir>]... --backend <name> [--json <file>] [--filter <re>] [--fallback] [--artifacts] [--abort] [--contexts]
                             [--precision <auto|fp32|fp16|int8>] [--timeout <ms>] [--expectations <file>] [--project-root <dir>]
                             [--ops <Op,Op>] [--no-models]   (without --suite: the generated suites, these ops only, no model cases)
        lastmile-conformance --backend <name> --compare-to reference --model <x.onnx> [--seed <n>] [--shape <input>=1x3x224x224]...
@@ -48,6 +48,7 @@ function parse() {
       fallback: { type: 'boolean', default: false },
       artifacts: { type: 'boolean', default: false },
       abort: { type: 'boolean', default: false },
+      contexts: { type: 'boolean', default: false },
       precision: { type: 'string' },
       timeout: { type: 'string' },
       expectations: { type: 'string' },
@@ -161,6 +162,7 @@ async function runSuites(args: Args, backend: string): Promise<number> {
       fallback: args.fallback,
       artifacts: args.artifacts,
       abort: args.abort,
+      contexts: args.contexts,
       ...(args.timeout !== undefined ? { timeoutMs: Number(args.timeout) } : {}),
       ...(args['project-root'] !== undefined ? { projectRoot: args['project-root'] } : {}),
       onEvent: progress,

@@ -218,6 +218,24 @@ describe('stopped prepares and runs (--abort)', () => {
   }, 120_000);
 });
 
+describe('a device context shared by several partitions (--contexts)', () => {
+  it.skipIf(openclMissing)(
+    `gpu-opencl ${openclTitle}: model cases cut into several partitions share one context`,
+    async () => {
+      const [result] = await runConformance({
+        backend: 'gpu-opencl',
+        suites: [models],
+        filter: '^model_(ppocr_cls|mobilenet_v2)$',
+        contexts: true,
+        projectRoot: PACKAGE_ROOT,
+      });
+      expect(result.cases.length).toBeGreaterThan(0);
+      for (const c of result.cases) expect(c.status, `${c.name}: ${c.message}`).toBe('pass');
+    },
+    300_000,
+  );
+});
+
 describe('the artifact round trip (--artifacts)', () => {
   const roundTrip = (backend: string, suites: string[], filter?: string) =>
     runConformance({ backend, suites, artifacts: true, projectRoot: PACKAGE_ROOT, ...(filter ? { filter } : {}) });
@@ -319,6 +337,23 @@ describe('faulty backends never stop the run', () => {
       ['op_Sqrt_00', 'pass', undefined],
     ]);
   });
+
+  it('with --contexts, catches a backend whose partitions sharing a context compute wrongly', async () => {
+    const run = (contexts: boolean) =>
+      runConformance({
+        backend: FAULTY_BACKEND,
+        suites: [models],
+        filter: '^model_ppocr_cls$',
+        contexts,
+        projectRoot: project,
+      });
+    const [[plain], [cut]] = await Promise.all([run(false), run(true)]);
+    expect(plain.cases.map((c) => c.status)).toEqual(['pass']);
+    expect(cut.cases[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^cut into \d+ partitions of 'lastmile-backend-faulty': /),
+    });
+  }, 120_000);
 
   it('reports a backend that is not installed as an error of each case', async () => {
     const [result] = await runConformance({

@@ -1,8 +1,8 @@
 /**
  * A deliberately faulty third-party backend, installed into a temporary project: it computes Relu
  * wrongly, hangs on Sigmoid, kills its thread on Tanh, throws on Abs, declines Exp, computes Neg wrongly
- * after a run of it was stopped in flight, and runs everything else correctly through core's reference
- * evaluator.
+ * after a run of it was stopped in flight, computes wrongly when two partitions share its device context,
+ * and runs everything else correctly through core's reference evaluator.
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,11 @@ export const backend = {
   name: '${FAULTY_BACKEND}',
   probe: () => ({ available: true, kind: 'software', device: 'faulty on purpose' }),
   supports: (node) => (node.opType === 'Exp' ? { supported: false, reason: 'Exp is declined on purpose' } : { supported: true }),
-  async compile(partition) {
+  open: () => ({ compiled: 0, close() {} }),
+  async compile(partition, options) {
     const model = partition.model;
+    const shared = options?.context;
+    if (shared) shared.compiled++;
     let poisoned = false;
     return {
       inputs: model.graph.inputs,
@@ -39,6 +42,7 @@ export const backend = {
         if (op === 'Tanh') process.exit(7);
         if (op === 'Abs') throw new Error('Abs kernel exploded');
         const out = evaluateGraph(model, feeds);
+        if (shared?.compiled > 1) for (const t of Object.values(out)) if (t.type === 'float32' && t.size > 0) t.data[0] += 1;
         if (op === 'Relu') return Object.fromEntries(model.graph.outputs.map((o) => [o.name, Object.values(feeds)[0]]));
         return out;
       },

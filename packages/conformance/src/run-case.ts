@@ -22,6 +22,8 @@ export interface CaseRunOptions {
   precision?: Precision;
   /** Also stop a prepare and runs of each case, which must leave its session giving the same bits. */
   abort?: boolean;
+  /** Also run each case cut into several partitions, which must share one device context. */
+  contexts?: boolean;
   /**
    * The artifact round trip: a case that passes is exported as a bundle, loaded in a fresh worker
    * without the model and run again; its outputs must have the same bits.
@@ -96,8 +98,8 @@ export function resultOf(
     declared,
     precision,
   );
-  if (reply.abortProblem !== undefined && (result.status === 'pass' || result.status === 'fallback'))
-    return { ...result, status: 'fail', message: reply.abortProblem };
+  if (reply.problem !== undefined && (result.status === 'pass' || result.status === 'fallback'))
+    return { ...result, status: 'fail', message: reply.problem };
   if (result.status === 'pass' && reply.fallbackNodes > 0) {
     return { ...result, status: 'fallback', message: `${reply.fallbackNodes} node(s) ran on the reference backend` };
   }
@@ -123,6 +125,7 @@ export async function runCase(c: SuiteCase, options: CaseRunOptions): Promise<Ca
     fallback: options.fallback,
     ...(options.precision !== undefined ? { precision: options.precision } : {}),
     ...(options.abort ? { abort: true } : {}),
+    ...(options.contexts ? { contexts: true, tolerance: declaredTolerance(c.settings) } : {}),
     feeds: sets.map((s) => s.inputs.map((x) => x.tensor)),
   };
   if (!options.artifacts) {

@@ -43,6 +43,11 @@ export interface ConformanceOptions {
    * must fail with CancelledError or finish, and leave its session giving the same bits.
    */
   abort?: boolean;
+  /**
+   * Also run every case cut into several partitions of a backend with a device context: the session
+   * must open the context once and close it once, and the outputs must stay within the case's tolerance.
+   */
+  contexts?: boolean;
   /** Per-case time limit in ms (default 30 000). */
   timeoutMs?: number;
   /** Where the backend is looked up; see core's `defaultProjectRoot`. */
@@ -102,6 +107,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Suite
     fallback: options.fallback ?? false,
     artifacts: options.artifacts ?? false,
     abort: options.abort ?? false,
+    contexts: options.contexts ?? false,
     timeoutMs,
     ...(precision !== undefined ? { precision } : {}),
   };

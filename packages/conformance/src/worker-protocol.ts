@@ -28,6 +28,10 @@ export interface WorkerTask {
   loadFrom?: string;
   /** Also stop a prepare and runs (see abort-check.ts). */
   abort?: boolean;
+  /** Also run the model cut into several partitions sharing one context (see context-check.ts). */
+  contexts?: boolean;
+  /** The case's declared tolerance, for the context check. */
+  tolerance?: { rtol?: number; atol?: number };
 }
 
 /** A typed error as it crosses the thread boundary. */
@@ -47,8 +51,8 @@ export type WorkerReply =
       outputNames: string[];
       /** Nodes that ran on the fallback backend rather than the one under test. */
       fallbackNodes: number;
-      /** What the abort check found wrong, when it ran and something was. */
-      abortProblem?: string;
+      /** What the abort or context check found wrong, when it ran and something was. */
+      problem?: string;
     }
   | { kind: 'error'; error: WireError };
 
