@@ -92,6 +92,44 @@ describe('foldQdq', () => {
     expect(foldQdq(zero).graph.nodes.map((n) => n.opType)).toContain('Conv');
   });
 
+  it('folds DQ(a), DQ(b) -> MatMul -> Q into QLinearMatMul, within one step of the float path', () => {
+    const g = emptyGraph('matmul');
+    g.inputs.push({ name: 'x', type: 'float32', shape: [3, 5] });
+    const r = new SeededRandom(8);
+    const set = (name: string, t: Tensor) => g.initializers.set(name, t);
+    set('x_s', new Tensor('float32', [0.02], []));
+    set('x_z', new Tensor('uint8', [128], []));
+    set(
+      'w_q',
+      new Tensor(
+        'int8',
+        Array.from({ length: 20 }, () => r.int(-127, 127)),
+        [5, 4],
+      ),
+    );
+    set('w_s', new Tensor('float32', [0.01], []));
+    set('w_z', new Tensor('int8', [0], []));
+    set('y_s', new Tensor('float32', [0.05], []));
+    set('y_z', new Tensor('uint8', [120], []));
+    g.nodes.push(
+      makeNode('QuantizeLinear', ['x', 'x_s', 'x_z'], ['x_q']),
+      makeNode('DequantizeLinear', ['x_q', 'x_s', 'x_z'], ['x_dq']),
+      makeNode('DequantizeLinear', ['w_q', 'w_s', 'w_z'], ['w']),
+      makeNode('MatMul', ['x_dq', 'w'], ['m']),
+      makeNode('QuantizeLinear', ['m', 'y_s', 'y_z'], ['y']),
+    );
+    g.outputs.push({ name: 'y', type: 'uint8' });
+    const model: Model = { irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() };
+    const folded = foldQdq(model);
+    const ops = folded.graph.nodes.map((n) => n.opType);
+    expect(ops).toContain('QLinearMatMul');
+    expect(ops).not.toContain('MatMul');
+    const x = new SeededRandom(2).floatTensor([3, 5], -2, 2);
+    const [integer, float] = [evaluateGraph(folded, { x }).y, evaluateGraph(model, { x }).y];
+    for (let i = 0; i < 12; i++)
+      expect(Math.abs(Number(integer.data[i]) - Number(float.data[i]))).toBeLessThanOrEqual(1);
+  });
+
   it('leaves a Conv whose bias is not at scale x times W, and a value with other readers', () => {
     const unmatched = foldQdq(qdqNet((w, x) => Math.fround(w * x * 2)));
     expect(unmatched.graph.nodes.map((n) => n.opType)).toContain('Conv');
