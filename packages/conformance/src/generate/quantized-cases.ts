@@ -51,32 +51,76 @@ const exactly = (cases: OpCase[]): OpCase[] => cases.map((c) => ({ ...c, rtol: 0
 /** x / scale lands on .5 ties, past both ends of the range, on NaN and the infinities. */
 const QUANTIZE_EDGES = [2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 1e9, -1e9, Number.NaN, Infinity, -Infinity, 0, -0, 127.5];
 
-/** onnxruntime's QLinearAdd (what its QDQ fusion makes of DQ -> Add -> Q): full operands, broadcast, a scalar. */
-const qlinearAdd: Builder = (v) =>
-  exactly(
-    (
-      [
-        ['uint8', [2, 3, 4, 5], [2, 3, 4, 5], 'u8_same_shape'],
-        ['int8', [2, 3, 4, 5], [1, 3, 1, 1], 's8_per_channel'],
-        ['uint8', [3, 37], [1], 'u8_scalar'],
-      ] as const
-    ).map(([type, ad, bd, tag]) => ({
-      op: 'QLinearAdd',
-      domain: 'com.microsoft',
-      opset: 1,
-      inputs: [
-        eight(v, type, [...ad]),
-        constant(f32([0.021], [])),
-        constant(scalar(type, type === 'int8' ? -9 : 120)),
-        eight(v, type, [...bd]),
-        constant(f32([0.013], [])),
-        constant(scalar(type, type === 'int8' ? 4 : 131)),
-        constant(f32([0.027], [])),
-        constant(scalar(type, type === 'int8' ? -2 : 125)),
-      ],
-      tag,
-    })),
+/**
+ * onnxruntime's QLinearAdd or QLinearMul (what its QDQ fusion makes of DQ -> Add/Mul -> Q): full
+ * operands, broadcast, a scalar.
+ */
+const qlinearBinary =
+  (op: string): Builder =>
+  (v) =>
+    exactly(
+      (
+        [
+          ['uint8', [2, 3, 4, 5], [2, 3, 4, 5], 'u8_same_shape'],
+          ['int8', [2, 3, 4, 5], [1, 3, 1, 1], 's8_per_channel'],
+          ['uint8', [3, 37], [1], 'u8_scalar'],
+        ] as const
+      ).map(([type, ad, bd, tag]) => ({
+        op,
+        domain: 'com.microsoft',
+        opset: 1,
+        inputs: [
+          eight(v, type, [...ad]),
+          constant(f32([0.021], [])),
+          constant(scalar(type, type === 'int8' ? -9 : 120)),
+          eight(v, type, [...bd]),
+          constant(f32([0.013], [])),
+          constant(scalar(type, type === 'int8' ? 4 : 131)),
+          constant(f32([0.027], [])),
+          constant(scalar(type, type === 'int8' ? -2 : 125)),
+        ],
+        tag,
+      })),
+    );
+
+/** Every level of an 8-bit type, in a [4, 64] tensor. */
+const everyLevel = (type: Eight) => {
+  const [lo] = RANGE[type];
+  return new Tensor(
+    type,
+    Array.from({ length: 256 }, (_, i) => lo + i),
+    [4, 64],
   );
+};
+
+/**
+ * onnxruntime's table-driven unary ops (DQ -> Sigmoid/LeakyRelu -> Q): every level of both types, the
+ * sigmoid's range covered past its clamp at +-18.
+ */
+const qlinearLookup =
+  (op: string): Builder =>
+  () =>
+    exactly(
+      (
+        [
+          ['uint8', 0.08, 128, 1 / 255, 0],
+          ['int8', 0.16, -3, 1 / 250, -128],
+        ] as const
+      ).map(([type, xs, xz, ys, yz]) => ({
+        op,
+        domain: 'com.microsoft',
+        opset: 1,
+        inputs: [
+          everyLevel(type),
+          constant(f32([xs], [])),
+          constant(scalar(type, xz)),
+          constant(f32([op === 'QLinearSigmoid' ? ys : xs * 0.9], [])),
+          constant(scalar(type, op === 'QLinearSigmoid' ? yz : xz)),
+        ],
+        ...(op === 'QLinearLeakyRelu' ? { attributes: { alpha: a.float(0.13) } } : {}),
+        tag: type === 'uint8' ? 'u8_every_level' : 's8_every_level',
+      })),
+    );
 
 /** onnxruntime's QLinearGlobalAveragePool (DQ -> GlobalAveragePool -> Q), NCHW and channels last. */
 const qlinearGlobalAveragePool: Builder = (v) =>
@@ -105,7 +149,10 @@ export const EIGHT_BIT_CASES: Readonly<Record<string, Builder>> = {
   Div: eightBitArithmetic('Div'),
   Clip: eightBitClip,
   MaxPool: eightBitMaxPool,
-  'com.microsoft.QLinearAdd': qlinearAdd,
+  'com.microsoft.QLinearAdd': qlinearBinary('QLinearAdd'),
+  'com.microsoft.QLinearMul': qlinearBinary('QLinearMul'),
+  'com.microsoft.QLinearSigmoid': qlinearLookup('QLinearSigmoid'),
+  'com.microsoft.QLinearLeakyRelu': qlinearLookup('QLinearLeakyRelu'),
   'com.microsoft.QLinearGlobalAveragePool': qlinearGlobalAveragePool,
   QuantizeLinear: (v) => [
     ...(['uint8', 'int8'] as const).map(

@@ -3,7 +3,8 @@
  * computes in integers the way its runtimes run it and an int8 device sees int8 ops:
  *   DQ(x), DQ(W), DQ(bias) -> Conv -> Q            becomes QLinearConv
  *   DQ(a), DQ(b) -> MatMul -> Q                    becomes QLinearMatMul
- *   DQ(a), DQ(b) -> Add -> Q                       becomes com.microsoft.QLinearAdd
+ *   DQ(a), DQ(b) -> Add or Mul -> Q                becomes com.microsoft.QLinearAdd or QLinearMul
+ *   DQ(x) -> Sigmoid or LeakyRelu -> Q             becomes com.microsoft.QLinearSigmoid or QLinearLeakyRelu
  *   DQ(x) -> GlobalAveragePool -> Q                becomes com.microsoft.QLinearGlobalAveragePool
  * Activation parameters must be constant scalars, weights constant, the bias int32 at scale x x W's.
  * The DequantizeLinear nodes stay for their other readers; those left unread are dead code. Pairs around
@@ -25,6 +26,8 @@ interface Dequantized {
 }
 
 const EIGHT_BIT = new Set(['int8', 'uint8']);
+/** Unary ops onnxruntime runs on 8-bit data through a lookup table. */
+const LOOKUP_OPS = new Set(['Sigmoid', 'LeakyRelu']);
 
 /** True when every scale is a positive finite float: a folded op must not lose DequantizeLinear's check. */
 const validScales = (t: Tensor | undefined) =>
@@ -73,13 +76,13 @@ export function foldQdq(model: Model): Model {
     const outType = constant(yZeroPoint)?.type as string;
     let folded: Node | undefined;
     if (node.opType === 'Conv') folded = qlinearConv(node, dequantized, constant, yScale, yZeroPoint, output);
-    else if (node.opType === 'Add') {
+    else if (node.opType === 'Add' || node.opType === 'Mul') {
       const [a, b] = node.inputs.map((v) => dequantized(v));
-      // QLinearAdd reads and writes one 8-bit type.
+      // QLinearAdd and QLinearMul read and write one 8-bit type.
       if (a && b && EIGHT_BIT.has(a.type) && a.type === b.type && b.type === outType)
         folded = {
           ...node,
-          opType: 'QLinearAdd',
+          opType: `QLinear${node.opType}`,
           domain: MICROSOFT_DOMAIN,
           inputs: [a.x, a.scale, a.zeroPoint, b.x, b.scale, b.zeroPoint, yScale, yZeroPoint],
           outputs: [output],
@@ -93,16 +96,16 @@ export function foldQdq(model: Model): Model {
           inputs: [a.x, a.scale, a.zeroPoint, b.x, b.scale, b.zeroPoint, yScale, yZeroPoint],
           outputs: [output],
         };
-    } else if (node.opType === 'GlobalAveragePool') {
+    } else if (LOOKUP_OPS.has(node.opType) || node.opType === 'GlobalAveragePool') {
       const x = dequantized(node.inputs[0]);
       if (x && EIGHT_BIT.has(x.type) && x.type === outType)
         folded = {
           ...node,
-          opType: 'QLinearGlobalAveragePool',
+          opType: `QLinear${node.opType}`,
           domain: MICROSOFT_DOMAIN,
           inputs: [x.x, x.scale, x.zeroPoint, yScale, yZeroPoint],
           outputs: [output],
-          attributes: new Map(),
+          attributes: node.opType === 'LeakyRelu' ? node.attributes : new Map(),
         };
     }
     if (!folded) continue;

@@ -42,7 +42,7 @@ export function roundHalfEven(v: number): number {
 }
 
 /** `v` (already divided by the scale, in float32) as a quantized value of `range` with zero point `zp`. */
-function quantizeScaled(v: number, zp: number, [qmin, qmax]: readonly [number, number]): number {
+export function quantizeScaled(v: number, zp: number, [qmin, qmax]: readonly [number, number]): number {
   const lo = qmin - zp;
   const hi = qmax - zp;
   // `v > lo` is false for NaN, which so takes the low end.
