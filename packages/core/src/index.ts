@@ -68,10 +68,13 @@ export {
 export { decodeArtifact, numericsOf, versionOf, type Artifact } from './artifact/envelope.js';
 export {
   calibrate,
+  CALIBRATION_METHODS,
   decodeCalibrationTable,
   encodeCalibrationTable,
   modelHash,
   readCalibrationTable,
   writeCalibrationTable,
   type CalibrateOptions,
+  type CalibrationMethod,
+  type ValueObserver,
 } from './calibration/table.js';

@@ -26,12 +26,31 @@ export interface CalibrationEntry {
   quant: Quantization;
 }
 
+/**
+ * How a table's ranges were chosen from what the values did: `minmax` takes the extremes; the others
+ * (observers of @lastmile/quantize) clip outliers: a moving average of per-sample extremes, a percentile,
+ * the entropy (KL divergence) threshold of TensorRT, the range of least quantization error (MSE).
+ */
+export const CALIBRATION_METHODS = ['minmax', 'moving-average', 'percentile', 'entropy', 'mse'] as const;
+export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
+
+/**
+ * Watches one value over the samples and chooses the range its parameters cover: `observe` gets each
+ * sample's finite values, `range` answers once all were seen.
+ */
+export interface ValueObserver {
+  observe(values: Float32Array): void;
+  range(): { min: number; max: number };
+}
+
 /** A calibration table (see the module comment). */
 export interface CalibrationTable {
   /** SHA-256 of the model's image, as the session holds it (optimized). */
   modelHash: string;
-  /** How parameters were chosen: `minmax`, asymmetric, zero exactly representable. */
-  method: 'minmax';
+  /** How the ranges were chosen; the parameters are asymmetric (or symmetric) over them, zero exact. */
+  method: CalibrationMethod;
+  /** Parameters symmetric around zero (zero point 0 for int8, 128 for uint8). */
+  symmetric?: boolean;
   type: 'int8' | 'uint8';
   /** Samples the statistics come from. */
   samples: number;
@@ -53,11 +72,15 @@ export function checkTableFor(table: CalibrationTable, model: Model): void {
     );
 }
 
-/** Asymmetric parameters covering [min, max] and zero, with a float32 scale. */
-export function minMaxQuantization(min: number, max: number, type: 'int8' | 'uint8'): Quantization {
+/**
+ * Parameters covering [min, max] and zero, with a float32 scale: asymmetric, or symmetric around zero
+ * (the range widened to [-m, m], m the larger magnitude).
+ */
+export function minMaxQuantization(min: number, max: number, type: 'int8' | 'uint8', symmetric = false): Quantization {
   const [qmin, qmax] = EIGHT_BIT_RANGE[type];
-  const lo = Math.min(min, 0);
-  const hi = Math.max(max, 0);
+  const m = Math.max(Math.abs(min), Math.abs(max));
+  const lo = symmetric ? -m : Math.min(min, 0);
+  const hi = symmetric ? m : Math.max(max, 0);
   const scale = Math.fround(hi > lo ? (hi - lo) / (qmax - qmin) : 1);
   const zeroPoint = Math.min(qmax, Math.max(qmin, Math.round(qmin - lo / scale)));
   return { scale: [scale], zeroPoint: [zeroPoint] };
@@ -67,6 +90,13 @@ export function minMaxQuantization(min: number, max: number, type: 'int8' | 'uin
 export interface CalibrateOptions {
   /** The integer type parameters are chosen for (default int8). */
   type?: 'int8' | 'uint8';
+  /** Parameters symmetric around zero (default: asymmetric). */
+  symmetric?: boolean;
+  /**
+   * How ranges are chosen: a method name and an observer per value (from @lastmile/quantize's
+   * observers); default `minmax`, the extremes.
+   */
+  observer?: { method: CalibrationMethod; create: (value: string) => ValueObserver };
   signal?: AbortSignal;
 }
 
@@ -80,18 +110,26 @@ export async function calibrate(
   options: CalibrateOptions = {},
 ): Promise<CalibrationTable> {
   const type = options.type ?? 'int8';
-  const ranges = new Map<string, { min: number; max: number; nonFinite: number }>();
+  const symmetric = options.symmetric === true;
+  const ranges = new Map<string, { min: number; max: number; nonFinite: number; observer?: ValueObserver }>();
   const observe = (name: string, value: Tensor) => {
     if (value.type !== 'float32') return;
-    const r = ranges.get(name) ?? { min: Infinity, max: -Infinity, nonFinite: 0 };
-    ranges.set(name, r);
-    for (const v of value.data as Float32Array) {
+    let r = ranges.get(name);
+    if (r === undefined) {
+      r = { min: Infinity, max: -Infinity, nonFinite: 0, observer: options.observer?.create(name) };
+      ranges.set(name, r);
+    }
+    const data = value.data as Float32Array;
+    let finite = 0;
+    for (const v of data) {
       if (!Number.isFinite(v)) r.nonFinite++;
       else {
+        finite++;
         if (v < r.min) r.min = v;
         if (v > r.max) r.max = v;
       }
     }
+    r.observer?.observe(finite === data.length ? data : data.filter(Number.isFinite));
   };
   let count = 0;
   for await (const feeds of samples) {
@@ -103,9 +141,22 @@ export async function calibrate(
   const values = new Map<string, CalibrationEntry>();
   for (const [name, r] of ranges) {
     const [min, max] = r.min <= r.max ? [r.min, r.max] : [0, 0];
-    values.set(name, { min, max, nonFinite: r.nonFinite, quant: minMaxQuantization(min, max, type) });
+    const chosen = r.observer && r.min <= r.max ? r.observer.range() : { min, max };
+    values.set(name, {
+      min,
+      max,
+      nonFinite: r.nonFinite,
+      quant: minMaxQuantization(chosen.min, chosen.max, type, symmetric),
+    });
   }
-  return { modelHash: modelHash(model), method: 'minmax', type, samples: count, values };
+  return {
+    modelHash: modelHash(model),
+    method: options.observer?.method ?? 'minmax',
+    ...(symmetric ? { symmetric } : {}),
+    type,
+    samples: count,
+    values,
+  };
 }
 
 /** The table as its JSON file's text. */
@@ -126,7 +177,9 @@ export function decodeCalibrationTable(text: string, what = 'calibration table')
   const o = r.object(json, 'table');
   if (o.format !== FORMAT) r.fail('format', `'${FORMAT}'`, o.format);
   if (o.version !== VERSION) r.fail('version', `${VERSION} (this core reads no other)`, o.version);
-  if (o.method !== 'minmax') r.fail('method', "'minmax'", o.method);
+  if (!(CALIBRATION_METHODS as readonly unknown[]).includes(o.method))
+    r.fail('method', CALIBRATION_METHODS.map((m) => `'${m}'`).join(', '), o.method);
+  if (o.symmetric !== undefined && typeof o.symmetric !== 'boolean') r.fail('symmetric', 'a boolean', o.symmetric);
   if (o.type !== 'int8' && o.type !== 'uint8') r.fail('type', "'int8' or 'uint8'", o.type);
   const number = (v: unknown, path: string) =>
     typeof v === 'number' && Number.isFinite(v) ? v : r.fail(path, 'a finite number', v);
@@ -144,7 +197,8 @@ export function decodeCalibrationTable(text: string, what = 'calibration table')
   );
   return {
     modelHash: r.string(o.modelHash, 'modelHash'),
-    method: 'minmax',
+    method: o.method as CalibrationMethod,
+    ...(o.symmetric === true ? { symmetric: true } : {}),
     type: o.type as 'int8' | 'uint8',
     samples: r.int(o.samples, 'samples'),
     values,

@@ -1,0 +1,10 @@
+/**
+ * lastmile's post-training quantization: observers that choose each value's range over calibration
+ * samples (min-max, moving average, percentile, TensorRT's entropy, least error) and calibration with
+ * them, streamed through the reference interpreter.
+ *
+ * @packageDocumentation
+ */
+export { type CalibrationOptions, calibrateModel } from './calibrate.js';
+export { Histogram } from './observers/histogram.js';
+export { entropyThreshold, type ObserverOptions, observerFor } from './observers/observers.js';

@@ -1,0 +1,2 @@
+import { packageConfig } from '@lastmile/tsconfig/tsup';
+export default packageConfig();

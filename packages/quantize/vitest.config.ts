@@ -1,0 +1,2 @@
+import { packageTestConfig } from '@lastmile/tsconfig/vitest';
+export default packageTestConfig();
