@@ -1,11 +1,12 @@
 /**
- * Issue 14's QDQ check: a QDQ ResNet-18 and a QDQ PP-OCRv4 rec written by our tools (models' qdqModel,
+ * Issue 14's QDQ check: a QDQ ResNet-18 and a QDQ PP-OCRv4 rec written by our tools (quantize's qdqModel,
  * with fixed scales from a calibration table) give integer tensors bit-identical to onnxruntime-node's on
  * the reference: core folds their Q/DQ pairs into the quantized ops onnxruntime's QDQ fusion makes, whose
  * kernels follow MLAS's arithmetic. Every QuantizeLinear output is compared, element for element.
  */
 import { identicalTensors, type Model, SeededRandom, Session, type Tensor } from '@lastmile/core';
-import { buildModel, INPUT_NAME, ppocrModelPath, qdqModel } from '@lastmile/models';
+import { buildModel, ppocrModelPath } from '@lastmile/models';
+import { qdqModel } from '@lastmile/quantize';
 import { encodeModel, loadModel } from '@lastmile/onnx';
 import { fromOrt, toOrt } from '@lastmile/testing';
 import * as ort from 'onnxruntime-node';

@@ -1,7 +1,8 @@
 /**
  * An image file as a model input: decoded by @lastmile/vision (PNG or JPEG), resized (bilinear) to the
  * input's spatial dims, laid out as the input is (NCHW, or NHWC when the last dim is the channels), RGB
- * (or gray for one channel) as float32 in 0..1. Symbolic height and width take the image's own size.
+ * (or gray for one channel) as float32 in 0..1, then normalized per channel when asked. Symbolic height and
+ * width take the image's own size.
  */
 import type { Dim, Tensor, ValueInfo } from '@lastmile/core';
 import { decodeImage, imageToTensor, resize } from '@lastmile/vision';
@@ -10,12 +11,19 @@ import { formatDims } from './text.js';
 
 const isChannels = (d: Dim | undefined) => d === 1 || d === 3;
 
+/** Per-channel `(x - mean) / std` after scaling to 0..1 (default: none). */
+export interface ImageNormalization {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
 /** The image `bytes` (from `path`) as a tensor for `info`, whose shape `given` (--shape) may override. */
 export function imageInput(
   bytes: Uint8Array,
   path: string,
   info: ValueInfo,
   given: readonly number[] | undefined,
+  normalization: ImageNormalization = { mean: [0], std: [1] },
 ): Tensor {
   const dims: readonly Dim[] | undefined = given ?? info.shape;
   if (info.type !== 'float32')
@@ -37,5 +45,5 @@ export function imageInput(
   const height = typeof h === 'number' ? h : decoded.height;
   const image =
     width === decoded.width && height === decoded.height ? decoded : resize(decoded, width, height, 'bilinear');
-  return imageToTensor(image, { mean: [0], std: [1], scale: 1 / 255 }, nhwc ? 'NHWC' : 'NCHW');
+  return imageToTensor(image, { ...normalization, scale: 1 / 255 }, nhwc ? 'NHWC' : 'NCHW');
 }

@@ -18,7 +18,7 @@ import {
 import { decodeTensor } from '@lastmile/onnx';
 import { imageFormat } from '@lastmile/vision';
 import { ExitCode, UsageError, failingWith } from './exit-codes.js';
-import { imageInput } from './image-input.js';
+import { type ImageNormalization, imageInput } from './image-input.js';
 import { readInputFile } from './input-files.js';
 import { decodeNpy, isNpy } from './npy.js';
 import { concreteShape, splitNamed } from './shape-options.js';
@@ -71,11 +71,16 @@ export async function loadInputs(inputs: readonly ValueInfo[], options: InputOpt
 
 /**
  * A .npy or an image (told by their magic bytes), else a serialized ONNX TensorProto. `shape` (--shape)
- * sets the size an image is resized to; a tensor file's shape is its own.
+ * sets the size an image is resized to, `normalization` its values; a tensor file's shape is its own.
  */
-async function readInputTensor(path: string, info: ValueInfo, shape: readonly number[] | undefined): Promise<Tensor> {
+export async function readInputTensor(
+  path: string,
+  info: ValueInfo,
+  shape: readonly number[] | undefined,
+  normalization?: ImageNormalization,
+): Promise<Tensor> {
   const bytes = await readInputFile(path, info.name);
-  if (imageFormat(bytes) !== undefined) return imageInput(bytes, path, info, shape);
+  if (imageFormat(bytes) !== undefined) return imageInput(bytes, path, info, shape, normalization);
   if (shape !== undefined)
     throw new UsageError(
       `input '${info.name}' comes from ${path}: its shape is the file's, so --shape ${info.name}=... does not apply`,

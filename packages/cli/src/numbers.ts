@@ -10,3 +10,11 @@ export function parseCount(text: string, option: string, min = 0): number {
     throw new UsageError(`${option} must be an integer >= ${min}, got '${text}'`);
   return value;
 }
+
+/** Parses a comma-separated list of finite numbers (`0.485,0.456,0.406`). */
+export function parseNumberList(text: string, option: string): number[] {
+  const values = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new UsageError(`${option} must be finite numbers separated by commas, got '${text}'`);
+  return values;
+}

@@ -4,9 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { DEFAULT_BACKENDS, DEFAULT_MIN_PARTITION_NODES, isLastmileError } from '@lastmile/core';
+import { CALIBRATION_METHODS, DEFAULT_BACKENDS, DEFAULT_MIN_PARTITION_NODES, isLastmileError } from '@lastmile/core';
 import { benchCommand, type BenchOptions } from './bench-command.js';
 import { compileCommand, type CompileOptions } from './compile-command.js';
+import { quantizeCommand, type QuantizeOptions } from './quantize-command.js';
 import { type CommandContext, type GlobalOptions, processContext } from './context.js';
 import { devicesCommand } from './devices-command.js';
 import { ExitCode, UsageError, exitCodeFor } from './exit-codes.js';
@@ -110,6 +111,36 @@ export function createProgram(finish: (code: number) => void): Command {
     )
     .action(async (model: string, options: CompileOptions, command: Command) => {
       await compileCommand(model, options, context(command));
+      finish(ExitCode.Ok);
+    });
+
+  program
+    .command('quantize')
+    .description(
+      'calibrate a model on sample images or tensors and write its QDQ form (int8 weights, 8-bit activations) that onnxruntime runs',
+    )
+    .argument('<model>', 'ONNX model or Caffe prototxt with one input')
+    .requiredOption(
+      '--calibration <dir|file>',
+      'a folder of .png/.jpg/.npy/.pb samples, or one file; repeatable',
+      collect,
+      [],
+    )
+    .requiredOption('-o, --output <file>', 'the QDQ model to write (replaced atomically)')
+    .option('--table <file>', 'also write the calibration table (JSON) sessions take as calibrationTable')
+    .option('--method <name>', `how each range is chosen: ${CALIBRATION_METHODS.join(', ')}`, 'minmax')
+    .option('--percentile <p>', 'for --method percentile (default 99.99)')
+    .option('--type <t>', 'activation integers: uint8 or int8', 'uint8')
+    .option('--symmetric', 'activation parameters symmetric around zero', false)
+    .option('--mean <list>', 'per-channel mean subtracted from images scaled to 0..1, like 0.485,0.456,0.406')
+    .option('--std <list>', 'per-channel std images are divided by, like 0.229,0.224,0.225')
+    .option('--shape <name=dims>', 'the size images are resized to, like x=1x3x224x224', collect, [])
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lastmile quantize model.onnx --calibration images/ --method entropy -o model.qdq.onnx --table model.calibration.json',
+    )
+    .action(async (model: string, options: QuantizeOptions, command: Command) => {
+      await quantizeCommand(model, options, context(command));
       finish(ExitCode.Ok);
     });
 

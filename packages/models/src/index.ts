@@ -28,6 +28,5 @@ export {
   type ArchitectureName,
 } from './architectures/index.js';
 export { macs } from './macs.js';
-export { qdqModel } from './qdq.js';
 export { parameterCount } from './parameters.js';
 export { ppocrModelPath, ppocrDictionaryPath, type PpocrModel } from './ppocr.js';

@@ -114,7 +114,8 @@ async function int8Resnet(models: typeof import('@lastmile/models')): Promise<Ui
   const samples = [1, 2, 3].map((seed) => ({
     [models.INPUT_NAME]: new SeededRandom(seed).floatTensor([1, 3, 64, 64], 0, 1),
   }));
-  const model = foldQdq(models.qdqModel(float, await calibrate(float, samples, { type: 'uint8' })));
+  const { qdqModel } = await import('@lastmile/quantize');
+  const model = foldQdq(qdqModel(float, await calibrate(float, samples, { type: 'uint8' })));
   const integers = model.graph.nodes.filter((n) => n.opType.startsWith('Q') && n.domain !== 'lastmile');
   model.graph.outputs.push(...integers.map((n) => ({ name: n.outputs[0], type: 'uint8' as const })));
   return encodeModel(model);
