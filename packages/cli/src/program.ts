@@ -135,6 +135,10 @@ export function createProgram(finish: (code: number) => void): Command {
     .option('--mean <list>', 'per-channel mean subtracted from images scaled to 0..1, like 0.485,0.456,0.406')
     .option('--std <list>', 'per-channel std images are divided by, like 0.229,0.224,0.225')
     .option('--shape <name=dims>', 'the size images are resized to, like x=1x3x224x224', collect, [])
+    .option(
+      '--min-sqnr <dB>',
+      'keep activations in float, one at a time, until every output has this SQNR against fp32',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  lastmile quantize model.onnx --calibration images/ --method entropy -o model.qdq.onnx --table model.calibration.json',

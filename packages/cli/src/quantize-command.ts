@@ -2,21 +2,23 @@
  * `lastmile quantize <model> --calibration <dir|file>... -o <model.qdq.onnx>`: calibrates the model on
  * images (or .npy / .pb tensors) streamed one at a time (an image resized to the input, RGB in 0..1, then
  * `--mean` / `--std`), each value's range chosen by the method's observer, and writes the QDQ model that
- * onnxruntime runs and, with `--table`, the calibration table. It then runs the first sample through the
- * float model and the QDQ model's integer kernels and prints how close each output stays.
+ * onnxruntime runs and, with `--table`, the calibration table. The first samples then run through the
+ * float model and the QDQ model's integer kernels: how close each output and each activation stays.
+ * With `--min-sqnr`, activations are kept in float, one at a time, until every output meets it.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import {
-  CALIBRATION_METHODS,
-  type CalibrationMethod,
-  evaluateGraph,
-  optimize,
-  type Tensor,
-  writeCalibrationTable,
-} from '@lastmile/core';
+import { CALIBRATION_METHODS, type CalibrationMethod, optimize, writeCalibrationTable } from '@lastmile/core';
 import { saveModel } from '@lastmile/onnx';
-import { calibrateModel, qdqModel } from '@lastmile/quantize';
+import {
+  type Agreement,
+  type AgreementReport,
+  agreementOf,
+  calibrateModel,
+  chooseMixedPrecision,
+  type PrecisionStep,
+  qdqModel,
+} from '@lastmile/quantize';
 import type { CommandContext } from './context.js';
 import { ExitCode, failingWith, UsageError } from './exit-codes.js';
 import type { ImageNormalization } from './image-input.js';
@@ -39,14 +41,11 @@ export interface QuantizeOptions {
   mean?: string;
   std?: string;
   shape: string[];
+  minSqnr?: string;
 }
 
-/** How one output of the first sample compares with the float model's. */
-export interface OutputAgreement {
-  name: string;
-  cosine: number;
-  sqnrDb: number;
-}
+/** Samples the agreement (and the mixed-precision search) runs: the first ones. */
+const CHECK_SAMPLES = 4;
 
 /** The --json result of `lastmile quantize`. */
 export interface QuantizeResult {
@@ -59,7 +58,10 @@ export interface QuantizeResult {
   samples: number;
   values: number;
   quantizeNodes: number;
-  agreement: OutputAgreement[];
+  /** Activations kept in float to meet --min-sqnr, in the order chosen. */
+  float: PrecisionStep[];
+  /** fp32 against the QDQ model's integer kernels over the first samples: each output, each value. */
+  agreement: AgreementReport;
 }
 
 /** Files a calibration set is read from. */
@@ -90,18 +92,6 @@ export function calibrationFiles(entries: readonly string[]): string[] {
   return files;
 }
 
-function agreement(name: string, float: Tensor, quantized: Tensor): OutputAgreement {
-  const [x, y] = [float.data as Float32Array, quantized.data as Float32Array];
-  let [dot, xx, yy, noise] = [0, 0, 0, 0];
-  for (let i = 0; i < x.length; i++) {
-    dot += x[i] * y[i];
-    xx += x[i] * x[i];
-    yy += y[i] * y[i];
-    noise += (x[i] - y[i]) ** 2;
-  }
-  return { name, cosine: xx > 0 && yy > 0 ? dot / Math.sqrt(xx * yy) : 0, sqnrDb: 10 * Math.log10(xx / noise) };
-}
-
 function choices(options: QuantizeOptions) {
   const method = options.method as CalibrationMethod;
   if (!CALIBRATION_METHODS.includes(method))
@@ -118,11 +108,14 @@ function choices(options: QuantizeOptions) {
       ? undefined
       : { mean: parseNumberList(options.mean, '--mean'), std: parseNumberList(options.std as string, '--std') };
   if (normalization?.std.some((s) => s === 0)) throw new UsageError('--std must not hold a 0');
-  return { method, type: options.type as 'int8' | 'uint8', percentile, normalization };
+  const minSqnrDb = options.minSqnr === undefined ? undefined : Number(options.minSqnr);
+  if (minSqnrDb !== undefined && !Number.isFinite(minSqnrDb))
+    throw new UsageError(`--min-sqnr must be a number of dB, got '${options.minSqnr}'`);
+  return { method, type: options.type as 'int8' | 'uint8', percentile, normalization, minSqnrDb };
 }
 
 export async function quantizeCommand(path: string, options: QuantizeOptions, ctx: CommandContext): Promise<void> {
-  const { method, type, percentile, normalization } = choices(options);
+  const { method, type, percentile, normalization, minSqnrDb } = choices(options);
   const files = calibrationFiles(options.calibration);
   const model = optimize(await loadModelFile(path, ctx));
   const inputs = model.graph.inputs;
@@ -156,13 +149,16 @@ export async function quantizeCommand(path: string, options: QuantizeOptions, ct
   } finally {
     progress.stop();
   }
-  const quantized = qdqModel(model, table);
+  const checks = await Promise.all(files.slice(0, CHECK_SAMPLES).map(read));
+  const mixed = minSqnrDb === undefined ? undefined : chooseMixedPrecision(model, table, checks, { minSqnrDb });
+  if (mixed && !mixed.met)
+    ctx.notice(
+      `--min-sqnr ${minSqnrDb} dB is not met with ${mixed.float.length} activations in float; writing that model`,
+    );
+  const quantized = qdqModel(model, table, { float: mixed?.float ?? [] });
+  const report = mixed?.report ?? agreementOf(model, quantized, checks);
   await saveModel(quantized, options.output);
   if (options.table !== undefined) await writeCalibrationTable(options.table, table);
-
-  const first = await read(files[0]);
-  const float = evaluateGraph(model, first);
-  const integer = evaluateGraph(optimize(quantized), first);
   const result: QuantizeResult = {
     model: path,
     output: options.output,
@@ -173,9 +169,8 @@ export async function quantizeCommand(path: string, options: QuantizeOptions, ct
     samples: table.samples,
     values: table.values.size,
     quantizeNodes: quantized.graph.nodes.filter((n) => n.opType === 'QuantizeLinear').length,
-    agreement: model.graph.outputs
-      .filter((o) => float[o.name]?.type === 'float32')
-      .map((o) => agreement(o.name, float[o.name], integer[o.name])),
+    float: mixed?.steps ?? [],
+    agreement: report,
   };
   if (ctx.json) {
     ctx.out(toJson(result));
@@ -187,7 +182,12 @@ export async function quantizeCommand(path: string, options: QuantizeOptions, ct
   ctx.out(
     `wrote        ${options.output} (${result.quantizeNodes} QuantizeLinear)${options.table ? `, ${options.table}` : ''}`,
   );
-  ctx.out(`agreement    first sample, fp32 against the QDQ model's integer kernels (reference):`);
-  for (const a of result.agreement)
-    ctx.out(`  ${a.name}  cosine ${a.cosine.toFixed(5)}  SQNR ${a.sqnrDb.toFixed(1)} dB`);
+  for (const step of result.float)
+    ctx.out(`float        ${step.value} (${step.op}): outputs at ${step.outputSqnrDb.toFixed(1)} dB after`);
+  const line = (a: Agreement) =>
+    `  ${a.value}${a.op ? ` (${a.op})` : ''}  cosine ${a.cosine.toFixed(5)}  SQNR ${a.sqnrDb.toFixed(1)} dB`;
+  ctx.out(`agreement    fp32 against the QDQ model's integer kernels (reference), ${checks.length} samples:`);
+  for (const a of report.outputs) ctx.out(line(a));
+  ctx.out('lowest       the activations of lowest SQNR:');
+  for (const a of [...report.values].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, 5)) ctx.out(line(a));
 }

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCalibrationTable, SeededRandom } from '@lastmile/core';
-import { loadModel } from '@lastmile/onnx';
+import { a, emptyGraph, makeNode, readCalibrationTable, SeededRandom, Tensor } from '@lastmile/core';
+import { encodeModel, loadModel } from '@lastmile/onnx';
 import { encodePng } from '@lastmile/vision';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from './npy.js';
@@ -57,8 +57,10 @@ describe('lastmile quantize (built CLI as a process)', () => {
     const result = JSON.parse(r.stdout) as QuantizeResult;
     expect(result).toMatchObject({ method: 'percentile', type: 'uint8', symmetric: false, samples: 4 });
     expect(result.quantizeNodes).toBeGreaterThan(50);
-    expect(result.agreement).toHaveLength(1);
-    expect(result.agreement[0].cosine).toBeGreaterThan(0.99);
+    expect(result.agreement.outputs).toHaveLength(1);
+    expect(result.agreement.outputs[0].cosine).toBeGreaterThan(0.99);
+    expect(result.agreement.values.length).toBe(result.quantizeNodes);
+    expect(result.float).toEqual([]);
     const written = await loadModel(output);
     expect(written.graph.nodes.filter((n) => n.opType === 'QuantizeLinear')).toHaveLength(result.quantizeNodes);
     const calibration = await readCalibrationTable(table);
@@ -66,7 +68,55 @@ describe('lastmile quantize (built CLI as a process)', () => {
     expect(calibration.values.size).toBe(result.values);
   }, 120_000);
 
+  it('with --min-sqnr, keeps activations in float until the output meets it', async () => {
+    // RMS normalization of rows of very different scales, then a MatMul: in 8 bits the small rows round
+    // to zero and the normalization blows them up.
+    const g = emptyGraph('rms-norm');
+    g.inputs.push({ name: 'x', type: 'float32', shape: [1, 8, 32] });
+    g.initializers.set('eps', new Tensor('float32', [1e-6], []));
+    g.initializers.set('W', new SeededRandom(2).floatTensor([32, 16], -0.5, 0.5));
+    g.nodes.push(
+      makeNode('Mul', ['x', 'x'], ['squares']),
+      makeNode('ReduceMean', ['squares'], ['meanSquare'], { axes: a.ints([-1]) }),
+      makeNode('Add', ['meanSquare', 'eps'], ['shifted']),
+      makeNode('Sqrt', ['shifted'], ['rms']),
+      makeNode('Div', ['x', 'rms'], ['normalized']),
+      makeNode('MatMul', ['normalized', 'W'], ['y']),
+    );
+    g.outputs.push({ name: 'y', type: 'float32', shape: [1, 8, 16] });
+    const model = join(dir, 'rms.onnx');
+    writeFileSync(model, encodeModel({ irVersion: 8, opsets: new Map([['', 13]]), graph: g, metadata: new Map() }));
+    const rows = join(dir, 'rows');
+    mkdirSync(rows);
+    for (const seed of [1, 2, 3]) {
+      const x = new SeededRandom(seed).floatTensor([1, 8, 32], -1, 1);
+      (x.data as Float32Array).forEach((v, i, data) => (data[i] = v * 10 ** (Math.floor(i / 32) / 2 - 2)));
+      writeFileSync(join(rows, `${seed}.npy`), encodeNpy(x));
+    }
+    const plain = await lastmile(['quantize', model, '--calibration', rows, '-o', join(dir, 'rms.qdq.onnx'), '--json']);
+    const mixed = await lastmile([
+      'quantize',
+      model,
+      '--calibration',
+      rows,
+      '-o',
+      join(dir, 'rms.mixed.onnx'),
+      '--min-sqnr',
+      '30',
+      '--json',
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const [before, after] = [plain, mixed].map((r) => JSON.parse(r.stdout) as QuantizeResult);
+    expect(before.agreement.outputs[0].sqnrDb).toBeLessThan(30);
+    expect(after.agreement.outputs[0].sqnrDb).toBeGreaterThanOrEqual(30);
+    expect(after.float.length).toBeGreaterThan(0);
+    expect(after.float.at(-1)?.outputSqnrDb).toBe(after.agreement.outputs[0].sqnrDb);
+    expect(after.quantizeNodes).toBeLessThan(before.quantizeNodes);
+  }, 120_000);
+
   it.each([
+    [['--min-sqnr', 'high'], /--min-sqnr must be a number of dB/],
     [['--method', 'best'], /--method must be one of minmax, moving-average, percentile, entropy, mse/],
     [['--mean', '0.5'], /--mean and --std go together/],
     [['--percentile', '20'], /--percentile must be a number in \(50, 100\]/],

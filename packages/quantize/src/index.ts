@@ -7,5 +7,12 @@
  */
 export { type CalibrationOptions, calibrateModel } from './calibrate.js';
 export { Histogram } from './observers/histogram.js';
-export { qdqModel } from './qdq-model.js';
+export { type QdqOptions, qdqModel } from './qdq-model.js';
 export { entropyThreshold, type ObserverOptions, observerFor } from './observers/observers.js';
+export { type Agreement, type AgreementReport, agreementOf } from './precision/agreement.js';
+export {
+  chooseMixedPrecision,
+  type MixedPrecision,
+  type MixedPrecisionOptions,
+  type PrecisionStep,
+} from './precision/mixed-precision.js';

@@ -46,11 +46,19 @@ const QUANTIZED_OPS = new Set([
 ]);
 const Q_OPSET = 13;
 
+/** Options of {@link qdqModel}. */
+export interface QdqOptions {
+  /** Activations left in float: every op reading or writing them computes in float. */
+  float?: Iterable<string>;
+}
+
 /**
  * The QDQ form of `float` (shape-inferred, as a session holds it; upgraded to opset 13 when older) with
- * the activation parameters of `table` (computed for that model). Graph outputs stay float.
+ * the activation parameters of `table` (computed for that model). Graph outputs stay float, and so do
+ * the activations `options.float` names (mixed precision).
  */
-export function qdqModel(float: Model, table: CalibrationTable): Model {
+export function qdqModel(float: Model, table: CalibrationTable, options: QdqOptions = {}): Model {
+  const keepFloat = new Set(options.float ?? []);
   // Per-axis DequantizeLinear is opset 13's.
   const model = upgradeOpset(float, Q_OPSET);
   const g = model.graph;
@@ -67,7 +75,14 @@ export function qdqModel(float: Model, table: CalibrationTable): Model {
   for (const node of g.nodes) {
     if (!QUANTIZED_OPS.has(node.opType) || node.domain !== '') continue;
     for (const name of [...node.inputs, ...node.outputs])
-      if (name !== '' && !g.initializers.has(name) && !outputs.has(name) && table.values.has(name)) quantized.add(name);
+      if (
+        name !== '' &&
+        !g.initializers.has(name) &&
+        !outputs.has(name) &&
+        !keepFloat.has(name) &&
+        table.values.has(name)
+      )
+        quantized.add(name);
   }
   const replacedWeights = new Set<string>();
   const taken = new Set([
