@@ -3,6 +3,8 @@
  * its integers: a correctly rounded fused multiply-add, cvtps2dq with its saturation, and the logistic
  * function of its AVX2/FMA3 kernel (LogisticKernelFma3.S, constants of logistic.cpp).
  */
+import { roundHalfEven } from './quantize.js';
+
 const f = Math.fround;
 const bits = new Float64Array(1);
 const word = new BigInt64Array(bits.buffer);
@@ -27,9 +29,7 @@ export function fmaf(a: number, b: number, c: number): number {
 /** cvtps2dq then saturating packs: half to even; NaN and overflow give INT32_MIN, so the low end. */
 export function saturate(v: number, [lo, hi]: readonly [number, number]): number {
   if (!(Math.abs(v) < 2 ** 31)) return lo;
-  const r = Math.round(v);
-  const even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  return Math.min(hi, Math.max(lo, even));
+  return Math.min(hi, Math.max(lo, roundHalfEven(v)));
 }
 
 const [A9, A7, A5, A3, A1] = [
